@@ -91,7 +91,9 @@ class PostgrestServer:
             self.config_path.write_text(self.config.render())
             self.config_path.chmod(0o600)  # holds the JWT secret
             processes.hand_over(self.workdir)
-            self._proc = processes.spawn([str(self.binary), str(self.config_path)], log=self.log_path)
+            self._proc = processes.spawn(
+                [str(self.binary), str(self.config_path)], log=self.log_path
+            )
             if self._wait_ready(timeout):
                 return self
             # lost a port race with another process: pick new ports and retry

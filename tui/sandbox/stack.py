@@ -6,6 +6,7 @@ so every one of them runs the same real parts.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import uuid
@@ -122,10 +123,9 @@ class Sandbox:
                 self.cluster.stop()
                 self.cluster = None
             else:
-                try:
+                # the shared cluster goes away at session end anyway
+                with contextlib.suppress(Exception):
                     self.cluster.drop_database(self.dbname)
-                except Exception:  # noqa: BLE001 - the shared cluster goes away anyway
-                    pass
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:

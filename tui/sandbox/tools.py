@@ -39,9 +39,15 @@ class PgBinaries:
 
 def pg_binaries() -> PgBinaries:
     """Find a PostgreSQL server install (initdb + postgres), preferring version 15."""
+    if env := os.environ.get("PGRST_DOCTOR_PG_BINDIR"):  # an explicit choice is the only one
+        bindir = Path(env)
+        if (bindir / "initdb").is_file() and (bindir / "postgres").is_file():
+            return PgBinaries(bindir)
+        raise MissingPart(
+            f"PGRST_DOCTOR_PG_BINDIR={env} has no initdb/postgres: point it at a PostgreSQL 15 "
+            "bin directory or install Debian's postgresql-15"
+        )
     candidates: list[Path] = []
-    if env := os.environ.get("PGRST_DOCTOR_PG_BINDIR"):
-        candidates.append(Path(env))
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:

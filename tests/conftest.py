@@ -1,0 +1,103 @@
+"""Shared fixtures: one real PostgreSQL cluster per test session, isolation by database.
+
+Each integration test gets its own database (a copy of a seeded template) and its own real
+PostgREST process, so NOTIFY, drift and reloads never leak between tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.sandbox import Cluster, Sandbox, bootstrap_roles, seed_database
+
+TEMPLATE_DB = "shop_template"
+
+# Environment that target resolution reads: tests start from a clean slate.
+TARGET_ENV = (
+    "PGRST_DOCTOR_DB_URL",
+    "SUPABASE_DB_URL",
+    "DATABASE_URL",
+    "PGRST_DOCTOR_API_URL",
+    "API_URL",
+    "SUPABASE_URL",
+    "PGRST_DOCTOR_ADMIN_URL",
+    "ANON_KEY",
+    "SUPABASE_ANON_KEY",
+    "SERVICE_ROLE_KEY",
+    "SUPABASE_SERVICE_ROLE_KEY",
+    "PGPASSWORD",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """XDG dirs in tmp_path (journals, dumps), no inherited targets, deterministic UI."""
+    for name in TARGET_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "xdg" / var.lower()))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    """The one PostgreSQL 15 cluster of the test session, with roles and a seeded template."""
+    with Cluster() as pg:
+        bootstrap_roles(pg)
+        seed_database(pg, TEMPLATE_DB)
+        yield pg
+
+
+SandboxFactory = Callable[..., Sandbox]
+
+
+@pytest.fixture
+def make_sandbox(cluster: Cluster) -> Iterator[SandboxFactory]:
+    """Start sandboxes (own database + own PostgREST) in the shared cluster; stopped after."""
+    started: list[Sandbox] = []
+
+    def factory(
+        postgrest_version: str = "12",
+        *,
+        schemas: tuple[str, ...] = ("public",),
+        drift: tuple[str, ...] | list[str] = (),
+        postgrest_extra: dict | None = None,
+    ) -> Sandbox:
+        box = Sandbox(
+            postgrest_version=postgrest_version,
+            schemas=schemas,
+            cluster=cluster,
+            template=TEMPLATE_DB,
+            postgrest_extra=postgrest_extra,
+        )
+        started.append(box)
+        box.start()
+        if drift:
+            box.apply_drift(list(drift))
+        return box
+
+    yield factory
+    for box in reversed(started):
+        box.stop()
+
+
+@pytest.fixture(params=["12", "11"], ids=["pgrst12", "pgrst11"])
+def postgrest_version(request: pytest.FixtureRequest) -> str:
+    """Run a test against PostgREST 12.0.2 and 11.2.2."""
+    return request.param
+
+
+@pytest.fixture
+def sandbox(make_sandbox: SandboxFactory, postgrest_version: str) -> Sandbox:
+    """A fresh shop database and PostgREST, for each PostgREST version."""
+    return make_sandbox(postgrest_version)
+
+
+@pytest.fixture
+def sandbox12(make_sandbox: SandboxFactory) -> Sandbox:
+    """A fresh shop database and PostgREST 12.0.2 only (for version-independent behaviour)."""
+    return make_sandbox("12")

@@ -1,0 +1,107 @@
+"""Causes in plain words: whether a reload fixes it, and the shape of the exact fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.core.model import Cause
+
+
+@dataclass(frozen=True)
+class CauseInfo:
+    cause: Cause
+    title: str
+    explanation: str  # plain words for the findings screen
+    reload_fixes: bool
+
+
+CAUSES: dict[Cause, CauseInfo] = {
+    c.cause: c
+    for c in (
+        CauseInfo(
+            Cause.STALE_CACHE,
+            "Stale schema cache",
+            "The database has changed since PostgREST last loaded its schema cache.",
+            True,
+        ),
+        CauseInfo(
+            Cause.OBJECT_MISSING,
+            "Object does not exist",
+            "The object is not in the database (or not where the request looks): "
+            "no reload can serve it. Check the migration ran on this database.",
+            False,
+        ),
+        CauseInfo(
+            Cause.SCHEMA_NOT_EXPOSED,
+            "Schema not exposed",
+            "The object's schema is not in PostgREST's db-schemas, so the API never serves it.",
+            False,
+        ),
+        CauseInfo(
+            Cause.MISSING_PRIVILEGE,
+            "Missing privilege",
+            "The request role has no GRANT on the object: PostgreSQL answers 42501 and "
+            "OpenAPI hides it. Privileges are not cached; a reload changes nothing.",
+            False,
+        ),
+        CauseInfo(
+            Cause.NO_LISTENER,
+            "No PostgREST is listening",
+            "No PostgREST session LISTENs on the channel: NOTIFY reaches nobody.",
+            False,
+        ),
+        CauseInfo(
+            Cause.RLS_DISABLED,
+            "RLS not enabled",
+            "Policies exist but row level security is not enabled on the table, so they are "
+            "ignored. RLS is PostgreSQL's, not the cache's.",
+            False,
+        ),
+        CauseInfo(
+            Cause.RLS_BYPASSED,
+            "RLS bypassed",
+            "The request role owns the table, has BYPASSRLS (e.g. the service_role key), a "
+            "permissive policy lets every row through, or a view without security_invoker is "
+            "queried.",
+            False,
+        ),
+        CauseInfo(
+            Cause.ENUM_VALUE_MISSING,
+            "Enum label does not exist",
+            "PostgreSQL rejects the value (22P02) because the type has no such label.",
+            False,
+        ),
+        CauseInfo(
+            Cause.API_UNREACHABLE,
+            "API unreachable",
+            "PostgREST did not answer at the API URL within the timeout.",
+            False,
+        ),
+        CauseInfo(
+            Cause.DB_UNREACHABLE,
+            "Database unreachable",
+            "The database did not accept the connection within the timeout.",
+            False,
+        ),
+        CauseInfo(
+            Cause.AUTH_REJECTED,
+            "Key rejected",
+            "PostgREST rejected the API key / JWT (PGRST301/302/303) before looking at any table.",
+            False,
+        ),
+        CauseInfo(
+            Cause.CACHE_LOAD_FAILED,
+            "Schema cache fails to load",
+            "PostgREST answers 503 PGRST002: its schema cache query fails (statement timeout, "
+            "invalid db-schemas). Reloading won't help until that is fixed.",
+            False,
+        ),
+        CauseInfo(
+            Cause.AUTO_RELOAD_OFF,
+            "Automatic reload is off",
+            "No enabled event trigger sends NOTIFY after DDL, so every migration leaves the "
+            "cache stale until someone reloads by hand.",
+            False,
+        ),
+    )
+}

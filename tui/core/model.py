@@ -1,0 +1,158 @@
+"""The one result vocabulary every part shares: the CLI prints it, ``--json`` serialises it,
+the wizard's panels render it and the transcript records it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"  # the check itself could not run (timeout, crash)
+    SKIPPED = "skipped"  # a prerequisite failed; `summary` says which
+
+
+# Glyph + word per status: colour is never the only signal.
+STATUS_GLYPH: dict[Status, str] = {
+    Status.PASS: "✓",
+    Status.WARN: "!",
+    Status.FAIL: "✗",
+    Status.ERROR: "✗",
+    Status.SKIPPED: "-",
+}
+
+
+class Cause(StrEnum):
+    """The exact cause vocabulary (scripts and CI depend on these strings)."""
+
+    STALE_CACHE = "stale-cache"
+    OBJECT_MISSING = "object-missing"
+    SCHEMA_NOT_EXPOSED = "schema-not-exposed"
+    MISSING_PRIVILEGE = "missing-privilege"
+    NO_LISTENER = "no-listener"
+    RLS_DISABLED = "rls-disabled"
+    RLS_BYPASSED = "rls-bypassed"
+    ENUM_VALUE_MISSING = "enum-value-missing"
+    API_UNREACHABLE = "api-unreachable"
+    DB_UNREACHABLE = "db-unreachable"
+    AUTH_REJECTED = "auth-rejected"
+    CACHE_LOAD_FAILED = "cache-load-failed"
+    AUTO_RELOAD_OFF = "auto-reload-off"
+
+
+class Verdict(StrEnum):
+    HEALTHY = "healthy"
+    STALE_CACHE = "stale-cache"
+    NOT_CACHE = "not-cache"
+    UNREACHABLE = "unreachable"
+
+
+# CLI exit code per verdict (2 = usage/config, 4 = refused by a guard are raised, not verdicts).
+VERDICT_EXIT: dict[Verdict, int] = {
+    Verdict.HEALTHY: 0,
+    Verdict.STALE_CACHE: 1,
+    Verdict.NOT_CACHE: 1,
+    Verdict.UNREACHABLE: 3,
+}
+
+
+class ObjectKind(StrEnum):
+    TABLE = "table"
+    VIEW = "view"
+    COLUMN = "column"
+    FUNCTION = "function"
+    RELATIONSHIP = "relationship"
+    ENUM = "enum"
+
+
+class Change(StrEnum):
+    ADDED = "added"  # in the database, not (yet) in PostgREST's cache
+    REMOVED = "removed"  # still in PostgREST's cache, gone from the database
+
+
+@dataclass(frozen=True, order=True)
+class StaleObject:
+    """One object on which the database and PostgREST's cache disagree.
+
+    Names: tables/views/functions ``schema.name``; columns ``schema.table.column``;
+    relationships ``schema.from:schema.to``; enum values ``schema.type:label``.
+    """
+
+    kind: ObjectKind
+    name: str
+    change: Change
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": str(self.kind), "name": self.name, "change": str(self.change)}
+
+
+@dataclass
+class Finding:
+    """The result of one check."""
+
+    check: str  # stable id, e.g. "listener", "drift", "rls"
+    status: Status
+    summary: str  # one line, plain words
+    cause: Cause | None = None
+    objects: list[str] = field(default_factory=list)
+    fix: str | None = None  # the exact command or SQL to run, never prose
+    evidence: dict[str, Any] = field(default_factory=dict)  # what the verdict rests on
+    elapsed_ms: float = 0.0
+    title: str = ""  # human heading for panels; defaults to the check id
+    runbook_note: str | None = None  # where RUN-002 would have misled, in plain words
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "status": str(self.status),
+            "cause": str(self.cause) if self.cause else None,
+            "objects": list(self.objects),
+            "summary": self.summary,
+            "fix": self.fix,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+    def to_record(self) -> dict[str, Any]:
+        """Everything, for the transcript (evidence included)."""
+        record = asdict(self)
+        record["status"] = str(self.status)
+        record["cause"] = str(self.cause) if self.cause else None
+        return record
+
+
+@dataclass
+class Report:
+    """What `pgrst-doctor check` answers; ``to_json`` is the stable ``--json`` object."""
+
+    verdict: Verdict
+    postgrest_version: str | None
+    listening: bool | None
+    stale_objects: list[StaleObject]
+    findings: list[Finding]
+    remedies: list[str]
+    elapsed_ms: float
+    server_version: str | None = None  # PostgreSQL's
+    fingerprint: dict[str, Any] | None = None  # system identifier, database, server version
+
+    @property
+    def exit_code(self) -> int:
+        return VERDICT_EXIT[self.verdict]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "verdict": str(self.verdict),
+            "postgrest_version": self.postgrest_version,
+            "listening": self.listening,
+            "stale_objects": [o.to_json() for o in sorted(self.stale_objects)],
+            "findings": [f.to_json() for f in self.findings],
+            "remedies": list(self.remedies),
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
