@@ -1,0 +1,191 @@
+"""The session journal: layout, modes, event shape, redaction on write, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tui.core.transcript.journal import Journal, JournalError, read_events, sessions_root
+
+JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlX2J5dGVz"
+TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def test_start_creates_session_dir_under_user_data_dir(tmp_path: Path) -> None:
+    journal = Journal.start(command="check")
+    journal.close()
+    assert journal.dir.parent == sessions_root()
+    assert str(sessions_root()).startswith(str(tmp_path / "xdg"))  # XDG_DATA_HOME honoured
+    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", journal.session_id)
+    assert journal.path == journal.dir / "journal.jsonl"
+
+
+def test_file_is_0600_and_dir_0700_even_with_a_permissive_umask() -> None:
+    old = os.umask(0)
+    try:
+        journal = Journal.start(command="check")
+    finally:
+        os.umask(old)
+    journal.record("note", {"text": "x"}, actor="user")
+    journal.close()
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(journal.dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(journal.dir.parent.stat().st_mode) == 0o700
+
+
+def test_events_have_utc_ms_timestamp_seq_actor_kind_payload() -> None:
+    moment = datetime(2026, 11, 24, 3, 12, 4, 118_999, tzinfo=UTC)
+    journal = Journal.start(command="reload", clock=lambda: moment)
+    event = journal.record("symptom", {"id": "table-404"}, actor="user")
+    journal.close()
+    assert event == {
+        "ts": "2026-11-24T03:12:04.118Z",
+        "seq": 2,
+        "actor": "user",
+        "kind": "symptom",
+        "payload": {"id": "table-404"},
+    }
+    lines = journal.path.read_text().splitlines()
+    first = json.loads(lines[0])
+    assert first["kind"] == "session" and first["payload"]["command"] == "reload"
+    assert json.loads(lines[1]) == event
+    assert journal.session_id.startswith("20261124T031204Z-")
+
+
+def test_record_returns_the_redacted_event_and_the_file_never_holds_the_secret() -> None:
+    journal = Journal.start(command="check")
+    event = journal.record(
+        "target",
+        {"api_url": "http://127.0.0.1:3000", "api_key": JWT, "db_url": "postgresql://u:pw-9@h/db"},
+    )
+    journal.close()
+    assert event["payload"]["api_key"] == "<jwt#1>"
+    assert event["payload"]["db_url"] == "postgresql://u:<password#1>@h/db"
+    raw = journal.path.read_bytes()
+    assert JWT.encode() not in raw and b"pw-9" not in raw
+
+
+def test_registered_secret_is_masked_in_later_events() -> None:
+    journal = Journal.start(command="check")
+    placeholder = journal.register_secret("Tr0ub4dor&3-long", kind="password")
+    event = journal.record("step-output", {"text": "login with Tr0ub4dor&3-long ok"})
+    journal.close()
+    assert placeholder == "<password#1>"
+    assert event["payload"]["text"] == "login with <password#1> ok"
+    assert b"Tr0ub4dor" not in journal.path.read_bytes()
+
+
+def test_unknown_kind_or_actor_is_refused() -> None:
+    journal = Journal.start(command="check")
+    with pytest.raises(ValueError, match="kind"):
+        journal.record("gossip", {})
+    with pytest.raises(ValueError, match="actor"):
+        journal.record("note", {}, actor="robot")
+    journal.close()
+    with pytest.raises(ValueError, match="closed"):
+        journal.record("note", {"text": "late"})
+
+
+def test_attach_continues_seq_and_placeholder_numbering() -> None:
+    journal = Journal.start(command="check")
+    journal.record("target", {"api_key": JWT})
+    journal.close()
+    later = Journal.attach(journal.dir)
+    other = "eyJhbGciOiJub25lIn0.eyJyb2xlIjoiYW5vbiJ9.b3RoZXJzaWduYXR1cmU"
+    event = later.record("note", {"text": f"second key {other}"}, actor="user")
+    later.close()
+    assert event["seq"] == 3
+    assert event["payload"]["text"] == "second key <jwt#2>"
+    assert [e["seq"] for e in read_events(journal.path)[0]] == [1, 2, 3]
+
+
+def test_attach_after_a_cut_line_keeps_new_events_readable() -> None:
+    journal = Journal.start(command="check")
+    journal.record("note", {"text": "one"}, actor="user")
+    journal.close()
+    with journal.path.open("ab") as fh:
+        fh.write(b'{"ts":"2026-11-24T00:00:00.000Z","seq":3,"act')
+    later = Journal.attach(journal.dir)
+    later.record("note", {"text": "after the crash"}, actor="user")
+    later.close()
+    events, warnings = read_events(journal.path)
+    assert [e["payload"].get("text") for e in events[1:]] == ["one", "after the crash"]
+    assert len(warnings) == 1 and "line 3" in warnings[0]
+
+
+def test_attach_to_a_missing_session_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="cannot open the session journal"):
+        Journal.attach(tmp_path / "nope")
+
+
+def test_start_in_an_unwritable_place_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(JournalError, match="cannot create the session journal"):
+        Journal.start(command="check", root=blocker / "sessions")
+
+
+def test_truncated_last_line_is_skipped_with_a_warning() -> None:
+    journal = Journal.start(command="check")
+    journal.record("note", {"text": "kept"}, actor="user")
+    journal.close()
+    with journal.path.open("ab") as fh:
+        fh.write(b'{"ts":"2026-11-24T00:00:00.000Z","seq":3,"actor":"to')
+    events, warnings = read_events(journal.path)
+    assert [e["seq"] for e in events] == [1, 2]
+    assert warnings == ["journal.jsonl line 3: skipped, truncated (no line end)"]
+
+
+def test_corrupt_and_foreign_lines_are_skipped_with_warnings() -> None:
+    journal = Journal.start(command="check")
+    journal.close()
+    with journal.path.open("ab") as fh:
+        fh.write(b"\xff\xfe garbage\n[1, 2]\n\n")
+    events, warnings = read_events(journal.path)
+    assert len(events) == 1
+    assert warnings == [
+        "journal.jsonl line 2: skipped, not valid JSON",
+        "journal.jsonl line 3: skipped, not a journal event",
+    ]
+
+
+CHILD = """
+import os, sys
+from tui.core.transcript.journal import Journal
+journal = Journal.start(command="reset")
+for n in range(40):
+    journal.record("step-output", {"n": n, "text": "line %d" % n})
+print(journal.path, flush=True)
+sys.stdin.read()  # parked mid-session until killed
+"""
+
+
+def test_events_survive_sigkill_mid_session(tmp_path: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        text=True,
+    )
+    try:
+        path = Path(child.stdout.readline().strip())  # type: ignore[union-attr]
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+    events, warnings = read_events(path)
+    assert warnings == []
+    assert [e["payload"].get("n") for e in events[1:]] == list(range(40))
+    assert all(TS_RE.match(e["ts"]) for e in events)
