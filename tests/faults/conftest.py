@@ -1,0 +1,298 @@
+"""Fixtures for the fault matrix: broken databases, a real hot standby, a calm-CLI runner.
+
+Every fault here is real: a port nobody listens on, a database that refuses connections, a
+role whose password is checked with SCRAM, a lock held in another session, a standby made with
+``pg_basebackup -R``. Each is torn down after its test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from fault_servers import dead_port
+from psycopg import sql
+
+from tui.sandbox import Cluster, processes
+from tui.sandbox.cluster import SERVER_SETTINGS
+
+REPO = Path(__file__).resolve().parents[2]
+HANG_MARGIN = 10.0  # seconds on top of the command's own --timeout before we call it a hang
+
+
+# -- running the CLI like a user does --------------------------------------------------------
+
+
+@dataclass
+class Run:
+    argv: list[str]
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+    def assert_calm(self, code: int) -> None:
+        """The exit code, and no traceback anywhere in what the user sees."""
+        assert "Traceback" not in self.output, self.output
+        assert self.code == code, f"exit {self.code} != {code}\n{self.output}"
+
+    def assert_one_line_error(self, code: int, *needles: str) -> str:
+        """Exit ``code``, stderr is exactly one ``pgrst-doctor: ...`` line naming ``needles``."""
+        self.assert_calm(code)
+        lines = self.stderr.strip().splitlines()
+        assert len(lines) == 1, self.stderr
+        assert lines[0].startswith("pgrst-doctor: "), lines[0]
+        for needle in needles:
+            assert needle.lower() in lines[0].lower(), lines[0]
+        return lines[0]
+
+
+Doctor = Callable[..., Run]
+
+
+@pytest.fixture
+def doctor() -> Doctor:
+    """Run ``pgrst-doctor ARGS`` in a child process; a run past its timeout fails as a hang.
+
+    ``timeout`` is the command's own ``--timeout`` budget (added to argv when ``per_probe`` is
+    set); the child gets that plus ``HANG_MARGIN`` before the test calls it hung.
+    """
+
+    def run(
+        *args: str,
+        budget: float = 5.0,
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+    ) -> Run:
+        argv = [sys.executable, "-m", "tui", *args]
+        child_env = {**os.environ, **(env or {})}
+        child_env.pop("PYTHONWARNINGS", None)
+        try:
+            proc = subprocess.run(
+                argv,
+                capture_output=True,
+                text=True,
+                input=stdin,
+                env=child_env,
+                timeout=budget + HANG_MARGIN,
+                cwd=os.getcwd(),
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            pytest.fail(
+                f"pgrst-doctor hung: no exit within {budget + HANG_MARGIN:.0f}s: {args}\n{exc.stdout}\n{exc.stderr}"
+            )
+        return Run(list(args), proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+def data_home() -> Path:
+    return Path(os.environ["XDG_DATA_HOME"])
+
+
+def journal_files() -> list[Path]:
+    return sorted(data_home().rglob("journal.jsonl"))
+
+
+def read_journal(path: Path) -> list[dict]:
+    """Every line parses: the journal stays readable whatever the fault."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+# -- database faults -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db_down_url() -> str:
+    """A DSN whose port nobody listens on: connection refused at once."""
+    return f"postgresql://postgres:postgres@127.0.0.1:{dead_port()}/postgres"
+
+
+@pytest.fixture
+def db_missing_database_url(cluster: Cluster) -> str:
+    return cluster.dsn(f"no_such_db_{uuid.uuid4().hex[:6]}", password="postgres")
+
+
+@pytest.fixture
+def db_unknown_user_url(cluster: Cluster) -> str:
+    return cluster.dsn("postgres", user=f"nobody_{uuid.uuid4().hex[:6]}", password="x")
+
+
+@pytest.fixture
+def db_refusing_url(cluster: Cluster) -> Iterator[str]:
+    """A real database that exists but does not accept connections (ALLOW_CONNECTIONS false)."""
+    name = f"closed_{uuid.uuid4().hex[:8]}"
+    cluster.execute(
+        "postgres",
+        sql.SQL("CREATE DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name)),
+    )
+    yield cluster.dsn(name, password="postgres")
+    cluster.execute(
+        "postgres", sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(name))
+    )
+    cluster.drop_database(name)
+
+
+@dataclass(frozen=True)
+class ScramUser:
+    user: str
+    password: str
+    cluster: Cluster
+
+    def dsn(self, dbname: str, password: str | None = None) -> str:
+        return self.cluster.dsn(dbname, user=self.user, password=password or self.password)
+
+
+_HBA_LOCK = threading.Lock()
+
+
+@pytest.fixture
+def scram_user(cluster: Cluster) -> Iterator[ScramUser]:
+    """A login role whose password PostgreSQL really checks (SCRAM), in the trust cluster.
+
+    One ``pg_hba.conf`` line for this role alone goes before the trust lines; the file is
+    restored and reloaded afterwards, so nothing else in the session is affected.
+    """
+    user = f"pw_{uuid.uuid4().hex[:8]}"
+    password = f"right-{uuid.uuid4().hex}"
+    cluster.execute(
+        "postgres",
+        sql.SQL("CREATE ROLE {} LOGIN SUPERUSER PASSWORD {}").format(
+            sql.Identifier(user), sql.Literal(password)
+        ),
+    )
+    hba = cluster.data_dir / "pg_hba.conf"
+    with _HBA_LOCK:
+        original = hba.read_text()
+        line = f"host all {user} 127.0.0.1/32 scram-sha-256\n"
+        hba.write_text(line + original)
+        cluster.execute("postgres", "SELECT pg_reload_conf()")
+    _wait_for(lambda: _rejects(cluster.dsn("postgres", user=user, password="wrong")))
+    try:
+        yield ScramUser(user, password, cluster)
+    finally:
+        with _HBA_LOCK:
+            hba.write_text(hba.read_text().replace(line, ""))
+            cluster.execute("postgres", "SELECT pg_reload_conf()")
+        with contextlib.suppress(psycopg.Error):
+            cluster.execute("postgres", sql.SQL("DROP ROLE {}").format(sql.Identifier(user)))
+
+
+def _rejects(dsn: str) -> bool:
+    try:
+        with psycopg.connect(dsn, connect_timeout=2):
+            return False
+    except psycopg.OperationalError as exc:
+        return "password authentication failed" in str(exc)
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+class LockHolder:
+    """Another session holding ``LOCK ... ACCESS EXCLUSIVE`` until released (or 120 s)."""
+
+    def __init__(self, dsn: str, relation: sql.Composable) -> None:
+        self.conn = psycopg.connect(dsn, autocommit=False)
+        self.conn.execute("SET idle_in_transaction_session_timeout = '120s'")
+        self.conn.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(relation))
+        self.pid = self.conn.info.backend_pid
+
+    def release(self) -> None:
+        with contextlib.suppress(psycopg.Error):
+            self.conn.rollback()
+        self.conn.close()
+
+
+@pytest.fixture
+def hold_lock() -> Iterator[Callable[[str, sql.Composable], LockHolder]]:
+    holders: list[LockHolder] = []
+
+    def take(dsn: str, relation: sql.Composable) -> LockHolder:
+        holder = LockHolder(dsn, relation)
+        holders.append(holder)
+        return holder
+
+    yield take
+    for holder in holders:
+        holder.release()
+
+
+# -- a real hot standby ------------------------------------------------------------------------
+
+
+@dataclass
+class Standby:
+    port: int
+    proc: subprocess.Popen
+
+    def dsn(self, dbname: str) -> str:
+        return f"postgresql://postgres:postgres@127.0.0.1:{self.port}/{dbname}"
+
+
+@pytest.fixture
+def standby(cluster: Cluster) -> Iterator[Standby]:
+    """A hot standby of the session cluster (``pg_basebackup -R``) on its own port."""
+    base = Path(tempfile.mkdtemp(prefix="pgrst-standby-"))
+    base.chmod(0o755)
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    processes.hand_over(base)
+    processes.run(
+        [
+            str(cluster.bins.tool("pg_basebackup")),
+            "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres",
+            "-D", str(data), "-R", "-X", "stream", "--no-sync", "-c", "fast",
+        ],
+        timeout=120,
+    )  # fmt: skip
+    port = processes.free_port()
+    argv = [str(cluster.bins.tool("postgres")), "-D", str(data), "-p", str(port), "-k", str(sock)]
+    for key, value in SERVER_SETTINGS.items():
+        argv += ["-c", f"{key}={value}"]
+    proc = processes.spawn(argv, log=base / "standby.log")
+    try:
+        _wait_for(lambda: _in_recovery(port), timeout=60)
+        yield Standby(port, proc)
+    finally:
+        import signal
+
+        processes.stop(proc, sig=signal.SIGINT, grace=15)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _in_recovery(port: int) -> bool:
+    try:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{port}/postgres", connect_timeout=2
+        ) as conn:
+            row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+            return bool(row and row[0])
+    except psycopg.OperationalError:
+        return False
