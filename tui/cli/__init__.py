@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.cli import sandbox_cmd, tools_cmd
+from tui.cli import check_cmd, sandbox_cmd, tools_cmd
 from tui.core.errors import DoctorError
 
 # name -> module with `register(subparsers)`; each registered parser sets `func`.
-COMMANDS = (tools_cmd, sandbox_cmd)
+COMMANDS = (check_cmd, tools_cmd, sandbox_cmd)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,152 @@
+"""`pgrst-doctor check`: the whole diagnosis, once, for scripts, CI and a quick look.
+
+Exit codes: 0 healthy, 1 stale-cache or not-cache, 3 unreachable, 2 usage/configuration.
+With ``--json`` stdout holds exactly one JSON object (``Report.to_json()``), nothing else.
+Kept free of Textual (start-up time): the engine is imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from tui.cli.common import add_target_flags, target_from_args
+from tui.core.errors import UsageError
+from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
+from tui.core.request import FailingRequest, parse_request
+from tui.core.specs import (
+    ObjectRef,
+    parse_column,
+    parse_enum_value,
+    parse_function,
+    parse_relationship,
+    parse_table,
+)
+
+if TYPE_CHECKING:
+    from tui.core.model import Report
+    from tui.core.target import Target
+
+# flag (argparse dest) -> parser, in the order objects are reported
+OBJECT_FLAGS = (
+    ("table", "--table", "SCHEMA.NAME", parse_table),
+    ("column", "--column", "SCHEMA.TABLE.COLUMN", parse_column),
+    ("function", "--function", "SCHEMA.NAME", parse_function),
+    ("relationship", "--relationship", "SCHEMA.FROM:SCHEMA.TO", parse_relationship),
+    ("enum_value", "--enum-value", "SCHEMA.TYPE:LABEL", parse_enum_value),
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "check",
+        help="diagnose the schema cache once and exit (0 healthy, 1 stale/not-cache, 3 unreachable)",
+        description=(
+            "Probe the database and PostgREST concurrently, compare what the database holds "
+            "with what PostgREST serves, and say whether the schema cache is stale, something "
+            "else is wrong, or all is well. Every failure comes with the exact fix."
+        ),
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print exactly one JSON object (schema_version 1)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every check")
+    parser.add_argument(
+        "--symptom",
+        action="append",
+        default=[],
+        metavar="ID",
+        help=f"what the user sees (repeatable; default all): {', '.join(SYMPTOMS)}",
+    )
+    objects = parser.add_argument_group("objects the symptom is about (repeatable)")
+    for dest, flag, metavar, _parse in OBJECT_FLAGS:
+        objects.add_argument(flag, dest=dest, action="append", default=[], metavar=metavar)
+    parser.add_argument(
+        "--request",
+        metavar="REQUEST",
+        help="the failing request, replayed with --api-key: 'GET /orders?select=*,customers(*)', "
+        "a path, a full URL or a pasted curl command",
+    )
+    add_target_flags(parser)
+    parser.set_defaults(func=run)
+
+
+def parse_symptoms(ids: list[str]) -> tuple[str, ...]:
+    """Validated symptom ids, in the knowledge table's order; empty or ``all`` = every one."""
+    chosen: list[str] = []
+    for raw in ids:
+        for symptom in (s.strip() for s in raw.split(",")):
+            if symptom == "all":
+                return ALL_SYMPTOMS
+            if symptom not in SYMPTOMS:
+                raise UsageError(
+                    f"unknown symptom {symptom[:40]!r}: choose from {', '.join(SYMPTOMS)}"
+                )
+            chosen.append(symptom)
+    return tuple(s for s in ALL_SYMPTOMS if s in chosen) or ALL_SYMPTOMS
+
+
+def parse_objects(args: argparse.Namespace) -> tuple[ObjectRef, ...]:
+    refs: list[ObjectRef] = []
+    for dest, flag, _metavar, parse in OBJECT_FLAGS:
+        for text in getattr(args, dest, None) or []:
+            ref = parse(text, flag)
+            if ref not in refs:
+                refs.append(ref)
+    return tuple(refs)
+
+
+def parse_failing_request(args: argparse.Namespace, target: Target) -> FailingRequest | None:
+    text = getattr(args, "request", None)
+    return None if text is None else parse_request(text, target.api_url)
+
+
+def build_request(args: argparse.Namespace, target: Target) -> Any:
+    """The engine's DiagnosisRequest for these flags (usage errors raise UsageError)."""
+    from tui.core.diagnosis import DiagnosisRequest
+
+    return DiagnosisRequest(
+        symptoms=parse_symptoms(args.symptom),
+        objects=parse_objects(args),
+        request=parse_failing_request(args, target),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    # usage errors first (cheap, no I/O): symptoms and specs, then the target, then --request
+    parse_symptoms(args.symptom)
+    parse_objects(args)
+    target = target_from_args(args)
+    request = build_request(args, target)
+    report = asyncio.run(_diagnose(target, request, progress=not args.json))
+    if args.json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    else:
+        print_report(report, verbose=args.verbose, target=target)
+    return report.exit_code
+
+
+async def _diagnose(target: Target, request: Any, *, progress: bool) -> Report:
+    from tui.core.diagnosis import Diagnosis
+
+    diagnosis = Diagnosis(target, request)
+    if not (progress and sys.stderr.isatty()):
+        return await diagnosis.run()
+    from rich.console import Console
+
+    with Console(stderr=True).status("probing the database and PostgREST…"):
+        return await diagnosis.run()
+
+
+def print_report(report: Report, *, verbose: bool, target: Target | None) -> None:
+    from rich.console import Console
+
+    from tui.cli.render import render_report
+
+    Console(highlight=False, soft_wrap=False).print(
+        render_report(report, verbose=verbose, target=target)
+    )

@@ -1,0 +1,147 @@
+"""Pure render functions: a Report (and the target it was taken from) -> Rich renderables.
+
+Never colour alone: every status has a glyph and a word, so the output reads the same with
+NO_COLOR, in a pipe or in a screen reader. Text from the database or the user goes in as
+``Text`` (never markup), so a table named ``[red]`` prints as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from tui.core.model import STATUS_GLYPH, Finding, Report, Status, Verdict
+from tui.core.target import Target
+
+STATUS_STYLE: dict[Status, str] = {
+    Status.PASS: "green",
+    Status.WARN: "yellow",
+    Status.FAIL: "bold red",
+    Status.ERROR: "red",
+    Status.SKIPPED: "dim",
+}
+
+# Verdict line: glyph, word, what it means for the person on call.
+VERDICT_TEXT: dict[Verdict, tuple[str, str, str, str]] = {
+    Verdict.HEALTHY: ("✓", "HEALTHY", "green", "PostgREST's schema cache matches the database."),
+    Verdict.STALE_CACHE: (
+        "✗",
+        "STALE CACHE",
+        "bold red",
+        "PostgREST's schema cache is behind the database: reload it.",
+    ),
+    Verdict.NOT_CACHE: (
+        "✗",
+        "NOT THE CACHE",
+        "bold red",
+        "A reload will not fix this: see the failures and their fixes above.",
+    ),
+    Verdict.UNREACHABLE: (
+        "✗",
+        "UNREACHABLE",
+        "bold red",
+        "The database or the API could not be reached; nothing else could be judged.",
+    ),
+}
+
+SHOWN_QUIET = frozenset({Status.FAIL, Status.ERROR})
+
+
+def status_label(status: Status) -> Text:
+    """``✗ FAIL`` in the status's style: glyph and word, colour only as a bonus."""
+    return Text(f"{STATUS_GLYPH[status]} {status.value.upper():<7}", style=STATUS_STYLE[status])
+
+
+def render_finding(finding: Finding, verbose: bool = False) -> RenderableType:
+    head = Text.assemble(
+        status_label(finding.status), " ", (finding.title or finding.check, "bold")
+    )
+    if finding.cause:
+        head.append(f"  [{finding.cause}]", style="cyan")
+    lines: list[RenderableType] = [head, Text("          ") + Text(finding.summary)]
+    if finding.objects:
+        lines.append(Text("          objects: ", style="dim") + Text(", ".join(finding.objects)))
+    if finding.fix and (finding.status is not Status.PASS):
+        lines.append(Text("          fix:", style="bold"))
+        for fix_line in finding.fix.splitlines():
+            lines.append(Text("            ") + Text(fix_line, style="bold"))
+    if finding.runbook_note and (verbose or finding.status in SHOWN_QUIET):
+        lines.append(Text("          runbook: ", style="dim") + Text(finding.runbook_note))
+    if verbose:
+        lines.append(Text(f"          ({finding.elapsed_ms:.1f} ms)", style="dim"))
+    return Group(*lines)
+
+
+def render_stale_objects(report: Report) -> RenderableType | None:
+    if not report.stale_objects:
+        return None
+    table = Table(title=None, box=None, show_header=True, pad_edge=False, header_style="bold")
+    table.add_column("kind")
+    table.add_column("object")
+    table.add_column("change")
+    for obj in sorted(report.stale_objects):
+        hint = "in the database, not in the cache" if obj.change == "added" else "cache only"
+        table.add_row(str(obj.kind), Text(obj.name), f"{obj.change} ({hint})")
+    return Group(Text(f"Stale objects ({len(report.stale_objects)}):", style="bold"), table)
+
+
+def render_verdict(report: Report) -> RenderableType:
+    glyph, word, style, meaning = VERDICT_TEXT[report.verdict]
+    line = Text.assemble(("Verdict: ", "bold"), (f"{glyph} {word}", style), "  ", meaning)
+    parts: list[RenderableType] = [line]
+    if report.remedies:
+        parts.append(Text("Remedies, best first: " + ", ".join(report.remedies)))
+    return Group(*parts)
+
+
+def render_target(target: Target) -> RenderableType:
+    shown = target.masked()
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="dim")
+    table.add_column()
+    table.add_column(style="dim")
+    for name in ("api_url", "db_url", "admin_url", "api_key", "service_key", "project_dir"):
+        source = target.sources.get(name, "")
+        table.add_row(name.replace("_", " "), Text(shown[name]), source)
+    return table
+
+
+def _hidden_note(findings: Iterable[Finding]) -> Text | None:
+    hidden = Counter(f.status for f in findings if f.status not in SHOWN_QUIET)
+    if not hidden:
+        return None
+    words = {Status.PASS: "passed", Status.WARN: "warnings", Status.SKIPPED: "skipped"}
+    counts = ", ".join(f"{n} {words.get(s, s.value)}" for s, n in sorted(hidden.items()))
+    return Text(f"{counts} not shown (-v shows every check)", style="dim")
+
+
+def render_report(
+    report: Report, *, verbose: bool = False, target: Target | None = None
+) -> RenderableType:
+    """The whole ``check`` output: quiet = failures + stale objects + verdict; verbose = the
+    target, every check, timings."""
+    parts: list[RenderableType] = []
+    if verbose and target is not None:
+        parts += [Text("Target", style="bold"), render_target(target), Text("")]
+    shown = [f for f in report.findings if verbose or f.status in SHOWN_QUIET]
+    for finding in shown:
+        parts += [render_finding(finding, verbose), Text("")]
+    if (stale := render_stale_objects(report)) is not None:
+        parts += [stale, Text("")]
+    parts.append(render_verdict(report))
+    if not verbose and (note := _hidden_note(report.findings)):
+        parts.append(note)
+    versions = []
+    if report.postgrest_version:
+        versions.append(f"PostgREST {report.postgrest_version}")
+    if report.server_version:
+        versions.append(f"PostgreSQL {report.server_version}")
+    listening = {True: "listening", False: "not listening", None: "listener unknown"}
+    versions.append(listening[report.listening])
+    versions.append(f"{report.elapsed_ms:.0f} ms")
+    parts.append(Text(" · ".join(versions), style="dim"))
+    return Group(*parts)
