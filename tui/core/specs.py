@@ -47,6 +47,16 @@ class ObjectRef:
 
 
 # -- tokenizer ----------------------------------------------------------------------------------
+_ECHO_MAX = 80  # error messages quote the user's text, but never a megabyte of it
+
+
+def _echo(text: str) -> str:
+    """The user's text for an error message: quoted, and shortened when overlong."""
+    if len(text) > _ECHO_MAX:
+        text = f"{text[:60]}…{text[-12:]}"
+    return repr(text)
+
+
 def format_ident(name: str) -> str:
     """Quote ``name`` when it could not be read back bare (the parsers' inverse)."""
     if _BARE_SAFE.fullmatch(name):
@@ -70,7 +80,7 @@ def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
             chunk: list[str] = []
             while True:
                 if i >= n:
-                    raise UsageError(f"{flag} {text!r}: unterminated double quote")
+                    raise UsageError(f"{flag} {_echo(text)}: unterminated double quote")
                 if text[i] == '"':
                     if i + 1 < n and text[i + 1] == '"':
                         chunk.append('"')
@@ -84,19 +94,19 @@ def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
             while i < n and text[i] == " ":
                 i += 1
             if i < n and text[i] not in seps:
-                raise UsageError(f"{flag} {text!r}: unexpected text after a quoted name")
+                raise UsageError(f"{flag} {_echo(text)}: unexpected text after a quoted name")
         else:
             start = i
             while i < n and text[i] not in seps:
                 if text[i] == '"':
                     raise UsageError(
-                        f"{flag} {text!r}: a double quote may only start a name; "
+                        f"{flag} {_echo(text)}: a double quote may only start a name; "
                         'quote the whole name, e.g. "My.Table"'
                     )
                 i += 1
             part = text[start:i].strip()
             if not part:
-                raise UsageError(f"{flag} {text!r}: empty name")
+                raise UsageError(f"{flag} {_echo(text)}: empty name")
         _check_ident(part, text, flag)
         parts.append((part, sep_before))
         if i >= n:
@@ -107,12 +117,12 @@ def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
 
 def _check_ident(part: str, text: str, flag: str) -> None:
     if not part:
-        raise UsageError(f"{flag} {text!r}: empty name")
+        raise UsageError(f"{flag} {_echo(text)}: empty name")
     if _CONTROL.search(part):
-        raise UsageError(f"{flag} {text!r}: names may not contain control characters")
+        raise UsageError(f"{flag} {_echo(text)}: names may not contain control characters")
     if len(part.encode("utf-8")) > NAMEDATALEN:
         raise UsageError(
-            f"{flag} {text!r}: name {part[:20]!r}… is longer than PostgreSQL's "
+            f"{flag} {_echo(text)}: name {part[:20]!r}… is longer than PostgreSQL's "
             f"{NAMEDATALEN}-byte limit"
         )
 
@@ -120,7 +130,7 @@ def _check_ident(part: str, text: str, flag: str) -> None:
 def _dotted(text: str, flag: str, counts: tuple[int, ...], shape: str) -> list[str]:
     parts = _split(text, ".", flag)
     if len(parts) not in counts:
-        raise UsageError(f"{flag} {text!r}: expected {shape}")
+        raise UsageError(f"{flag} {_echo(text)}: expected {shape}")
     return [p for p, _ in parts]
 
 
@@ -129,7 +139,7 @@ def _prepare(text: str, flag: str) -> str:
     if not text:
         raise UsageError(f"{flag} needs a name")
     if _CONTROL.search(text):
-        raise UsageError(f"{flag} {text!r}: names may not contain control characters")
+        raise UsageError(f"{flag} {_echo(text)}: names may not contain control characters")
     return text
 
 
@@ -141,7 +151,7 @@ def _split_once(text: str, sep: str, flag: str, shape: str) -> tuple[str, str]:
             quoted = not quoted  # "" toggles twice: stays right
         elif ch == sep and not quoted:
             return text[:i], text[i + 1 :]
-    raise UsageError(f"{flag} {text!r}: expected {shape}")
+    raise UsageError(f"{flag} {_echo(text)}: expected {shape}")
 
 
 # -- parsers ------------------------------------------------------------------------------------
@@ -183,7 +193,7 @@ def parse_relationship(text: str, flag: str = "--relationship") -> ObjectRef:
     src = _dotted(left, flag, (1, 2), shape) if left.strip() else []
     dst = _dotted(right, flag, (1, 2), shape) if right.strip() else []
     if not src or not dst:
-        raise UsageError(f"{flag} {text!r}: expected {shape}")
+        raise UsageError(f"{flag} {_echo(text)}: expected {shape}")
     schema, name = src if len(src) == 2 else (DEFAULT_SCHEMA, src[0])
     target_schema, target_name = dst if len(dst) == 2 else (schema, dst[0])
     return ObjectRef(
@@ -203,7 +213,7 @@ def parse_enum_value(text: str, flag: str = "--enum-value") -> ObjectRef:
     left, right = _split_once(text, ":", flag, shape)
     parts = _dotted(left, flag, (1, 2), shape) if left.strip() else []
     if not parts:
-        raise UsageError(f"{flag} {text!r}: expected {shape}")
+        raise UsageError(f"{flag} {_echo(text)}: expected {shape}")
     schema, type_name = parts if len(parts) == 2 else (DEFAULT_SCHEMA, parts[0])
     label_text = right.strip()
     if label_text.startswith('"'):
