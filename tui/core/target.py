@@ -107,8 +107,10 @@ def mask_url(url: str | None) -> str:
     text = _SECRET_QUERY.sub(r"\1***", url)
     match = _SCHEME.match(text)
     if not match:
-        # not a URL (e.g. a libpq keyword DSN): hide every password=... value
-        return re.sub(r"(?i)(password\s*=\s*)('[^']*'|\S+)", r"\1***", text)
+        # not a URL (e.g. a libpq keyword DSN): hide every password=... value, and a
+        # "user:password@host" pasted without its scheme
+        text = re.sub(r"(?i)(password\s*=\s*)('[^']*'|\S+)", r"\1***", text)
+        return re.sub(r"^([^:/@\s]*):.*@", r"\1:***@", text, flags=re.S)
     scheme, rest = match.groups()
     # The last "@" ends the userinfo: raw passwords may contain "@", "/" or ":".
     userinfo, at, hostpart = rest.rpartition("@")
@@ -126,6 +128,12 @@ def mask_key(key: str | None) -> str:
 
 
 # -- validation ---------------------------------------------------------------------------------
+def _echo_url(url: str) -> str:
+    """A URL for an error message: masked, and shortened when overlong (one clear line)."""
+    shown = mask_url(url)
+    return shown if len(shown) <= 120 else f"{shown[:100]}…{shown[-12:]}"
+
+
 def _netloc_hosts(netloc: str) -> list[tuple[str, str]]:
     """(host, port) pairs of a possibly multi-host netloc ("h1:5432,h2:5433")."""
     hostpart = netloc.rpartition("@")[2]
@@ -165,9 +173,13 @@ def validate_db_url(url: str, what: str = "--db-url") -> str:
     # a host may also come from ?host=/path (unix socket)
     has_host_param = re.search(r"[?&]host=[^&]+", url) is not None
     for host, port in _netloc_hosts(netloc):
-        _check_port(port, f"{what} ({mask_url(url)})")
+        _check_port(port, f"{what} ({_echo_url(url)})")
         if not host and not has_host_param:
-            raise UsageError(f"{what} has no host ({mask_url(url)})")
+            raise UsageError(f"{what} has no host ({_echo_url(url)})")
+    try:
+        urlsplit(url)  # Target.db_host / db_name parse it later: it must parse now
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "postgresql://u@[::1/db"
+        raise UsageError(f"{what} has a malformed host ({_echo_url(url)})") from None
     return url
 
 
@@ -178,7 +190,10 @@ def validate_api_url(url: str, what: str = "--api-url") -> str:
         raise UsageError(f"{what} is empty")
     if _CONTROL.search(url) or " " in url:
         raise UsageError(f"{what} contains spaces or control characters")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[::1"
+        raise UsageError(f"{what} has a malformed host ({_echo_url(url)})") from None
     scheme = parts.scheme.lower()
     if scheme not in API_SCHEMES or "://" not in url:
         got = f"scheme {scheme!r}" if scheme else "no scheme"
@@ -187,12 +202,12 @@ def validate_api_url(url: str, what: str = "--api-url") -> str:
         port = parts.port
     except ValueError:
         raise UsageError(
-            f"{what}: port must be a number from 1 to 65535 ({mask_url(url)})"
+            f"{what}: port must be a number from 1 to 65535 ({_echo_url(url)})"
         ) from None
     if not parts.hostname:
-        raise UsageError(f"{what} has no host ({mask_url(url)})")
+        raise UsageError(f"{what} has no host ({_echo_url(url)})")
     if port == 0:
-        raise UsageError(f"{what}: port must be a number from 1 to 65535 ({mask_url(url)})")
+        raise UsageError(f"{what}: port must be a number from 1 to 65535 ({_echo_url(url)})")
     if parts.query or parts.fragment:
         raise UsageError(f"{what} must be the API root, without ?query or #fragment")
     return url.rstrip("/")
