@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.cli import check_cmd, sandbox_cmd, tools_cmd
+from tui.cli import check_cmd, export_cmd, sandbox_cmd, sessions_cmd, tools_cmd
 from tui.core.errors import DoctorError
 
 # name -> module with `register(subparsers)`; each registered parser sets `func`.
-COMMANDS = (check_cmd, tools_cmd, sandbox_cmd)
+COMMANDS = (check_cmd, tools_cmd, sandbox_cmd, export_cmd, sessions_cmd)
 
 
 class _Parser(argparse.ArgumentParser):

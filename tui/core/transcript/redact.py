@@ -25,6 +25,11 @@ KINDS = ("jwt", "key", "password", "token")
 
 PLACEHOLDER_RE = re.compile(r"<(jwt|key|password|token)#(\d+)>")
 _PLACEHOLDER_ONLY = re.compile(r"^(?:<(?:jwt|key|password|token)#\d+>)+$")
+# Display strings other code already masked (``Target.masked()``): nothing left to hide.
+_ALREADY_MASKED = re.compile(
+    r"^(?:\(none\)|none|null|\*+|\(redacted\)|<redacted>|[A-Za-z0-9_-]{0,8}…\(redacted\))$",
+    re.IGNORECASE,
+)
 
 # Registered values shorter than this are masked only as whole tokens (not inside words), so a
 # short password such as "postgres" does not turn "postgresql://" into "<password#1>ql://".
@@ -176,7 +181,7 @@ class Redactor:
 
     def _mask(self, value: str, hint: str) -> str:
         """Placeholder for a value found by a pattern (remembered when long enough)."""
-        if not value or _PLACEHOLDER_ONLY.match(value):
+        if not value or _PLACEHOLDER_ONLY.match(value) or _ALREADY_MASKED.match(value):
             return value
         known = self._placeholders.get(value)
         if known is not None:
@@ -267,7 +272,9 @@ class Redactor:
         return self._string(str(obj), hint)
 
     def _string(self, raw: str, hint: str | None) -> str:
-        text = self.text(strip_escapes(raw))
+        # Mask before stripping (an escape must not eat a secret's first character and hide the
+        # rest from the patterns) and after (colour codes inside a token must not shield it).
+        text = self.text(strip_escapes(self.text(raw)))
         if hint is None or not text or _PLACEHOLDER_ONLY.match(text):
             return text
         scheme = _SCHEME_RE.match(text)

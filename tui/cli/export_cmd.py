@@ -1,0 +1,46 @@
+"""`pgrst-doctor export [SESSION | --last] --format md|json [-o FILE]`: the incident ticket."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tui.core.errors import UsageError
+from tui.core.transcript.export import FORMATS, export_session, write_private
+from tui.core.transcript.sessions import find_session
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "export",
+        help="export a recorded session as Markdown or JSON for the incident ticket",
+        description=(
+            "Render a recorded session (secrets already masked) as Markdown for the incident "
+            "ticket or as JSON with every event. Without SESSION, the newest session."
+        ),
+    )
+    parser.add_argument(
+        "session", nargs="?", metavar="SESSION", help="session id (or its short id)"
+    )
+    parser.add_argument("--last", action="store_true", help="the newest session (the default)")
+    parser.add_argument("--format", choices=FORMATS, default="md", help="md (default) or json")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    session_dir = find_session(args.session, last=args.last)
+    result = export_session(session_dir, args.format)
+    for warning in result.warnings:
+        print(f"pgrst-doctor: warning: {warning}", file=sys.stderr)
+    if not args.output:
+        sys.stdout.write(result.text)
+        return 0
+    target = Path(args.output).expanduser()
+    try:
+        size = write_private(target, result.text)
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
+    print(f"exported session {session_dir.name} to {target} ({args.format}, {size} bytes)")
+    return 0

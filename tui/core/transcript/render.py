@@ -1,0 +1,167 @@
+"""Small text helpers for transcript renderings: one line per event, Markdown-safe cells and
+fences, durations. Pure functions; all output has terminal escapes stripped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tui.core.transcript.redact import strip_escapes
+
+Payload = Mapping[str, Any]
+
+
+def pick(payload: Payload, *names: str) -> Any:
+    """The first present, non-empty value among ``names``."""
+    for name in names:
+        value = payload.get(name)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def fmt_ms(ms: Any) -> str:
+    """``850 ms`` / ``1.2 s``; anything not a number is shown as given."""
+    if not isinstance(ms, int | float) or isinstance(ms, bool):
+        return str(ms)
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def one_line(text: Any, limit: int = 200) -> str:
+    """Escape-free, single-line, at most ``limit`` characters."""
+    flat = " ".join(strip_escapes(str(text)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def md_cell(text: Any, limit: int = 300) -> str:
+    """A Markdown table cell: ``|`` escaped, newlines as ``<br>``, no escapes, bounded."""
+    clean = strip_escapes(str(text)).replace("\r", "")
+    if len(clean) > limit:
+        clean = clean[: limit - 1] + "…"
+    clean = clean.replace("\\", "\\\\").replace("|", "\\|")
+    return "<br>".join(part.strip() for part in clean.split("\n")) or " "
+
+
+def fence(body: str, lang: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run inside ``body``."""
+    body = strip_escapes(body).rstrip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{body}\n{ticks}"
+
+
+def _fmt_evidence(evidence: Any) -> str:
+    if isinstance(evidence, Mapping):
+        return "; ".join(f"{k}: {one_line(v, 80)}" for k, v in evidence.items())
+    if isinstance(evidence, list | tuple):
+        return "; ".join(one_line(v, 80) for v in evidence)
+    return one_line(evidence, 160)
+
+
+def _target(p: Payload) -> str:
+    where = " ".join(str(p[k]) for k in ("api_url", "db_url") if p.get(k))
+    fingerprint = p.get("fingerprint")
+    if isinstance(fingerprint, Mapping) and fingerprint:
+        where += " (fingerprint " + ", ".join(f"{k}={v}" for k, v in fingerprint.items()) + ")"
+    elif fingerprint:
+        where += f" (fingerprint {fingerprint})"
+    return f"target: {where or 'set'}"
+
+
+def _symptom(p: Payload) -> str:
+    chosen = pick(p, "symptoms", "symptom", "id", "text")
+    if isinstance(chosen, list | tuple):
+        chosen = ", ".join(str(c) for c in chosen)
+    return f"symptom: {chosen or '?'}"
+
+
+def _check(p: Payload) -> str:
+    name = pick(p, "title", "check") or "?"
+    cause = f" [{p['cause']}]" if p.get("cause") else ""
+    return f"check {name}: {p.get('status', '?')}{cause} — {p.get('summary', '')}".rstrip(" —")
+
+
+def _decision(p: Payload) -> str:
+    what = pick(p, "decision", "text", "summary", "choice") or "?"
+    evidence = pick(p, "evidence", "knew", "because")
+    return f"decided: {what}" + (f" (evidence: {_fmt_evidence(evidence)})" if evidence else "")
+
+
+def _step_start(p: Payload) -> str:
+    title = pick(p, "title", "message")
+    ran = pick(p, "command", "sql")
+    return (
+        f"step {pick(p, 'step', 'id') or '?'} started"
+        + (f": {title}" if title else "")
+        + (f" — `{one_line(ran, 120)}`" if ran else "")
+    )
+
+
+def _step_output(p: Payload) -> str:
+    return f"{pick(p, 'step', 'id') or 'step'} output: {pick(p, 'text', 'message', 'line') or ''}"
+
+
+def _step_end(p: Payload) -> str:
+    status = pick(p, "status", "kind") or "ended"
+    elapsed = p.get("elapsed_ms")
+    took = f" in {fmt_ms(elapsed)}" if isinstance(elapsed, int | float) else ""
+    summary = pick(p, "summary", "message")
+    return f"step {pick(p, 'step', 'id') or '?'} {status}{took}" + (
+        f": {summary}" if summary else ""
+    )
+
+
+def _confirmation(p: Payload) -> str:
+    what = pick(p, "what", "prompt", "step", "action") or "action"
+    answer = pick(p, "answer", "confirmed", "result")
+    if isinstance(answer, bool):
+        answer = "confirmed" if answer else "declined"
+    return f"confirmation for {what}: {answer if answer is not None else 'asked'}"
+
+
+def _dump(p: Payload) -> str:
+    sha = str(p.get("sha256") or "")
+    size = p.get("bytes")
+    return (
+        f"dump written: {p.get('path', '?')}"
+        + (f" ({size} bytes)" if size is not None else "")
+        + (f" sha256 {sha[:12]}…" if sha else "")
+    )
+
+
+def _kpi(p: Payload) -> str:
+    name = pick(p, "id", "kpi") or "?"
+    actual = p.get("actual") if p.get("actual") is not None else fmt_ms(p.get("ms"))
+    return f"KPI {name}: {actual} ({p.get('verdict', '?')})"
+
+
+def _verdict(p: Payload) -> str:
+    stale = p.get("stale_objects") or []
+    return f"verdict: {p.get('verdict', '?')} ({len(stale)} stale object{'s' * (len(stale) != 1)})"
+
+
+_DESCRIBE: dict[str, Callable[[Payload], str]] = {
+    "session": lambda p: f"session started: pgrst-doctor {p.get('command', '?')}",
+    "target": _target,
+    "symptom": _symptom,
+    "check": _check,
+    "decision": _decision,
+    "step-start": _step_start,
+    "step-output": _step_output,
+    "step-end": _step_end,
+    "confirmation": _confirmation,
+    "dump": _dump,
+    "kpi": _kpi,
+    "note": lambda p: f"note: {pick(p, 'text', 'note') or ''}",
+    "verdict": _verdict,
+}
+
+
+def event_text(event: Mapping[str, Any]) -> str:
+    """One plain line for a timeline entry (unknown kinds show their payload keys)."""
+    payload = event.get("payload") or {}
+    describe = _DESCRIBE.get(str(event.get("kind")))
+    if describe is None:
+        return one_line(f"{event.get('kind')}: {', '.join(map(str, payload))}")
+    return one_line(describe(payload), 400)

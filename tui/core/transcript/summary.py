@@ -1,0 +1,233 @@
+"""What a session amounts to, derived from its events: verdicts, root cause, stale objects,
+steps taken, KPIs, dumps, environment. Shared by the Markdown/JSON exports and the clipboard.
+
+Payload shapes vary by producer (a ``StepEvent``, a ``KpiFigure``, a hand-built dict), so every
+field is looked up under the few names producers use, never assumed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tui.core.transcript.redact import masked_counts, masking_footer
+from tui.core.transcript.render import event_text, fmt_ms, pick
+
+Event = Mapping[str, Any]
+
+
+@dataclass
+class StepSummary:
+    step: str
+    title: str = ""
+    status: str | None = None  # None: started, never ended (crash, Ctrl+C)
+    summary: str = ""
+    elapsed_ms: float | None = None
+    commands: list[str] = field(default_factory=list)  # commands and SQL, in order
+    output: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SessionSummary:
+    session_id: str
+    command: str | None
+    started: str | None
+    ended: str | None
+    initial_verdict: str | None
+    final_verdict: str | None
+    outcome: str
+    root_causes: list[dict[str, Any]]
+    stale_objects: list[dict[str, Any]]
+    steps: list[StepSummary]
+    kpis: list[dict[str, Any]]
+    dumps: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    notes: list[str]
+    environment: dict[str, str | None]
+    masked: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _verdict_of(event: Event) -> str | None:
+    value = event["payload"].get("verdict")
+    return str(value) if value is not None else None
+
+
+def _root_causes(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """Causes of failing findings (first verdict's, then standalone checks); warn if no fail."""
+    findings: list[Mapping[str, Any]] = []
+    for event in events:
+        if event["kind"] == "verdict":
+            findings.extend(
+                f for f in event["payload"].get("findings") or [] if isinstance(f, dict)
+            )
+            break
+    findings.extend(e["payload"] for e in events if e["kind"] == "check")
+    causes: dict[str, dict[str, Any]] = {}
+    for wanted in ("fail", "warn"):
+        for finding in findings:
+            cause = finding.get("cause")
+            if cause and finding.get("status") == wanted and cause not in causes:
+                causes[str(cause)] = {
+                    "cause": str(cause),
+                    "check": finding.get("check"),
+                    "summary": finding.get("summary") or "",
+                    "fix": finding.get("fix"),
+                }
+        if causes:
+            break
+    return list(causes.values())
+
+
+def _steps(events: Sequence[Event]) -> list[StepSummary]:
+    steps: dict[str, StepSummary] = {}
+    for event in events:
+        kind, payload = event["kind"], event["payload"]
+        if not kind.startswith("step-"):
+            continue
+        name = str(pick(payload, "step", "id", "name") or "step")
+        step = steps.setdefault(name, StepSummary(step=name))
+        for key in ("command", "sql", "argv"):
+            value = payload.get(key)
+            if isinstance(value, list):
+                value = " ".join(str(v) for v in value)
+            if value and str(value) not in step.commands:
+                step.commands.append(str(value))
+        if kind == "step-start":
+            step.title = str(pick(payload, "title", "message") or step.title)
+        elif kind == "step-output":
+            text = pick(payload, "text", "message", "line", "output")
+            if text:
+                step.output.extend(str(text).splitlines() or [""])
+        else:
+            step.status = str(pick(payload, "status", "kind") or "ended")
+            step.summary = str(pick(payload, "summary", "message") or "")
+            elapsed = payload.get("elapsed_ms")
+            step.elapsed_ms = float(elapsed) if isinstance(elapsed, int | float) else None
+    return list(steps.values())
+
+
+def kpi_row(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A KPI event as {id, title, target, alert, actual, verdict} (ms figures formatted)."""
+
+    def figure(plain: str, ms: str) -> str:
+        value = payload.get(plain)
+        if value is None and payload.get(ms) is not None:
+            return fmt_ms(payload[ms])
+        return "" if value is None else str(value)
+
+    return {
+        "id": str(pick(payload, "id", "kpi") or ""),
+        "title": str(payload.get("title") or ""),
+        "target": figure("target", "target_ms"),
+        "alert": figure("alert", "alert_ms"),
+        "actual": figure("actual", "ms"),
+        "verdict": str(payload.get("verdict") or ""),
+    }
+
+
+def _environment(events: Sequence[Event]) -> dict[str, str | None]:
+    env: dict[str, str | None] = {"pgrst-doctor": None, "PostgREST": None, "PostgreSQL": None}
+    for event in events:
+        payload = event["payload"]
+        fingerprint = payload.get("fingerprint")
+        sources = [payload, fingerprint if isinstance(fingerprint, dict) else {}]
+        for source in sources:
+            if event["kind"] == "session" and source.get("tool_version"):
+                env["pgrst-doctor"] = str(source["tool_version"])
+            if source.get("postgrest_version"):
+                env["PostgREST"] = str(source["postgrest_version"])
+            pg = pick(source, "server_version", "postgres_version", "postgresql_version")
+            if pg:
+                env["PostgreSQL"] = str(pg)
+    for event in events:  # where the session pointed at (masked display strings)
+        if event["kind"] == "target":
+            for key in ("api_url", "db_url"):
+                if event["payload"].get(key):
+                    env[key] = str(event["payload"][key])
+    return env
+
+
+def _outcome(initial: str | None, final: str | None, steps: list[StepSummary]) -> str:
+    done = [s for s in steps if s.status]
+    if final is None:
+        return "no verdict recorded" + (" (steps ran, not verified)" if done else "")
+    if initial is not None and initial != final and final == "healthy":
+        return f"resolved: {initial} → healthy" + (
+            f" after {', '.join(s.step for s in done)}" if done else ""
+        )
+    if initial != final:
+        return f"{initial} → {final}"
+    return final if not done else f"still {final} after {', '.join(s.step for s in done)}"
+
+
+def summarize(session_id: str, events: Sequence[Event]) -> SessionSummary:
+    """Derive the session's summary (pure: events in, dataclass out)."""
+    verdicts = [_verdict_of(e) for e in events if e["kind"] == "verdict"]
+    verdict_events = [e for e in events if e["kind"] == "verdict"]
+    stale = verdict_events[0]["payload"].get("stale_objects") if verdict_events else None
+    steps = _steps(events)
+    command = next((e["payload"].get("command") for e in events if e["kind"] == "session"), None)
+    return SessionSummary(
+        session_id=session_id,
+        command=command,
+        started=events[0]["ts"] if events else None,
+        ended=events[-1]["ts"] if events else None,
+        initial_verdict=verdicts[0] if verdicts else None,
+        final_verdict=verdicts[-1] if verdicts else None,
+        outcome=_outcome(
+            verdicts[0] if verdicts else None, verdicts[-1] if verdicts else None, steps
+        ),
+        root_causes=_root_causes(events),
+        stale_objects=[o for o in stale or [] if isinstance(o, dict)],
+        steps=steps,
+        kpis=[kpi_row(e["payload"]) for e in events if e["kind"] == "kpi"],
+        dumps=[dict(e["payload"]) for e in events if e["kind"] == "dump"],
+        decisions=[
+            {"ts": e["ts"], "actor": e["actor"], **e["payload"]}
+            for e in events
+            if e["kind"] == "decision"
+        ],
+        notes=[event_text(e) for e in events if e["kind"] == "note"],
+        environment=_environment(events),
+        masked=masked_counts(_all_strings(events)),
+    )
+
+
+def _all_strings(obj: Any) -> list[str]:
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, Mapping):
+        return [s for k, v in obj.items() for s in (*_all_strings(k), *_all_strings(v))]
+    if isinstance(obj, list | tuple):
+        return [s for item in obj for s in _all_strings(item)]
+    return []
+
+
+def summary_lines(summary: SessionSummary) -> list[str]:
+    """The ticket summary as Markdown bullet lines (used by the export and the clipboard)."""
+    causes = "; ".join(f"{c['cause']} — {c['summary']}".rstrip(" —") for c in summary.root_causes)
+    stale = ", ".join(
+        f"{o.get('kind', '?')} {o.get('name', '?')} ({o.get('change', '?')})"
+        for o in summary.stale_objects
+    )
+    done = "; ".join(
+        f"{s.step}: {s.status or 'did not finish'}"
+        + (f" ({fmt_ms(s.elapsed_ms)})" if s.elapsed_ms is not None else "")
+        for s in summary.steps
+    )
+    verdict = summary.initial_verdict or "none recorded"
+    return [
+        f"- **Verdict:** {verdict}",
+        f"- **Root cause:** {causes or 'not established'}",
+        f"- **Stale objects:** {stale or 'none found'}",
+        f"- **What was done:** {done or 'diagnosis only, nothing changed'}",
+        f"- **Outcome:** {summary.outcome}",
+    ]
+
+
+def footer(summary: SessionSummary) -> str:
+    return masking_footer(summary.masked)
