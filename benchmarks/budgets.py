@@ -1,0 +1,78 @@
+"""Issue 7's budgets as data: which metric, which limit, at which sizes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    unit: str  # "s", "ms", "x", "MB", "req/s", "count", "%", "bytes"
+
+
+METRICS: dict[str, Metric] = {
+    "generate_s": Metric("schema generation (tables, FKs, functions)", "s"),
+    "pgrst_start_s": Metric("PostgREST start -> /ready (cache loaded)", "s"),
+    "openapi_s": Metric("PostgREST OpenAPI GET (anon)", "s"),
+    "openapi_mb": Metric("OpenAPI document size", "MB"),
+    "reload_s": Metric("PostgREST reload: NOTIFY -> new function served", "s"),
+    "check_full_s": Metric("`pgrst-doctor check` (all symptoms), wall", "s"),
+    "check_full_minus_openapi_s": Metric("check minus OpenAPI GET (same run)", "s"),
+    "check_targeted_s": Metric("`pgrst-doctor check --table public.t42`, wall", "s"),
+    "check_full_rss_mb": Metric("check peak RSS (wait4 ru_maxrss)", "MB"),
+    "check_stale_objects": Metric("stale objects the check reported", "count"),
+    "runbook_supabase_s": Metric("runbook procedure, SQL via `supabase db query`", "s"),
+    "runbook_psql_s": Metric("runbook procedure, bare psql + curl", "s"),
+    "speedup_vs_supabase": Metric("runbook (supabase db query) / check, same run", "x"),
+    "speedup_vs_psql": Metric("runbook (psql + curl) / check, same run", "x"),
+    "catalog_s": Metric("engine catalog snapshot (catalog probe alone)", "s"),
+    "catalog_over_reload": Metric("catalog snapshot / PostgREST reload, same run", "x"),
+    "diagnosis_s": Metric("in-process Diagnosis.run() total", "s"),
+    "slowest_probe_s": Metric("its slowest single probe (elapsed_ms)", "s"),
+    "parallel_ratio": Metric("Diagnosis total / slowest probe", "x"),
+    "detect_lag_ms": Metric("verify: detected - first served (independent 1 ms observer)", "ms"),
+    "detect_rate_rps": Metric("verify polling rate", "req/s"),
+    "detect_openapi_gets": Metric("OpenAPI documents fetched while polling", "count"),
+    "wizard_start_s": Metric("wizard cold start -> first screen mounted", "s"),
+    "wizard_idle_cpu_pct": Metric("wizard idle CPU (process CPU / wall, 3 s)", "%"),
+}
+
+
+@dataclass(frozen=True)
+class Budget:
+    number: int
+    text: str
+    metric: str
+    comparator: str  # "<=" or ">="
+    limit: float
+    sizes: tuple[int, ...] | None = None  # None: every size measured
+
+
+BUDGETS: tuple[Budget, ...] = (
+    Budget(1, "full check minus OpenAPI GET <= 0.3 s", "check_full_minus_openapi_s", "<=", 0.3),
+    Budget(
+        2,
+        ">= 5x faster than runbook via supabase db query",
+        "speedup_vs_supabase",
+        ">=",
+        5.0,
+        (1000,),
+    ),
+    Budget(2, ">= 2x faster than runbook via psql + curl", "speedup_vs_psql", ">=", 2.0, (1000,)),
+    Budget(3, "catalog snapshot / PostgREST reload <= 1", "catalog_over_reload", "<=", 1.0),
+    Budget(4, "check total <= 1.3x slowest probe", "parallel_ratio", "<=", 1.3),
+    Budget(5, "reload detected within 25 ms of being served", "detect_lag_ms", "<=", 25.0),
+    Budget(5, "verify polls at <= 50 requests/s", "detect_rate_rps", "<=", 50.0),
+    Budget(5, "no OpenAPI document fetched per poll", "detect_openapi_gets", "<=", 0.0),
+    Budget(6, "peak RSS of a full check <= 250 MB", "check_full_rss_mb", "<=", 250.0, (10000,)),
+)
+
+# Size-independent budgets (measured once per run, not per schema size).
+GLOBAL_BUDGETS: tuple[Budget, ...] = (
+    Budget(6, "wizard cold start to first screen <= 1.0 s", "wizard_start_s", "<=", 1.0),
+    Budget(6, "wizard idle CPU about zero (<= 1 %)", "wizard_idle_cpu_pct", "<=", 1.0),
+)
+
+# A targeted check must not depend on schema size: medians across sizes within this band.
+TARGETED_SPREAD_LIMIT_S = 0.05

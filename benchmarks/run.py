@@ -1,0 +1,205 @@
+"""The benchmark harness: ``python -m benchmarks.run [--sizes 100,1000,10000] [--runs 5]``.
+
+Per size: a fresh database (shop seed + generated schema), a real PostgREST, the sandbox's
+drift applied, then the measurements side by side, run after run. Prints a table and rewrites
+BENCHMARKS.md (and benchmarks/last_run.json with every sample).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import check_cost, postgrest_costs, report, runbook_procedure
+from benchmarks.machine import describe
+from benchmarks.results import RunResults, SizeResult
+from benchmarks.schema_gen import SchemaShape, generate
+from benchmarks.stats import paired
+from tui.sandbox import Cluster, Sandbox, bootstrap_roles, seed_database
+from tui.sandbox.tools import postgrest_binary, supabase_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETED_TABLE = "public.t42"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def attempt(res: SizeResult | RunResults, what: str, fn: Callable[[], object]) -> object | None:
+    """Run one measurement; a failure becomes a note (and a `not measured` cell), not a crash."""
+    try:
+        return fn()
+    except Exception as exc:  # a benchmark reports what it could not measure
+        line = str(exc).strip().splitlines()[:1] or [type(exc).__name__]
+        res.notes.append(f"{what}: not measured ({type(exc).__name__}: {line[0][:200]})")
+        return None
+
+
+def log(message: str) -> None:
+    print(f"[{_now()}] {message}", file=sys.stderr, flush=True)
+
+
+# -- phases -----------------------------------------------------------------------------------
+def stale_runs(box: Sandbox, res: SizeResult, runs: int, runbook: bool) -> None:
+    """Cache stale: OpenAPI GET, full check, targeted check, runbook, in-process diagnosis."""
+    from benchmarks import engine_costs
+
+    target = runbook_procedure.RunbookTarget(
+        db_url=box.db_url,
+        api_url=box.connection().api_url,
+        anon_key=box.role_key("anon"),
+        project_dir=box.connection().project_dir,
+    )
+    for i in range(runs):
+        log(f"{res.tables}: stale run {i + 1}/{runs}")
+        seconds, size = postgrest_costs.openapi_get(box)
+        res.add("openapi_s", seconds)
+        res.add("openapi_mb", size / 1e6)
+        full = attempt(res, "full check", lambda: check_cost.run_check(box))
+        if isinstance(full, check_cost.CheckRun):
+            if full.report is None or full.exit_code not in (0, 1):
+                res.note(f"full check exit {full.exit_code}: {full.stderr[-300:]}")
+            else:
+                res.add("check_full_s", full.seconds)
+                res.add("check_full_minus_openapi_s", full.seconds - seconds)
+                res.add("check_full_rss_mb", full.max_rss_mb)
+                res.add("check_stale_objects", len(full.report.get("stale_objects", [])))
+        targeted = attempt(
+            res, "targeted check", lambda: check_cost.run_check(box, "--table", TARGETED_TABLE)
+        )
+        if isinstance(targeted, check_cost.CheckRun):
+            if targeted.report is None or targeted.exit_code not in (0, 1):
+                res.note(f"targeted check exit {targeted.exit_code}: {targeted.stderr[-300:]}")
+            else:
+                res.add("check_targeted_s", targeted.seconds)
+        if runbook:
+            for variant, metric in (("psql", "runbook_psql_s"), ("supabase", "runbook_supabase_s")):
+                took = attempt(
+                    res,
+                    f"runbook via {variant}",
+                    lambda v=variant: runbook_procedure.run_procedure(v, target)[0],
+                )
+                if isinstance(took, float):
+                    res.add(metric, took)
+        attempt(res, "in-process diagnosis", lambda: engine_costs.diagnosis_run(box, res))
+    check = res.samples.get("check_full_s", [])
+    for variant, speedup in (("psql", "speedup_vs_psql"), ("supabase", "speedup_vs_supabase")):
+        manual = res.samples.get(f"runbook_{variant}_s", [])
+        if check and len(manual) == len(check) == runs:
+            res.samples[speedup] = paired(manual, check, "ratio")
+
+
+def reload_runs(box: Sandbox, res: SizeResult, runs: int) -> None:
+    """PostgREST reload (NOTIFY -> served), the catalog snapshot right after, verify detection."""
+    from benchmarks import engine_costs
+
+    for i in range(runs):
+        log(f"{res.tables}: reload run {i + 1}/{runs}")
+        reload_s = postgrest_costs.reload_after_notify(box, f"bench_reload_{i}")
+        res.add("reload_s", reload_s)
+        snap = attempt(res, "catalog snapshot", lambda: engine_costs.catalog_snapshot(box))
+        if isinstance(snap, float):
+            res.add("catalog_s", snap)
+            res.add("catalog_over_reload", snap / reload_s)
+        attempt(res, "reload detection", lambda k=i: engine_costs.detection(box, res, k))
+
+
+def start_runs(box: Sandbox, res: SizeResult, runs: int) -> None:
+    for i in range(runs):
+        log(f"{res.tables}: start run {i + 1}/{runs}")
+        res.add("pgrst_start_s", postgrest_costs.postgrest_start(box))
+
+
+def measure_size(
+    cluster: Cluster, tables: int, runs: int, runbook: bool, postgrest: str
+) -> SizeResult:
+    shape = SchemaShape.for_tables(tables)
+    res = SizeResult(tables=shape.tables, functions=shape.functions, runs=runs)
+    template = f"bench_tpl_{tables}"
+    log(f"{tables}: generating {shape.tables} tables, {shape.functions} functions")
+    seed_database(cluster, template)
+    start = time.perf_counter()
+    generate(cluster.dsn(template), shape)
+    res.add("generate_s", time.perf_counter() - start)
+    box = Sandbox(
+        cluster=cluster, template=template, dbname=f"bench_{tables}", postgrest_version=postgrest
+    )
+    try:
+        box.start()
+        box.apply_drift(["all"])
+        stale_runs(box, res, runs, runbook)
+        reload_runs(box, res, runs)
+        start_runs(box, res, runs)
+    finally:
+        box.stop()
+        cluster.drop_database(template)
+    return res
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,10000", help="table counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument(
+        "--runs-at",
+        default="",
+        help="fewer runs at some sizes when time is short, e.g. 10000:3",
+    )
+    parser.add_argument(
+        "--runbook-sizes",
+        default="100,1000",
+        help="sizes at which the runbook procedure runs (it fetches OpenAPI three times)",
+    )
+    parser.add_argument("--postgrest", default="12", help="PostgREST major version")
+    parser.add_argument("--no-wizard", action="store_true", help="skip the wizard start-up")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    runs_at = {int(k): int(v) for k, v in (p.split(":") for p in args.runs_at.split(",") if p)}
+    runbook_sizes = {int(s) for s in args.runbook_sizes.split(",") if s.strip()}
+    command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    started = time.monotonic()
+    cluster = Cluster()
+    results = RunResults(
+        started_utc=_now(),
+        command=command.strip(),
+        machine=describe(postgrest_binary(args.postgrest), cluster.bins.bindir, supabase_cli()),
+    )
+    json_path = ROOT / "benchmarks" / "last_run.json"
+    with cluster:
+        bootstrap_roles(cluster)
+        for tables in sizes:
+            runs = runs_at.get(tables, args.runs)
+            if runs < 5:
+                results.notes.append(
+                    f"{tables:,} tables: {runs} runs only (time budget), fewer than five"
+                )
+            res = measure_size(cluster, tables, runs, tables in runbook_sizes, args.postgrest)
+            results.sizes.append(res)
+            results.save(json_path)
+    if not args.no_wizard:
+        from benchmarks import wizard_costs
+
+        attempt(results, "wizard", lambda: wizard_costs.measure(results, args.runs))
+    results.finished_utc = _now()
+    results.duration_s = time.monotonic() - started
+    results.save(json_path)
+    print(report.console(results))
+    if not args.no_write:
+        args.output.write_text(report.markdown(results))
+        log(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
