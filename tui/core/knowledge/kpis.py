@@ -35,5 +35,8 @@ KPIS: dict[str, Kpi] = {
         Kpi("api_response_p50", "API response after reload (p50)", 0.100, 0.500),
         Kpi("api_response_p95", "API response after reload (p95)", 0.100, 0.500),
         Kpi("postgrest_restart", "PostgREST restart time", 5.0, 15.0),
+        # pgrst-doctor's own (not in RUN-002): a reset of a small project, dump excluded
+        Kpi("database_reset", "Database reset (supabase db reset)", 30.0, 120.0),
+        Kpi("data_dump", "Pre-reset data dump, verified", 30.0, 300.0),
     )
 }

@@ -1,0 +1,154 @@
+"""Bounded connections for remedies, and scrubbing of secrets from anything shown.
+
+Every call has a timeout; the password of the database URL never reaches output or errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import httpx
+import psycopg
+
+from tui.core.target import Target
+
+APPLICATION_NAME = "pgrst-doctor"
+_URL_PASSWORD = re.compile(r"(?i)(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@")
+
+
+async def connect(target: Target, *, timeout: float | None = None) -> psycopg.AsyncConnection:
+    """Autocommit connection that gives up at the timeout, to connect and per statement."""
+    seconds = timeout or target.timeout
+    timeout_ms = max(1, int(seconds * 1000))
+    return await asyncio.wait_for(
+        psycopg.AsyncConnection.connect(
+            target.db_url,
+            connect_timeout=max(1, math.ceil(seconds)),
+            autocommit=True,
+            application_name=APPLICATION_NAME,
+            options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}",
+        ),
+        timeout=seconds + 1,
+    )
+
+
+def api_client(target: Target, *, base_url: str | None = None) -> httpx.AsyncClient:
+    """An AsyncClient with the failing client's key, bounded by the target's timeout."""
+    headers = {}
+    if target.api_key:
+        headers = {"apikey": target.api_key, "Authorization": f"Bearer {target.api_key}"}
+    return httpx.AsyncClient(
+        base_url=(base_url or target.api_url).rstrip("/"),
+        headers=headers,
+        timeout=httpx.Timeout(target.timeout),
+        follow_redirects=False,
+    )
+
+
+def secrets_of(target: Target) -> list[str]:
+    """The literal secret strings a target holds (password, keys), for scrubbing."""
+    found = [s for s in (target.api_key, target.service_key) if s]
+    password = urlsplit(target.db_url).password
+    if password:
+        found += [password, unquote(password)]
+    return found
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Mask URL passwords and the given secret strings."""
+    text = _URL_PASSWORD.sub(r"\1****@", text)
+    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
+        text = text.replace(secret, "****")
+    return text
+
+
+def without_password(db_url: str) -> str:
+    """The URL minus its password (programs get the password through PGPASSWORD)."""
+    parts = urlsplit(db_url)
+    if parts.password is None:
+        return db_url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+
+
+def libpq_env(db_url: str) -> dict[str, str]:
+    """Environment for pg_dump / pg_restore / psql: the password travels here, not in argv."""
+    env = dict(os.environ)
+    password = urlsplit(db_url).password
+    if password is not None:
+        env["PGPASSWORD"] = unquote(password)
+    return env
+
+
+@dataclass
+class Completed:
+    returncode: int
+    lines: list[str]
+
+    @property
+    def tail(self) -> str:
+        return self.lines[-1] if self.lines else "no output"
+
+
+async def run_program(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    on_line: Callable[[str], None] | None = None,
+    secrets: Iterable[str] = (),
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Completed:
+    """Run a program (never a shell), stream its scrubbed output lines, kill it on timeout
+    or cancellation (Ctrl+C) so nothing keeps running behind the user's back.
+    """
+    secret_list = list(secrets)
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        cwd=str(cwd) if cwd else None,
+        env=env,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+
+    async def pump() -> None:
+        assert proc.stdout is not None
+        async for raw in proc.stdout:
+            line = scrub(raw.decode(errors="replace").rstrip(), secret_list)
+            if line:
+                lines.append(line)
+                if on_line:
+                    on_line(line)
+
+    try:
+        await asyncio.wait_for(asyncio.gather(pump(), proc.wait()), timeout=timeout)
+    except TimeoutError:
+        _kill(proc)
+        await proc.wait()
+        lines.append(f"{Path(argv[0]).name} timed out after {timeout:.0f}s and was stopped")
+        return Completed(124, lines)
+    except BaseException:
+        _kill(proc)
+        raise
+    return Completed(proc.returncode or 0, lines)
+
+
+def _kill(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is None:
+        try:
+            os.killpg(proc.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()

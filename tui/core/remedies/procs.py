@@ -1,0 +1,96 @@
+"""Find the local PostgREST that serves the target, by reading /proc (Linux).
+
+A process counts when its executable is named ``postgrest`` and its config file or environment
+points at the target's API port, or at the target's database (port and name).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tui.core.target import Target
+
+PROC = Path("/proc")
+_LINE = re.compile(r'^\s*([a-z0-9-]+)\s*=\s*"?([^"\n]*)"?\s*$', re.M)
+
+
+@dataclass(frozen=True)
+class PostgrestProcess:
+    pid: int
+    server_port: int | None
+    db_port: int | None
+    db_name: str | None
+
+
+def parse_config(text: str) -> dict[str, str]:
+    """``key = value`` lines of a postgrest.conf (quotes stripped)."""
+    return {m.group(1): m.group(2) for m in _LINE.finditer(text)}
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def describe(pid: int) -> PostgrestProcess | None:
+    """What a postgrest process serves, or None when ``pid`` is not PostgREST."""
+    base = PROC / str(pid)
+    try:
+        exe = os.readlink(base / "exe")
+    except OSError:
+        exe = ""
+    argv = [a.decode(errors="replace") for a in _read(base / "cmdline").split(b"\0") if a]
+    if not argv or "postgrest" not in {Path(exe).name, Path(argv[0]).name}:
+        return None
+    settings: dict[str, str] = {}
+    for arg in argv[1:]:
+        if arg.startswith("-"):
+            continue
+        conf = Path(arg)
+        if not conf.is_absolute():
+            try:
+                conf = Path(os.readlink(base / "cwd")) / conf
+            except OSError:
+                continue
+        settings.update(parse_config(_read(conf).decode(errors="replace")))
+    for item in _read(base / "environ").split(b"\0"):
+        key, _, value = item.decode(errors="replace").partition("=")
+        if key.startswith("PGRST_"):
+            settings[key[6:].lower().replace("_", "-")] = value
+    db = urlsplit(settings.get("db-uri", ""))
+    try:
+        db_port = db.port or (5432 if db.hostname else None)
+    except ValueError:
+        db_port = None
+    port = settings.get("server-port", "3000")
+    return PostgrestProcess(
+        pid,
+        int(port) if port.isdigit() else None,
+        db_port,
+        db.path.lstrip("/") or None,
+    )
+
+
+def find_postgrest(target: Target) -> list[PostgrestProcess]:
+    """Local PostgREST processes serving the target's API port or database."""
+    api = urlsplit(target.api_url)
+    db = urlsplit(target.db_url)
+    api_port = api.port or (443 if api.scheme == "https" else 80)
+    found = []
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        proc = describe(int(entry.name))
+        if proc is None:
+            continue
+        serves_api = proc.server_port == api_port
+        serves_db = proc.db_port == (db.port or 5432) and proc.db_name == target.db_name
+        if serves_api or serves_db:
+            found.append(proc)
+    return found
