@@ -105,18 +105,18 @@ def parse_failing_request(args: argparse.Namespace, target: Target) -> FailingRe
 
 
 def build_request(args: argparse.Namespace, target: Target) -> Any:
-    """The engine's DiagnosisRequest for these flags (usage errors raise UsageError)."""
+    """The engine's DiagnosisRequest for these flags. Every usage error is raised before the
+    engine is imported, so bad input costs no start-up time."""
+    symptoms = parse_symptoms(args.symptom)
+    objects = parse_objects(args)
+    failing = parse_failing_request(args, target)
     from tui.core.diagnosis import DiagnosisRequest
 
-    return DiagnosisRequest(
-        symptoms=parse_symptoms(args.symptom),
-        objects=parse_objects(args),
-        request=parse_failing_request(args, target),
-    )
+    return DiagnosisRequest(symptoms=symptoms, objects=objects, request=failing)
 
 
 def run(args: argparse.Namespace) -> int:
-    # usage errors first (cheap, no I/O): symptoms and specs, then the target, then --request
+    # cheap checks first (no I/O): symptoms and specs, then the target, then --request
     parse_symptoms(args.symptom)
     parse_objects(args)
     target = target_from_args(args)

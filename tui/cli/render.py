@@ -114,8 +114,9 @@ def _hidden_note(findings: Iterable[Finding]) -> Text | None:
     hidden = Counter(f.status for f in findings if f.status not in SHOWN_QUIET)
     if not hidden:
         return None
-    words = {Status.PASS: "passed", Status.WARN: "warnings", Status.SKIPPED: "skipped"}
-    counts = ", ".join(f"{n} {words.get(s, s.value)}" for s, n in sorted(hidden.items()))
+    words = {Status.WARN: ("warning", "warnings"), Status.PASS: ("passed", "passed"),
+             Status.SKIPPED: ("skipped", "skipped")}  # fmt: skip
+    counts = ", ".join(f"{hidden[s]} {words[s][hidden[s] != 1]}" for s in words if hidden.get(s))
     return Text(f"{counts} not shown (-v shows every check)", style="dim")
 
 
