@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.cli import check_cmd, export_cmd, sandbox_cmd, sessions_cmd, tools_cmd
+from tui.cli import check_cmd, export_cmd, sandbox_cmd, sessions_cmd, tools_cmd, wizard_cmd
 from tui.core.errors import DoctorError
 
 # name -> module with `register(subparsers)`; each registered parser sets `func`.
-COMMANDS = (check_cmd, tools_cmd, sandbox_cmd, export_cmd, sessions_cmd)
+COMMANDS = (check_cmd, tools_cmd, sandbox_cmd, export_cmd, sessions_cmd, wizard_cmd)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # No subcommand: the wizard (Textual is imported only when it runs).
+    args = parser.parse_args(
+        wizard_cmd.default_to_wizard(parser, sys.argv[1:] if argv is None else argv)
+    )
     if not getattr(args, "func", None):
         parser.print_help()
         return 0

@@ -1,0 +1,116 @@
+"""`pgrst-doctor` (no subcommand) / `pgrst-doctor wizard`: the wizard on the resolved target.
+`pgrst-doctor demo`: the same wizard on a fresh sandbox with every symptom's drift applied,
+torn down when the wizard exits (also on SIGTERM / SIGHUP, e.g. a closed terminal).
+
+Textual is imported only inside ``run``/``run_demo`` so `check` and the rest stay Textual-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tui.cli.common import add_target_flags, target_from_args
+from tui.core.target import Target
+from tui.sandbox.tools import POSTGREST_PINS
+
+if TYPE_CHECKING:
+    from tui.sandbox import Sandbox
+
+TOP_LEVEL_ONLY = frozenset({"-h", "--help", "--version"})
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    wizard = sub.add_parser(
+        "wizard",
+        help="open the troubleshooting wizard (the default without a subcommand)",
+        description="Open the terminal wizard on the resolved target: pick a symptom, watch "
+        "the read-only checks, read the findings, run a fix with live KPI timers.",
+    )
+    add_target_flags(wizard)
+    wizard.set_defaults(func=run)
+    demo = sub.add_parser(
+        "demo",
+        help="open the wizard on a throwaway sandbox with every symptom reproduced",
+        description="Start a throwaway PostgreSQL 15 + real PostgREST, apply every runbook "
+        "symptom's drift (DDL without NOTIFY), open the wizard on it, tear it all down on exit.",
+    )
+    demo.add_argument(
+        "--postgrest-version",
+        default="12",
+        choices=sorted(POSTGREST_PINS, reverse=True),
+        help="PostgREST major version (12 = 12.0.2, 11 = 11.2.2)",
+    )
+    demo.set_defaults(func=run_demo)
+
+
+def default_to_wizard(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """No subcommand on the line: it is the wizard (target flags included)."""
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    args = list(argv)
+    if any(a in commands or a in TOP_LEVEL_ONLY for a in args):
+        return args
+    return ["wizard", *args]
+
+
+def _open_journal(command: str):  # -> Journal | None
+    from tui.core.transcript.journal import Journal
+
+    return Journal.start(command=command)
+
+
+def _run_app(target: Target, command: str, sandbox: Sandbox | None = None) -> int:
+    from tui.ui.app import make_app
+
+    journal = _open_journal(command)
+    for secret in (target.api_key, target.service_key):
+        if secret:
+            journal.register_secret(secret)
+    app = make_app(target, journal=journal, sandbox=sandbox)
+    app.exit_on_signals = True
+    try:
+        app.run()
+    finally:
+        journal.close()
+    print(f"pgrst-doctor: transcript in {journal.dir}", file=sys.stderr)
+    return app.return_code or 0
+
+
+def run(args: argparse.Namespace) -> int:
+    return _run_app(target_from_args(args), "wizard")
+
+
+def sandbox_target(sandbox: Sandbox) -> Target:
+    """The Target for a running sandbox (its anon key is what a failing client sends)."""
+    conn = sandbox.connection()
+    return Target(
+        db_url=conn.db_url,
+        api_url=conn.api_url,
+        api_key=conn.anon_key,
+        service_key=conn.service_key,
+        admin_url=conn.admin_url,
+        project_dir=conn.project_dir,
+        schemas_hint=sandbox.schemas,
+        sources=dict.fromkeys(
+            ("db_url", "api_url", "api_key", "service_key", "admin_url"), "sandbox"
+        ),
+    )
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from tui.sandbox import Sandbox
+
+    sandbox = Sandbox(postgrest_version=args.postgrest_version)
+    print("pgrst-doctor: starting the sandbox (PostgreSQL 15 + PostgREST)…", file=sys.stderr)
+    try:
+        sandbox.start()
+        sandbox.apply_drift(["all"])
+        return _run_app(sandbox_target(sandbox), "demo", sandbox)
+    finally:
+        sandbox.stop()
+        print("pgrst-doctor: sandbox torn down", file=sys.stderr)

@@ -1,0 +1,188 @@
+"""The wizard application and ``make_app``, the one factory the CLI and the tests use.
+
+The app holds the session (target, chosen symptoms, the report) and the injected clock and
+journal; screens hold the flow. Heavy modules (psycopg, httpx, the probes) are imported only
+when a screen first needs them, so the first screen is interactive quickly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import signal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.clock import Clock
+from textual.screen import Screen
+
+from tui.core.model import Report
+from tui.core.request import FailingRequest
+from tui.core.specs import ObjectRef
+from tui.core.target import Target
+from tui.ui.render import Palette
+
+if TYPE_CHECKING:
+    from tui.core.transcript.journal import Journal
+    from tui.sandbox import Sandbox
+
+
+@dataclass
+class Session:
+    """What the user chose and what the doctor found, shared by the screens."""
+
+    symptoms: tuple[str, ...] = ()
+    objects: tuple[ObjectRef, ...] = ()
+    request: FailingRequest | None = None
+    report: Report | None = None
+    catalog: list[str] = field(default_factory=list)  # names for the object pickers
+
+
+class DoctorApp(App[None]):
+    """pgrst-doctor's wizard: connect -> symptom -> diagnosis -> findings -> remediation."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pgrst-doctor"
+    SUB_TITLE = "stale schema cache troubleshooter"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+        Binding("ctrl+t", "transcript", "Transcript", id="transcript"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        target: Target,
+        *,
+        clock: Clock | None = None,
+        journal: Journal | None = None,
+        sandbox: Sandbox | None = None,
+    ) -> None:
+        super().__init__()
+        self.target = target
+        self.clock = clock or Clock()
+        self.journal = journal
+        self.sandbox = sandbox
+        self.session = Session()
+        self._journal_pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="journal"
+        )
+        self._journal_last: concurrent.futures.Future[Any] | None = None
+        self.exit_on_signals = False  # the CLI sets it: SIGTERM/SIGHUP end the app cleanly
+
+    # -- startup ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from tui.ui.screens.connect import ConnectScreen
+
+        self.record("target", dict(self.target.masked()))
+        if self.exit_on_signals:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, self.exit)
+        self.push_screen(ConnectScreen())
+
+    def on_unmount(self) -> None:
+        self._journal_pool.shutdown(wait=True)
+
+    @property
+    def palette(self) -> Palette:
+        """Rich styles from the current theme (colourless with NO_COLOR)."""
+        if self.no_color:
+            return Palette()
+        return Palette.from_variables(self.get_css_variables())
+
+    # -- the journal: ordered, off the UI thread ------------------------------------------
+    def record(self, kind: str, payload: Mapping[str, Any], actor: str = "tool") -> None:
+        """Append one event to the session journal (a no-op without a journal)."""
+        if self.journal is None:
+            return
+        self._journal_last = self._journal_pool.submit(
+            self.journal.record, kind, dict(payload), actor
+        )
+
+    def journal_flushed(self) -> None:
+        """Block until every recorded event is on disk (call from a thread worker)."""
+        if self._journal_last is not None:
+            self._journal_last.result(timeout=10)
+
+    # -- target ----------------------------------------------------------------------------
+    def set_target(self, target: Target) -> None:
+        """The user edited the target: remember it, record it, forget the old findings."""
+        self.target = target
+        self.session = Session()
+        self.record("target", dict(target.masked()), actor="user")
+
+    def new_diagnosis(self) -> Any:
+        """A core Diagnosis for the session's choices (imports the probes on first use)."""
+        from tui.core.diagnosis import Diagnosis, DiagnosisRequest
+        from tui.core.knowledge.symptoms import ALL_SYMPTOMS
+
+        request = DiagnosisRequest(
+            symptoms=self.session.symptoms or ALL_SYMPTOMS,
+            objects=self.session.objects,
+            request=self.session.request,
+        )
+        return Diagnosis(self.target, request)
+
+    # -- global actions --------------------------------------------------------------------
+    def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_transcript(self) -> None:
+        from tui.ui.screens.transcript import TranscriptScreen
+
+        if not isinstance(self.screen, TranscriptScreen):
+            self.push_screen(TranscriptScreen())
+
+    def action_diagnose_all(self) -> None:
+        from tui.ui.screens.diagnosis import DiagnosisScreen
+
+        self.session.symptoms = ()
+        self.record("symptom", {"symptoms": ["all"]}, actor="user")
+        self.push_screen(DiagnosisScreen(self.new_diagnosis()))
+
+    def action_findings(self) -> None:
+        from tui.ui.screens.findings import FindingsScreen
+
+        if self.session.report is None:
+            self.notify("No findings yet: run a diagnosis first.", severity="warning")
+            return
+        self.push_screen(FindingsScreen(self.session.report, self.session.symptoms))
+
+    def action_remediate(self) -> None:
+        from tui.ui.screens.remediation import RemediationScreen
+
+        if self.session.report is None:
+            self.notify("No findings yet: run a diagnosis first.", severity="warning")
+            return
+        self.push_screen(RemediationScreen(self.session.report))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Diagnose everything", "Run every check (read-only)", self.action_diagnose_all
+        )
+        yield SystemCommand("Findings", "Show the last diagnosis' findings", self.action_findings)
+        yield SystemCommand("Remediation", "Proposed fixes, best first", self.action_remediate)
+        yield SystemCommand(
+            "Transcript", "The session's timeline and export", self.action_transcript
+        )
+        yield SystemCommand("Help", "Keys and how the doctor decides", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    target: Target,
+    *,
+    clock: Clock | None = None,
+    journal: Journal | None = None,
+    sandbox: Sandbox | None = None,
+) -> DoctorApp:
+    """The wizard on ``target``. Tests inject a ``MockClock`` and a journal in tmp_path."""
+    return DoctorApp(target, clock=clock, journal=journal, sandbox=sandbox)

@@ -1,0 +1,276 @@
+"""Pure functions: core results in, Rich renderables out. Widgets hold state, these draw it.
+
+Colours come from a ``Palette`` built from the app's theme variables, so themes and
+NO_COLOR work and colour is never the only signal: every status has a glyph and a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from tui.core.knowledge.causes import CAUSES
+from tui.core.knowledge.events import SchemaChangeRoute
+from tui.core.knowledge.kpis import Kpi, KpiVerdict
+from tui.core.knowledge.symptoms import SYMPTOMS, Symptom
+from tui.core.model import STATUS_GLYPH, Finding, Report, Status, Verdict
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+STATUS_WORD: dict[Status, str] = {
+    Status.PASS: "ok",
+    Status.WARN: "warning",
+    Status.FAIL: "problem",
+    Status.ERROR: "could not run",
+    Status.SKIPPED: "skipped",
+}
+VERDICT_LINE: dict[Verdict, tuple[str, str]] = {
+    Verdict.HEALTHY: ("✓", "Healthy: the API serves what the database holds."),
+    Verdict.STALE_CACHE: (
+        "✗",
+        "Stale schema cache: PostgREST serves an old picture of the database.",
+    ),
+    Verdict.NOT_CACHE: ("!", "Not a cache problem: a reload will not fix what you see."),
+    Verdict.UNREACHABLE: ("✗", "Unreachable: the doctor could not reach the database or the API."),
+}
+KPI_WORDS: dict[KpiVerdict, tuple[str, str]] = {
+    KpiVerdict.OK: ("✓", "within target"),
+    KpiVerdict.SLOW: ("!", "over target"),
+    KpiVerdict.ALERT: ("✗", "over alert threshold"),
+}
+EVIDENCE_LINES = 6  # evidence shown per panel; the transcript keeps all of it
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Rich styles per meaning. The default is colourless (tests, NO_COLOR, plain export)."""
+
+    good: str = ""
+    warn: str = ""
+    bad: str = ""
+    muted: str = ""
+    accent: str = ""
+
+    @classmethod
+    def from_variables(cls, variables: Mapping[str, str]) -> Palette:
+        """Build from Textual's CSS variables (``App.get_css_variables()``)."""
+        return cls(
+            good=variables.get("text-success", variables.get("success", "")),
+            warn=variables.get("text-warning", variables.get("warning", "")),
+            bad=variables.get("text-error", variables.get("error", "")),
+            muted=variables.get("text-muted", "") and "dim",
+            accent=variables.get("text-accent", variables.get("accent", "")),
+        )
+
+    def for_status(self, status: Status) -> str:
+        return {
+            Status.PASS: self.good,
+            Status.WARN: self.warn,
+            Status.FAIL: self.bad,
+            Status.ERROR: self.bad,
+            Status.SKIPPED: self.muted,
+        }[status]
+
+    def for_kpi(self, verdict: KpiVerdict) -> str:
+        return {KpiVerdict.OK: self.good, KpiVerdict.SLOW: self.warn, KpiVerdict.ALERT: self.bad}[
+            verdict
+        ]
+
+
+PLAIN = Palette()
+
+
+def seconds(value: float) -> str:
+    """Durations the way people read them: 0.04 s, 1.2 s, 75 s."""
+    if value < 0.1:
+        return f"{value:.2f} s"
+    if value < 10:
+        return f"{value:.1f} s"
+    return f"{value:.0f} s"
+
+
+def status_label(status: Status, palette: Palette = PLAIN) -> Text:
+    """Glyph plus word, e.g. ``✗ problem``."""
+    return Text(f"{STATUS_GLYPH[status]} {STATUS_WORD[status]}", style=palette.for_status(status))
+
+
+def running_label(elapsed_s: float, frame: int) -> Text:
+    """The running state: spinner frame, the word, elapsed time."""
+    return Text(f"{SPINNER[frame % len(SPINNER)]} running {seconds(elapsed_s)}")
+
+
+def evidence_lines(evidence: Mapping[str, Any], limit: int = EVIDENCE_LINES) -> list[str]:
+    """Evidence as short ``key: value`` lines, long values cut, nested values summarised."""
+    lines: list[str] = []
+    for key, value in evidence.items():
+        if isinstance(value, Mapping):
+            shown = f"{len(value)} entries"
+        elif isinstance(value, list | tuple | set | frozenset):
+            items = [str(v) for v in value]
+            shown = ", ".join(items[:4]) + (f" … (+{len(items) - 4})" if len(items) > 4 else "")
+            shown = shown or "none"
+        else:
+            shown = str(value)
+        if len(shown) > 72:
+            shown = shown[:71] + "…"
+        lines.append(f"{key}: {shown}")
+    if len(lines) > limit:
+        rest = len(lines) - limit + 1
+        lines = [*lines[: limit - 1], f"… {rest} more in the transcript"]
+    return lines
+
+
+def render_outcome(
+    status: Status,
+    summary: str,
+    evidence: Mapping[str, Any],
+    elapsed_ms: float | None,
+    palette: Palette = PLAIN,
+) -> RenderableType:
+    """A finished probe: status, elapsed, summary, then its evidence."""
+    head = status_label(status, palette)
+    if elapsed_ms is not None:
+        head.append(f"  {seconds(elapsed_ms / 1000)}", style=palette.muted)
+    parts: list[RenderableType] = [head, Text(summary)]
+    parts.extend(Text(line, style=palette.muted) for line in evidence_lines(evidence))
+    return Group(*parts)
+
+
+def render_crash(error: BaseException, palette: Palette = PLAIN) -> RenderableType:
+    """A check whose worker crashed: shown as a red panel, the others keep going."""
+    name = type(error).__name__
+    return Group(
+        Text(f"{STATUS_GLYPH[Status.ERROR]} crashed", style=palette.bad),
+        Text(f"{name}: {error}"[:200]),
+    )
+
+
+def render_verdict(report: Report, palette: Palette = PLAIN) -> Text:
+    glyph, words = VERDICT_LINE[report.verdict]
+    style = {
+        Verdict.HEALTHY: palette.good,
+        Verdict.STALE_CACHE: palette.bad,
+        Verdict.NOT_CACHE: palette.warn,
+        Verdict.UNREACHABLE: palette.bad,
+    }[report.verdict]
+    return Text(f"{glyph} {words}", style=f"bold {style}".strip())
+
+
+def causal_findings(report: Report) -> list[Finding]:
+    """Findings that name a cause, worst first (the root cause leads)."""
+    rank = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
+    found = [f for f in report.findings if f.cause is not None and f.status is not Status.PASS]
+    return sorted(found, key=lambda f: rank[f.status])
+
+
+def render_root_cause(report: Report, palette: Palette = PLAIN) -> RenderableType:
+    """The root cause in plain words, with the exact fix for each cause found."""
+    parts: list[RenderableType] = [render_verdict(report, palette)]
+    for finding in causal_findings(report):
+        info = CAUSES.get(finding.cause) if finding.cause else None
+        head = status_label(finding.status, palette)
+        head.append(f"  {info.title if info else finding.title or finding.check}", style="bold")
+        parts.append(head)
+        parts.append(Text(info.explanation if info else finding.summary))
+        if info and finding.summary:
+            parts.append(Text(finding.summary, style=palette.muted))
+        if finding.fix:
+            parts.append(Text(f"fix: {finding.fix}", style=palette.accent))
+    if len(parts) == 1 and report.verdict is Verdict.HEALTHY:
+        parts.append(Text("Nothing to fix. Every check passed."))
+    return Group(*parts)
+
+
+def stale_rows(report: Report) -> list[tuple[str, str, str]]:
+    """Rows for the stale-objects table: kind, name, and what disagrees, in words."""
+    words = {"added": "in database, not in cache", "removed": "in cache, gone from database"}
+    return [
+        (str(o.kind), o.name, words.get(str(o.change), str(o.change)))
+        for o in sorted(report.stale_objects)
+    ]
+
+
+def runbook_notes(report: Report, symptom_ids: Iterable[str]) -> list[str]:
+    """Where RUN-002 would have misled: each finding's note, then each chosen symptom's truth."""
+    notes = [f.runbook_note for f in report.findings if f.runbook_note]
+    for symptom_id in symptom_ids:
+        symptom = SYMPTOMS.get(symptom_id)
+        if symptom is not None:
+            notes.append(f"{symptom.title}: runbook says “{symptom.runbook_says}” {symptom.truth}")
+    seen: set[str] = set()
+    return [n for n in notes if not (n in seen or seen.add(n))]
+
+
+def render_symptom(symptom: Symptom, palette: Palette = PLAIN) -> RenderableType:
+    return Group(
+        Text(symptom.title, style="bold"),
+        Text.assemble(("Runbook says: ", palette.muted), symptom.runbook_says),
+        Text.assemble(("Actually: ", palette.accent), symptom.truth),
+    )
+
+
+def render_route(route: SchemaChangeRoute, palette: Palette = PLAIN) -> RenderableType:
+    """One answer to "how was the schema changed?": does it need a reload at all?"""
+    needs = route.needs_reload
+    glyph = "✓" if needs.startswith("no") else "!"
+    return Group(
+        Text(route.title, style="bold"),
+        Text.assemble(("Runbook says: ", palette.muted), route.runbook_says),
+        Text(f"{glyph} Needs a reload: {needs}", style=palette.warn if glyph == "!" else ""),
+        Text(route.why),
+    )
+
+
+def render_kpi(kpi: Kpi, value_s: float, palette: Palette = PLAIN) -> Text:
+    """A KPI figure judged against its target and alert thresholds, in words and glyph."""
+    verdict = kpi.judge(value_s)
+    glyph, words = KPI_WORDS[verdict]
+    text = Text(f"{glyph} {kpi.title}: {seconds(value_s)} ", style=palette.for_kpi(verdict))
+    text.append(
+        f"({words}; target {seconds(kpi.target_s)}, alert {seconds(kpi.alert_s)})",
+        style=palette.muted,
+    )
+    return text
+
+
+def timer_text(elapsed_s: float, kpi: Kpi | None) -> tuple[str, KpiVerdict | None]:
+    """The live step timer's text and its KPI verdict (which the widget turns into a class)."""
+    if kpi is None:
+        return f"⏱ {seconds(elapsed_s)}", None
+    verdict = kpi.judge(elapsed_s)
+    glyph, words = KPI_WORDS[verdict]
+    return (
+        f"⏱ {seconds(elapsed_s)}  {glyph} {words} "
+        f"(target {seconds(kpi.target_s)}, alert {seconds(kpi.alert_s)})",
+        verdict,
+    )
+
+
+def key_table(rows: Iterable[tuple[str, str, str]]) -> Table:
+    """Help screen: key, action, where it works."""
+    table = Table(box=None, show_header=True, pad_edge=False, expand=True)
+    table.add_column("key", no_wrap=True)
+    table.add_column("action")
+    table.add_column("screen", no_wrap=True)
+    for key, action, where in rows:
+        table.add_row(key, action, where)
+    return table
+
+
+CATALOG_KINDS = ("tables", "views", "relations", "columns", "functions", "relationships", "enums")
+
+
+def catalog_names(evidence: Mapping[str, Any]) -> list[str]:
+    """Names for the object pickers, from the catalog probe's evidence (sorted, unique)."""
+    names: set[str] = set()
+    for kind in CATALOG_KINDS:
+        value = evidence.get(kind)
+        if isinstance(value, Mapping):
+            value = list(value)
+        if isinstance(value, list | tuple):
+            names.update(str(v) for v in value if isinstance(v, str))
+    return sorted(names)

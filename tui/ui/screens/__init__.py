@@ -1,0 +1,1 @@
+"""One module per wizard screen; ``base.DoctorScreen`` gives each the banner and footer."""

@@ -1,0 +1,123 @@
+"""Connect: the resolved target (secrets masked), editable, with a read-only connectivity test."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from tui.core.errors import DoctorError
+from tui.core.target import validate_api_url, validate_db_url
+from tui.ui.screens.base import DoctorScreen
+from tui.ui.widgets.banner import TargetBanner
+from tui.ui.widgets.check_panel import CheckPanel
+
+CONNECT_PROBES = (("database", "Database"), ("api", "API"))
+
+
+class ConnectScreen(DoctorScreen):
+    """Step 1: is this the right target, and can the doctor reach it?"""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", show=False),
+        Binding("ctrl+r", "test", "Test", id="connect.test"),
+        Binding("ctrl+n", "next", "Symptoms", id="connect.next"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        shown = self.doctor.target.masked()
+        sources = self.doctor.target.sources
+        with Vertical(id="connect-form", classes="body"):
+            yield Label("Is this the database and API you mean? Edit, then test.", classes="lead")
+            with Horizontal(classes="field"):
+                yield Label("DB URL ", classes="field-label")
+                yield Input(shown["db_url"], id="db-url", select_on_focus=False)
+            with Horizontal(classes="field"):
+                yield Label("API URL", classes="field-label")
+                yield Input(shown["api_url"], id="api-url", select_on_focus=False)
+            yield Static(
+                f"API key {shown['api_key']} ({sources.get('api_key', 'default')}) · "
+                f"admin {shown['admin_url']}",
+                id="connect-keys",
+                markup=False,
+            )
+            with Horizontal(id="connect-checks"):
+                for probe_id, title in CONNECT_PROBES:
+                    yield CheckPanel(
+                        probe_id, title, palette=self.doctor.palette, clock=self.doctor.clock
+                    )
+            with Horizontal(classes="buttons"):
+                yield Button("Test connection", id="test")
+                yield Button("Next: symptoms", id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#next", Button).focus()
+
+    # -- editing: masked text stands for the secret value, anything else replaces it ------
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.apply_edits()
+
+    def apply_edits(self) -> bool:
+        target = self.doctor.target
+        shown = target.masked()
+        db_text = self.query_one("#db-url", Input).value.strip()
+        api_text = self.query_one("#api-url", Input).value.strip()
+        changes: dict[str, str] = {}
+        try:
+            if db_text != shown["db_url"]:
+                changes["db_url"] = validate_db_url(db_text, "DB URL")
+            if api_text != shown["api_url"]:
+                changes["api_url"] = validate_api_url(api_text, "API URL")
+        except DoctorError as err:
+            self.notify(str(err), severity="error", title="Not changed")
+            return False
+        if changes:
+            self.doctor.set_target(dataclasses.replace(target, **changes))
+            self.query_one(TargetBanner).remove()
+            self.mount(TargetBanner(self.doctor.target), after=self.query_one("Header"))
+            shown = self.doctor.target.masked()
+            self.query_one("#db-url", Input).value = shown["db_url"]
+            self.query_one("#api-url", Input).value = shown["api_url"]
+        return True
+
+    # -- the connectivity test: the database and API probes, read-only, in workers ---------
+    @on(Button.Pressed, "#test")
+    def action_test(self) -> None:
+        if not self.apply_edits():
+            return
+        diagnosis = self.doctor.new_diagnosis()
+        for probe_id, _title in CONNECT_PROBES:
+            self.workers.cancel_group(self, f"connect-{probe_id}")
+            self.query_one(f"#check-{probe_id}", CheckPanel).start()
+            self.run_worker(
+                diagnosis.run_probe(probe_id),
+                name=probe_id,
+                group=f"connect-{probe_id}",
+                exit_on_error=False,
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        panel = self.query_one(f"#check-{worker.name}", CheckPanel)
+        if event.state is WorkerState.SUCCESS and worker.result is not None:
+            outcome = worker.result
+            panel.finish(outcome.status, outcome.summary, outcome.evidence, outcome.elapsed_ms)
+        elif event.state is WorkerState.ERROR and worker.error is not None:
+            panel.crash(worker.error)
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        if not self.apply_edits():
+            return
+        from tui.ui.screens.symptoms import SymptomsScreen
+
+        self.app.push_screen(SymptomsScreen())
+
+    def action_back(self) -> None:
+        """The first screen: nothing to go back to."""

@@ -1,0 +1,69 @@
+"""Findings: the root cause in plain words, the stale objects, and where the runbook would
+have misled. Built only from the Report (tests feed it one directly).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Label, Static
+
+from tui.core.model import Report, Verdict
+from tui.ui import render
+from tui.ui.screens.base import DoctorScreen
+
+
+class FindingsScreen(DoctorScreen):
+    """Step 4: what is wrong, in words; Enter goes to the proposed fixes."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "remediate", "Fix it", id="findings.remediate"),
+        Binding("ctrl+r", "rediagnose", "Diagnose again", id="findings.rediagnose"),
+    ]
+
+    def __init__(self, report: Report, symptoms: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.report = report
+        self.symptoms = symptoms
+
+    def compose_body(self) -> ComposeResult:
+        palette = self.doctor.palette
+        rows = render.stale_rows(self.report)
+        notes = render.runbook_notes(self.report, self.symptoms)
+        with VerticalScroll(id="findings-body", classes="body"):
+            yield Static(render.render_root_cause(self.report, palette), id="root-cause")
+            if rows:
+                yield Label(f"Stale objects ({len(rows)})", classes="section")
+                table: DataTable[str] = DataTable(
+                    id="stale-table", cursor_type="row", zebra_stripes=True
+                )
+                table.add_columns("kind", "name", "disagreement")
+                table.add_rows(rows)
+                yield table
+            if notes:
+                yield Label("Where the runbook would have misled", classes="section")
+                for note in notes:
+                    yield Static(Text(f"! {note}"), classes="runbook-note")
+        with Horizontal(classes="buttons"):
+            yield Button("Diagnose again", id="rediagnose")
+            fixable = self.report.verdict is not Verdict.HEALTHY
+            yield Button("Fix it", id="remediate", variant="primary", disabled=not fixable)
+
+    def on_mount(self) -> None:
+        button = self.query_one("#remediate", Button)
+        (button if not button.disabled else self.query_one("#rediagnose", Button)).focus()
+
+    @on(Button.Pressed, "#remediate")
+    def action_remediate(self) -> None:
+        from tui.ui.screens.remediation import RemediationScreen
+
+        self.app.push_screen(RemediationScreen(self.report))
+
+    @on(Button.Pressed, "#rediagnose")
+    def action_rediagnose(self) -> None:
+        from tui.ui.screens.diagnosis import DiagnosisScreen
+
+        self.app.push_screen(DiagnosisScreen(self.doctor.new_diagnosis()))

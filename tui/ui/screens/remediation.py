@@ -1,0 +1,255 @@
+"""Remediation: the ladder's rungs, best first. Running one is an explicit, recorded action:
+a live timer coloured against its KPI, its output streamed, then the verification result and
+the KPI figures. The core runs the rung and verifies (``remedies.runner.reload``); this screen
+only shows its events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Label, OptionList, RichLog, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.worker import Worker, WorkerState
+
+from tui.core.knowledge.kpis import KPIS
+from tui.core.model import Report
+from tui.core.remedies.events import EventKind, StepEvent, StepStatus
+from tui.core.remedies.ladder import PlanOptions, Rung, explain
+from tui.ui import render
+from tui.ui.screens.base import DoctorScreen
+from tui.ui.widgets.step_timer import StepTimer
+
+RECORD_KIND = {
+    EventKind.STARTED: "step-start",
+    EventKind.OUTPUT: "step-output",
+    EventKind.FINISHED: "step-end",
+    EventKind.FAILED: "step-end",
+    EventKind.KPI: "kpi",
+}
+
+
+class StepUpdate(Message):
+    """One StepEvent from the running rung, delivered to the screen in order."""
+
+    def __init__(self, event: StepEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
+def rung_prompt(index: int, rung: Rung, blocker: str | None) -> Text:
+    """Two lines per rung: what it is, then its blast radius, expected time and guard."""
+    kpi = KPIS.get(rung.kpi_id)
+    head = Text(f"{index}. {rung.title}" if blocker is None else f"-  {rung.title}", style="bold")
+    if blocker is not None:
+        return head + Text(f"\n   not here: {blocker}", style="dim")
+    detail = f"\n   affects: {rung.blast_radius}\n   expect ≤ {render.seconds(rung.expected_s)}"
+    if kpi is not None:
+        detail += (
+            f" · KPI {render.seconds(kpi.target_s)} target, {render.seconds(kpi.alert_s)} alert"
+        )
+    return head + Text(detail, style="dim")
+
+
+class RemediationScreen(DoctorScreen):
+    """Step 5: pick a rung, watch it run and verify. ``options`` skips the local look-up."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "rediagnose", "Diagnose again", id="remediation.rediagnose"),
+    ]
+
+    def __init__(self, report: Report, *, options: PlanOptions | None = None) -> None:
+        super().__init__()
+        self.report = report
+        self.options = options
+        self.rungs: list[Rung] = []
+        self.running: Rung | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="body"):
+            yield Static(
+                render.render_verdict(self.report, self.doctor.palette), id="remedy-verdict"
+            )
+            yield Label(
+                "Proposed steps, best first. Enter runs one; every write is recorded.",
+                classes="lead",
+            )
+            with Horizontal(id="remedy-main"):
+                yield OptionList(id="rung-list")
+                with Vertical(id="remedy-run"):
+                    yield StepTimer(self.doctor.clock, id="step-timer")
+                    yield RichLog(id="step-log", wrap=True, markup=False, max_lines=500)
+            yield Static("", id="remedy-result")
+
+    def on_mount(self) -> None:
+        self.query_one("#rung-list", OptionList).focus()
+        if self.options is not None:
+            self.show_plan(self.options)
+        else:
+            self.run_worker(
+                self._plan_options, thread=True, name="plan", group="plan", exit_on_error=False
+            )
+
+    def _plan_options(self) -> PlanOptions:
+        """Look for a local PostgREST and the Supabase CLI (reads /proc and files only)."""
+        from tui.core.remedies.runner import ReloadOptions, plan_options
+
+        return plan_options(self.doctor.target, ReloadOptions())
+
+    def show_plan(self, options: PlanOptions) -> None:
+        rows = explain(self.report, self.doctor.target, options)
+        usable = [r for r, why in rows if why is None and r.id != "notify-cli"]
+        self.rungs = usable
+        rung_list = self.query_one("#rung-list", OptionList)
+        rung_list.clear_options()
+        for index, rung in enumerate(usable, 1):
+            rung_list.add_option(Option(rung_prompt(index, rung, None), id=rung.id))
+        for rung, why in rows:
+            if why is not None:
+                rung_list.add_option(Option(rung_prompt(0, rung, why), id=rung.id, disabled=True))
+        rung_list.highlighted = 0 if usable else None
+
+    # -- running a rung ------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#rung-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        rung = next((r for r in self.rungs if r.id == event.option.id), None)
+        if rung is not None:
+            self.run_rung(rung)
+
+    def run_rung(self, rung: Rung) -> None:
+        if self.running is not None:
+            self.notify(f"{self.running.title} is still running.", severity="warning")
+            return
+        if rung.id == "reset":
+            self.confirm_reset(rung)
+            return
+        self.running = rung
+        self.doctor.record(
+            "decision", {"action": "run rung", "rung": rung.id, "title": rung.title}, actor="user"
+        )
+        self.query_one("#step-log", RichLog).clear()
+        self.query_one("#remedy-result", Static).update("")
+        self.run_worker(self._reload(rung), name=rung.id, group="remedy", exit_on_error=False)
+
+    async def _reload(self, rung: Rung) -> Any:
+        from tui.core.remedies.runner import ReloadOptions, reload
+
+        return await reload(
+            self.doctor.target,
+            objects=list(self.report.stale_objects),
+            request=self.doctor.session.request,
+            report=self.report,
+            options=ReloadOptions(method=rung.id),
+            emit=lambda event: self.post_message(StepUpdate(event)),
+            rediagnose=self._rediagnose,
+        )
+
+    async def _rediagnose(self) -> Report:
+        return await self.doctor.new_diagnosis().run()
+
+    def on_step_update(self, message: StepUpdate) -> None:
+        event = message.event
+        timer = self.query_one("#step-timer", StepTimer)
+        log = self.query_one("#step-log", RichLog)
+        if event.kind is EventKind.ELAPSED:
+            return  # the timer ticks by itself, from the injected clock
+        if event.kind is EventKind.STARTED:
+            timer.start(KPIS.get(event.kpi_id or ""))
+            log.write(Text(f"▶ {event.message}", style="bold"))
+        elif event.kind is EventKind.OUTPUT:
+            log.write(Text(f"  {event.message}"))
+        elif event.kind is EventKind.KPI and event.kpi is not None:
+            log.write(
+                render.render_kpi(KPIS[event.kpi.kpi], event.kpi.seconds, self.doctor.palette)
+            )
+        elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
+            timer.stop()
+            glyph = "✓" if event.kind is EventKind.FINISHED else "✗"
+            log.write(Text(f"{glyph} {event.step}: {event.message}"))
+        self.doctor.record(RECORD_KIND[event.kind], event.to_json())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "plan" and event.state is WorkerState.SUCCESS:
+            self.show_plan(worker.result)
+        elif worker.group == "plan" and event.state is WorkerState.ERROR:
+            self.show_plan(PlanOptions())
+        elif worker.group == "remedy" and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self.query_one("#step-timer", StepTimer).stop()
+            self.running = None
+            if event.state is WorkerState.SUCCESS:
+                self.show_outcome(worker.result)
+            elif event.state is WorkerState.ERROR:
+                self.query_one("#remedy-result", Static).update(
+                    render.render_crash(worker.error or RuntimeError("?"), self.doctor.palette)
+                )
+
+    def show_outcome(self, outcome: Any) -> None:
+        """Verified or not, in words, with every KPI figure the steps measured."""
+        palette = self.doctor.palette
+        if outcome.report is not None:
+            self.report = outcome.report
+            self.doctor.session.report = outcome.report
+            self.doctor.record("verdict", outcome.report.to_json())
+        parts = []
+        if outcome.fixed:
+            parts.append(
+                Text("✓ Verified healthy: every stale object is served.", style=palette.good)
+            )
+        elif outcome.refused:
+            parts.append(Text("! Refused by its guard: nothing was changed.", style=palette.warn))
+        else:
+            parts.append(Text("✗ Not fixed by this step.", style=palette.bad))
+        for step in outcome.steps:
+            for figure in step.kpis:
+                parts.append(render.render_kpi(KPIS[figure.kpi], figure.seconds, palette))
+            if step.status is StepStatus.REFUSED:
+                parts.append(Text(f"  {step.summary}"))
+        if outcome.proposal is not None and not outcome.fixed:
+            parts.append(Text(f"Next proposed: {outcome.proposal.title}"))
+            self._highlight(outcome.proposal.id)
+        self.query_one("#remedy-result", Static).update(Text("\n").join(parts))
+        self.query_one("#remedy-verdict", Static).update(
+            render.render_verdict(self.report, palette)
+        )
+
+    def _highlight(self, rung_id: str) -> None:
+        rung_list = self.query_one("#rung-list", OptionList)
+        try:
+            rung_list.highlighted = rung_list.get_option_index(rung_id)
+        except OptionDoesNotExist:  # not in the list: nothing to highlight
+            return
+
+    # -- reset ---------------------------------------------------------------------------------
+    def confirm_reset(self, rung: Rung) -> None:
+        from tui.ui.screens.reset_modal import ResetModal
+
+        def answered(confirmed: bool | None) -> None:
+            self.doctor.record(
+                "confirmation",
+                {
+                    "action": "reset",
+                    "confirmed": bool(confirmed),
+                    "database": self.doctor.target.db_name,
+                },
+                actor="user",
+            )
+            if confirmed:
+                self.notify("Reset confirmed.", severity="warning")
+
+        self.app.push_screen(ResetModal(self.doctor.target.db_name, rung), answered)
+
+    def action_rediagnose(self) -> None:
+        from tui.ui.screens.diagnosis import DiagnosisScreen
+
+        self.app.push_screen(DiagnosisScreen(self.doctor.new_diagnosis()))

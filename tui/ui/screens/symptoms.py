@@ -1,0 +1,182 @@
+"""Symptom picker: the runbook's six symptoms, "not sure: check everything", and "how was the
+schema changed?". The object picker completes names from the live catalog (read in a worker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from tui.core.errors import DoctorError
+from tui.core.knowledge.symptoms import SYMPTOMS
+from tui.core.request import parse_request
+from tui.core.specs import (
+    ObjectRef,
+    parse_column,
+    parse_enum_value,
+    parse_function,
+    parse_relationship,
+    parse_table,
+)
+from tui.ui import render
+from tui.ui.screens.base import DoctorScreen
+
+ALL = "all"
+ROUTES = "routes"
+OBJECT_PARSERS: dict[str, Callable[[str, str], ObjectRef]] = {
+    "--table": parse_table,
+    "--column": parse_column,
+    "--function": parse_function,
+    "--relationship": parse_relationship,
+    "--enum-value": parse_enum_value,
+}
+OBJECT_HINTS: dict[str, str] = {
+    "--table": "table or view, e.g. public.invoices",
+    "--column": "column, e.g. public.customers.loyalty_tier",
+    "--function": "function, e.g. public.order_total",
+    "--relationship": "relationship, e.g. public.order_items:public.products",
+    "--enum-value": "enum label, e.g. public.order_status:refunded",
+}
+NOT_SURE = "Not sure: check everything"
+HOW_CHANGED = "How was the schema changed? (does it need a reload?)"
+
+
+class SymptomsScreen(DoctorScreen):
+    """Step 2: what does the user see? Enter starts the (read-only) diagnosis."""
+
+    BINDINGS = [
+        Binding("ctrl+a", "check_all", "Check everything", id="symptoms.all"),
+        Binding("ctrl+g", "routes", "How changed?", id="symptoms.routes"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        options: list[Option | None] = [Option(s.title, id=s.id) for s in SYMPTOMS.values()]
+        options += [Option(NOT_SURE, id=ALL), None, Option(HOW_CHANGED, id=ROUTES)]
+        with Vertical(classes="body"):
+            yield Label("What do you see? Pick one and press Enter.", classes="lead")
+            with Horizontal(id="symptom-pick"):
+                yield OptionList(*options, id="symptom-list")
+                with VerticalScroll(id="symptom-detail-box"):
+                    yield Static(id="symptom-detail")
+            with Horizontal(classes="field"):
+                yield Label("Object ", classes="field-label")
+                yield Input(placeholder="optional", id="object")
+            with Horizontal(classes="field"):
+                yield Label("Request", classes="field-label")
+                yield Input(placeholder="optional: GET /invoices or a pasted curl", id="request")
+
+    def on_mount(self) -> None:
+        self.query_one("#symptom-list", OptionList).focus()
+        self._show(SYMPTOMS_FIRST)
+        if not self.doctor.session.catalog:
+            self.run_worker(
+                self.doctor.new_diagnosis().run_probe("catalog"),
+                name="catalog",
+                group="catalog",
+                exit_on_error=False,
+            )
+        else:
+            self._suggest(self.doctor.session.catalog)
+
+    # -- catalog names for completion ----------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "catalog" or event.state is not WorkerState.SUCCESS:
+            return
+        outcome = event.worker.result
+        names = render.catalog_names(outcome.evidence) if outcome is not None else []
+        self.doctor.session.catalog = names
+        self._suggest(names)
+
+    def _suggest(self, names: list[str]) -> None:
+        self.query_one("#object", Input).suggester = SuggestFromList(names, case_sensitive=False)
+
+    # -- the detail pane follows the highlight -----------------------------------------------
+    @on(OptionList.OptionHighlighted, "#symptom-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option.id or "")
+
+    def _show(self, option_id: str) -> None:
+        detail = self.query_one("#symptom-detail", Static)
+        object_input = self.query_one("#object", Input)
+        symptom = SYMPTOMS.get(option_id)
+        if symptom is not None:
+            detail.update(render.render_symptom(symptom, self.doctor.palette))
+            object_input.placeholder = "optional: " + OBJECT_HINTS.get(
+                symptom.object_flag or "", ""
+            )
+        elif option_id == ALL:
+            detail.update(
+                "Every check runs (read-only): the database, the catalog, the API, "
+                "its OpenAPI document, the listener, the admin server and your request."
+            )
+            object_input.placeholder = "optional: " + OBJECT_HINTS["--table"]
+        else:
+            detail.update(
+                "Answers from the runbook's triggering-events table, corrected: "
+                "does the way you changed the schema need a reload at all?"
+            )
+
+    # -- choosing -----------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#symptom-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id or ALL
+        if choice == ROUTES:
+            self.action_routes()
+        else:
+            self.start(choice)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        option = self.query_one("#symptom-list", OptionList).highlighted_option
+        choice = option.id if option is not None and option.id != ROUTES else ALL
+        self.start(choice or ALL)
+
+    def action_check_all(self) -> None:
+        self.start(ALL)
+
+    def action_routes(self) -> None:
+        from tui.ui.screens.routes import RoutesScreen
+
+        self.app.push_screen(RoutesScreen())
+
+    def start(self, choice: str) -> None:
+        """Parse what the user typed (one clear line when it is wrong), then diagnose."""
+        session = self.doctor.session
+        symptom = SYMPTOMS.get(choice)
+        flag = (symptom.object_flag if symptom else None) or "--table"
+        object_text = self.query_one("#object", Input).value.strip()
+        request_text = self.query_one("#request", Input).value.strip()
+        try:
+            objects = (OBJECT_PARSERS[flag](object_text, flag),) if object_text else ()
+            request = (
+                parse_request(request_text, self.doctor.target.api_url) if request_text else None
+            )
+        except DoctorError as err:
+            self.notify(str(err), severity="error", title="Check the input")
+            return
+        session.symptoms = (choice,) if symptom else ()
+        session.objects = objects
+        session.request = request
+        self.doctor.record(
+            "symptom",
+            {
+                "symptoms": list(session.symptoms) or [ALL],
+                "objects": [o.display for o in objects],
+                "request": request.display if request else None,
+            },
+            actor="user",
+        )
+        from tui.ui.screens.diagnosis import DiagnosisScreen
+
+        self.app.push_screen(DiagnosisScreen(self.doctor.new_diagnosis()))
+
+
+SYMPTOMS_FIRST = next(iter(SYMPTOMS))

@@ -1,0 +1,1 @@
+"""Reusable widgets: the target banner, the check panel, the step timer."""
