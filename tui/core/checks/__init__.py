@@ -1,0 +1,1 @@
+"""Checks: pure functions from collected evidence to findings (no I/O, no clock)."""

@@ -1,0 +1,93 @@
+"""Everything the probes collected, in one read-only bundle the pure checks work from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
+from tui.core.probes.admin import AdminInfo
+from tui.core.probes.api import ApiInfo
+from tui.core.probes.catalog import Catalog
+from tui.core.probes.db import ServerInfo
+from tui.core.probes.listener import ListenerInfo
+from tui.core.probes.openapi import SchemaDoc
+from tui.core.probes.replay import ReplayResult
+from tui.core.probes.targeted import TargetedAnswer
+from tui.core.specs import ObjectRef
+from tui.core.target import Target
+
+LOCAL_SUPABASE_PORTS = {54321, 54322}
+
+
+@dataclass
+class Evidence:
+    target: Target
+    role: str  # the PostgreSQL role the API key maps to
+    symptoms: tuple[str, ...] = ALL_SYMPTOMS
+    objects: tuple[ObjectRef, ...] = ()  # named by the user or read from the failing request
+    server: ServerInfo | None = None
+    api: ApiInfo | None = None
+    catalog: Catalog | None = None
+    docs: list[SchemaDoc] | None = None
+    openapi_disabled: bool = False
+    listener: ListenerInfo | None = None
+    admin: AdminInfo | None = None
+    replay: ReplayResult | None = None
+    targeted: list[TargetedAnswer] = field(default_factory=list)
+    local_pids: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
+
+    @property
+    def narrowed(self) -> bool:
+        """The user picked symptoms (not the default "all")."""
+        return set(self.symptoms) != set(ALL_SYMPTOMS)
+
+    def asks(self, symptom: str) -> bool:
+        return symptom in self.symptoms
+
+    def kinds_asked(self) -> set[str]:
+        kinds: set[str] = set()
+        for symptom in self.symptoms:
+            info = SYMPTOMS.get(symptom)
+            if info:
+                kinds.update(info.object_kinds)
+        return kinds
+
+    @property
+    def postgrest_version(self) -> str | None:
+        if self.api and self.api.postgrest_version:
+            return self.api.postgrest_version
+        for doc in self.docs or ():
+            if doc.version:
+                return doc.version
+        return self.replay.postgrest_version if self.replay else None
+
+    @property
+    def exposed(self) -> list[str]:
+        if self.api and self.api.exposed_schemas:
+            return list(self.api.exposed_schemas)
+        return list(self.target.schemas_hint) or ["public"]
+
+    @property
+    def exposed_known(self) -> bool:
+        return bool(self.api and self.api.exposed_schemas)
+
+    @property
+    def authenticator(self) -> str:
+        """The role PostgREST logs in as (its sessions' user, else the usual name)."""
+        if self.listener:
+            for session in self.listener.sessions:
+                if session.user:
+                    return session.user
+        if self.catalog:
+            for role, _db, key, _value in self.catalog.pgrst_settings:
+                if key.startswith("pgrst.") and role:
+                    return role
+        return "authenticator"
+
+    @property
+    def local_stack(self) -> bool:
+        """The Supabase CLI's local stack (its default ports on loopback)."""
+        ports = {urlsplit(self.target.api_url).port, urlsplit(self.target.db_url).port}
+        return self.target.is_loopback and bool(ports & LOCAL_SUPABASE_PORTS)

@@ -1,0 +1,220 @@
+"""What the user asked about, object by object: does it exist, is its schema exposed, may the
+role use it, and is the cache behind? The first "no" is the cause.
+"""
+
+from __future__ import annotations
+
+from tui.core.checks.evidence import Evidence
+from tui.core.checks.fixes import RELOAD, fix
+from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
+from tui.core.probes.catalog import Catalog
+from tui.core.specs import ObjectRef
+
+NOTE_PRIVILEGE = "Privileges are not cached: a reload changes nothing; GRANT does, at once."
+NOTE_EXPOSED = "db-schemas is configuration, not cache: reload config and schema after changing it."
+NOTE_ENUM = (
+    "PostgreSQL validates enum input, not the cache: the label is accepted at once; only "
+    "OpenAPI (and types generated from it) lag until a reload."
+)
+
+
+def _finding(ref: ObjectRef, status: Status, summary: str, **kw: object) -> Finding:
+    return Finding("object", status, summary, objects=[ref.display],
+                   title=f"{ref.kind}: {ref.display}", **kw)  # type: ignore[arg-type]  # fmt: skip
+
+
+def _exposure(ev: Evidence, ref: ObjectRef, schema: str) -> Finding | None:
+    if not ev.exposed_known or schema in ev.exposed:
+        return None
+    schemas = ", ".join([*ev.exposed, schema])
+    return _finding(
+        ref, Status.FAIL,
+        f"schema {schema} is not exposed (db-schemas: {', '.join(ev.exposed)})",
+        cause=Cause.SCHEMA_NOT_EXPOSED,
+        fix=fix(Cause.SCHEMA_NOT_EXPOSED, "in-db", authenticator=ev.authenticator,
+                schemas=schemas, channel=ev.target.channel),
+        runbook_note=NOTE_EXPOSED,
+    )  # fmt: skip
+
+
+def _schema_usage(ev: Evidence, ref: ObjectRef, schema: str) -> Finding | None:
+    assert ev.catalog is not None
+    if ev.catalog.schemas.get(schema, True):
+        return None
+    return _finding(
+        ref, Status.FAIL, f"role {ev.role} has no USAGE on schema {schema}",
+        cause=Cause.MISSING_PRIVILEGE,
+        fix=fix(Cause.MISSING_PRIVILEGE, "schema", schema=schema, role=ev.role),
+        runbook_note=NOTE_PRIVILEGE,
+    )  # fmt: skip
+
+
+def _stale(
+    ev: Evidence, ref: ObjectRef, stale: list[StaleObject], names: set[str]
+) -> Finding | None:
+    hit = [s for s in stale if s.name in names]
+    if not hit:
+        return None
+    what = "added since the cache loaded" if hit[0].change == "added" else "dropped, still cached"
+    return _finding(
+        ref, Status.FAIL, f"{hit[0].name} exists in the database but the cache is behind ({what})",
+        cause=Cause.STALE_CACHE, fix=RELOAD.format(channel=ev.target.channel),
+        runbook_note=NOTE_ENUM if ref.kind is ObjectKind.ENUM else None,
+    )  # fmt: skip
+
+
+def _missing(ref: ObjectRef, what: str, variant: str, **names: object) -> Finding:
+    return _finding(ref, Status.FAIL, f"{what} does not exist in the database",
+                    cause=Cause.OBJECT_MISSING, fix=fix(Cause.OBJECT_MISSING, variant, **names),
+                    runbook_note="No reload can serve an object the database does not have.")  # fmt: skip
+
+
+def _elsewhere(catalog: Catalog, name: str) -> list[str]:
+    return sorted(q for q in catalog.relations if q.split(".", 1)[1] == name)
+
+
+def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
+    assert ev.catalog is not None
+    rel = ev.catalog.relations.get(f"{ref.schema}.{ref.name}")
+    if rel is None:
+        found = _elsewhere(ev.catalog, ref.name)
+        f = _missing(ref, ref.display, "table", name=ref.display)
+        if found:
+            f.summary += f" (but {', '.join(found)} does)"
+        return f
+    early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
+    if early:
+        return early
+    if not rel.visible or not rel.can_select:
+        return _finding(
+            ref, Status.FAIL if not rel.visible or ev.asks("missing-table") else Status.WARN,
+            f"role {ev.role} has no privilege on {rel.qualified} (PostgreSQL answers 42501; "
+            "OpenAPI hides it)" if not rel.visible else f"role {ev.role} may not SELECT {rel.qualified}",
+            cause=Cause.MISSING_PRIVILEGE,
+            fix=fix(Cause.MISSING_PRIVILEGE, "table", privilege="SELECT", name=rel.qualified,
+                    role=ev.role),
+            runbook_note=NOTE_PRIVILEGE,
+        )  # fmt: skip
+    got = _stale(ev, ref, stale, {rel.qualified})
+    if got:
+        return got
+    return _finding(ref, Status.PASS, f"{rel.kind} {rel.qualified} exists, is exposed and cached")
+
+
+def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
+    assert ev.catalog is not None
+    table = f"{ref.schema}.{ref.name}"
+    rel = ev.catalog.relations.get(table)
+    if rel is None:
+        return _missing(ref, f"table {table}", "table", name=table)
+    if ref.column not in rel.columns:
+        return _missing(ref, ref.display, "column", table=table, column=ref.column)
+    early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
+    if early:
+        return early
+    can_select, can_insert = ev.catalog.column_privileges.get(ref.display, (True, True))
+    if not rel.visible or not (can_select or can_insert):
+        return _finding(
+            ref, Status.FAIL, f"role {ev.role} may not use column {ref.display}",
+            cause=Cause.MISSING_PRIVILEGE,
+            fix=fix(Cause.MISSING_PRIVILEGE, "column", privilege="SELECT, INSERT", table=table,
+                    column=ref.column, role=ev.role),
+            runbook_note=NOTE_PRIVILEGE,
+        )  # fmt: skip
+    got = _stale(ev, ref, stale, {ref.display, table})
+    if got:
+        return got
+    return _finding(ref, Status.PASS, f"column {ref.display} exists and is cached")
+
+
+def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
+    assert ev.catalog is not None
+    overloads = ev.catalog.functions.get(ref.display)
+    if not overloads:
+        return _missing(ref, f"function {ref.display}", "function", name=ref.display)
+    early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
+    if early:
+        return early
+    if not any(f.executable for f in overloads):
+        return _finding(
+            ref, Status.FAIL, f"role {ev.role} may not EXECUTE {ref.display}",
+            cause=Cause.MISSING_PRIVILEGE,
+            fix=fix(Cause.MISSING_PRIVILEGE, "function", name=ref.display, role=ev.role),
+            runbook_note=NOTE_PRIVILEGE,
+        )  # fmt: skip
+    got = _stale(ev, ref, stale, {ref.display})
+    if got:
+        return got
+    args = ", ".join(f"({', '.join(a or '<unnamed>' for a in f.args)})" for f in overloads)
+    if not any(f.callable_by_name for f in overloads):
+        return _finding(ref, Status.WARN, f"{ref.display}{args} cannot be called by name over "
+                        "/rpc/ (unnamed arguments, procedure or trigger function)")  # fmt: skip
+    return _finding(ref, Status.PASS, f"function {ref.display}{args} exists and is cached")
+
+
+def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
+    assert ev.catalog is not None
+    a = f"{ref.schema}.{ref.name}"
+    b = f"{ref.target_schema}.{ref.target_name}"
+    for table in (a, b):
+        if table not in ev.catalog.relations:
+            return _missing(ref, f"table {table}", "table", name=table)
+    for schema in {ref.schema, ref.target_schema or ref.schema}:
+        early = _exposure(ev, ref, schema)
+        if early:
+            early.summary += " (an embed cannot reach a table outside db-schemas)"
+            return early
+    keys = [
+        fk for fk in ev.catalog.foreign_keys
+        if {f"{fk.schema}.{fk.table}", f"{fk.ref_schema}.{fk.ref_table}"} == {a, b}
+    ]  # fmt: skip
+    if not keys:
+        return _missing(
+            ref, f"a foreign key between {a} and {b}", "relationship", child=a, parent=b
+        )
+    names = {fk.qualified for fk in keys}
+    got = _stale(ev, ref, stale, names)
+    if got:
+        return got
+    return _finding(ref, Status.PASS, f"foreign key {keys[0].name} exists and is cached")
+
+
+def check_enum(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
+    assert ev.catalog is not None
+    type_name = f"{ref.schema}.{ref.name}"
+    labels = ev.catalog.enums.get(type_name)
+    if labels is None:
+        return _missing(ref, f"enum type {type_name}", "table", name=type_name)
+    if ref.label not in labels:
+        return _finding(
+            ref, Status.FAIL,
+            f"{type_name} has no label {ref.label!r} (labels: {', '.join(labels)}): PostgreSQL "
+            "rejects it with 22P02",
+            cause=Cause.ENUM_VALUE_MISSING,
+            fix=fix(Cause.ENUM_VALUE_MISSING, "enum", type=type_name, label=ref.label),
+            runbook_note=NOTE_ENUM,
+        )  # fmt: skip
+    got = _stale(ev, ref, stale, {ref.display})
+    if got:
+        return got
+    return _finding(ref, Status.PASS, f"{type_name} has label {ref.label!r}; PostgreSQL accepts it")
+
+
+CHECKS = {
+    ObjectKind.TABLE: check_table,
+    ObjectKind.VIEW: check_table,
+    ObjectKind.COLUMN: check_column,
+    ObjectKind.FUNCTION: check_function,
+    ObjectKind.RELATIONSHIP: check_relationship,
+    ObjectKind.ENUM: check_enum,
+}
+
+
+def check(ev: Evidence, stale: list[StaleObject]) -> list[Finding]:
+    if not ev.objects:
+        return []
+    if ev.catalog is None:
+        why = ev.errors.get("catalog", "no catalog")
+        return [Finding("object", Status.SKIPPED, f"needs the catalog: {why}",
+                        objects=[o.display for o in ev.objects], title="Objects")]  # fmt: skip
+    return [CHECKS[ref.kind](ev, ref, stale) for ref in ev.objects]

@@ -1,0 +1,127 @@
+"""Can we reach the database and PostgREST, and does PostgREST accept the key and have a
+schema cache at all? These gate every other check.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from tui.core.checks.evidence import Evidence
+from tui.core.checks.fixes import fix
+from tui.core.model import Cause, Finding, Status
+
+
+def database(ev: Evidence) -> Finding:
+    if ev.server is None:
+        url = urlsplit(ev.target.db_url)
+        variant = "local" if ev.local_stack else "remote"
+        return Finding(
+            "database",
+            Status.FAIL,
+            f"database unreachable: {ev.errors.get('database', 'no answer')}",
+            cause=Cause.DB_UNREACHABLE,
+            fix=fix(Cause.DB_UNREACHABLE, variant, host=url.hostname, port=url.port or 5432),
+            title="Database",
+        )
+    s = ev.server
+    role = "standby (read-only replica)" if s.in_recovery else "primary"
+    return Finding(
+        "database",
+        Status.PASS,
+        f"PostgreSQL {s.server_version} ({role}), database {s.database} as {s.db_user}",
+        evidence={"fingerprint": s.fingerprint, "in_recovery": s.in_recovery},
+        title="Database",
+    )
+
+
+def api(ev: Evidence) -> Finding:
+    title = "PostgREST API"
+    if ev.api is None:
+        variant = "local" if ev.local_stack else "remote"
+        return Finding(
+            "api",
+            Status.FAIL,
+            f"API unreachable at {ev.target.api_url}: {ev.errors.get('api', 'no answer')}",
+            cause=Cause.API_UNREACHABLE,
+            fix=fix(Cause.API_UNREACHABLE, variant, api_url=ev.target.api_url.rstrip("/")),
+            title=title,
+        )
+    info = ev.api
+    version = info.postgrest_version or "unknown version"
+    if info.auth_rejected:
+        assert info.error is not None
+        return Finding(
+            "api",
+            Status.FAIL,
+            f"PostgREST {version} rejects the key ({info.error.code}): "
+            f"{_message(info.body) or info.error.meaning}",
+            cause=Cause.AUTH_REJECTED,
+            fix=fix(Cause.AUTH_REJECTED, "key"),
+            title=title,
+            runbook_note="A rejected key fails every request before any table is looked up; "
+            "no schema reload changes that.",
+        )
+    if info.cache_load_failed:
+        return Finding(
+            "api",
+            Status.FAIL,
+            f"PostgREST {version} answers 503 PGRST002: its schema cache fails to load",
+            cause=Cause.CACHE_LOAD_FAILED,
+            fix=cache_load_fix(ev),
+            title=title,
+            runbook_note="Sending NOTIFY only repeats the failing load; fix what makes the "
+            "schema-cache query fail first.",
+        )
+    if info.error is not None and not info.exposed_schemas:
+        cause = info.error.cause_if_not_stale
+        if cause in (Cause.API_UNREACHABLE, Cause.DB_UNREACHABLE):
+            return Finding(
+                "api",
+                Status.FAIL,
+                f"PostgREST answers {info.status} {info.error.code}: {info.error.meaning}",
+                cause=cause,
+                fix=fix(cause, "local" if ev.local_stack else "remote",
+                        api_url=ev.target.api_url.rstrip("/"),
+                        host=urlsplit(ev.target.db_url).hostname,
+                        port=urlsplit(ev.target.db_url).port or 5432),
+                title=title,
+            )  # fmt: skip
+        return Finding(
+            "api",
+            Status.WARN,
+            f"PostgREST {version} answers {info.status} ({info.error.code or 'no code'}); "
+            "exposed schemas unknown",
+            title=title,
+        )
+    return Finding(
+        "api",
+        Status.PASS,
+        f"PostgREST {version} answers; exposed schemas: {', '.join(info.exposed_schemas)}",
+        evidence={"exposed_schemas": info.exposed_schemas},
+        title=title,
+    )
+
+
+def cache_load_fix(ev: Evidence) -> str:
+    """Pick the setting most likely to make PostgREST's cache query fail."""
+    auth = ev.authenticator
+    if ev.catalog:
+        for role, _db, key, _value in ev.catalog.pgrst_settings:
+            if key == "statement_timeout" and role == auth:
+                return fix(Cause.CACHE_LOAD_FAILED, "timeout", authenticator=auth,
+                           channel=ev.target.channel)  # fmt: skip
+        for role, _db, key, value in ev.catalog.pgrst_settings:
+            if key == "pgrst.db_schemas" and role == auth:
+                missing = [
+                    s.strip() for s in value.split(",") if s.strip() not in ev.catalog.schemas
+                ]
+                if missing:
+                    return fix(Cause.CACHE_LOAD_FAILED, "schemas", authenticator=auth,
+                               channel=ev.target.channel)  # fmt: skip
+    return fix(Cause.CACHE_LOAD_FAILED, "generic", channel=ev.target.channel)
+
+
+def _message(body: object) -> str:
+    if isinstance(body, dict):
+        return str(body.get("message") or "")
+    return ""

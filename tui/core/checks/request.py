@@ -1,0 +1,89 @@
+"""The user's failing request: which objects it touches, and what its replayed answer means."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote
+
+from tui.core.checks.evidence import Evidence
+from tui.core.checks.fixes import RELOAD
+from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
+from tui.core.probes.replay import body_keys
+from tui.core.request import FailingRequest
+from tui.core.specs import ObjectRef
+
+# select=*,alias:table!hint(...) -> the embedded table names
+_EMBED = re.compile(r"(?:^|[,(])\s*(?:[\w-]+:)?(?P<name>[\w-]+)(?:![\w-]+)*\s*\(")
+
+
+def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
+    """Tables, columns, functions and relationships a request names (no I/O)."""
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    schema = headers.get("accept-profile") or headers.get("content-profile") or default_schema
+    path, _, query = request.path.partition("?")
+    parts = [unquote(p) for p in path.strip("/").split("/") if p]
+    if not parts:
+        return []
+    if parts[0] == "rpc" and len(parts) > 1:
+        return [ObjectRef(ObjectKind.FUNCTION, schema, parts[1])]
+    table = parts[-1]
+    refs = [ObjectRef(ObjectKind.TABLE, schema, table)]
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    for match in _EMBED.finditer(params.get("select", "")):
+        refs.append(ObjectRef(ObjectKind.RELATIONSHIP, schema, table,
+                              target_schema=schema, target_name=match["name"]))  # fmt: skip
+    if request.method.upper() in {"POST", "PATCH", "PUT"}:
+        columns = body_keys(request.body)
+        if "columns" in params:
+            columns += [c.strip().strip('"') for c in params["columns"].split(",") if c.strip()]
+        for column in dict.fromkeys(columns):
+            refs.append(ObjectRef(ObjectKind.COLUMN, schema, table, column=column))
+    return refs
+
+
+def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
+    replay = ev.replay
+    if replay is None:
+        if "request" in ev.errors:
+            return Finding("request", Status.ERROR, f"replay failed: {ev.errors['request']}",
+                           title="Your request")  # fmt: skip
+        return None
+    title = f"Your request: {replay.request}"
+    form = " (replayed without writing)" if replay.no_write else ""
+    if replay.ok:
+        return Finding("request", Status.PASS,
+                       f"answers {replay.status}{form}: PostgREST resolves it now", title=title)  # fmt: skip
+    error = replay.error
+    assert error is not None
+    what = f"answers {replay.status} {error.code or ''}{form}: {error.meaning}"
+    explained_by_stale = error.may_be_stale and bool(stale) and _touches(ev, stale)
+    if explained_by_stale:
+        return Finding("request", Status.FAIL, f"{what}; the objects it needs are stale",
+                       cause=Cause.STALE_CACHE, fix=RELOAD.format(channel=ev.target.channel),
+                       objects=[s.name for s in stale], title=title)  # fmt: skip
+    cause = error.cause_if_not_stale
+    return Finding(
+        "request", Status.FAIL, what, cause=cause, title=title,
+        evidence={"status": replay.status, "code": error.code, "names": error.names},
+        runbook_note=None if error.may_be_stale else
+        "This answer does not come from the schema cache: a reload won't change it.",
+    )  # fmt: skip
+
+
+def _touches(ev: Evidence, stale: list[StaleObject]) -> bool:
+    names = {o.display for o in ev.objects}
+    tables = {f"{o.schema}.{o.name}" for o in ev.objects}
+    for s in stale:
+        if s.name in names or s.name.split(":")[0] in tables or s.name.rsplit(".", 1)[0] in tables:
+            return True
+        if s.kind is ObjectKind.RELATIONSHIP and any(
+            o.kind is ObjectKind.RELATIONSHIP and {o.display, _flip(o.display)} & {s.name}
+            for o in ev.objects
+        ):
+            return True
+    return False
+
+
+def _flip(rel: str) -> str:
+    a, _, b = rel.partition(":")
+    return f"{b}:{a}"

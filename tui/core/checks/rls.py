@@ -1,0 +1,107 @@
+""" "RLS policies not enforced": decided from the catalog and the request role, never from the
+cache (PostgREST caches no RLS). First match wins, in the order PostgreSQL applies them.
+"""
+
+from __future__ import annotations
+
+from tui.core.checks.evidence import Evidence
+from tui.core.checks.fixes import fix
+from tui.core.model import Cause, Finding, ObjectKind, Status
+from tui.core.probes.catalog import Catalog, Policy, Relation
+
+SYMPTOM = "rls-not-enforced"
+NOTE = "RLS is enforced by PostgreSQL on every query and is not cached: a reload won't change this."
+ALWAYS_TRUE = {"true", "(true)"}
+
+
+def _applies(policy: Policy, catalog: Catalog) -> bool:
+    roles = set(policy.roles)
+    return "public" in roles or bool(roles & catalog.role.privileges_of)
+
+
+def _verdict(ev: Evidence, rel: Relation) -> tuple[Cause | None, str, str | None, str]:
+    """(cause, summary, fix, variant) for one relation."""
+    catalog = ev.catalog
+    assert catalog is not None
+    role, name = catalog.role, rel.qualified
+    policies = catalog.policies.get(name, [])
+    if rel.kind != "table":
+        if rel.security_invoker:
+            return None, f"view {name} runs with the caller's rights (security_invoker)", None, ""
+        return (Cause.RLS_BYPASSED,
+                f"view {name} runs with its owner's rights ({rel.owner}): the base tables' RLS "
+                "is checked for the owner, not for the caller",
+                fix(Cause.RLS_BYPASSED, "view", name=name), "view")  # fmt: skip
+    if role.superuser or role.bypassrls:
+        attr = "SUPERUSER" if role.superuser else "BYPASSRLS"
+        return (Cause.RLS_BYPASSED, f"role {role.name} has {attr}: every policy on {name} is "
+                "skipped", fix(Cause.RLS_BYPASSED, "bypassrls", role=role.name), "bypassrls")  # fmt: skip
+    if not rel.rls:
+        n = len(policies)
+        return (Cause.RLS_DISABLED,
+                f"row level security is not enabled on {name}"
+                + (f": its {n} polic{'y is' if n == 1 else 'ies are'} ignored" if n else ""),
+                fix(Cause.RLS_DISABLED, "table", name=name), "disabled")  # fmt: skip
+    if catalog.owns(rel) and not rel.force_rls:
+        return (Cause.RLS_BYPASSED, f"role {role.name} owns {name}: owners bypass RLS unless it "
+                "is forced", fix(Cause.RLS_BYPASSED, "owner", name=name), "owner")  # fmt: skip
+    for policy in policies:
+        if (policy.permissive and policy.command in ("r", "*") and _applies(policy, catalog)
+                and (policy.using or "").strip().lower() in ALWAYS_TRUE):  # fmt: skip
+            return (Cause.RLS_BYPASSED,
+                    f"permissive policy {policy.name} on {name} lets every row through "
+                    f"(USING true) for {role.name}",
+                    fix(Cause.RLS_BYPASSED, "permissive", policy=policy.name, name=name),
+                    "permissive")  # fmt: skip
+    applying = [p.name for p in policies if _applies(p, catalog)]
+    return None, (f"RLS is enforced on {name} for {role.name} "
+                  f"({len(applying)} applicable polic{'y' if len(applying) == 1 else 'ies'})"), None, ""  # fmt: skip
+
+
+def check(ev: Evidence) -> list[Finding]:
+    if not ev.asks(SYMPTOM) or ev.catalog is None:
+        return []
+    asked = [o for o in ev.objects if o.kind in (ObjectKind.TABLE, ObjectKind.VIEW)]
+    findings: list[Finding] = []
+    for ref in asked:
+        rel = ev.catalog.relations.get(f"{ref.schema}.{ref.name}")
+        if rel is None:
+            continue  # the object check already says it is missing
+        cause, summary, fix_text, _ = _verdict(ev, rel)
+        policies = ev.catalog.policies.get(rel.qualified, [])
+        # RLS off on a table without policies is a choice, not this symptom, unless asked for.
+        explains = cause is not None and (bool(policies) or rel.rls or ev.narrowed
+                                          or (cause is Cause.RLS_BYPASSED and rel.kind != "table"))  # fmt: skip
+        if cause is Cause.RLS_BYPASSED and rel.kind == "table" and not (rel.rls or policies):
+            explains = ev.narrowed
+        findings.append(Finding(
+            "rls", Status.FAIL if explains else (Status.WARN if cause else Status.PASS), summary,
+            cause=cause, objects=[rel.qualified], fix=fix_text, title=f"RLS: {rel.qualified}",
+            runbook_note=NOTE if cause else None,
+        ))  # fmt: skip
+    if asked:
+        return findings
+    # Nothing named: advice about tables whose policies are ignored, and about bypassing keys.
+    role = ev.catalog.role
+    status = Status.FAIL if ev.narrowed else Status.WARN
+    if role.superuser or role.bypassrls:
+        findings.append(Finding(
+            "rls", status, f"role {role.name} has {'SUPERUSER' if role.superuser else 'BYPASSRLS'}: "
+            "RLS policies never apply to requests made with this key",
+            cause=Cause.RLS_BYPASSED, fix=fix(Cause.RLS_BYPASSED, "bypassrls", role=role.name),
+            title="RLS", runbook_note=NOTE,
+        ))  # fmt: skip
+    exposed = set(ev.exposed)
+    ignored = sorted(
+        name for name, rel in ev.catalog.relations.items()
+        if rel.schema in exposed and not rel.rls and ev.catalog.policies.get(name)
+    )  # fmt: skip
+    if ignored:
+        findings.append(Finding(
+            "rls", status, f"policies exist but RLS is not enabled on {', '.join(ignored[:5])}"
+            + (" ..." if len(ignored) > 5 else ""),
+            cause=Cause.RLS_DISABLED, objects=ignored,
+            fix=" ".join(fix(Cause.RLS_DISABLED, "table", name=n) for n in ignored[:20]),
+            title="RLS", runbook_note=NOTE,
+        ))  # fmt: skip
+    return findings

@@ -1,0 +1,88 @@
+"""The drift check: does PostgREST's cache disagree with the database, and on what?"""
+
+from __future__ import annotations
+
+from tui.core import drift
+from tui.core.checks.evidence import Evidence
+from tui.core.checks.fixes import RELOAD
+from tui.core.model import Cause, Change, Finding, ObjectKind, StaleObject, Status
+
+KIND_OF_SYMPTOM_KIND = {"table": {ObjectKind.TABLE}, "view": {ObjectKind.VIEW},
+                        "column": {ObjectKind.COLUMN}, "function": {ObjectKind.FUNCTION},
+                        "relationship": {ObjectKind.RELATIONSHIP}, "enum": {ObjectKind.ENUM}}  # fmt: skip
+
+TARGETED_KIND = {
+    "table": ObjectKind.TABLE,
+    "column": ObjectKind.COLUMN,
+    "relationship": ObjectKind.RELATIONSHIP,
+    "function": ObjectKind.FUNCTION,
+}
+
+
+def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
+    """Objects PostgREST failed to resolve although the catalog has them (OpenAPI off)."""
+    if ev.catalog is None:
+        return []
+    db = drift.database_inventory(ev.catalog, ev.exposed)
+    known = {
+        ObjectKind.TABLE: db.tables,
+        ObjectKind.COLUMN: db.columns,
+        ObjectKind.RELATIONSHIP: db.relationships | _reversed(db.relationships),
+        ObjectKind.FUNCTION: db.functions,
+    }
+    stale: set[StaleObject] = set()
+    for answer in ev.targeted:
+        kind = TARGETED_KIND[answer.kind]
+        if answer.cached is False and answer.name in known[kind]:
+            if kind is ObjectKind.TABLE and answer.name in db.views:
+                kind = ObjectKind.VIEW
+            stale.add(StaleObject(kind, answer.name, Change.ADDED))
+        if answer.missing_column:
+            column = f"{answer.name.rsplit('.', 1)[0] if answer.kind == 'column' else answer.name}"
+            column = f"{column}.{answer.missing_column}"
+            if column in db.columns:
+                stale.add(StaleObject(ObjectKind.COLUMN, column, Change.ADDED))
+    return sorted(stale)
+
+
+def _reversed(relationships: set[str]) -> set[str]:
+    return {f"{b}:{a}" for a, _, b in (r.partition(":") for r in relationships)}
+
+
+def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
+    title = "Schema cache drift"
+    if ev.catalog is None:
+        why = ev.errors.get("catalog", "the catalog snapshot is missing")
+        return Finding("drift", Status.SKIPPED, f"needs the catalog: {why}", title=title), []
+    if ev.docs is None and not ev.targeted:
+        why = ev.errors.get("openapi") or ev.errors.get("api") or "no OpenAPI document"
+        return Finding("drift", Status.SKIPPED, f"needs the API: {why}", title=title), []
+    if ev.docs is not None:
+        stale = drift.compute(
+            drift.database_inventory(ev.catalog, ev.exposed), drift.cache_inventory(ev.docs)
+        )
+        basis = f"catalog vs OpenAPI of {', '.join(d.schema for d in ev.docs)}"
+    else:
+        stale = stale_from_targeted(ev)
+        basis = f"targeted probes of {len(ev.targeted)} objects (OpenAPI is disabled)"
+    wanted = set().union(*(KIND_OF_SYMPTOM_KIND.get(k, set()) for k in ev.kinds_asked()))
+    stale = [s for s in stale if s.kind in wanted]
+    if not stale:
+        return Finding(
+            "drift", Status.PASS, f"no drift ({basis}, as role {ev.role})", title=title
+        ), []
+    added = sum(1 for s in stale if s.change is Change.ADDED)
+    removed = len(stale) - added
+    parts = [f"{added} added since the cache loaded"] if added else []
+    parts += [f"{removed} dropped but still advertised"] if removed else []
+    shown = ", ".join(s.name for s in stale[:5]) + (" ..." if len(stale) > 5 else "")
+    return Finding(
+        "drift",
+        Status.FAIL,
+        f"schema cache is stale: {' and '.join(parts)} ({shown})",
+        cause=Cause.STALE_CACHE,
+        objects=[s.name for s in stale],
+        fix=RELOAD.format(channel=ev.target.channel),
+        evidence={"basis": basis},
+        title=title,
+    ), stale

@@ -1,0 +1,423 @@
+"""Diagnosis: run the probes concurrently, each within the target's timeout, then conclude
+a Report from the evidence with pure checks.
+
+The wizard runs ``run_probe(id)`` per panel (one worker each) and then ``conclude()``; the
+CLI calls ``run()``. Probes that need another probe's result (OpenAPI needs the exposed
+schemas) await a shared, memoised step, so nothing runs twice and nothing waits in line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from tui.core.checks import listening, objects, reachability, request, rls, staleness
+from tui.core.checks.evidence import Evidence
+from tui.core.knowledge.symptoms import ALL_SYMPTOMS
+from tui.core.model import Cause, Finding, Report, Status, Verdict
+from tui.core.probes import admin, api, base, catalog, db, listener, openapi, replay, targeted
+from tui.core.request import FailingRequest
+from tui.core.specs import ObjectRef
+from tui.core.target import Target
+
+TARGETED_SWEEP_LIMIT = 200  # tables probed one by one when OpenAPI is disabled
+
+
+@dataclass(frozen=True)
+class DiagnosisRequest:
+    symptoms: tuple[str, ...] = ALL_SYMPTOMS  # ids from knowledge/symptoms.py
+    objects: tuple[ObjectRef, ...] = ()  # what the user asked about
+    request: FailingRequest | None = None  # replayed with the target's key
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    id: str  # "database", "catalog", "api", "openapi", "listener", "admin", "request", ...
+    title: str  # panel heading
+
+
+@dataclass
+class ProbeOutcome:
+    probe: str
+    status: Status
+    summary: str
+    elapsed_ms: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProbeStarted:
+    probe: str
+
+
+@dataclass(frozen=True)
+class ProbeFinished:
+    outcome: ProbeOutcome
+
+
+DiagnosisEvent = ProbeStarted | ProbeFinished
+
+
+class Skip(Exception):
+    """A prerequisite failed: the probe is skipped, with the reason."""
+
+
+PROBE_TITLES = {
+    "database": "Database",
+    "api": "PostgREST API",
+    "catalog": "Catalog snapshot",
+    "openapi": "Schema cache (OpenAPI)",
+    "listener": "Reload listener",
+    "admin": "Admin server",
+    "request": "Your request",
+    "targeted": "Targeted probes",
+}
+
+
+class Diagnosis:
+    """One diagnosis of one target. Not thread-safe; use from one event loop."""
+
+    def __init__(self, target: Target, request: DiagnosisRequest = DiagnosisRequest()) -> None:
+        self.target = target
+        self.request = request
+        self.role = base.request_role(target.api_key)
+        ids = ["database", "api", "catalog", "openapi", "listener"]
+        if target.admin_url:
+            ids.append("admin")
+        if request.request is not None:
+            ids.append("request")
+        ids.append("targeted")
+        self.probes: list[ProbeSpec] = [ProbeSpec(i, PROBE_TITLES[i]) for i in ids]
+        self.outcomes: dict[str, ProbeOutcome] = {}
+        self._steps: dict[str, asyncio.Task] = {}
+        self._started = time.perf_counter()
+
+    # -- shared steps ----------------------------------------------------------------------
+    def _step(self, name: str, make: Callable[[], Awaitable[Any]], fresh: bool = False):
+        """The memoised task for a step; each step is bounded by the target's timeout."""
+        task = self._steps.get(name)
+        loop = asyncio.get_running_loop()
+        if fresh or task is None or task.get_loop() is not loop:
+            task = loop.create_task(asyncio.wait_for(make(), self.target.timeout))
+            self._steps[name] = task
+        return task
+
+    async def _with_db(self, work: Callable[[psycopg.AsyncConnection], Awaitable[Any]]) -> Any:
+        conn = await base.connect(self.target)
+        try:
+            return await work(conn)
+        finally:
+            await conn.close()
+
+    async def _api(self) -> api.ApiInfo:
+        async with base.http_client(self.target) as client:
+            return await api.api_info(client)
+
+    async def _catalog(self) -> catalog.Catalog:
+        cols = tuple((o.schema, o.name, o.column) for o in self._objects() if o.column is not None)
+        return await self._with_db(lambda c: catalog.snapshot(c, self.role, cols))
+
+    async def _openapi(self) -> list[openapi.SchemaDoc]:
+        info = await self._need("api", self._api)
+        schemas = info.exposed_schemas or list(self.target.schemas_hint) or ["public"]
+        async with base.http_client(self.target) as client:
+            return list(await asyncio.gather(*(openapi.fetch(client, s) for s in schemas)))
+
+    async def _need(self, name: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            return await asyncio.shield(self._step(name, make))
+        except Exception as exc:
+            raise Skip(f"needs the {name} probe: {self._describe(exc)}") from exc
+
+    # -- probes ----------------------------------------------------------------------------
+    async def _probe(self, probe_id: str) -> tuple[Status, str, dict[str, Any]]:
+        t = self.target
+        if probe_id == "database":
+            info = await self._step("database", lambda: self._with_db(db.server_info), True)
+            mode = "standby" if info.in_recovery else "primary"
+            return Status.PASS, f"PostgreSQL {info.server_version} ({mode})", {"server": info}
+        if probe_id == "api":
+            info = await self._step("api", self._api, True)
+            return self._api_outcome(info)
+        if probe_id == "catalog":
+            snap = await self._step("catalog", self._catalog, True)
+            n = len(snap.relations)
+            return (Status.PASS,
+                    f"{n} relations, {sum(map(len, snap.functions.values()))} functions, "
+                    f"{len(snap.enums)} enum types; role {snap.role.name}"
+                    + ("" if snap.role.exists else " (does not exist)"), {"catalog": snap})  # fmt: skip
+        if probe_id == "openapi":
+            try:
+                docs = await self._step("openapi", self._openapi, True)
+            except openapi.OpenApiUnavailable as exc:
+                if exc.status in (404, 406) or (exc.status == 200):
+                    return (Status.SKIPPED, f"OpenAPI is disabled (HTTP {exc.status}): "
+                            "targeted probes stand in", {"disabled": True})  # fmt: skip
+                raise
+            tables = sum(len(d.tables) for d in docs)
+            return Status.PASS, f"{tables} relations advertised to {self.role}", {"docs": docs}
+        if probe_id == "listener":
+            info = await self._step(
+                "listener",
+                lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
+                True,
+            )
+            pids = await asyncio.to_thread(local_postgrest_pids) if t.is_loopback else []
+            state = {True: "listening", False: "nobody listening", None: "unknown"}[info.listening]
+            return Status.PASS, f'channel "{t.channel}": {state}', {"listener": info, "pids": pids}
+        if probe_id == "admin":
+            async with base.http_client(t, key="", base_url=t.admin_url) as client:
+                info = await asyncio.wait_for(admin.admin_info(client), t.timeout)
+            return Status.PASS, f"/live {info.live}, /ready {info.ready}", {"admin": info}
+        if probe_id == "request":
+            assert self.request.request is not None
+            async with base.http_client(t) as client:
+                result = await asyncio.wait_for(
+                    replay.replay(client, self.request.request), t.timeout
+                )
+            return Status.PASS, f"{result.request} -> {result.status}", {"replay": result}
+        if probe_id == "targeted":
+            return await self._targeted()
+        raise KeyError(probe_id)
+
+    def _api_outcome(self, info: api.ApiInfo) -> tuple[Status, str, dict[str, Any]]:
+        version = info.postgrest_version or "?"
+        if info.exposed_schemas:
+            return (Status.PASS, f"PostgREST {version}, schemas {', '.join(info.exposed_schemas)}",
+                    {"api": info})  # fmt: skip
+        code = info.error.code if info.error else None
+        return Status.FAIL, f"PostgREST {version} answers {info.status} {code or ''}", {"api": info}
+
+    async def _targeted(self) -> tuple[Status, str, dict[str, Any]]:
+        """Named objects always; every table too when OpenAPI is disabled (bounded)."""
+        refs = list(self._objects())
+        disabled = False
+        try:
+            await self._need("openapi", self._openapi)
+        except Skip as exc:
+            disabled = isinstance(exc.__cause__, openapi.OpenApiUnavailable)
+            if not disabled and not refs:
+                raise
+        info = await self._need("api", self._api)
+        snap: catalog.Catalog | None = None
+        if disabled:
+            snap = await self._need("catalog", self._catalog)
+        version = info.postgrest_version
+        coros = []
+        async with base.http_client(self.target) as client:
+            for ref in refs:
+                coros.append(_targeted_probe(client, version, ref))
+            if disabled and snap is not None:
+                exposed = set(info.exposed_schemas)
+                tables = [r for r in snap.relations.values() if r.schema in exposed and r.visible]
+                for rel in tables[:TARGETED_SWEEP_LIMIT]:
+                    coros.append(targeted.probe_table(client, version, rel.schema, rel.name,
+                                                      rel.columns))  # fmt: skip
+                for fk in snap.foreign_keys:
+                    if fk.schema in exposed and fk.ref_schema == fk.schema:
+                        coros.append(targeted.probe_relationship(
+                            client, version, fk.schema, fk.table, fk.ref_table))  # fmt: skip
+            answers = [
+                a for a in await asyncio.wait_for(
+                    targeted.gather_limited([c for c in coros if c is not None]),
+                    self.target.timeout,
+                )
+                if isinstance(a, targeted.TargetedAnswer)
+            ]  # fmt: skip
+        misses = sum(1 for a in answers if a.cached is False)
+        return (Status.PASS, f"{len(answers)} objects asked, {misses} not resolved by the cache",
+                {"answers": answers, "openapi_disabled": disabled})  # fmt: skip
+
+    def _objects(self) -> tuple[ObjectRef, ...]:
+        refs = list(self.request.objects)
+        if self.request.request is not None:
+            default = self.target.schemas_hint[0] if self.target.schemas_hint else "public"
+            refs += request.objects_in(self.request.request, default)
+        return tuple(dict.fromkeys(refs))
+
+    def _describe(self, exc: BaseException) -> str:
+        if isinstance(exc, Skip):
+            return str(exc)
+        if isinstance(exc, asyncio.TimeoutError | TimeoutError):
+            return f"no answer within {self.target.timeout:g}s"
+        if isinstance(exc, httpx.ConnectError):
+            return f"cannot connect to {self.target.api_url}"
+        if isinstance(exc, httpx.TimeoutException):
+            return f"no answer within {self.target.timeout:g}s"
+        if isinstance(exc, openapi.OpenApiUnavailable):
+            return f"OpenAPI unavailable (HTTP {exc.status})"
+        return base.one_line(exc, self.target)
+
+    async def run_probe(self, probe_id: str) -> ProbeOutcome:
+        """Run one probe; never raises: errors and timeouts become the outcome."""
+        start = time.perf_counter()
+        try:
+            status, summary, evidence = await asyncio.wait_for(
+                self._probe(probe_id), self.target.timeout * 3
+            )
+        except Skip as exc:
+            status, summary, evidence = Status.SKIPPED, str(exc), {}
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            status, summary, evidence = Status.ERROR, self._describe(exc), {"error": exc}
+        outcome = ProbeOutcome(probe_id, status, summary, (time.perf_counter() - start) * 1000,
+                               evidence)  # fmt: skip
+        self.outcomes[probe_id] = outcome
+        return outcome
+
+    async def run(self, on_event: Callable[[DiagnosisEvent], None] | None = None) -> Report:
+        """Every probe concurrently, then conclude()."""
+        self._started = time.perf_counter()
+        self._steps.clear()
+
+        async def one(spec: ProbeSpec) -> None:
+            if on_event:
+                on_event(ProbeStarted(spec.id))
+            outcome = await self.run_probe(spec.id)
+            if on_event:
+                on_event(ProbeFinished(outcome))
+
+        try:
+            await asyncio.gather(*(one(p) for p in self.probes))
+        finally:
+            for task in self._steps.values():
+                task.cancel()
+        return self.conclude()
+
+    # -- conclusion ------------------------------------------------------------------------
+    def evidence(self) -> Evidence:
+        ev = Evidence(self.target, self.role, self.request.symptoms, self._objects())
+        for probe_id, outcome in self.outcomes.items():
+            e = outcome.evidence
+            if outcome.status in (Status.ERROR, Status.SKIPPED) and not e.get("disabled"):
+                ev.errors[probe_id] = outcome.summary
+            ev.server = e.get("server", ev.server)
+            ev.api = e.get("api", ev.api)
+            ev.catalog = e.get("catalog", ev.catalog)
+            ev.docs = e.get("docs", ev.docs)
+            ev.listener = e.get("listener", ev.listener)
+            ev.local_pids = e.get("pids", ev.local_pids)
+            ev.admin = e.get("admin", ev.admin)
+            ev.replay = e.get("replay", ev.replay)
+            ev.targeted = e.get("answers", ev.targeted)
+            ev.openapi_disabled = ev.openapi_disabled or bool(e.get("disabled"))
+        return ev
+
+    def conclude(self) -> Report:
+        """Pure: checks over the collected evidence."""
+        ev = self.evidence()
+        findings = [reachability.database(ev), reachability.api(ev)]
+        drift_finding, stale = staleness.check(ev)
+        findings.append(drift_finding)
+        findings += objects.check(ev, stale)
+        findings += rls.check(ev)
+        req = request.check(ev, stale)
+        if req is not None:
+            findings.append(req)
+        has_stale = bool(stale) or any(f.cause is Cause.STALE_CACHE and f.status is Status.FAIL
+                                       for f in findings)  # fmt: skip
+        findings.append(listening.listener(ev, has_stale))
+        findings += [
+            f for f in (listening.delivery(ev), listening.auto_reload(ev), listening.standby(ev),
+                        listening.pooler(ev)) if f is not None
+        ]  # fmt: skip
+        _borrow_fixes(findings)
+        verdict = decide(findings)
+        listening_state = ev.listener.listening if ev.listener else None
+        return Report(
+            verdict=verdict,
+            postgrest_version=ev.postgrest_version,
+            listening=listening_state,
+            stale_objects=stale,
+            findings=findings,
+            remedies=remedies(verdict, ev),
+            elapsed_ms=(time.perf_counter() - self._started) * 1000,
+            server_version=ev.server.server_version if ev.server else None,
+            fingerprint=ev.server.fingerprint if ev.server else None,
+        )
+
+
+async def _targeted_probe(client: httpx.AsyncClient, version: str | None, ref: ObjectRef):
+    kind = str(ref.kind)
+    if kind in ("table", "view"):
+        return await targeted.probe_table(client, version, ref.schema, ref.name, ())
+    if kind == "column" and ref.column:
+        return await targeted.probe_column(client, version, ref.schema, ref.name, ref.column)
+    if kind == "relationship" and ref.target_name:
+        return await targeted.probe_relationship(client, version, ref.schema, ref.name,
+                                                 ref.target_name)  # fmt: skip
+    if kind == "function":
+        return await targeted.probe_function(client, version, ref.schema, ref.name, ())
+    return None
+
+
+def _borrow_fixes(findings: list[Finding]) -> None:
+    """A failing finding without a fix takes the fix of a finding with the same cause."""
+    by_cause = {f.cause: f.fix for f in findings if f.fix and f.cause}
+    for f in findings:
+        if f.status is Status.FAIL and not f.fix and f.cause in by_cause:
+            f.fix = by_cause[f.cause]
+
+
+UNREACHABLE = {Cause.API_UNREACHABLE, Cause.DB_UNREACHABLE}
+
+
+def decide(findings: list[Finding]) -> Verdict:
+    """Precedence: unreachable, stale-cache, not-cache, healthy. Warnings never count."""
+    failing = [f for f in findings if f.status is Status.FAIL]
+    if any(f.cause in UNREACHABLE for f in failing):
+        return Verdict.UNREACHABLE
+    if any(f.cause is Cause.STALE_CACHE for f in failing):
+        return Verdict.STALE_CACHE
+    if failing:
+        return Verdict.NOT_CACHE
+    return Verdict.HEALTHY
+
+
+def remedies(verdict: Verdict, ev: Evidence) -> list[str]:
+    """The reload ladder rungs that apply, best first."""
+    if verdict is not Verdict.STALE_CACHE:
+        return []
+    rungs = []
+    standby = ev.server is not None and ev.server.in_recovery
+    if ev.listener is not None and ev.listener.listening and not standby:
+        rungs.append("notify")
+    if ev.local_pids:
+        rungs.append("signal")
+    return [*rungs, "restart", "reset"]
+
+
+def local_postgrest_pids() -> list[int]:
+    """PostgREST processes on this machine (for the SIGUSR1 rung)."""
+    pids = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if comm == "postgrest":
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
+__all__ = [
+    "Diagnosis",
+    "DiagnosisEvent",
+    "DiagnosisRequest",
+    "ProbeFinished",
+    "ProbeOutcome",
+    "ProbeSpec",
+    "ProbeStarted",
+    "decide",
+    "remedies",
+]

@@ -1,0 +1,121 @@
+"""Drift: what the database holds that the request role may see in the exposed schemas, set
+against what PostgREST's cache advertises, per kind and both ways.
+
+Privilege-aware by construction: the database side lists only objects the role can access
+(OpenAPI hides the others even with a fresh cache), so an ungranted table is never "stale".
+Set operations throughout: no per-object loops over the other side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.probes.catalog import Catalog
+from tui.core.probes.openapi import SchemaDoc
+
+
+@dataclass
+class Inventory:
+    """One side of the comparison, in report naming (``schema.name`` ...)."""
+
+    tables: set[str] = field(default_factory=set)
+    views: set[str] = field(default_factory=set)  # subset of tables that are views
+    columns: set[str] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
+    relationships: set[str] = field(default_factory=set)  # "s.child:s.parent"
+    enum_labels: set[str] = field(default_factory=set)  # "s.type:label"
+    enum_types: set[str] = field(default_factory=set)
+
+
+def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
+    """What PostgREST would advertise to the role after a reload."""
+    exposed = set(schemas)
+    inv = Inventory()
+    for rel in catalog.relations.values():
+        if rel.schema not in exposed or not rel.visible:
+            continue
+        inv.tables.add(rel.qualified)
+        if rel.kind != "table":
+            inv.views.add(rel.qualified)
+        inv.columns.update(f"{rel.qualified}.{c}" for c in rel.columns)
+    for name, overloads in catalog.functions.items():
+        schema = name.split(".", 1)[0]
+        if schema in exposed and any(f.callable_by_name and f.executable for f in overloads):
+            inv.functions.add(name)
+    for fk in catalog.foreign_keys:
+        # OpenAPI's fk notes carry no schema: compare same-schema keys between tables only.
+        if fk.schema == fk.ref_schema and fk.schema in exposed:
+            inv.relationships.add(fk.qualified)
+    for type_name, labels in catalog.enums.items():
+        inv.enum_types.add(type_name)
+        inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
+    return inv
+
+
+def cache_inventory(docs: Iterable[SchemaDoc]) -> Inventory:
+    """What the OpenAPI documents (one per exposed schema) advertise."""
+    inv = Inventory()
+    for doc in docs:
+        s = doc.schema
+        inv.tables.update(f"{s}.{t}" for t in doc.tables)
+        for table, cols in doc.columns.items():
+            inv.columns.update(f"{s}.{table}.{c}" for c in cols)
+        inv.functions.update(f"{s}.{f}" for f in doc.functions)
+        for table, targets in doc.fk_targets.items():
+            inv.relationships.update(f"{s}.{table}:{s}.{t}" for t in targets)
+        for type_name, labels in doc.enums.items():
+            inv.enum_types.add(type_name)
+            inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
+    return inv
+
+
+def _table_of(column: str) -> str:
+    return column.rsplit(".", 1)[0]
+
+
+def _rel_ends_in(relationship: str, children: set[str], parents: set[str]) -> bool:
+    child, _, parent = relationship.partition(":")
+    return child in children and parent in parents
+
+
+def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
+    """Every object on which the database and the cache disagree, both ways.
+
+    Columns and relationships are compared only on relations both sides know (a new table's
+    columns are part of "table added", not separate findings); relationships only from
+    tables (views' notes are derived); enum labels only for types both sides know.
+    """
+    stale: list[StaleObject] = []
+    for name in db.tables - cache.tables:
+        kind = ObjectKind.VIEW if name in db.views else ObjectKind.TABLE
+        stale.append(StaleObject(kind, name, Change.ADDED))
+    for name in cache.tables - db.tables:
+        stale.append(StaleObject(ObjectKind.TABLE, name, Change.REMOVED))
+
+    common = db.tables & cache.tables
+    db_cols = {c for c in db.columns if _table_of(c) in common}
+    cache_cols = {c for c in cache.columns if _table_of(c) in common}
+    stale += [StaleObject(ObjectKind.COLUMN, c, Change.ADDED) for c in db_cols - cache_cols]
+    stale += [StaleObject(ObjectKind.COLUMN, c, Change.REMOVED) for c in cache_cols - db_cols]
+
+    stale += [
+        StaleObject(ObjectKind.FUNCTION, f, Change.ADDED) for f in db.functions - cache.functions
+    ]
+    stale += [
+        StaleObject(ObjectKind.FUNCTION, f, Change.REMOVED) for f in cache.functions - db.functions
+    ]
+
+    base_tables = common - db.views
+    db_rels = {r for r in db.relationships if _rel_ends_in(r, base_tables, common)}
+    cache_rels = {r for r in cache.relationships if _rel_ends_in(r, base_tables, common)}
+    stale += [StaleObject(ObjectKind.RELATIONSHIP, r, Change.ADDED) for r in db_rels - cache_rels]
+    stale += [StaleObject(ObjectKind.RELATIONSHIP, r, Change.REMOVED) for r in cache_rels - db_rels]
+
+    types = db.enum_types & cache.enum_types
+    db_labels = {label for label in db.enum_labels if label.split(":", 1)[0] in types}
+    cache_labels = {label for label in cache.enum_labels if label.split(":", 1)[0] in types}
+    stale += [StaleObject(ObjectKind.ENUM, e, Change.ADDED) for e in db_labels - cache_labels]
+    stale += [StaleObject(ObjectKind.ENUM, e, Change.REMOVED) for e in cache_labels - db_labels]
+    return sorted(stale)

@@ -1,0 +1,51 @@
+"""PostgREST's admin server: /live and /ready everywhere (v10+); /metrics and /schema_cache
+from v12.2 (404 before). On the Supabase local stack it sits under /rest-admin/v1/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+
+import httpx
+
+_LOADS = re.compile(
+    r'^pgrst_schema_cache_loads_total\{status="(?P<status>\w+)"\}\s+(?P<n>[\d.e+]+)', re.M
+)
+_QUERY_TIME = re.compile(r"^pgrst_schema_cache_query_time_seconds\s+(?P<s>[\d.e+-]+)", re.M)
+
+
+@dataclass
+class AdminInfo:
+    live: int | None = None  # HTTP status, None when not answered
+    ready: int | None = None
+    metrics: bool = False
+    schema_cache: bool = False
+    cache_loads: dict[str, float] = field(default_factory=dict)  # SUCCESS / FAIL counters
+    cache_query_s: float | None = None
+
+
+async def _status(client: httpx.AsyncClient, path: str) -> httpx.Response | None:
+    try:
+        return await client.get(path)
+    except httpx.HTTPError:
+        return None
+
+
+async def admin_info(client: httpx.AsyncClient) -> AdminInfo:
+    # /schema_cache is not fetched: at scale it is a dump as large as the cache itself.
+    live, ready, metrics = await asyncio.gather(
+        _status(client, "/live"), _status(client, "/ready"), _status(client, "/metrics")
+    )
+    if live is None and ready is None:
+        raise httpx.ConnectError("the admin server did not answer /live or /ready")
+    info = AdminInfo(live.status_code if live else None, ready.status_code if ready else None)
+    if metrics is not None and metrics.status_code == 200:
+        info.metrics = True
+        text = metrics.text
+        info.cache_loads = {m["status"]: float(m["n"]) for m in _LOADS.finditer(text)}
+        if q := _QUERY_TIME.search(text):
+            info.cache_query_s = float(q["s"])
+    info.schema_cache = info.metrics  # both arrived in v12.2
+    return info

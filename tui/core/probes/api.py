@@ -1,0 +1,64 @@
+"""PostgREST itself: does it answer, which version, which schemas it exposes, and whether it
+accepts the key. One request does all of it: ``Accept-Profile`` naming a schema that cannot
+exist makes PostgREST list its exposed schemas (406 PGRST106), after checking the key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from tui.core.knowledge.errors import ErrorClass, classify, exposed_schemas_from_pgrst106
+
+PROBE_PROFILE = "pgrst_doctor_no_such_schema"
+_SERVER_VERSION = re.compile(r"postgrest/(?P<version>[\w.+-]+)", re.IGNORECASE)
+
+
+@dataclass
+class ApiInfo:
+    status: int
+    postgrest_version: str | None
+    exposed_schemas: list[str] = field(default_factory=list)
+    error: ErrorClass | None = None  # what the probe request answered, when not PGRST106
+    body: Any = None
+
+    @property
+    def auth_rejected(self) -> bool:
+        return self.error is not None and self.error.code in {
+            "PGRST301",
+            "PGRST302",
+            "PGRST303",
+            "HTTP401",
+        }
+
+    @property
+    def cache_load_failed(self) -> bool:
+        return self.error is not None and self.error.code == "PGRST002"
+
+
+def version_from_server_header(value: str | None) -> str | None:
+    match = _SERVER_VERSION.search(value or "")
+    return match.group("version") if match else None
+
+
+def parse_body(response: httpx.Response) -> Any:
+    try:
+        return response.json() if response.content else None
+    except ValueError:
+        return response.text[:500]
+
+
+async def api_info(client: httpx.AsyncClient) -> ApiInfo:
+    response = await client.get("/", headers={"Accept-Profile": PROBE_PROFILE})
+    version = version_from_server_header(response.headers.get("server"))
+    body = parse_body(response)
+    info = ApiInfo(response.status_code, version, body=body)
+    exposed = exposed_schemas_from_pgrst106(body)
+    if exposed:
+        info.exposed_schemas = exposed
+    else:
+        info.error = classify(version, response.status_code, body)
+    return info

@@ -1,0 +1,96 @@
+"""What every probe shares: a bounded database connection, a bounded HTTP client, the
+request role behind the API key, and redaction of secrets from error text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from urllib.parse import urlsplit
+
+import httpx
+import psycopg
+
+from tui.core.target import Target
+
+APPLICATION_NAME = "pgrst-doctor"
+DEFAULT_ANON_ROLE = "anon"
+# Supabase's non-JWT keys: the gateway swaps them for the anon / service_role JWT.
+OPAQUE_KEY_ROLES = {"sb_publishable_": "anon", "sb_secret_": "service_role"}
+
+
+async def connect(target: Target, *, autocommit: bool = True) -> psycopg.AsyncConnection:
+    """A connection that gives up at the target's timeout, for connecting and per statement."""
+    timeout_ms = max(1, int(target.timeout * 1000))
+    return await psycopg.AsyncConnection.connect(
+        target.db_url,
+        connect_timeout=max(1, math.ceil(target.timeout)),
+        autocommit=autocommit,
+        application_name=APPLICATION_NAME,
+        options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}",
+    )
+
+
+def auth_headers(key: str | None) -> dict[str, str]:
+    """The failing client's headers: the key goes as both ``apikey`` and Bearer token."""
+    if not key:
+        return {}
+    return {"apikey": key, "Authorization": f"Bearer {key}"}
+
+
+def http_client(target: Target, *, key: str | None = None, base_url: str | None = None):
+    """An AsyncClient bounded by the target's timeout (connect, read, write, pool)."""
+    return httpx.AsyncClient(
+        base_url=(base_url or target.api_url).rstrip("/"),
+        headers=auth_headers(key if key is not None else target.api_key),
+        timeout=httpx.Timeout(target.timeout),
+        follow_redirects=False,
+    )
+
+
+def jwt_claims(key: str | None) -> dict | None:
+    """The payload of a JWT, decoded WITHOUT verifying it (we only want the ``role``)."""
+    if not key or key.count(".") != 2:
+        return None
+    payload = key.split(".")[1]
+    try:
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        claims = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def request_role(key: str | None, anon_role: str = DEFAULT_ANON_ROLE) -> str:
+    """The PostgreSQL role PostgREST switches to for requests made with ``key``."""
+    if not key:
+        return anon_role
+    for prefix, role in OPAQUE_KEY_ROLES.items():
+        if key.startswith(prefix):
+            return role
+    claims = jwt_claims(key) or {}
+    role = claims.get("role")
+    return role if isinstance(role, str) and role else anon_role
+
+
+def redact(text: str, target: Target) -> str:
+    """Remove keys and the database password from error text before anyone sees it."""
+    secrets = [target.api_key, target.service_key]
+    password = urlsplit(target.db_url).password if "://" in target.db_url else None
+    secrets.append(password)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def one_line(exc: BaseException, target: Target) -> str:
+    """An exception as one short, secret-free line."""
+    message = str(exc).strip().splitlines()
+    first = message[0] if message else type(exc).__name__
+    for line in message[1:]:  # libpq puts the useful part on later lines sometimes
+        if line.strip() and "failed" not in first:
+            first = f"{first} {line.strip()}"
+    return redact(first, target)[:300]

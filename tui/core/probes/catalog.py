@@ -1,0 +1,297 @@
+"""A snapshot of the catalog as the request role sees it: one query per kind (never one per
+object), over every user schema, inside one read-only snapshot. Exposure is decided later,
+so objects in schemas PostgREST does not serve are still known (schema-not-exposed).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import psycopg
+
+USER_SCHEMAS = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
+ALL_TABLE_PRIVILEGES = "SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER"
+
+ROLE_QUERY = """
+SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+       ARRAY(SELECT m.rolname::text FROM pg_roles m WHERE pg_has_role(r.oid, m.oid, 'USAGE'))
+FROM pg_roles r WHERE r.rolname = %(role)s
+"""
+
+SCHEMAS_QUERY = f"""
+SELECT n.nspname, has_schema_privilege(%(role)s, n.oid, 'USAGE')
+FROM pg_namespace n WHERE {USER_SCHEMAS}
+"""
+
+# Columns come aggregated per relation (a join + GROUP BY, not a subquery per row).
+RELATIONS_QUERY = f"""
+WITH rels AS (
+  SELECT c.oid, n.nspname, c.relname, c.relkind, c.relowner, c.relrowsecurity,
+         c.relforcerowsecurity, c.reloptions, c.relacl
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition AND {USER_SCHEMAS}
+), cols AS (
+  SELECT a.attrelid, array_agg(a.attname::text ORDER BY a.attnum) AS names
+  FROM pg_attribute a JOIN rels ON rels.oid = a.attrelid
+  WHERE a.attnum > 0 AND NOT a.attisdropped
+  GROUP BY a.attrelid
+)
+SELECT rels.nspname, rels.relname, rels.relkind, pg_get_userbyid(rels.relowner),
+       rels.relrowsecurity, rels.relforcerowsecurity, rels.reloptions,
+       has_table_privilege(%(role)s, rels.oid, 'SELECT'),
+       has_table_privilege(%(role)s, rels.oid, 'INSERT'),
+       has_table_privilege(%(role)s, rels.oid, 'UPDATE'),
+       has_table_privilege(%(role)s, rels.oid, 'DELETE'),
+       has_table_privilege(%(role)s, rels.oid, '{ALL_TABLE_PRIVILEGES}')
+         OR has_any_column_privilege(%(role)s, rels.oid, 'SELECT,INSERT,UPDATE,REFERENCES'),
+       coalesce(cols.names, '{{}}')
+FROM rels LEFT JOIN cols ON cols.attrelid = rels.oid
+"""
+
+FOREIGN_KEYS_QUERY = f"""
+SELECT n.nspname, c.relname, fn.nspname, f.relname, k.conname
+FROM pg_constraint k
+JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_class f ON f.oid = k.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace
+WHERE k.contype = 'f' AND {USER_SCHEMAS}
+"""
+
+FUNCTIONS_QUERY = f"""
+SELECT n.nspname, p.proname, p.prokind, p.proargnames, p.proargmodes::text[], p.pronargs,
+       p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype),
+       has_function_privilege(%(role)s, p.oid, 'EXECUTE')
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind IN ('f', 'p') AND {USER_SCHEMAS}
+"""
+
+ENUMS_QUERY = """
+SELECT n.nspname, t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
+GROUP BY n.nspname, t.typname
+"""
+
+POLICIES_QUERY = f"""
+SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd::text,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
+             FROM unnest(p.polroles) AS r),
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {USER_SCHEMAS}
+"""
+
+# In-database PostgREST config (pgrst.db_schemas, ...) overrides the config file.
+PGRST_SETTINGS_QUERY = """
+SELECT coalesce(r.rolname, ''), coalesce(d.datname, ''), cfg
+FROM pg_db_role_setting s
+LEFT JOIN pg_roles r ON r.oid = s.setrole
+LEFT JOIN pg_database d ON d.oid = s.setdatabase,
+LATERAL unnest(s.setconfig) AS cfg
+WHERE (cfg LIKE 'pgrst.%%' OR cfg LIKE 'statement_timeout=%%') AND (s.setdatabase = 0 OR d.datname = current_database())
+"""
+
+COLUMN_PRIVILEGES_QUERY = """
+SELECT q.schema, q.rel, q.col,
+       has_column_privilege(%(role)s, format('%%I.%%I', q.schema, q.rel)::regclass, q.col, 'SELECT'),
+       has_column_privilege(%(role)s, format('%%I.%%I', q.schema, q.rel)::regclass, q.col, 'INSERT')
+FROM unnest(%(schemas)s::text[], %(rels)s::text[], %(cols)s::text[]) AS q(schema, rel, col)
+"""
+
+KIND_BY_RELKIND = {
+    "r": "table",
+    "p": "table",
+    "f": "table",
+    "v": "view",
+    "m": "matview",
+}
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    name: str
+    exists: bool
+    superuser: bool = False
+    bypassrls: bool = False
+    privileges_of: frozenset[str] = frozenset()  # roles whose privileges it has (incl. itself)
+
+
+@dataclass(frozen=True)
+class Relation:
+    schema: str
+    name: str
+    kind: str  # table | view | matview
+    owner: str
+    rls: bool
+    force_rls: bool
+    security_invoker: bool
+    can_select: bool
+    can_insert: bool
+    can_update: bool
+    can_delete: bool
+    visible: bool  # any privilege: what OpenAPI's default mode shows the role
+    columns: tuple[str, ...]
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    schema: str
+    table: str
+    ref_schema: str
+    ref_table: str
+    name: str
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.table}:{self.ref_schema}.{self.ref_table}"
+
+
+@dataclass(frozen=True)
+class Function:
+    schema: str
+    name: str
+    kind: str  # f | p
+    args: tuple[str, ...]  # input argument names, "" when unnamed
+    returns_trigger: bool
+    executable: bool
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def callable_by_name(self) -> bool:
+        """What PostgREST serves under /rpc/ and lists in OpenAPI."""
+        return self.kind == "f" and not self.returns_trigger and all(self.args)
+
+
+@dataclass(frozen=True)
+class Policy:
+    schema: str
+    table: str
+    name: str
+    permissive: bool
+    command: str  # r a w d *
+    roles: tuple[str, ...]
+    using: str | None
+    check: str | None
+
+
+@dataclass
+class Catalog:
+    role: RoleInfo
+    schemas: dict[str, bool] = field(default_factory=dict)  # schema -> role has USAGE
+    relations: dict[str, Relation] = field(default_factory=dict)  # "schema.name"
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    functions: dict[str, list[Function]] = field(default_factory=dict)  # "schema.name"
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "schema.type" -> labels
+    policies: dict[str, list[Policy]] = field(default_factory=dict)  # "schema.table"
+    pgrst_settings: list[tuple[str, str, str, str]] = field(default_factory=list)
+    column_privileges: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def owns(self, relation: Relation) -> bool:
+        return relation.owner in self.role.privileges_of
+
+    def db_schemas_override(self) -> list[tuple[str, str, str]]:
+        """(role, database, value) of every in-database ``pgrst.db_schemas`` setting."""
+        return [(r, d, v) for r, d, k, v in self.pgrst_settings if k == "pgrst.db_schemas"]
+
+
+def _security_invoker(options: list[str] | None) -> bool:
+    for option in options or ():
+        key, _, value = option.partition("=")
+        if key == "security_invoker":
+            return value.lower() in {"true", "on", "1", "yes"}
+    return False
+
+
+def _input_args(names: list[str] | None, modes: list[str] | None, nargs: int) -> tuple[str, ...]:
+    if modes is None:
+        return tuple((names or [])[:nargs]) + ("",) * max(0, nargs - len(names or []))
+    names = names or [""] * len(modes)
+    return tuple(n for n, m in zip(names, modes, strict=False) if m in ("i", "b", "v"))
+
+
+async def _rows(conn: psycopg.AsyncConnection, query: str, params: dict, timings: dict, key: str):
+    start = time.perf_counter()
+    cur = await conn.execute(query, params)  # type: ignore[arg-type]
+    rows = await cur.fetchall()
+    timings[key] = (time.perf_counter() - start) * 1000
+    return rows
+
+
+async def snapshot(
+    conn: psycopg.AsyncConnection, role: str, columns: tuple[tuple[str, str, str], ...] = ()
+) -> Catalog:
+    """Read everything the checks need; ``columns`` (schema, table, column) get their own
+    privilege lookup because column privileges are only worth asking about by name.
+    """
+    timings: dict[str, float] = {}
+    async with conn.transaction():
+        await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        got = await _rows(conn, ROLE_QUERY, {"role": role}, timings, "role")
+        if got:
+            name, superuser, bypass, privs = got[0]
+            role_info = RoleInfo(name, True, superuser, bypass, frozenset(privs))
+        else:
+            role_info = RoleInfo(role, False)
+        # A role that does not exist has exactly PUBLIC's privileges.
+        params = {"role": role if role_info.exists else "public"}
+        catalog = Catalog(role=role_info, timings_ms=timings)
+        for schema, usage in await _rows(conn, SCHEMAS_QUERY, params, timings, "schemas"):
+            catalog.schemas[schema] = usage
+        for row in await _rows(conn, RELATIONS_QUERY, params, timings, "relations"):
+            schema, name, relkind, owner, rls, force, options, sel, ins, upd, dele, vis, cols = row
+            rel = Relation(
+                schema,
+                name,
+                KIND_BY_RELKIND.get(relkind, "table"),
+                owner,
+                rls,
+                force,
+                _security_invoker(options),
+                sel,
+                ins,
+                upd,
+                dele,
+                vis,
+                tuple(cols),
+            )
+            catalog.relations[rel.qualified] = rel
+        for row in await _rows(conn, FOREIGN_KEYS_QUERY, {}, timings, "foreign_keys"):
+            catalog.foreign_keys.append(ForeignKey(*row))
+        for row in await _rows(conn, FUNCTIONS_QUERY, params, timings, "functions"):
+            schema, name, kind, names, modes, nargs, trig, executable = row
+            fn = Function(schema, name, kind, _input_args(names, modes, nargs), trig, executable)
+            catalog.functions.setdefault(fn.qualified, []).append(fn)
+        for schema, name, labels in await _rows(conn, ENUMS_QUERY, {}, timings, "enums"):
+            catalog.enums[f"{schema}.{name}"] = tuple(labels)
+        for row in await _rows(conn, POLICIES_QUERY, {}, timings, "policies"):
+            schema, table, name, permissive, cmd, roles, using, check = row
+            policy = Policy(schema, table, name, permissive, cmd, tuple(roles), using, check)
+            catalog.policies.setdefault(f"{schema}.{table}", []).append(policy)
+        for role_name, db, cfg in await _rows(conn, PGRST_SETTINGS_QUERY, {}, timings, "config"):
+            key, _, value = cfg.partition("=")
+            catalog.pgrst_settings.append((role_name, db, key, value))
+        wanted = [
+            c
+            for c in columns
+            if f"{c[0]}.{c[1]}" in catalog.relations
+            and c[2] in catalog.relations[f"{c[0]}.{c[1]}"].columns
+        ]
+        if wanted:
+            col_params = {
+                **params,
+                "schemas": [c[0] for c in wanted],
+                "rels": [c[1] for c in wanted],
+                "cols": [c[2] for c in wanted],
+            }
+            for schema, rel, col, sel, ins in await _rows(
+                conn, COLUMN_PRIVILEGES_QUERY, col_params, timings, "column_privileges"
+            ):
+                catalog.column_privileges[f"{schema}.{rel}.{col}"] = (sel, ins)
+    return catalog

@@ -1,0 +1,113 @@
+"""PostgREST's OpenAPI document: what its schema cache advertises to this role.
+
+Documents reach tens of megabytes at 10,000 tables, so parsing keeps only names: an
+``object_hook`` shrinks every nested object as soon as it is built (operations and parameters
+become None, column schemas become a small tuple), and the result is reduced to sets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+_FK_NOTE = re.compile(r"<fk table='(?P<table>[^']+)' column='[^']*'/>")
+_OPERATION_KEYS = frozenset({"get", "post", "patch", "delete", "put", "tags", "responses", "in"})
+
+
+@dataclass
+class SchemaDoc:
+    """What the cache advertises in one schema (names relative to the schema)."""
+
+    schema: str
+    version: str | None = None
+    tables: set[str] = field(default_factory=set)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> columns
+    functions: set[str] = field(default_factory=set)
+    fk_targets: dict[str, set[str]] = field(default_factory=dict)  # table -> referenced tables
+    enums: dict[str, set[str]] = field(default_factory=dict)  # "schema.type" -> labels
+
+
+class OpenApiUnavailable(Exception):
+    """The root did not answer with an OpenAPI document (disabled, or an error)."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.body = body
+
+
+def _compact(obj: dict[str, Any]) -> Any:
+    """Called bottom-up for every JSON object: keep only what drift needs."""
+    if "swagger" in obj or "paths" in obj or "definitions" in obj:
+        return obj
+    if "title" in obj and "version" in obj:  # info
+        return {"version": obj["version"]}
+    if "properties" in obj:  # a definition (or an RPC body schema)
+        return {"properties": obj["properties"]}
+    if "$ref" in obj or _OPERATION_KEYS.intersection(obj):
+        return None
+    if "format" in obj or "type" in obj or "description" in obj:  # a column schema
+        enum = obj.get("enum")
+        note = obj.get("description")
+        fk = _FK_NOTE.search(note) if isinstance(note, str) else None
+        if enum is None and fk is None:
+            return None
+        return (
+            tuple(enum) if isinstance(enum, list) else None,
+            obj.get("format") if enum is not None else None,
+            fk.group("table") if fk else None,
+        )
+    return obj  # info, and the paths / definitions maps themselves
+
+
+def parse(raw: bytes | str, schema: str) -> SchemaDoc:
+    document = json.loads(raw, object_hook=_compact)
+    doc = SchemaDoc(schema)
+    if not isinstance(document, dict):
+        return doc
+    info = document.get("info")
+    if isinstance(info, dict) and isinstance(info.get("version"), str):
+        doc.version = info["version"]
+    for path in document.get("paths") or {}:
+        if path.startswith("/rpc/"):
+            doc.functions.add(path[5:])
+        elif path != "/":
+            doc.tables.add(path.lstrip("/"))
+    for table, definition in (document.get("definitions") or {}).items():
+        props = definition.get("properties") if isinstance(definition, dict) else None
+        if not isinstance(props, dict):
+            continue
+        doc.tables.add(table)
+        doc.columns[table] = tuple(props)
+        for value in props.values():
+            if not isinstance(value, tuple):
+                continue
+            enum, fmt, fk_table = value
+            if fk_table:
+                doc.fk_targets.setdefault(table, set()).add(fk_table)
+            if enum is not None and fmt:
+                type_name = fmt if "." in fmt else f"{schema}.{fmt}"
+                doc.enums.setdefault(type_name, set()).update(str(label) for label in enum)
+    return doc
+
+
+async def fetch(client: httpx.AsyncClient, schema: str) -> SchemaDoc:
+    """GET / for one schema (``Accept-Profile``); raises OpenApiUnavailable when it isn't."""
+    headers = {"Accept-Profile": schema, "Accept": "application/openapi+json, application/json"}
+    async with client.stream("GET", "/", headers=headers) as response:
+        raw = await response.aread()
+    ctype = response.headers.get("content-type", "")
+    if response.status_code != 200 or "json" not in ctype:
+        try:
+            body: Any = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw[:300].decode("utf-8", "replace")
+        raise OpenApiUnavailable(response.status_code, body)
+    try:
+        return parse(raw, schema)
+    except ValueError as exc:
+        raise OpenApiUnavailable(response.status_code, f"not JSON: {exc}") from None
