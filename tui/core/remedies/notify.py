@@ -13,7 +13,14 @@ import psycopg
 from psycopg import sql
 
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
-from tui.core.remedies.io import connect, run_program, scrub, secrets_of
+from tui.core.remedies.io import (
+    connect,
+    libpq_env,
+    run_program,
+    scrub,
+    secrets_of,
+    without_password,
+)
 from tui.core.target import Target
 
 RELOAD_SCHEMA = "reload schema"
@@ -150,13 +157,16 @@ class NotifyCliStep(NotifyStep):
             figures = []
             for payload in self.payloads:
                 statement = notify_statement(self.target.channel, payload).as_string(None)
-                argv = [self.cli, "db", "query", "--db-url", self.target.db_url, "--yes", statement]
+                # the password travels in PGPASSWORD: argv is visible to every local user (ps)
+                url = without_password(self.target.db_url)
+                argv = [self.cli, "db", "query", "--db-url", url, "--yes", statement]
                 t0 = time.perf_counter()
                 done = await run_program(
                     argv,
                     timeout=max(30.0, self.target.timeout),
                     on_line=clock.output,
                     secrets=secrets,
+                    env=libpq_env(self.target.db_url),
                 )
                 took = time.perf_counter() - t0
                 if done.returncode != 0:
