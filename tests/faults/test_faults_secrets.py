@@ -1,0 +1,124 @@
+"""Secrets and shells: nothing the user types is run by a shell, and no planted secret shows up
+in what other users of the machine can see (process titles) or in what the doctor prints.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tui.core.remedies.events import StepEvent, StepStatus
+from tui.core.remedies.notify import NotifyCliStep
+from tui.core.target import resolve_target
+from tui.sandbox.tools import supabase_cli
+
+REPO = Path(__file__).resolve().parents[2]
+PLANTED_PASSWORD = "Planted-Pw-7Yq2"  # trust auth lets it in; it must never be seen
+
+# Calls that hand a string to /bin/sh.
+SHELL_CALLS = {
+    ("os", "system"),
+    ("os", "popen"),
+    ("subprocess", "getoutput"),
+    ("subprocess", "getstatusoutput"),
+    ("asyncio", "create_subprocess_shell"),
+}
+
+
+def _shell_uses(path: Path) -> list[str]:
+    found = []
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        where = f"{path.name}:{node.lineno}"
+        if isinstance(func, ast.Attribute):
+            owner = func.value.id if isinstance(func.value, ast.Name) else ""
+            if (owner, func.attr) in SHELL_CALLS or func.attr == "create_subprocess_shell":
+                found.append(f"{where} {owner}.{func.attr}")
+        for kw in node.keywords:
+            if kw.arg == "shell" and not (
+                isinstance(kw.value, ast.Constant) and kw.value.value is False
+            ):
+                found.append(f"{where} shell=")
+    return found
+
+
+def test_no_code_runs_anything_through_a_shell():
+    files = sorted((REPO / "tui").rglob("*.py")) + sorted((REPO / "benchmarks").rglob("*.py"))
+    assert len(files) > 20
+    uses = [use for path in files for use in _shell_uses(path)]
+    assert uses == []
+
+
+def test_the_shell_scan_would_notice_a_shell(tmp_path):
+    """Guard against a scan that can never fail."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os, subprocess, asyncio\n"
+        "os.system('ls')\nsubprocess.run('ls', shell=True)\n"
+        "asyncio.create_subprocess_shell('ls')\nos.popen('ls')\n"
+    )
+    assert len(_shell_uses(sample)) == 4
+
+
+class CmdlineWatcher:
+    """Samples every process's argv (/proc/*/cmdline) and keeps any that holds a needle."""
+
+    def __init__(self, needles: list[str]) -> None:
+        self.needles = [n.encode() for n in needles]
+        self.seen: list[str] = []
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    raw = cmdline.read_bytes()
+                except OSError:
+                    continue
+                if any(n in raw for n in self.needles):
+                    self.seen.append(raw.replace(b"\0", b" ").decode(errors="replace")[:200])
+            self.samples += 1
+
+    def __enter__(self) -> CmdlineWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+@contextmanager
+def watching(*needles: str) -> Iterator[CmdlineWatcher]:
+    with CmdlineWatcher(list(needles)) as watcher:
+        yield watcher
+
+
+async def test_supabase_cli_notify_keeps_the_password_out_of_process_titles(sandbox12):
+    """`supabase db query` gets the URL without its password; PGPASSWORD carries it."""
+    conn = sandbox12.connection()
+    db_url = sandbox12.db_url.replace(":postgres@", f":{PLANTED_PASSWORD}@")
+    target = resolve_target(
+        {"db_url": db_url, "api_url": conn.api_url, "admin_url": conn.admin_url},
+        env={},
+        cwd=Path.cwd(),
+    )
+    events: list[StepEvent] = []
+    with watching(PLANTED_PASSWORD) as watcher:
+        result = await NotifyCliStep(target, cli=str(supabase_cli()), listening=True).run(
+            events.append
+        )
+    assert result.status is StepStatus.OK, result.summary
+    assert watcher.samples > 3
+    assert watcher.seen == []
+    shown = json.dumps([e.to_json() for e in events]) + json.dumps(result.to_json())
+    assert PLANTED_PASSWORD not in shown
