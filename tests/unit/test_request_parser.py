@@ -160,3 +160,17 @@ def test_parser_never_crashes(text: str) -> None:
         return
     assert req.path.startswith("/")
     assert req.method in {"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"}
+
+
+def test_overlong_path_and_control_characters_in_the_body() -> None:
+    with pytest.raises(UsageError, match="longer than 16 KiB"):
+        parse_request("GET /" + "p" * 20_000, PLAIN)
+    with pytest.raises(UsageError, match="body contains control characters"):
+        parse_request('POST /t {"a": "\x01"}', PLAIN)
+    assert parse_request('POST /t {"a":\n 1}', PLAIN).body == b'{"a":\n 1}'
+
+
+def test_word_in_capitals_is_an_unknown_method_not_a_path() -> None:
+    with pytest.raises(UsageError, match="unsupported HTTP method 'FETCH'"):
+        parse_request("FETCH /orders", PLAIN)
+    assert parse_request("/FETCH", PLAIN).path == "/FETCH"

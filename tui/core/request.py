@@ -35,6 +35,7 @@ SECRET_QUERY_PARAMS = frozenset({"apikey", "api_key", "access_token", "token"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 FORM = "application/x-www-form-urlencoded"
+MAX_PATH = 16 * 1024  # longer request lines are refused by servers and proxies anyway
 
 # curl options: which take a value, and what they mean to us.
 _CURL_DATA = frozenset(
@@ -78,6 +79,11 @@ def parse_request(text: str, api_url: str) -> FailingRequest:
         return _parse_curl(text, api_url)
     method: str | None = None
     rest = text
+    if re.fullmatch(r"[A-Z]{3,}", first) and first not in METHODS:
+        raise UsageError(
+            f"--request: unsupported HTTP method {first[:10]!r} (use one of "
+            f"{', '.join(sorted(METHODS))}; write /{first[:10]} for a path)"
+        )
     if first.upper() in METHODS:
         method = first.upper()
         rest = text[len(first) :].strip()
@@ -89,6 +95,8 @@ def parse_request(text: str, api_url: str) -> FailingRequest:
         method = "POST" if body_text else "GET"  # a bare path with a body is a write
     headers: dict[str, str] = {}
     body: bytes | None = None
+    if _CONTROL.search(body_text):
+        raise UsageError("--request: the body contains control characters")
     if body_text:
         body = body_text.encode("utf-8")
         headers["Content-Type"] = "application/json" if _is_json(body_text) else FORM
@@ -108,6 +116,8 @@ def _relative_path(target: str, api_url: str) -> str:
     """``target`` (path or full URL) as path + query relative to the API root."""
     if _CONTROL.search(target) or any(ch.isspace() for ch in target):
         raise UsageError("--request: the path contains blanks or control characters")
+    if len(target) > MAX_PATH:
+        raise UsageError(f"--request: the URL is longer than {MAX_PATH // 1024} KiB")
     api = urlsplit(api_url)
     root = api.path.rstrip("/")
     if "://" in target:
