@@ -6,13 +6,26 @@ here, no wall-clock text. Update with ``just snap-update`` and review the SVG di
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from textual.pilot import Pilot
 
+from tui.core.remedies.ladder import PlanOptions
+from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
 from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.remediation import RemediationScreen
+from tui.ui.screens.reset_modal import ResetModal
 from tui.ui.screens.routes import RoutesScreen
 from tui.ui.screens.symptoms import SymptomsScreen
+from tui.ui.screens.transcript import TranscriptScreen
+
+
+def fixed_now() -> datetime:
+    """The journal's clock, frozen: no wall-clock text in snapshots."""
+    return datetime(2026, 1, 1, 9, 30, 0, tzinfo=UTC)
+
 
 CATALOG = ["public.customers", "public.invoices", "public.order_total", "public.orders"]
 
@@ -73,3 +86,54 @@ def test_help_snapshot(snap_compare, fake_target, clock, size):
         await app.push_screen(HelpScreen())
 
     assert snap_compare(app, terminal_size=size, run_before=open_help)
+
+
+def test_remediation_snapshot(snap_compare, fake_target, clock, stale_report, size):
+    """Rungs best first, the ones that cannot help here shown with the reason."""
+    app = make_app(fake_target, clock=clock)
+    options = PlanOptions(local_postgrest=True)
+
+    async def open_remediation(pilot: Pilot) -> None:
+        await app.push_screen(RemediationScreen(stale_report, options=options))
+
+    assert snap_compare(app, terminal_size=size, run_before=open_remediation)
+
+
+def test_reset_modal_snapshot(snap_compare, fake_target, clock, size):
+    """What will be dropped, the dump path and progress; Reset disabled, focus on Cancel."""
+    app = make_app(fake_target, clock=clock)
+
+    async def open_modal(pilot: Pilot) -> None:
+        modal = ResetModal(
+            "shop",
+            drops=["schema public: 7 tables, 1 function"],
+            dump_path="dumps/shop.sql",
+            dump_pending=True,
+        )
+        await app.push_screen(modal)
+        modal.set_dump_progress(40, "dump running: 3 of 7 tables")
+        await pilot.press("tab", "s", "h", "o")
+
+    assert snap_compare(app, terminal_size=size, run_before=open_modal)
+
+
+def test_transcript_snapshot(snap_compare, fake_target, clock, stale_report, tmp_path, size):
+    """The timeline from a real journal (fixed clock): what was chosen, run and measured."""
+    journal = Journal.start("wizard", root=tmp_path / "sessions", clock=fixed_now)
+    app = make_app(fake_target, clock=clock, journal=journal)
+
+    async def open_transcript(pilot: Pilot) -> None:
+        app.record("symptom", {"symptoms": ["missing-table"]}, actor="user")
+        app.record("verdict", stale_report.to_json())
+        app.record("decision", {"decision": "run NOTIFY", "rung": "notify"}, actor="user")
+        app.record("step-start", {"step": "notify", "message": "NOTIFY pgrst, 'reload schema'"})
+        app.record("step-end", {"step": "notify", "kind": "finished", "message": "sent"})
+        app.record("note", {"text": "customers were seeing 404s"}, actor="user")
+        await app.push_screen(TranscriptScreen(export_dir=tmp_path))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=open_transcript)
+    finally:
+        journal.close()

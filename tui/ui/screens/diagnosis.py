@@ -80,7 +80,8 @@ class DiagnosisScreen(DoctorScreen):
             self.doctor.record(
                 "check",
                 {
-                    "probe": outcome.probe,
+                    "check": outcome.probe,
+                    "title": panel.border_title,
                     "status": str(outcome.status),
                     "summary": outcome.summary,
                     "elapsed_ms": round(outcome.elapsed_ms, 1),
@@ -90,7 +91,12 @@ class DiagnosisScreen(DoctorScreen):
             panel.crash(worker.error or RuntimeError("unknown error"))
             self.doctor.record(
                 "check",
-                {"probe": worker.name, "status": "error", "summary": f"crashed: {worker.error}"},
+                {
+                    "check": worker.name,
+                    "title": panel.border_title,
+                    "status": "error",
+                    "summary": f"crashed: {worker.error}",
+                },
             )
         elif event.state is WorkerState.CANCELLED:
             panel.cancelled()

@@ -44,17 +44,17 @@ class StepUpdate(Message):
 
 
 def rung_prompt(index: int, rung: Rung, blocker: str | None) -> Text:
-    """Two lines per rung: what it is, then its blast radius, expected time and guard."""
-    kpi = KPIS.get(rung.kpi_id)
-    head = Text(f"{index}. {rung.title}" if blocker is None else f"-  {rung.title}", style="bold")
+    """What the rung is, then expected time, KPI and blast radius (or why it is left out)."""
     if blocker is not None:
-        return head + Text(f"\n   not here: {blocker}", style="dim")
-    detail = f"\n   affects: {rung.blast_radius}\n   expect ≤ {render.seconds(rung.expected_s)}"
-    if kpi is not None:
-        detail += (
-            f" · KPI {render.seconds(kpi.target_s)} target, {render.seconds(kpi.alert_s)} alert"
+        return Text(f"-  {rung.title}", style="bold") + Text(
+            f"\n   not here: {blocker}", style="dim"
         )
-    return head + Text(detail, style="dim")
+    kpi = KPIS.get(rung.kpi_id)
+    detail = f"\n   expect ≤ {render.seconds(rung.expected_s)}"
+    if kpi is not None:
+        detail += f" (KPI {render.seconds(kpi.target_s)}, alert {render.seconds(kpi.alert_s)})"
+    detail += f"\n   affects: {rung.blast_radius}"
+    return Text(f"{index}. {rung.title}", style="bold") + Text(detail, style="dim")
 
 
 class RemediationScreen(DoctorScreen):
@@ -89,6 +89,9 @@ class RemediationScreen(DoctorScreen):
 
     def on_mount(self) -> None:
         self.query_one("#rung-list", OptionList).focus()
+        self.query_one("#step-log", RichLog).write(
+            "Choose a step and press Enter: its output streams here, then the verification."
+        )
         if self.options is not None:
             self.show_plan(self.options)
         else:
@@ -131,7 +134,16 @@ class RemediationScreen(DoctorScreen):
             return
         self.running = rung
         self.doctor.record(
-            "decision", {"action": "run rung", "rung": rung.id, "title": rung.title}, actor="user"
+            "decision",
+            {
+                "decision": f"run {rung.title}",
+                "rung": rung.id,
+                "evidence": {
+                    "verdict": str(self.report.verdict),
+                    "stale_objects": len(self.report.stale_objects),
+                },
+            },
+            actor="user",
         )
         self.query_one("#step-log", RichLog).clear()
         self.query_one("#remedy-result", Static).update("")
@@ -172,7 +184,10 @@ class RemediationScreen(DoctorScreen):
             timer.stop()
             glyph = "✓" if event.kind is EventKind.FINISHED else "✗"
             log.write(Text(f"{glyph} {event.step}: {event.message}"))
-        self.doctor.record(RECORD_KIND[event.kind], event.to_json())
+        payload = event.to_json()
+        if event.kind is EventKind.KPI and event.kpi is not None:
+            payload = {**event.kpi.to_json(), "step": event.step}
+        self.doctor.record(RECORD_KIND[event.kind], payload)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

@@ -51,7 +51,10 @@ class ResetModal(ModalScreen[bool]):
                     id="dump-status",
                     markup=False,
                 )
-            yield Label(f"Type the database name ({self.db_name}) to enable Reset:")
+            yield Label(
+                f"Type the database name ({self.db_name}) to enable Reset. "
+                "Escape or Cancel changes nothing."
+            )
             yield Input(placeholder=self.db_name, id="confirm-name", select_on_focus=False)
             with Horizontal(id="reset-buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")

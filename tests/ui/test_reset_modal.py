@@ -1,0 +1,86 @@
+"""The reset confirmation on its own (a tiny harness app): the guard and the answers."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Input, Static
+
+from tui.ui.screens.reset_modal import ResetModal
+
+DB = "shop_3f2a"
+
+
+class Harness(App[None]):
+    """Pushes the modal at start and keeps every answer it gets."""
+
+    def __init__(self, modal: ResetModal) -> None:
+        super().__init__()
+        self.modal = modal
+        self.answers: list[bool | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("behind the modal")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.modal, self.answers.append)
+
+
+async def type_name(pilot, text: str) -> None:
+    field = pilot.app.screen.query_one("#confirm-name", Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+
+
+async def test_focus_starts_on_cancel_and_reset_is_disabled():
+    app = Harness(ResetModal(DB))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#cancel", Button)
+        assert app.screen.query_one("#reset", Button).disabled
+
+
+async def test_reset_stays_disabled_until_the_exact_name():
+    app = Harness(ResetModal(DB))
+    async with app.run_test() as pilot:
+        reset = app.screen.query_one("#reset", Button)
+        for almost in ("shop", "SHOP_3F2A", f"{DB} ", f" {DB}", "shop_3f2b"):
+            await type_name(pilot, almost)
+            assert reset.disabled, almost
+        await pilot.press("enter")  # Enter in the field with a wrong name answers nothing
+        assert app.answers == []
+        await type_name(pilot, DB)
+        assert not reset.disabled
+
+
+async def test_escape_answers_false_even_with_the_name_typed():
+    app = Harness(ResetModal(DB))
+    async with app.run_test() as pilot:
+        await type_name(pilot, DB)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.answers == [False]
+
+
+async def test_exact_name_and_reset_answers_true():
+    app = Harness(ResetModal(DB))
+    async with app.run_test() as pilot:
+        await type_name(pilot, DB)
+        await pilot.click("#reset")
+        await pilot.pause()
+        assert app.answers == [True]
+
+
+async def test_a_running_dump_keeps_reset_disabled_until_it_is_verified():
+    modal = ResetModal(DB, dump_path="dump.sql", dump_pending=True)
+    app = Harness(modal)
+    async with app.run_test() as pilot:
+        reset = app.screen.query_one("#reset", Button)
+        await type_name(pilot, DB)
+        assert reset.disabled
+        modal.dump_finished(False, "dump failed")
+        await pilot.pause()
+        assert reset.disabled
+        modal.dump_finished(True, "dump verified")
+        await pilot.pause()
+        assert not reset.disabled
