@@ -196,44 +196,55 @@ class Diagnosis:
         return Status.FAIL, f"PostgREST {version} answers {info.status} {code or ''}", {"api": info}
 
     async def _targeted(self) -> tuple[Status, str, dict[str, Any]]:
-        """Named objects always; every table too when OpenAPI is disabled (bounded)."""
+        """Named objects; every callable function (OpenAPI lists functions from a live query,
+        not from the cache, so only /rpc/ tells whether the cache has one); and every table
+        and foreign key too when OpenAPI is disabled. Bounded and rate-limited.
+        """
         refs = list(self._objects())
         disabled = False
         try:
             await self._need("openapi", self._openapi)
         except Skip as exc:
             disabled = isinstance(exc.__cause__, openapi.OpenApiUnavailable)
-            if not disabled and not refs:
-                raise
         info = await self._need("api", self._api)
-        snap: catalog.Catalog | None = None
-        if disabled:
-            snap = await self._need("catalog", self._catalog)
+        snap = await self._need("catalog", self._catalog)
         version = info.postgrest_version
+        exposed = set(info.exposed_schemas)
         coros = []
         async with base.http_client(self.target) as client:
-            for ref in refs:
-                coros.append(_targeted_probe(client, version, ref))
-            if disabled and snap is not None:
-                exposed = set(info.exposed_schemas)
+            coros += [c for c in (_targeted_probe(client, version, r, snap) for r in refs) if c]
+            functions = [
+                next(f for f in overloads if f.callable_by_name and f.executable)
+                for name, overloads in snap.functions.items()
+                if name.split(".", 1)[0] in exposed
+                and any(f.callable_by_name and f.executable for f in overloads)
+            ]
+            for fn in functions[:TARGETED_SWEEP_LIMIT]:
+                coros.append(targeted.probe_function(client, version, fn.schema, fn.name, fn.args))
+            if disabled:
                 tables = [r for r in snap.relations.values() if r.schema in exposed and r.visible]
                 for rel in tables[:TARGETED_SWEEP_LIMIT]:
-                    coros.append(targeted.probe_table(client, version, rel.schema, rel.name,
-                                                      rel.columns))  # fmt: skip
+                    coros.append(
+                        targeted.probe_table(client, version, rel.schema, rel.name, rel.columns)
+                    )
                 for fk in snap.foreign_keys:
                     if fk.schema in exposed and fk.ref_schema == fk.schema:
-                        coros.append(targeted.probe_relationship(
-                            client, version, fk.schema, fk.table, fk.ref_table))  # fmt: skip
+                        coros.append(
+                            targeted.probe_relationship(
+                                client, version, fk.schema, fk.table, fk.ref_table
+                            )
+                        )
             answers = [
-                a for a in await asyncio.wait_for(
-                    targeted.gather_limited([c for c in coros if c is not None]),
-                    self.target.timeout,
-                )
+                a
+                for a in await targeted.gather_limited(coros)
                 if isinstance(a, targeted.TargetedAnswer)
-            ]  # fmt: skip
+            ]
         misses = sum(1 for a in answers if a.cached is False)
-        return (Status.PASS, f"{len(answers)} objects asked, {misses} not resolved by the cache",
-                {"answers": answers, "openapi_disabled": disabled})  # fmt: skip
+        return (
+            Status.PASS,
+            f"{len(answers)} objects asked, {misses} not resolved by the cache",
+            {"answers": answers, "openapi_disabled": disabled},
+        )
 
     def _objects(self) -> tuple[ObjectRef, ...]:
         refs = list(self.request.objects)
@@ -345,17 +356,21 @@ class Diagnosis:
         )
 
 
-async def _targeted_probe(client: httpx.AsyncClient, version: str | None, ref: ObjectRef):
+def _targeted_probe(
+    client: httpx.AsyncClient, version: str | None, ref: ObjectRef, snap: catalog.Catalog
+):
+    """The no-side-effect request that shows whether the cache resolves ``ref``."""
     kind = str(ref.kind)
     if kind in ("table", "view"):
-        return await targeted.probe_table(client, version, ref.schema, ref.name, ())
+        return targeted.probe_table(client, version, ref.schema, ref.name, ())
     if kind == "column" and ref.column:
-        return await targeted.probe_column(client, version, ref.schema, ref.name, ref.column)
+        return targeted.probe_column(client, version, ref.schema, ref.name, ref.column)
     if kind == "relationship" and ref.target_name:
-        return await targeted.probe_relationship(client, version, ref.schema, ref.name,
-                                                 ref.target_name)  # fmt: skip
+        return targeted.probe_relationship(client, version, ref.schema, ref.name, ref.target_name)
     if kind == "function":
-        return await targeted.probe_function(client, version, ref.schema, ref.name, ())
+        overloads = snap.functions.get(ref.display, [])
+        args = next((f.args for f in overloads if f.callable_by_name), ())
+        return targeted.probe_function(client, version, ref.schema, ref.name, args)
     return None
 
 

@@ -45,6 +45,17 @@ def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
     return sorted(stale)
 
 
+def _without_parts_of_new_tables(found: set[StaleObject]) -> set[StaleObject]:
+    """A new table's columns and keys are part of "table added", not findings of their own."""
+    new = {s.name for s in found if s.kind in (ObjectKind.TABLE, ObjectKind.VIEW)}
+    return {
+        s
+        for s in found
+        if not (s.kind is ObjectKind.COLUMN and s.name.rsplit(".", 1)[0] in new)
+        and not (s.kind is ObjectKind.RELATIONSHIP and s.name.split(":", 1)[0] in new)
+    }
+
+
 def _reversed(relationships: set[str]) -> set[str]:
     return {f"{b}:{a}" for a, _, b in (r.partition(":") for r in relationships)}
 
@@ -57,19 +68,25 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     if ev.docs is None and not ev.targeted:
         why = ev.errors.get("openapi") or ev.errors.get("api") or "no OpenAPI document"
         return Finding("drift", Status.SKIPPED, f"needs the API: {why}", title=title), []
+    found: set[StaleObject] = set(stale_from_targeted(ev))
+    basis = []
     if ev.docs is not None:
-        stale = drift.compute(
-            drift.database_inventory(ev.catalog, ev.exposed), drift.cache_inventory(ev.docs)
-        )
-        basis = f"catalog vs OpenAPI of {', '.join(d.schema for d in ev.docs)}"
-    else:
-        stale = stale_from_targeted(ev)
-        basis = f"targeted probes of {len(ev.targeted)} objects (OpenAPI is disabled)"
+        db, cache = drift.database_inventory(ev.catalog, ev.exposed), drift.cache_inventory(ev.docs)
+        # OpenAPI lists functions from a live query: only /rpc/ probes tell for functions.
+        db.functions, cache.functions = set(), set()
+        found.update(drift.compute(db, cache))
+        basis.append(f"catalog vs OpenAPI of {', '.join(d.schema for d in ev.docs)}")
+    if ev.targeted:
+        basis.append(f"{len(ev.targeted)} targeted probes")
+    if ev.openapi_disabled:
+        basis.append("OpenAPI is disabled")
+    stale = sorted(_without_parts_of_new_tables(found))
+    basis_text = "; ".join(basis)
     wanted = set().union(*(KIND_OF_SYMPTOM_KIND.get(k, set()) for k in ev.kinds_asked()))
     stale = [s for s in stale if s.kind in wanted]
     if not stale:
         return Finding(
-            "drift", Status.PASS, f"no drift ({basis}, as role {ev.role})", title=title
+            "drift", Status.PASS, f"no drift ({basis_text}, as role {ev.role})", title=title
         ), []
     added = sum(1 for s in stale if s.change is Change.ADDED)
     removed = len(stale) - added
@@ -83,6 +100,6 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         cause=Cause.STALE_CACHE,
         objects=[s.name for s in stale],
         fix=RELOAD.format(channel=ev.target.channel),
-        evidence={"basis": basis},
+        evidence={"basis": basis_text},
         title=title,
     ), stale

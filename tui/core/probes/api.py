@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify, exposed_schemas_from_pgrst106
+from tui.core.probes.base import json_or_text, send
 
 PROBE_PROFILE = "pgrst_doctor_no_such_schema"
 _SERVER_VERSION = re.compile(r"postgrest/(?P<version>[\w.+-]+)", re.IGNORECASE)
@@ -44,17 +45,10 @@ def version_from_server_header(value: str | None) -> str | None:
     return match.group("version") if match else None
 
 
-def parse_body(response: httpx.Response) -> Any:
-    try:
-        return response.json() if response.content else None
-    except ValueError:
-        return response.text[:500]
-
-
 async def api_info(client: httpx.AsyncClient) -> ApiInfo:
-    response = await client.get("/", headers={"Accept-Profile": PROBE_PROFILE})
+    response, raw = await send(client, "GET", "/", headers={"Accept-Profile": PROBE_PROFILE})
     version = version_from_server_header(response.headers.get("server"))
-    body = parse_body(response)
+    body = json_or_text(raw)
     info = ApiInfo(response.status_code, version, body=body)
     exposed = exposed_schemas_from_pgrst106(body)
     if exposed:

@@ -94,3 +94,38 @@ def one_line(exc: BaseException, target: Target) -> str:
         if line.strip() and "failed" not in first:
             first = f"{first} {line.strip()}"
     return redact(first, target)[:300]
+
+
+SMALL_BODY = 1024 * 1024  # error answers and probes: 1 MB is plenty
+OPENAPI_BODY = 160 * 1024 * 1024  # ~40 MB at 10,000 tables; never hold more than this
+
+
+class BodyTooLarge(Exception):
+    """The server sent more than we are willing to hold in memory."""
+
+
+async def send(
+    client: httpx.AsyncClient, method: str, url: str, *, cap: int = SMALL_BODY, **kwargs
+) -> tuple[httpx.Response, bytes]:
+    """A request whose body is read only up to ``cap`` bytes (a broken proxy can stream
+    forever); the response's headers come back with the bytes read.
+    """
+    async with client.stream(method, url, **kwargs) as response:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise BodyTooLarge(f"the answer to {method} {url} exceeds {cap // 1048576} MB")
+            chunks.append(chunk)
+    return response, b"".join(chunks)
+
+
+def json_or_text(raw: bytes) -> object:
+    """A body as JSON when it is JSON, else a short text (for error summaries)."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw[:500].decode("utf-8", "replace")

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from tui.core.probes.base import OPENAPI_BODY, json_or_text, send
+
 _FK_NOTE = re.compile(r"<fk table='(?P<table>[^']+)' column='[^']*'/>")
 _OPERATION_KEYS = frozenset({"get", "post", "patch", "delete", "put", "tags", "responses", "in"})
 
@@ -98,15 +100,10 @@ def parse(raw: bytes | str, schema: str) -> SchemaDoc:
 async def fetch(client: httpx.AsyncClient, schema: str) -> SchemaDoc:
     """GET / for one schema (``Accept-Profile``); raises OpenApiUnavailable when it isn't."""
     headers = {"Accept-Profile": schema, "Accept": "application/openapi+json, application/json"}
-    async with client.stream("GET", "/", headers=headers) as response:
-        raw = await response.aread()
+    response, raw = await send(client, "GET", "/", cap=OPENAPI_BODY, headers=headers)
     ctype = response.headers.get("content-type", "")
     if response.status_code != 200 or "json" not in ctype:
-        try:
-            body: Any = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw[:300].decode("utf-8", "replace")
-        raise OpenApiUnavailable(response.status_code, body)
+        raise OpenApiUnavailable(response.status_code, json_or_text(raw))
     try:
         return parse(raw, schema)
     except ValueError as exc:

@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify
-from tui.core.probes.api import parse_body, version_from_server_header
+from tui.core.probes.api import version_from_server_header
+from tui.core.probes.base import json_or_text, send
 from tui.core.request import FailingRequest
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
@@ -85,12 +86,12 @@ async def replay(
     if request.body is not None and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = "application/json"
     start = time.perf_counter()
-    response = await client.request(
-        request.method, request.path, content=request.body, headers=headers
+    response, raw = await send(
+        client, request.method, request.path, content=request.body, headers=headers
     )
     elapsed = (time.perf_counter() - start) * 1000
     version = version_from_server_header(response.headers.get("server")) or version
-    body = parse_body(response)
+    body = json_or_text(raw)
     error = None
     if response.status_code >= 400:
         error = classify(version, response.status_code, body)

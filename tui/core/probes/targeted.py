@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify
-from tui.core.probes.api import parse_body
+from tui.core.probes.base import json_or_text, send
 
 NO_SUCH_COLUMN = "pgrst_doctor_probe"
 CACHE_MISS_CODES = {"PGRST200", "PGRST202", "PGRST204", "PGRST205", "404{}"}
@@ -49,8 +49,8 @@ def _verdict(error: ErrorClass, status: int) -> bool | None:
 async def _ask(
     client: httpx.AsyncClient, version: str | None, method: str, path: str, **kwargs: Any
 ) -> tuple[int, Any, ErrorClass]:
-    response = await client.request(method, path, **kwargs)
-    body = parse_body(response)
+    response, raw = await send(client, method, path, **kwargs)
+    body = json_or_text(raw)
     return response.status_code, body, classify(version, response.status_code, body)
 
 
