@@ -1,0 +1,135 @@
+"""`pgrst-doctor reload`: reload PostgREST's schema cache up the ladder, verified, with KPIs.
+
+Exit codes: 0 fixed (or healthy), 1 still unhealthy, 2 usage, 3 unreachable, 4 refused by a guard.
+With ``--json`` stdout holds exactly one JSON object; progress lines go to stderr otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+import psycopg
+
+from tui.cli.common import add_target_flags, target_from_args
+from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
+from tui.core.errors import Unreachable, UsageError
+from tui.core.model import Verdict
+from tui.core.remedies.fingerprint import read_fingerprint
+from tui.core.remedies.record import journaled
+from tui.core.remedies.restart import parse_command
+from tui.core.remedies.runner import METHODS, ReloadOptions, ReloadOutcome, reload
+from tui.core.request import parse_request
+from tui.core.target import Target
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "reload",
+        help="reload PostgREST's schema cache (notify, signal, restart) and verify it took",
+        description=(
+            "Diagnose, then reload the schema cache with the least disruptive method that can "
+            "work (NOTIFY, then SIGUSR1), verify the stale objects are served and the failing "
+            "request succeeds, and judge each step against RUN-002's KPIs. A NOTIFY without "
+            "effect is sent once more; restart and reset are proposed, never run unasked."
+        ),
+    )
+    parser.add_argument("--method", choices=METHODS, help="run only this rung of the ladder")
+    parser.add_argument(
+        "--wait", action="store_true", help="keep verifying past the KPI alert threshold (60 s)"
+    )
+    parser.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    parser.add_argument("--postgrest-pid", type=int, metavar="PID", help="PostgREST to SIGUSR1")
+    parser.add_argument(
+        "--restart-cmd",
+        metavar="CMD",
+        help="how to restart PostgREST, e.g. 'systemctl restart postgrest' (run without a shell)",
+    )
+    parser.add_argument(
+        "--reload-config",
+        action="store_true",
+        help="send 'reload config' before 'reload schema' (exposed schemas changed in config)",
+    )
+    parser.add_argument("--request", metavar="REQUEST", help="the failing request to replay")
+    add_target_flags(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    restart_cmd = parse_command(args.restart_cmd) if args.restart_cmd else None
+    if args.postgrest_pid is not None and args.postgrest_pid <= 0:
+        raise UsageError("--postgrest-pid must be a positive process id")
+    target = target_from_args(args)
+    request = parse_request(args.request, target.api_url) if args.request else None
+    options = ReloadOptions(
+        method=args.method,
+        wait=args.wait,
+        postgrest_pid=args.postgrest_pid,
+        restart_cmd=restart_cmd,
+        reload_config=args.reload_config,
+    )
+    outcome = asyncio.run(_run(target, request, options, quiet=args.json))
+    if args.json:
+        sys.stdout.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
+    else:
+        _summary(outcome)
+    return outcome.exit_code
+
+
+async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) -> ReloadOutcome:
+    journal = open_journal("reload", target)
+    emit = journaled(journal, EventPrinter(quiet=quiet))
+    try:
+        report = await diagnose(target, request)
+        if report is None:
+            try:
+                await read_fingerprint(target)  # reachability, when no diagnosis engine
+            except (psycopg.Error, TimeoutError, OSError) as exc:
+                raise Unreachable(f"cannot reach the database: {type(exc).__name__}") from None
+        elif report.verdict is Verdict.UNREACHABLE:
+            raise Unreachable("the database or the API is unreachable: run `pgrst-doctor check`")
+        objects = list(report.stale_objects) if report else []
+        if journal is not None and report is not None:
+            journal.record(
+                "decision",
+                {"stale_objects": [o.to_json() for o in objects], "method": options.method},
+            )
+        outcome = await reload(
+            target,
+            objects=objects,
+            request=request,
+            report=report,
+            options=options,
+            emit=emit,
+            rediagnose=(lambda: _rediagnose(target, request)) if report is not None else None,
+        )
+        if journal is not None:
+            journal.record("verdict", {"fixed": outcome.fixed, "exit_code": outcome.exit_code})
+        return outcome
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+async def _rediagnose(target: Target, request):
+    report = await diagnose(target, request)
+    assert report is not None
+    return report
+
+
+def _summary(outcome: ReloadOutcome) -> None:
+    if outcome.fixed:
+        print("✓ fixed: PostgREST serves the current schema")
+    else:
+        last = outcome.steps[-1].summary if outcome.steps else "nothing ran"
+        print(f"✗ not fixed: {last}")
+    if outcome.proposal is not None and not outcome.fixed:
+        rung = outcome.proposal
+        command = (
+            "pgrst-doctor reset --confirm <database>"
+            if rung.id == "reset"
+            else f"pgrst-doctor reload --method {rung.id}"
+        )
+        print(f"next rung: {rung.title} — {rung.blast_radius}\n  {command}")

@@ -1,0 +1,66 @@
+"""What `reload` and `reset` share on the command line: event lines, the journal, the diagnosis."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from tui.core.knowledge.kpis import KpiVerdict
+from tui.core.model import Report
+from tui.core.remedies.events import EventKind, StepEvent
+from tui.core.target import Target
+
+GLYPH = {KpiVerdict.OK: "✓ ok", KpiVerdict.SLOW: "! slow", KpiVerdict.ALERT: "✗ alert"}
+
+
+class EventPrinter:
+    """One line per event on stderr (ticks skipped); nothing at all in --json mode."""
+
+    def __init__(self, *, quiet: bool, stream: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+
+    def __call__(self, event: StepEvent) -> None:
+        if self.quiet or event.kind is EventKind.ELAPSED:
+            return
+        t = f"{event.elapsed_s * 1000:7.0f} ms"
+        if event.kind is EventKind.STARTED:
+            line = f"▶ {event.message}"
+        elif event.kind is EventKind.OUTPUT:
+            line = f"  {t}  {event.message}"
+        elif event.kind is EventKind.KPI and event.kpi is not None:
+            k = event.kpi.to_json()
+            line = (
+                f"  {t}  KPI {k['title']}: {k['ms']:.0f} ms "
+                f"(target < {k['target_ms']:.0f}, alert > {k['alert_ms']:.0f}) {GLYPH[event.kpi.verdict]}"
+            )
+        elif event.kind is EventKind.FINISHED:
+            line = f"✓ {event.message} ({t.strip()})"
+        else:
+            line = f"✗ {event.message} ({t.strip()})"
+        print(line, file=self.stream, flush=True)
+
+
+def open_journal(command: str, target: Target) -> Any | None:
+    """A session journal with the target's secrets registered, or None if it cannot be written."""
+    try:
+        from tui.core.transcript.journal import Journal
+
+        journal = Journal.start(command=command)
+    except Exception as exc:  # the journal must never block a fix
+        print(f"pgrst-doctor: no transcript: {exc}", file=sys.stderr)
+        return None
+    from tui.core.remedies.io import secrets_of
+
+    for secret in secrets_of(target):
+        journal.register_secret(secret, "password" if len(secret) < 40 else "key")
+    return journal
+
+
+async def diagnose(target: Target, request: Any = None) -> Report | None:
+    """The diagnosis when the engine is available (it gives stale objects, listener, fingerprint)."""
+    try:
+        from tui.core.diagnosis import Diagnosis, DiagnosisRequest
+    except ImportError:
+        return None
+    return await Diagnosis(target, DiagnosisRequest(request=request)).run()

@@ -1,0 +1,185 @@
+"""`pgrst-doctor reset` (guarded full reset) and `pgrst-doctor restore` (from its dump).
+
+The typed database name is the confirmation (`--confirm NAME`, or typed at a prompt on a TTY);
+off a TTY without `--confirm` the command refuses and names the flag. Exit 4 = refused by a guard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.cli.common import add_target_flags, target_from_args
+from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
+from tui.core.errors import GuardRefused, MissingPart, UsageError
+from tui.core.remedies.notify import NotifyStep
+from tui.core.remedies.record import journaled
+from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
+from tui.core.remedies.restart import parse_command
+from tui.core.remedies.restore import RestoreStep
+from tui.core.target import Target
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "reset",
+        help="DROP everything and re-apply migrations, after a verified data dump (guarded)",
+        description=(
+            "The nuclear option. Refuses unless the database name is typed (--confirm NAME), a "
+            "data dump was taken and verified first, and the target's fingerprint did not change "
+            "since the diagnosis. Runs `supabase db reset --db-url <target> --yes` in the "
+            "Supabase project (or --reset-cmd), then offers the restore from the dump."
+        ),
+    )
+    parser.add_argument("--confirm", metavar="NAME", help="the database name, typed to confirm")
+    parser.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback target")
+    parser.add_argument("--confirm-host", metavar="HOST", help="the remote host, typed too")
+    parser.add_argument(
+        "--reset-cmd", metavar="CMD", help="reset command instead of the Supabase CLI"
+    )
+    parser.add_argument("--restore", action="store_true", help="restore the dumped data afterwards")
+    add_target_flags(parser)
+    parser.set_defaults(func=run)
+
+    restore = sub.add_parser(
+        "restore",
+        help="put the rows of a pre-reset dump back (one transaction)",
+        description="Restore a dump taken by `pgrst-doctor reset` into the target database.",
+    )
+    restore.add_argument("dump", metavar="DUMP", help="the .pgdump file `reset` printed")
+    restore.add_argument("--confirm", metavar="NAME", help="the database name, typed to confirm")
+    restore.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    add_target_flags(restore)
+    restore.set_defaults(func=run_restore)
+
+
+def _typed_name(given: str | None, target: Target, what: str) -> str:
+    if given is not None:
+        return given
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise GuardRefused(
+            f"{what} refused: not a terminal; pass --confirm {target.db_name} to confirm"
+        )
+    print(
+        f"This {what} affects database {target.db_name!r} on {target.db_host or 'local socket'}.\n"
+        f"Type the database name to continue: ",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+    return sys.stdin.readline()
+
+
+def _bindir() -> Path:
+    from tui.sandbox.tools import pg_binaries
+
+    return pg_binaries().bindir
+
+
+def _cli() -> str | None:
+    from tui.sandbox.tools import supabase_cli
+
+    try:
+        return str(supabase_cli())
+    except MissingPart:
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    reset_cmd = parse_command(args.reset_cmd, "--reset-cmd") if args.reset_cmd else None
+    if args.confirm_host and not args.allow_remote:
+        raise UsageError("--confirm-host goes with --allow-remote")
+    target = target_from_args(args)
+    typed = _typed_name(args.confirm, target, "reset")
+    result = asyncio.run(_reset(target, args, typed, reset_cmd))
+    if args.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if result.get("refused"):
+        if not args.json:
+            print(f"pgrst-doctor: {result['refused']}", file=sys.stderr)
+        return 4
+    if not args.json:
+        dump = result.get("dump") or {}
+        print(f"dump: {dump.get('path')}\n  sha256 {dump.get('sha256')}")
+        if result.get("restore") is None and dump.get("path"):
+            print(
+                f"restore the data: pgrst-doctor restore {dump['path']} --confirm {target.db_name}"
+            )
+    ok = result["reset"] and (result.get("restore") is None or result["restore"]["status"] == "ok")
+    return 0 if ok else 1
+
+
+async def _reset(
+    target: Target, args: argparse.Namespace, typed: str, reset_cmd: list[str] | None
+) -> dict[str, Any]:
+    journal = open_journal("reset", target)
+    emit = journaled(journal, EventPrinter(quiet=args.json))
+    try:
+        if journal is not None:
+            journal.record(
+                "confirmation", {"typed": typed.strip(), "expected": target.db_name}, actor="user"
+            )
+        report = await diagnose(target)
+        request = ResetRequest(
+            confirm=typed,
+            fingerprint=report.fingerprint if report else None,
+            allow_remote=args.allow_remote,
+            confirm_host=args.confirm_host,
+            reset_cmd=reset_cmd,
+            session_dir=journal.dir if journal is not None else None,
+        )
+        try:
+            outcome = await run_reset(target, request, emit=emit, pg_bindir=_bindir(), cli=_cli())
+        except RefusedWith as refused:
+            data = refused.outcome.to_json()
+            _record(journal, data)
+            return data
+        except GuardRefused as refused:
+            data = {"reset": False, "refused": str(refused), "steps": [], "dump": None}
+            _record(journal, data)
+            return data
+        data = outcome.to_json()
+        if outcome.done and (report is None or report.listening is not False):
+            # the CLI sends no NOTIFY: PostgREST still caches the dropped schema
+            data["steps"].append((await NotifyStep(target).run(emit)).to_json())
+        if outcome.done and outcome.dump is not None and args.restore:
+            restored = await RestoreStep(target, outcome.dump.path, pg_bindir=_bindir()).run(emit)
+            data["restore"] = restored.to_json()
+        else:
+            data["restore"] = None
+        _record(journal, data)
+        return data
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def _record(journal: Any, data: dict[str, Any]) -> None:
+    if journal is None:
+        return
+    if data.get("dump"):
+        journal.record("dump", data["dump"])
+    journal.record("verdict", {"reset": data.get("reset"), "refused": data.get("refused")})
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    target = target_from_args(args)
+    dump = Path(args.dump)
+    if not dump.is_file():
+        raise UsageError(f"no dump file at {args.dump[:200]}")
+    typed = _typed_name(args.confirm, target, "restore").rstrip("\r\n")
+    if typed != target.db_name:
+        raise GuardRefused(f"restore refused: type the database name (--confirm {target.db_name})")
+    result = asyncio.run(
+        RestoreStep(target, dump, pg_bindir=_bindir()).run(EventPrinter(quiet=args.json))
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+    else:
+        print(("✓ " if result.ok else "✗ ") + result.summary)
+    return 0 if result.ok else 1
