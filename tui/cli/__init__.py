@@ -11,8 +11,17 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.cli import check_cmd, export_cmd, sandbox_cmd, sessions_cmd, tools_cmd, wizard_cmd
-from tui.cli import prevention_cmd, reload_cmd, reset_cmd
+from tui.cli import (
+    check_cmd,
+    export_cmd,
+    prevention_cmd,
+    reload_cmd,
+    reset_cmd,
+    sandbox_cmd,
+    sessions_cmd,
+    tools_cmd,
+    wizard_cmd,
+)
 from tui.core.errors import DoctorError
 
 # name -> module with `register(subparsers)`; each registered parser sets `func`.
