@@ -15,6 +15,7 @@ from tui.core.knowledge.errors import ErrorClass, classify, exposed_schemas_from
 from tui.core.probes.base import json_or_text, send
 
 PROBE_PROFILE = "pgrst_doctor_no_such_schema"
+PROBE_PATH = "pgrst_doctor_probe"  # any relation name: the profile is checked before it
 _SERVER_VERSION = re.compile(r"postgrest/(?P<version>[\w.+-]+)", re.IGNORECASE)
 
 
@@ -46,8 +47,12 @@ def version_from_server_header(value: str | None) -> str | None:
 
 
 async def api_info(client: httpx.AsyncClient) -> ApiInfo:
-    response, raw = await send(client, "GET", "/", headers={"Accept-Profile": PROBE_PROFILE})
+    headers = {"Accept-Profile": PROBE_PROFILE}
+    response, raw = await send(client, "GET", "/", headers=headers)
     version = version_from_server_header(response.headers.get("server"))
+    if response.status_code == 404 and version:
+        # openapi-mode disabled: the root is 404 {}, but a table path still checks the profile
+        response, raw = await send(client, "GET", f"/{PROBE_PATH}", headers=headers)
     body = json_or_text(raw)
     info = ApiInfo(response.status_code, version, body=body)
     exposed = exposed_schemas_from_pgrst106(body)
