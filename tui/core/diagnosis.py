@@ -212,7 +212,13 @@ class Diagnosis:
         exposed = set(info.exposed_schemas)
         coros = []
         async with base.http_client(self.target) as client:
-            coros += [c for c in (_targeted_probe(client, version, r, snap) for r in refs) if c]
+            coros += [
+                c
+                for c in (
+                    _targeted_probe(client, version, r, snap, self.request.request) for r in refs
+                )
+                if c
+            ]
             functions = [
                 next(f for f in overloads if f.callable_by_name and f.executable)
                 for name, overloads in snap.functions.items()
@@ -258,8 +264,8 @@ class Diagnosis:
             return str(exc)
         if isinstance(exc, asyncio.TimeoutError | TimeoutError):
             return f"no answer within {self.target.timeout:g}s"
-        if isinstance(exc, httpx.ConnectError):
-            return f"cannot connect to {self.target.api_url}"
+        if isinstance(exc, httpx.ConnectError):  # say why: refused, DNS, TLS certificate...
+            return f"cannot connect to {self.target.api_url}: {base.one_line(exc, self.target)}"
         if isinstance(exc, httpx.TimeoutException):
             return f"no answer within {self.target.timeout:g}s"
         if isinstance(exc, openapi.OpenApiUnavailable):
@@ -357,7 +363,11 @@ class Diagnosis:
 
 
 def _targeted_probe(
-    client: httpx.AsyncClient, version: str | None, ref: ObjectRef, snap: catalog.Catalog
+    client: httpx.AsyncClient,
+    version: str | None,
+    ref: ObjectRef,
+    snap: catalog.Catalog,
+    failing: FailingRequest | None = None,
 ):
     """The no-side-effect request that shows whether the cache resolves ``ref``."""
     kind = str(ref.kind)
@@ -369,7 +379,9 @@ def _targeted_probe(
         return targeted.probe_relationship(client, version, ref.schema, ref.name, ref.target_name)
     if kind == "function":
         overloads = snap.functions.get(ref.display, [])
-        args = next((f.args for f in overloads if f.callable_by_name), ())
+        args = next((f.args for f in overloads if f.callable_by_name), None)
+        if args is None:  # gone from the catalog: the user's call names the arguments
+            args = request.rpc_args(failing, ref.name) if failing else ()
         return targeted.probe_function(client, version, ref.schema, ref.name, args)
     return None
 
