@@ -86,6 +86,19 @@ def api(ev: Evidence) -> Finding:
                         port=urlsplit(ev.target.db_url).port or 5432),
                 title=title,
             )  # fmt: skip
+        if not info.error.code and info.postgrest_version is None:
+            # no PostgREST error code and no postgrest Server header: something else answers
+            # (a proxy's 5xx or redirect, a web server): nothing below can be checked
+            return Finding(
+                "api",
+                Status.FAIL,
+                f"{ev.target.api_url} answers {info.status} but not as PostgREST "
+                f"({_not_postgrest(info.status)})",
+                cause=Cause.API_UNREACHABLE,
+                fix=fix(Cause.API_UNREACHABLE, "local" if ev.local_stack else "remote",
+                        api_url=ev.target.api_url.rstrip("/")),
+                title=title,
+            )  # fmt: skip
         return Finding(
             "api",
             Status.WARN,
@@ -119,6 +132,14 @@ def cache_load_fix(ev: Evidence) -> str:
                     return fix(Cause.CACHE_LOAD_FAILED, "schemas", authenticator=auth,
                                channel=ev.target.channel)  # fmt: skip
     return fix(Cause.CACHE_LOAD_FAILED, "generic", channel=ev.target.channel)
+
+
+def _not_postgrest(status: int) -> str:
+    if 300 <= status < 400:
+        return "a redirect: is --api-url the PostgREST root?"
+    if status >= 500:
+        return "a server error from whatever is in front of PostgREST"
+    return "no PostgREST error code: is --api-url the PostgREST root?"
 
 
 def _message(body: object) -> str:
