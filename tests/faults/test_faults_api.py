@@ -1,0 +1,155 @@
+"""The API side of the fault matrix, through `pgrst-doctor check --json` in a child process.
+
+The database is real and healthy (a copy of the seeded shop); the API is one of the
+misbehaving loopback servers from ``fault_servers`` or a real PostgREST with a broken setting.
+Every test asserts the exit code, the verdict, one finding that names the fault, no traceback,
+and an exit within ``--timeout`` plus a margin (the child's own timeout is the hang guard).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import fault_servers as fs
+import pytest
+
+from tui.sandbox import Cluster
+
+TIMEOUT = 2.0
+KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlLXBsYW50ZWQ"
+
+
+@pytest.fixture(scope="module")
+def shop_db(cluster: Cluster) -> Iterator[str]:
+    """A healthy copy of the seeded shop for the whole module (check only reads it)."""
+    name = f"faults_api_{uuid.uuid4().hex[:6]}"
+    cluster.create_database(name, template="shop_template")
+    yield cluster.dsn(name, password="postgres")
+    cluster.drop_database(name)
+
+
+def check(doctor, db_url: str, api_url: str, *extra: str, key: str = KEY):
+    run = doctor(
+        "check", "--json", "--db-url", db_url, "--api-url", api_url, "--api-key", key,
+        "--timeout", str(TIMEOUT), *extra,
+        budget=TIMEOUT,
+    )  # fmt: skip
+    return run
+
+
+def causes(report: dict) -> dict[str, dict]:
+    """cause -> the first finding naming it."""
+    found: dict[str, dict] = {}
+    for finding in report["findings"]:
+        if finding["cause"]:
+            found.setdefault(finding["cause"], finding)
+    return found
+
+
+def summaries(report: dict) -> str:
+    return "\n".join(f["summary"] for f in report["findings"]).lower()
+
+
+def assert_api_unreachable(run, *words: str) -> dict:
+    run.assert_calm(3)
+    report = run.json()
+    assert report["verdict"] == "unreachable", report
+    finding = causes(report).get("api-unreachable")
+    assert finding is not None, report["findings"]
+    assert finding["status"] in ("fail", "error")
+    for word in words:
+        assert word.lower() in finding["summary"].lower(), finding["summary"]
+    assert "\n" not in finding["summary"]
+    return report
+
+
+def test_api_down_is_unreachable_exit_3(doctor, shop_db):
+    run = check(doctor, shop_db, f"http://127.0.0.1:{fs.dead_port()}")
+    assert_api_unreachable(run)
+
+
+def test_hung_api_is_given_up_on_at_the_timeout(doctor, shop_db):
+    with fs.FaultServer(fs.hung) as server:
+        run = check(doctor, shop_db, server.url)
+    assert server.accepted >= 1  # the doctor did reach it, and then gave up on it
+    assert_api_unreachable(run)
+
+
+def test_api_resetting_connections_is_unreachable(doctor, shop_db):
+    with fs.FaultServer(fs.close_at_once) as server:
+        run = check(doctor, shop_db, server.url)
+    assert_api_unreachable(run)
+
+
+def test_api_answering_500_is_not_called_healthy(doctor, shop_db):
+    with fs.FaultServer(fs.ERROR_500) as server:
+        run = check(doctor, shop_db, server.url)
+    run.assert_calm(3)
+    report = run.json()
+    assert report["verdict"] == "unreachable"
+    assert "500" in summaries(report)
+
+
+def test_api_answering_html_is_not_called_healthy(doctor, shop_db):
+    with fs.FaultServer(fs.NON_JSON) as server:
+        run = check(doctor, shop_db, server.url)
+    run.assert_calm(3)
+    report = run.json()
+    assert report["verdict"] == "unreachable"
+    assert "postgrest" in summaries(report)
+
+
+def test_huge_body_is_read_with_a_size_cap(doctor, shop_db):
+    with fs.FaultServer(fs.huge_body()) as server:
+        run = check(doctor, shop_db, server.url)
+        server.stop()
+    assert server.bytes_sent < fs.HUGE_BODY_BYTES // 2, f"read {server.bytes_sent} bytes"
+    run.assert_calm(3)
+    assert run.json()["verdict"] == "unreachable"
+
+
+def test_redirect_loop_is_reported_not_followed_forever(doctor, shop_db):
+    with fs.FaultServer(fs.redirect_loop) as server:
+        run = check(doctor, shop_db, server.url)
+    assert server.accepted < 20
+    run.assert_calm(3)
+    report = run.json()
+    assert report["verdict"] == "unreachable"
+    assert "redirect" in summaries(report) or "302" in summaries(report)
+
+
+def test_tls_with_an_untrusted_certificate_is_unreachable(doctor, shop_db, tmp_path):
+    with fs.FaultServer(fs.ok_json, tls=fs.self_signed_context(tmp_path)) as server:
+        run = check(doctor, shop_db, server.url)
+    assert_api_unreachable(run, "certificate")
+
+
+def test_wrong_key_is_auth_rejected_pgrst301(doctor, sandbox12):
+    """A real PostgREST and a JWT signed with another secret: 401 PGRST301."""
+    from tui.sandbox import jwt
+
+    forged = jwt.role_key("anon", jwt.new_secret())
+    conn = sandbox12.connection()
+    run = check(doctor, conn.db_url, conn.api_url, key=forged)
+    run.assert_calm(1)
+    report = run.json()
+    assert report["verdict"] == "not-cache"
+    finding = causes(report)["auth-rejected"]
+    assert finding["status"] == "fail"
+    assert forged not in run.output and forged[-20:] not in run.output
+
+
+def test_openapi_disabled_still_finds_a_stale_relationship(doctor, make_sandbox):
+    """With openapi-mode disabled the doctor falls back to targeted probes (PGRST200)."""
+    box = make_sandbox(
+        "12", drift=["missing-relationship"], postgrest_extra={"openapi-mode": "disabled"}
+    )
+    conn = box.connection()
+    run = check(
+        doctor, conn.db_url, conn.api_url, "--symptom", "missing-relationship", key=conn.anon_key
+    )
+    run.assert_calm(1)
+    report = run.json()
+    assert report["verdict"] == "stale-cache", report
+    assert any(o["kind"] == "relationship" for o in report["stale_objects"]), report
