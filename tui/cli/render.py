@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -49,11 +50,17 @@ VERDICT_TEXT: dict[Verdict, tuple[str, str, str, str]] = {
 }
 
 SHOWN_QUIET = frozenset({Status.FAIL, Status.ERROR})
+INDENT = 10  # under the finding's title, past the "✗ FAIL" label
 
 
 def status_label(status: Status) -> Text:
     """``✗ FAIL`` in the status's style: glyph and word, colour only as a bonus."""
     return Text(f"{STATUS_GLYPH[status]} {status.value.upper():<7}", style=STATUS_STYLE[status])
+
+
+def _indented(text: Text, left: int = INDENT) -> Padding:
+    """Wrapped lines stay under their heading instead of falling back to column 0."""
+    return Padding(text, (0, 0, 0, left), expand=False)
 
 
 def render_finding(finding: Finding, verbose: bool = False) -> RenderableType:
@@ -62,17 +69,17 @@ def render_finding(finding: Finding, verbose: bool = False) -> RenderableType:
     )
     if finding.cause:
         head.append(f"  [{finding.cause}]", style="cyan")
-    lines: list[RenderableType] = [head, Text("          ") + Text(finding.summary)]
+    lines: list[RenderableType] = [head, _indented(Text(finding.summary))]
     if finding.objects:
-        lines.append(Text("          objects: ", style="dim") + Text(", ".join(finding.objects)))
-    if finding.fix and (finding.status is not Status.PASS):
-        lines.append(Text("          fix:", style="bold"))
+        lines.append(_indented(Text("objects: ", style="dim") + Text(", ".join(finding.objects))))
+    if finding.fix and finding.status is not Status.PASS:
+        lines.append(_indented(Text("fix:", style="bold")))
         for fix_line in finding.fix.splitlines():
-            lines.append(Text("            ") + Text(fix_line, style="bold"))
+            lines.append(_indented(Text(fix_line, style="bold"), INDENT + 2))
     if finding.runbook_note and (verbose or finding.status in SHOWN_QUIET):
-        lines.append(Text("          runbook: ", style="dim") + Text(finding.runbook_note))
+        lines.append(_indented(Text("runbook: ", style="dim") + Text(finding.runbook_note)))
     if verbose:
-        lines.append(Text(f"          ({finding.elapsed_ms:.1f} ms)", style="dim"))
+        lines.append(_indented(Text(f"({finding.elapsed_ms:.1f} ms)", style="dim")))
     return Group(*lines)
 
 
