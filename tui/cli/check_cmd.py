@@ -8,7 +8,6 @@ Kept free of Textual (start-up time): the engine is imported only when the comma
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -121,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
     parse_objects(args)
     target = target_from_args(args)
     request = build_request(args, target)
+    import asyncio  # here, not at the top: `--help` and usage errors stay fast
+
     report = asyncio.run(_diagnose(target, request, progress=not args.json))
     if args.json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
