@@ -1,0 +1,49 @@
+"""Shared by the remedy tests: a Target for a sandbox, an event collector, the drift's objects."""
+
+from __future__ import annotations
+
+from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.remedies.events import EventKind, StepEvent
+from tui.core.target import Target
+from tui.sandbox import DRIFTS, Sandbox
+
+CACHE_DRIFTS = (
+    "missing-table",
+    "missing-column",
+    "missing-relationship",
+    "missing-function",
+    "enum-rejected",
+)
+
+
+def target_of(box: Sandbox, **extra: object) -> Target:
+    c = box.connection()
+    return Target(
+        db_url=c.db_url,
+        api_url=c.api_url,
+        api_key=c.anon_key,
+        admin_url=c.admin_url,
+        project_dir=c.project_dir,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def stale_objects(*drifts: str) -> list[StaleObject]:
+    return [
+        StaleObject(ObjectKind(kind), name, Change(change))
+        for drift in drifts
+        for kind, name, change in DRIFTS[drift].expect_stale
+    ]
+
+
+class Events(list[StepEvent]):
+    """An ``emit`` that keeps every event, for assertions on what a step reported."""
+
+    def __call__(self, event: StepEvent) -> None:
+        self.append(event)
+
+    def of(self, kind: EventKind) -> list[StepEvent]:
+        return [e for e in self if e.kind is kind]
+
+    def text(self) -> str:
+        return "\n".join(e.message for e in self)
