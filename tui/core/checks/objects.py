@@ -55,9 +55,14 @@ def _stale(
     hit = [s for s in stale if s.name in names]
     if not hit:
         return None
-    what = "added since the cache loaded" if hit[0].change == "added" else "dropped, still cached"
+    if hit[0].change == "added":
+        what = (
+            f"{hit[0].name} exists in the database but the cache is behind (added since it loaded)"
+        )
+    else:
+        what = f"{hit[0].name} was dropped from the database but PostgREST still has it cached"
     return _finding(
-        ref, Status.FAIL, f"{hit[0].name} exists in the database but the cache is behind ({what})",
+        ref, Status.FAIL, what,
         cause=Cause.STALE_CACHE, fix=RELOAD.format(channel=ev.target.channel),
         runbook_note=NOTE_ENUM if ref.kind is ObjectKind.ENUM else None,
     )  # fmt: skip
@@ -77,6 +82,9 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
     assert ev.catalog is not None
     rel = ev.catalog.relations.get(f"{ref.schema}.{ref.name}")
     if rel is None:
+        gone = _stale(ev, ref, stale, {ref.display})
+        if gone:  # dropped, but PostgREST still has it cached
+            return gone
         found = _elsewhere(ev.catalog, ref.name)
         f = _missing(ref, ref.display, "table", name=ref.display)
         if found:
@@ -130,6 +138,8 @@ def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Find
 def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
     overloads = ev.catalog.functions.get(ref.display)
+    if not overloads and (gone := _stale(ev, ref, stale, {ref.display})):
+        return gone
     if not overloads:
         return _missing(ref, f"function {ref.display}", "function", name=ref.display)
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)

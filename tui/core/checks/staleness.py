@@ -20,7 +20,10 @@ TARGETED_KIND = {
 
 
 def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
-    """Objects PostgREST failed to resolve although the catalog has them (OpenAPI off)."""
+    """Objects the cache does not resolve although the catalog has them (added), and objects
+    the cache still resolves although the catalog lost them (removed: PostgREST hands the
+    request on, and PostgreSQL answers 42P01 / 42883, instead of a cache miss).
+    """
     if ev.catalog is None:
         return []
     db = drift.database_inventory(ev.catalog, ev.exposed)
@@ -30,6 +33,10 @@ def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
         ObjectKind.RELATIONSHIP: db.relationships | _reversed(db.relationships),
         ObjectKind.FUNCTION: db.functions,
     }
+    in_catalog = {
+        ObjectKind.TABLE: set(ev.catalog.relations),
+        ObjectKind.FUNCTION: set(ev.catalog.functions),
+    }
     stale: set[StaleObject] = set()
     for answer in ev.targeted:
         kind = TARGETED_KIND[answer.kind]
@@ -37,9 +44,11 @@ def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
             if kind is ObjectKind.TABLE and answer.name in db.views:
                 kind = ObjectKind.VIEW
             stale.add(StaleObject(kind, answer.name, Change.ADDED))
+        if answer.cached and kind in in_catalog and answer.name not in in_catalog[kind]:
+            stale.add(StaleObject(kind, answer.name, Change.REMOVED))
         if answer.missing_column:
-            column = f"{answer.name.rsplit('.', 1)[0] if answer.kind == 'column' else answer.name}"
-            column = f"{column}.{answer.missing_column}"
+            table = answer.name.rsplit(".", 1)[0] if answer.kind == "column" else answer.name
+            column = f"{table}.{answer.missing_column}"
             if column in db.columns:
                 stale.add(StaleObject(ObjectKind.COLUMN, column, Change.ADDED))
     return sorted(stale)

@@ -2,7 +2,9 @@
 user named the object. Each request is one the cache must resolve before any SQL runs:
 
 - table / columns: ``POST /t?columns=a,b`` with body ``[]`` (inserts nothing): 404 ``{}``
-  (11-12) or PGRST205 (13+) when the table is not cached, PGRST204 for a column;
+  (11-12) or PGRST205 (13+) when the table is not cached, PGRST204 for a column. Without
+  known columns a made-up one is sent: a cached table then answers PGRST204 (without any
+  ``columns`` PostgREST skips the cache and PostgreSQL answers instead);
 - relationship: ``GET /child?select=<no such column>,parent(*)``: PGRST200 when not cached,
   otherwise PostgreSQL rejects the unknown column (42703) before reading a row;
 - function: ``GET /rpc/f?arg=&select=<no such column>``: PGRST202 when not cached, otherwise
@@ -61,7 +63,7 @@ async def probe_table(
     table: str,
     columns: tuple[str, ...],
 ) -> TargetedAnswer:
-    params = {"columns": ",".join(columns)} if columns else {}
+    params = {"columns": ",".join(columns or (NO_SUCH_COLUMN,))}
     status, _, error = await _ask(
         client,
         version,
@@ -74,6 +76,8 @@ async def probe_table(
     )  # fmt: skip
     cached = _verdict(error, status)
     missing = error.names.get("column") if error.code == "PGRST204" else None
+    if missing == NO_SUCH_COLUMN:
+        missing = None
     if error.code == "PGRST204":
         cached = True  # the table is cached; one of its columns is not
     return TargetedAnswer("table", f"{schema}.{table}", status, error.code, cached, missing, error)

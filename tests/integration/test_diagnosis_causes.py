@@ -1,0 +1,178 @@
+"""Each look-alike of a stale cache, on the real sandbox: the engine names the real cause,
+gives its exact fix, and never calls it stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from diagnosis_helpers import (
+    diagnose,
+    failing_causes,
+    stale_triples,
+    target_for,
+    warning_causes,
+)
+from fault_servers import FaultServer, dead_port, hung
+
+from tui.core.model import ObjectKind, Status, Verdict
+from tui.core.specs import ObjectRef
+from tui.sandbox import Sandbox, jwt
+
+pytestmark = pytest.mark.integration
+
+
+def table(schema: str, name: str) -> ObjectRef:
+    return ObjectRef(ObjectKind.TABLE, schema, name)
+
+
+def finding_for(report, cause: str):
+    return next(f for f in report.findings if str(f.cause) == cause and f.status is Status.FAIL)
+
+
+async def test_ungranted_table_is_not_stale_but_missing_privilege(sandbox12: Sandbox):
+    target = target_for(sandbox12)
+    plain = await diagnose(target)
+    assert not any("audit_log" in name for _, name, _ in stale_triples(plain))
+    assert plain.verdict is Verdict.HEALTHY
+    asked = await diagnose(target, objects=(table("public", "audit_log"),))
+    assert failing_causes(asked) == {"missing-privilege"}
+    assert (
+        finding_for(asked, "missing-privilege").fix == "GRANT SELECT ON public.audit_log TO anon;"
+    )
+    assert asked.verdict is Verdict.NOT_CACHE and asked.remedies == []
+
+
+async def test_table_in_schema_not_exposed(sandbox12: Sandbox):
+    report = await diagnose(target_for(sandbox12), request="GET /feature_flags",
+                            objects=(table("internal", "feature_flags"),))  # fmt: skip
+    assert "schema-not-exposed" in failing_causes(report)
+    assert "stale-cache" not in failing_causes(report)
+    fix = finding_for(report, "schema-not-exposed").fix
+    assert fix.startswith("ALTER ROLE authenticator SET pgrst.db_schemas = 'public, internal';")
+
+
+async def test_table_never_created_is_object_missing(sandbox12: Sandbox):
+    report = await diagnose(target_for(sandbox12), request='POST /shipments {"id": 1}')
+    assert "object-missing" in failing_causes(report)
+    assert report.verdict is Verdict.NOT_CACHE and report.stale_objects == []
+
+
+async def test_enum_label_that_does_not_exist(sandbox12: Sandbox):
+    ref = ObjectRef(ObjectKind.ENUM, "public", "order_status", label="returned")
+    report = await diagnose(target_for(sandbox12), objects=(ref,))
+    assert failing_causes(report) == {"enum-value-missing"}
+    assert finding_for(report, "enum-value-missing").fix == (
+        "ALTER TYPE public.order_status ADD VALUE 'returned';"
+    )
+
+
+@pytest.mark.parametrize("postgrest_version", ["12", "11"], ids=["pgrst12", "pgrst11"])
+async def test_no_listener(make_sandbox, postgrest_version: str):
+    box = make_sandbox(postgrest_version, postgrest_extra={"db-channel-enabled": False})
+    target = target_for(box)
+    fresh = await diagnose(target)
+    assert fresh.listening is False
+    assert "no-listener" in warning_causes(fresh) and fresh.verdict is Verdict.HEALTHY
+    box.apply_drift(["missing-function"])
+    stale = await diagnose(target, request="GET /rpc/order_total?order_id=1")
+    assert {"stale-cache", "no-listener"} <= failing_causes(stale)
+    assert "notify" not in stale.remedies and stale.remedies[-2:] == ["restart", "reset"]
+
+
+async def test_service_role_key_bypasses_rls(sandbox12: Sandbox):
+    target = target_for(sandbox12, key=sandbox12.role_key("service_role"))
+    report = await diagnose(target, request="GET /notes")
+    assert failing_causes(report) == {"rls-bypassed"}
+    finding = finding_for(report, "rls-bypassed")
+    assert "BYPASSRLS" in finding.summary and finding.runbook_note
+    # with the anon key the same table's RLS is enforced
+    anon = await diagnose(target_for(sandbox12), request="GET /notes")
+    assert anon.verdict is Verdict.HEALTHY
+
+
+async def test_view_without_security_invoker_and_permissive_policy(sandbox12: Sandbox):
+    sandbox12.execute(
+        "CREATE VIEW public.all_notes AS SELECT * FROM public.notes;"
+        "GRANT SELECT ON public.all_notes TO anon;"
+        "CREATE POLICY notes_everyone ON public.notes FOR SELECT TO anon USING (true);"
+        "NOTIFY pgrst, 'reload schema';"
+    )
+    target = target_for(sandbox12)
+    symptoms = ("rls-not-enforced",)
+    view = await diagnose(target, objects=(table("public", "all_notes"),), symptoms=symptoms)
+    assert finding_for(view, "rls-bypassed").fix == (
+        "ALTER VIEW public.all_notes SET (security_invoker = true);"
+    )
+    notes = await diagnose(target, objects=(table("public", "notes"),), symptoms=symptoms)
+    assert finding_for(notes, "rls-bypassed").fix == 'DROP POLICY "notes_everyone" ON public.notes;'
+
+
+async def test_key_signed_with_another_secret_is_rejected(sandbox12: Sandbox):
+    forged = jwt.role_key("anon", "not-the-sandbox-secret-" + "x" * 32)
+    report = await diagnose(target_for(sandbox12, key=forged))
+    assert "auth-rejected" in failing_causes(report)
+    assert report.verdict is Verdict.NOT_CACHE and report.exit_code == 1
+
+
+async def test_cache_that_fails_to_load(sandbox12: Sandbox):
+    sandbox12.execute(
+        f'ALTER ROLE authenticator IN DATABASE "{sandbox12.dbname}" SET statement_timeout = 1;'
+        "NOTIFY pgrst, 'reload schema';"
+    )
+    target = target_for(sandbox12)
+    deadline = time.monotonic() + 10
+    report = await diagnose(target)
+    while "cache-load-failed" not in failing_causes(report) and time.monotonic() < deadline:
+        await asyncio.sleep(0.3)
+        report = await diagnose(target)
+    assert "cache-load-failed" in failing_causes(report)
+    assert finding_for(report, "cache-load-failed").fix.startswith(
+        "ALTER ROLE authenticator RESET statement_timeout;"
+    )
+    assert report.verdict is Verdict.NOT_CACHE
+
+
+@pytest.mark.parametrize("postgrest_version", ["12", "11"], ids=["pgrst12", "pgrst11"])
+async def test_openapi_disabled_falls_back_to_targeted_probes(make_sandbox, postgrest_version):
+    box = make_sandbox(postgrest_version, postgrest_extra={"openapi-mode": "disabled"},
+                       drift=("missing-table", "missing-column", "missing-relationship",
+                              "missing-function"))  # fmt: skip
+    report = await diagnose(target_for(box))
+    triples = stale_triples(report)
+    assert {
+        ("table", "public.invoices", "added"),
+        ("column", "public.customers.loyalty_tier", "added"),
+        ("relationship", "public.order_items:public.products", "added"),
+        ("function", "public.order_total", "added"),
+    } <= triples
+    assert not any("audit_log" in name for _, name, _ in triples)
+    assert report.verdict is Verdict.STALE_CACHE
+
+
+async def test_api_and_database_unreachable():
+    from tui.core.target import Target
+
+    target = Target(db_url=f"postgresql://postgres@127.0.0.1:{dead_port()}/postgres",
+                    api_url=f"http://127.0.0.1:{dead_port()}", timeout=2)  # fmt: skip
+    report = await diagnose(target)
+    assert {"api-unreachable", "db-unreachable"} <= failing_causes(report)
+    assert report.verdict is Verdict.UNREACHABLE and report.exit_code == 3
+    drift = next(f for f in report.findings if f.check == "drift")
+    assert drift.status is Status.SKIPPED and "needs" in drift.summary
+
+
+async def test_hung_api_is_given_up_at_the_timeout(sandbox12: Sandbox):
+    with FaultServer(hung, lifetime=30) as server:
+        conn = sandbox12.connection()
+        from tui.core.target import Target
+
+        target = Target(db_url=conn.db_url, api_url=server.url, api_key=conn.anon_key, timeout=1)
+        report = await diagnose(target)
+    assert report.verdict is Verdict.UNREACHABLE
+    api = next(f for f in report.findings if f.check == "api")
+    assert str(api.cause) == "api-unreachable" and "within 1s" in api.summary
+    # the database side still answered
+    assert next(f for f in report.findings if f.check == "database").status is Status.PASS
