@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 KINDS = ("jwt", "key", "password", "token")
@@ -43,7 +43,8 @@ _JWT_FULL = re.compile(rf"eyJ{_B64}*(?:\.{_B64}*){{2,}}")
 _SB_KEY_RE = re.compile(r"sb_(?:publishable|secret)_[A-Za-z0-9_-]+")
 # scheme://user:password@host — greedy up to the last "@" of the authority (unencoded "@").
 _URL_PW_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@'\"]*:)([^\s/?#'\"]+)@")
-_VALUE = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;,'\"]+"
+# Bare values stop at controls: "Bearer\x1b[0m tok" must not mask the escape and leave "tok".
+_VALUE = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;,'\"\x00-\x1f\x7f-\x9f]+"
 _ASSIGN_RE = re.compile(
     rf"(?<![A-Za-z0-9_.-])(-{{0,2}}[A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)({_VALUE})"
 )
@@ -52,7 +53,9 @@ _COLON_RE = re.compile(
     rf"(?:(Bearer|Basic|Token|Digest)\s+)?({_VALUE})",
     re.IGNORECASE,
 )
-_FLAG_RE = re.compile(rf"(?<![A-Za-z0-9_-])(--?[A-Za-z][A-Za-z0-9-]*)(\s+)(?!-)({_VALUE})")
+_FLAG_RE = re.compile(
+    rf"(?<![A-Za-z0-9_-])(--?[A-Za-z][A-Za-z0-9-]*)(\s+)(?!--|-[A-Za-z](?:\s|$))({_VALUE})"
+)
 _SCHEME_RE = re.compile(r"^(Bearer|Basic|Token|Digest)\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
 
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
@@ -198,16 +201,20 @@ class Redactor:
         if not text:
             return text
         learned = len(self._literals_set)
-        text = self._literals(text)
-        text = _JWT_RE.sub(lambda m: self._mask(m.group(0), "jwt"), text)
-        text = _SB_KEY_RE.sub(lambda m: self._mask(m.group(0), "key"), text)
+        text = self._shapes(text)
         text = _URL_PW_RE.sub(lambda m: m.group(1) + self._mask(m.group(2), "password") + "@", text)
-        text = _ASSIGN_RE.sub(self._assign, text)
-        text = _COLON_RE.sub(self._colon, text)
-        text = _FLAG_RE.sub(self._flag, text)
+        text = _sub_named(_ASSIGN_RE, 1, self._assign, text)
+        text = _sub_named(_COLON_RE, 2, self._colon, text)
+        text = _sub_named(_FLAG_RE, 1, self._flag, text)
         if len(self._literals_set) != learned:  # earlier occurrences of newly learned values
             text = self._literals(text)
         return text
+
+    def _shapes(self, text: str) -> str:
+        """Known values and self-identifying shapes only (no context needed)."""
+        text = self._literals(text)
+        text = _JWT_RE.sub(lambda m: self._mask(m.group(0), "jwt"), text)
+        return _SB_KEY_RE.sub(lambda m: self._mask(m.group(0), "key"), text)
 
     def _literals(self, text: str) -> str:
         if not self._literals_set:
@@ -222,10 +229,10 @@ class Redactor:
             self._literal_re = re.compile("|".join(parts))
         return self._literal_re.sub(lambda m: self._placeholders[m.group(0)], text)
 
-    def _assign(self, m: re.Match[str]) -> str:
+    def _assign(self, m: re.Match[str]) -> str | None:
         kind = secret_kind_for_name(m.group(1))
         if kind is None:
-            return m.group(0)
+            return None
         return m.group(1) + m.group(2) + self._quoted(m.group(3), kind)
 
     def _quoted(self, raw: str, kind: str) -> str:
@@ -233,21 +240,21 @@ class Redactor:
             return raw[0] + self._mask(raw[1:-1], kind) + raw[0]
         return self._mask(raw, kind)
 
-    def _colon(self, m: re.Match[str]) -> str:
+    def _colon(self, m: re.Match[str]) -> str | None:
         quote, name, sep, scheme, value = m.groups()
         kind = _colon_name_kind(name)
         if kind is None:
-            return m.group(0)
+            return None
         if scheme and scheme.lower() == "basic":
             kind = "password"
         prefix = f"{quote}{name}{quote}{sep}" + (f"{scheme} " if scheme else "")
         return prefix + self._quoted(value, kind)
 
-    def _flag(self, m: re.Match[str]) -> str:
+    def _flag(self, m: re.Match[str]) -> str | None:
         flag, space, value = m.groups()
         kind = secret_kind_for_name(flag)
         if kind is None:
-            return m.group(0)
+            return None
         return flag + space + self._quoted(value, kind)
 
     # structures
@@ -272,9 +279,9 @@ class Redactor:
         return self._string(str(obj), hint)
 
     def _string(self, raw: str, hint: str | None) -> str:
-        # Mask before stripping (an escape must not eat a secret's first character and hide the
-        # rest from the patterns) and after (colour codes inside a token must not shield it).
-        text = self.text(strip_escapes(self.text(raw)))
+        # Mask before stripping (an escape must not eat a secret's first character, or the "p"
+        # of "password=", and hide the rest) and after (colour codes must not shield a value).
+        text = self.text(_strip_around_placeholders(self.text(raw)))
         if hint is None or not text or _PLACEHOLDER_ONLY.match(text):
             return text
         scheme = _SCHEME_RE.match(text)
@@ -285,6 +292,41 @@ class Redactor:
                 return text
             return f"{scheme.group(1)} {self._mask(rest, kind)}"
         return self._mask(text, hint)
+
+
+def _sub_named(
+    pattern: re.Pattern[str],
+    name_group: int,
+    mask: Callable[[re.Match[str]], str | None],
+    text: str,
+) -> str:
+    """``pattern.sub`` for name/value patterns where ``mask`` returns None for a harmless name.
+
+    Then only the name is consumed and the search resumes right after it, so "A= PGPASSWORD=x"
+    or "note: Authorization: Bearer x" cannot hide the secret inside a harmless value.
+    """
+    out: list[str] = []
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        replacement = mask(m)
+        if replacement is None:
+            end = max(m.end(name_group), pos + 1)
+            out.append(text[pos:end])
+            pos = end
+            continue
+        out.append(text[pos : m.start()] + replacement)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_PLACEHOLDER_SPLIT = re.compile(r"(<(?:jwt|key|password|token)#\d+>)")
+
+
+def _strip_around_placeholders(text: str) -> str:
+    """``strip_escapes`` that cannot eat into a placeholder ("\x1b<jwt#1>")."""
+    parts = _PLACEHOLDER_SPLIT.split(text)
+    return "".join(p if i % 2 else strip_escapes(p) for i, p in enumerate(parts))
 
 
 def masked_counts(texts: Iterable[str]) -> dict[str, int]:
