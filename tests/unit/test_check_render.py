@@ -190,3 +190,47 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], messa
     assert message in err
     assert "hunter2" not in err
     assert "Traceback" not in err
+
+
+def test_flags_become_the_engines_request(tmp_path: Path) -> None:
+    """Every object flag (repeatable) and --request reach DiagnosisRequest, parsed."""
+    from tui.cli import build_parser
+    from tui.cli.check_cmd import build_request
+    from tui.cli.common import target_from_args
+    from tui.core.specs import ObjectRef
+
+    args = build_parser().parse_args(
+        [
+            "check",
+            "--api-url",
+            "http://127.0.0.1:54321/rest/v1",
+            "--symptom",
+            "missing-relationship",
+            "--table",
+            "invoices",
+            "--table",
+            "api.orders",
+            "--column",
+            "customers.loyalty_tier",
+            "--function",
+            "public.order_total(order_id)",
+            "--relationship",
+            "order_items:products",
+            "--enum-value",
+            "order_status:refunded",
+            "--request",
+            "http://127.0.0.1:54321/rest/v1/order_items?select=*,products(*)",
+        ]
+    )
+    request = build_request(args, target_from_args(args, env={}, cwd=tmp_path))
+    assert request.symptoms == ("missing-relationship",)
+    assert [ref.display for ref in request.objects] == [
+        "public.invoices",
+        "api.orders",
+        "public.customers.loyalty_tier",
+        "public.order_total",
+        "public.order_items:public.products",
+        "public.order_status:refunded",
+    ]
+    assert all(isinstance(ref, ObjectRef) for ref in request.objects)
+    assert request.request.display == "GET /order_items?select=*,products(*)"
