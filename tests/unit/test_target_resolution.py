@@ -246,3 +246,38 @@ def test_masked_shows_no_secret(tmp_path: Path) -> None:
     assert shown["api_key"] == "eyJh…(redacted)"
     assert shown["db_url"] == "postgresql://postgres:***@127.0.0.1:5432/db"
     assert mask_key(None) == "(none)"
+
+
+def test_supabase_status_env_output(tmp_path: Path) -> None:
+    """`eval "$(supabase status -o env)"`: API_URL is the gateway root, REST_URL PostgREST's,
+    DB_URL the database; the admin server sits under the gateway's /rest-admin/v1."""
+    env = {
+        "API_URL": "http://127.0.0.1:54321",
+        "REST_URL": "http://127.0.0.1:54321/rest/v1",
+        "DB_URL": "postgresql://postgres:postgres@127.0.0.1:54322/postgres",
+        "ANON_KEY": JWT,
+        "SERVICE_ROLE_KEY": SERVICE,
+    }
+    target = resolve_target({}, env=env, cwd=tmp_path)
+    assert target.api_url == "http://127.0.0.1:54321/rest/v1"
+    assert target.sources["api_url"] == "env:REST_URL"
+    assert target.admin_url == "http://127.0.0.1:54321/rest-admin/v1"
+    assert target.sources["db_url"] == "env:DB_URL"
+    assert (target.api_key, target.service_key) == (JWT, SERVICE)
+
+
+def test_api_url_with_a_path_is_not_replaced_by_rest_url(tmp_path: Path) -> None:
+    env = {"API_URL": "http://127.0.0.1:3000/api", "REST_URL": "http://127.0.0.1:3000/rest/v1"}
+    assert resolve_target({}, env=env, cwd=tmp_path).api_url == "http://127.0.0.1:3000/api"
+
+
+def test_hosted_supabase_url_has_no_admin_server(tmp_path: Path) -> None:
+    target = resolve_target({}, env={"SUPABASE_URL": "https://xyz.supabase.co"}, cwd=tmp_path)
+    assert target.admin_url is None
+    local = resolve_target({}, env={"SUPABASE_URL": "http://localhost:54321"}, cwd=tmp_path)
+    assert local.admin_url == "http://localhost:54321/rest-admin/v1"
+
+
+def test_malformed_supabase_url_names_its_source(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="SUPABASE_URL"):
+        resolve_target({}, env={"SUPABASE_URL": "http://[::1"}, cwd=tmp_path)

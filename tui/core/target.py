@@ -35,13 +35,14 @@ NAMEDATALEN = 63  # PostgreSQL identifiers: at most 63 bytes
 
 # Environment variables per value, first match wins.
 ENV_NAMES: dict[str, tuple[str, ...]] = {
-    "db_url": ("PGRST_DOCTOR_DB_URL", "SUPABASE_DB_URL", "DATABASE_URL"),
+    "db_url": ("PGRST_DOCTOR_DB_URL", "SUPABASE_DB_URL", "DATABASE_URL", "DB_URL"),
     "api_url": ("PGRST_DOCTOR_API_URL", "API_URL"),
     "admin_url": ("PGRST_DOCTOR_ADMIN_URL",),
     "api_key": ("ANON_KEY", "SUPABASE_ANON_KEY"),
     "service_key": ("SERVICE_ROLE_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
 }
 SUPABASE_URL_ENV = "SUPABASE_URL"  # gateway root; PostgREST lives under /rest/v1
+REST_URL_ENV = "REST_URL"  # `supabase status -o env`: PostgREST's root behind the gateway
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SECRET_QUERY = re.compile(r"(?i)([?&;](?:password|apikey|api_key|access_token|token|key)=)[^&#;]*")
@@ -326,6 +327,41 @@ def _from_env(env: Mapping[str, str], name: str) -> tuple[str, str] | None:
     return None
 
 
+def _path_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).path
+    except ValueError:  # malformed: validation reports it later, with its source
+        return None
+
+
+def _host_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+
+
+def _supabase_env(env: Mapping[str, str], values: dict[str, str], sources: dict[str, str]) -> None:
+    """The Supabase names: ``supabase status -o env`` sets API_URL to the gateway root and
+    REST_URL to PostgREST's, so REST_URL wins when API_URL is that bare root; SUPABASE_URL is
+    the gateway root too. On a loopback gateway the admin server is under /rest-admin/v1."""
+    rest = env.get(REST_URL_ENV, "").strip()
+    api = values.get("api_url", "")
+    bare_root = sources.get("api_url") == "env:API_URL" and _path_of(api) in ("", "/")
+    if bare_root and rest and rest.rstrip("/").startswith(api.rstrip("/")):
+        values["api_url"], sources["api_url"] = rest, f"env:{REST_URL_ENV}"
+    if "api_url" not in values and (base := env.get(SUPABASE_URL_ENV, "").strip()):
+        values["api_url"] = validate_api_url(base, SUPABASE_URL_ENV) + REST_PATH
+        sources["api_url"] = f"env:{SUPABASE_URL_ENV}"
+    source = sources.get("api_url", "")
+    if "admin_url" in values or source not in (f"env:{REST_URL_ENV}", f"env:{SUPABASE_URL_ENV}"):
+        return
+    url = values["api_url"]
+    if (_path_of(url) or "").rstrip("/") == REST_PATH and _host_of(url) in LOOPBACK_HOSTS:
+        root = url.rstrip("/")[: -len(REST_PATH)]
+        values["admin_url"], sources["admin_url"] = root + REST_ADMIN_PATH, source
+
+
 def resolve_target(
     flags: Mapping[str, Any] | None = None,
     env: Mapping[str, str] = os.environ,
@@ -346,9 +382,7 @@ def resolve_target(
             values[name], sources[name] = str(given), "flag"
         elif (found := _from_env(env, name)) is not None:
             values[name], sources[name] = found
-    if "api_url" not in values and (base := env.get(SUPABASE_URL_ENV, "").strip()):
-        values["api_url"] = validate_api_url(base, SUPABASE_URL_ENV) + REST_PATH
-        sources["api_url"] = f"env:{SUPABASE_URL_ENV}"
+    _supabase_env(env, values, sources)
 
     project_flag = _flag(flags, "project_dir")
     if project_flag is not None:
