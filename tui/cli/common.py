@@ -34,13 +34,13 @@ def add_target_flags(parser: argparse.ArgumentParser) -> None:
         "--db-url",
         metavar="URL",
         help="postgresql:// URL of the database PostgREST serves "
-        "(env PGRST_DOCTOR_DB_URL, SUPABASE_DB_URL, DATABASE_URL)",
+        "(env PGRST_DOCTOR_DB_URL, SUPABASE_DB_URL, DATABASE_URL, DB_URL)",
     )
     group.add_argument(
         "--api-url",
         metavar="URL",
         help="PostgREST root, e.g. http://127.0.0.1:54321/rest/v1 "
-        "(env PGRST_DOCTOR_API_URL, API_URL, SUPABASE_URL + /rest/v1)",
+        "(env PGRST_DOCTOR_API_URL, API_URL or REST_URL, SUPABASE_URL + /rest/v1)",
     )
     group.add_argument(
         "--api-key",
