@@ -1,0 +1,173 @@
+"""Pure pieces of the remedies: probe reading, percentiles, dump parsing, guards, scrubbing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tui.core.errors import GuardRefused
+from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.remedies.dump import copy_row_counts, table_data_entries
+from tui.core.remedies.fingerprint import Fingerprint, differences
+from tui.core.remedies.io import scrub, without_password
+from tui.core.remedies.metrics import parse_loads
+from tui.core.remedies.procs import parse_config
+from tui.core.remedies.reset import ResetRequest, check_confirmation
+from tui.core.remedies.restore import keep_entries
+from tui.core.remedies.verify import input_arg_names, percentile
+from tui.core.remedies.visibility import Answer, build_probes, openapi_has
+from tui.core.target import Target
+
+LOCAL = Target(
+    db_url="postgresql://postgres:s3cret-pw@127.0.0.1:5432/shop", api_url="http://127.0.0.1:3000"
+)
+
+
+def obj(kind: str, name: str, change: str = "added") -> StaleObject:
+    return StaleObject(ObjectKind(kind), name, Change(change))
+
+
+def test_probes_read_the_measured_answers_of_postgrest() -> None:
+    objects = [
+        obj("table", "public.invoices"),
+        obj("column", "public.customers.loyalty_tier"),
+        obj("relationship", "public.order_items:public.products"),
+        obj("function", "public.order_total"),
+        obj("enum", "public.order_status:refunded"),
+    ]
+    probes, rest = build_probes(objects, {"public.order_total": ["order_id"]})
+    assert rest == [objects[-1]]  # enum labels: OpenAPI only
+    table, column, rel, fn = probes
+    assert (table.method, table.path) == ("OPTIONS", "/invoices")
+    assert not table.converged(Answer(404, b"{}")) and table.converged(Answer(200, b""))
+    assert (
+        column.method == "POST" and "columns=loyalty_tier" in column.path and column.body == b"[]"
+    )
+    assert not column.converged(Answer(400, b'{"code":"PGRST204"}'))
+    assert column.converged(Answer(400, b'{"code":"42703"}'))
+    assert not rel.converged(Answer(400, b'{"code":"PGRST200"}')) and rel.converged(
+        Answer(200, b"[]")
+    )
+    assert fn.path.startswith("/rpc/order_total?order_id=0&select=")
+    assert not fn.converged(Answer(404, b'{"code":"PGRST202"}'))
+    assert fn.converged(Answer(400, b'{"code":"PGRST200"}'))
+
+
+def test_a_removed_object_converges_when_it_is_gone_from_the_cache() -> None:
+    (probe,), _ = build_probes([obj("table", "public.old", "removed")], {})
+    assert probe.converged(Answer(404, b"{}")) and not probe.converged(Answer(200, b""))
+
+
+def test_dropped_functions_fall_back_to_openapi() -> None:
+    probes, rest = build_probes([obj("function", "public.gone", "removed")], {})
+    assert probes == [] and len(rest) == 1
+
+
+def test_openapi_shows_enum_labels_by_type_format() -> None:
+    doc = {
+        "definitions": {
+            "orders": {
+                "properties": {
+                    "status": {"format": "public.order_status", "enum": ["paid", "refunded"]}
+                }
+            }
+        }
+    }
+    assert openapi_has(doc, obj("enum", "public.order_status:refunded"))
+    assert not openapi_has(doc, obj("enum", "public.order_status:lost"))
+
+
+def test_input_arg_names_skip_out_params_and_give_up_on_unnamed_ones() -> None:
+    assert input_arg_names(0, None, None) == []
+    assert input_arg_names(1, ["order_id"], None) == ["order_id"]
+    assert input_arg_names(1, ["a", "total"], ["i", "o"]) == ["a"]
+    assert input_arg_names(1, None, None) is None
+    assert input_arg_names(2, ["a", ""], None) is None
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 21)]
+    assert percentile(values, 50) == 10.0
+    assert percentile(values, 95) == 19.0
+    assert percentile([3.0], 95) == 3.0
+
+
+def test_dump_listing_and_copy_blocks_are_parsed() -> None:
+    listing = "; header\n3370; 0 16390 TABLE DATA public customers postgres\n3380; 0 0 SEQUENCE SET public customers_id_seq postgres\n"
+    assert table_data_entries(listing) == [("public", "customers")]
+    text = [
+        "COPY public.customers (id, name) FROM stdin;",
+        "1\tAda",
+        "2\tGrace",
+        "\\.",
+        'COPY "internal".flags (n) FROM stdin;',
+        "\\.",
+    ]
+    assert copy_row_counts(text) == {"public.customers": 2, "internal.flags": 0}
+    both = {("public", "customers"), ("public", "customers_id_seq")}
+    assert keep_entries(listing, both) == listing.splitlines()[1:]
+    assert keep_entries(listing, {("public", "customers")}) == listing.splitlines()[1:2]
+    assert keep_entries(listing, set()) == []
+
+
+def test_metrics_success_counter_is_read_from_prometheus_text() -> None:
+    text = '# HELP x\npgrst_schema_cache_loads_total{status="FAIL"} 1\npgrst_schema_cache_loads_total{status="SUCCESS"} 7\n'
+    assert parse_loads(text) == 7.0
+    assert parse_loads("nothing here") is None
+
+
+@pytest.mark.parametrize("typed", [None, "", "SHOP", " shop", "shop ", "sho", "shopx"])
+def test_reset_needs_the_exact_database_name(typed: str | None) -> None:
+    with pytest.raises(GuardRefused, match="--confirm shop"):
+        check_confirmation(LOCAL, ResetRequest(confirm=typed))
+
+
+def test_a_pasted_name_with_its_newline_is_accepted() -> None:
+    check_confirmation(LOCAL, ResetRequest(confirm="shop\n"))
+
+
+def test_remote_reset_needs_allow_remote_and_the_host_typed() -> None:
+    remote = Target(
+        db_url="postgresql://u@db.example.test/shop", api_url="https://api.example.test"
+    )
+    with pytest.raises(
+        GuardRefused, match=re.escape("--allow-remote --confirm-host db.example.test")
+    ):
+        check_confirmation(remote, ResetRequest(confirm="shop"))
+    with pytest.raises(GuardRefused, match="--confirm-host"):
+        check_confirmation(
+            remote, ResetRequest(confirm="shop", allow_remote=True, confirm_host="db")
+        )
+    check_confirmation(
+        remote, ResetRequest(confirm="shop", allow_remote=True, confirm_host="db.example.test")
+    )
+
+
+def test_fingerprint_differences_ignore_what_one_side_could_not_read() -> None:
+    now = Fingerprint("shop", "15.18", 16388, 5432, None)
+    assert (
+        differences({"database": "shop", "server_version": "15.18", "system_identifier": "7"}, now)
+        == []
+    )
+    assert differences({"database": "other", "server_version": "15.18"}, now) == [
+        "database: other -> shop"
+    ]
+    assert differences(Fingerprint("shop", "15.18", 1, 5432, None), now) == [
+        "database_oid: 1 -> 16388"
+    ]
+
+
+def test_passwords_never_survive_scrubbing() -> None:
+    line = "could not connect to postgresql://postgres:s3cret-pw@127.0.0.1:5432/shop (s3cret-pw)"
+    out = scrub(line, ["s3cret-pw"])
+    assert "s3cret-pw" not in out and "postgresql://postgres:****@127.0.0.1" in out
+    assert without_password(LOCAL.db_url) == "postgresql://postgres@127.0.0.1:5432/shop"
+
+
+def test_postgrest_config_lines_are_parsed() -> None:
+    conf = 'db-uri = "postgresql://a:b@127.0.0.1:5433/shop"\nserver-port = 3001\n# comment\n'
+    assert parse_config(conf) == {
+        "db-uri": "postgresql://a:b@127.0.0.1:5433/shop",
+        "server-port": "3001",
+    }
