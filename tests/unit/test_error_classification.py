@@ -289,3 +289,35 @@ def test_exposed_schemas_of_other_answers_is_empty() -> None:
     assert exposed_schemas_from_pgrst106(PGRST205) == []
     assert exposed_schemas_from_pgrst106("not json") == []
     assert exposed_schemas_from_pgrst106(None) == []
+
+
+def _codes(*ranges: tuple[int, int]) -> set[str]:
+    return {f"PGRST{n:03d}" for lo, hi in ranges for n in range(lo, hi + 1)}
+
+
+def test_every_documented_code_has_an_entry() -> None:
+    """PGRST000-003, 100-128, 200-205, 300-303 per family (gone: 104 by v12, 113 by v12,
+    109/110/119 in v13; new: 121-123 in v12, 125-128/205/303 in v13)."""
+    v13 = _codes((0, 3), (100, 128), (200, 205), (300, 303)) - _codes(
+        (104, 104), (109, 110), (113, 113), (119, 119)
+    )
+    assert v13 <= set(ERROR_TABLES["13"])
+    v12 = _codes((0, 3), (100, 124), (200, 204), (300, 302)) - _codes((104, 104), (113, 113))
+    assert v12 <= set(ERROR_TABLES["12"])
+    assert not {"PGRST205", "PGRST303", "PGRST125"} & set(ERROR_TABLES["12"])
+    for pg_code in ("42P01", "42703", "42883", "42501", "22P02"):
+        assert all(pg_code in table for table in ERROR_TABLES.values())
+
+
+def test_22023_is_auth_only_for_a_missing_jwt_role() -> None:
+    role = {"code": "22023", "message": 'role "ghost" does not exist'}
+    result = classify("13.0.1", 401, role)
+    assert result.cause_if_not_stale is Cause.AUTH_REJECTED
+    assert result.names["role"] == "ghost"
+    other = {"code": "22023", "message": "invalid value for parameter"}
+    assert classify("14.0", 400, other).cause_if_not_stale is None
+
+
+def test_pool_timeout() -> None:
+    body = {"code": "PGRST003", "message": "Timed out acquiring connection from connection pool."}
+    assert classify("12.0.2", 504, body).cause_if_not_stale is Cause.DB_UNREACHABLE

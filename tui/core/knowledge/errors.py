@@ -89,6 +89,8 @@ _COMMON: tuple[ErrorAnswer, ...] = (
     ErrorAnswer("PGRST002", 503, "the schema cache failed to load (statement timeout, invalid "
                 "db-schemas); reloading won't help until that is fixed",
                 cause_if_not_stale=Cause.CACHE_LOAD_FAILED),
+    ErrorAnswer("PGRST003", 504, "timed out acquiring a database connection from the pool",
+                cause_if_not_stale=Cause.DB_UNREACHABLE),
     ErrorAnswer("PGRST100", 400, "query string could not be parsed"),
     ErrorAnswer("PGRST101", 405, "functions accept only GET and POST"),
     ErrorAnswer("PGRST102", 400, "request body is empty or not valid JSON"),
@@ -189,9 +191,9 @@ _FROM_13: tuple[ErrorAnswer, ...] = (
                 (Pattern(r"the table '(?:(?P<schema>[^'.]+)\.)?(?P<relation>[^']+)'"),)),
     ErrorAnswer("PGRST303", 401, "JWT claims were rejected (expired, audience, ...)",
                 cause_if_not_stale=Cause.AUTH_REJECTED),
-    ErrorAnswer("22023", 401, "invalid parameter value (e.g. the JWT role does not exist)",
-                cause_if_not_stale=Cause.AUTH_REJECTED,
-                patterns=(Pattern(r'role "(?P<role>[^"]+)" does not exist'),)),
+    ErrorAnswer("22023", None, "invalid parameter value (e.g. the JWT role does not exist)",
+                patterns=(Pattern(r'role "(?P<role>[^"]+)" does not exist',
+                                  cause=Cause.AUTH_REJECTED),)),
 )  # fmt: skip
 
 # Answers without a PostgREST/PostgreSQL code (gateways, proxies), by HTTP status.
