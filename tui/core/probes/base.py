@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import psycopg
 
+from tui.core.httpclient import tls_context
 from tui.core.target import Target
 
 APPLICATION_NAME = "pgrst-doctor"
@@ -42,11 +43,13 @@ def auth_headers(key: str | None) -> dict[str, str]:
 
 def http_client(target: Target, *, key: str | None = None, base_url: str | None = None):
     """An AsyncClient bounded by the target's timeout (connect, read, write, pool)."""
+    root = (base_url or target.api_url).rstrip("/")
     return httpx.AsyncClient(
-        base_url=(base_url or target.api_url).rstrip("/"),
+        base_url=root,
         headers=auth_headers(key if key is not None else target.api_key),
         timeout=httpx.Timeout(target.timeout),
         follow_redirects=False,
+        verify=tls_context(root),  # one SSL context per process, not one per client
     )
 
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import psycopg
 
+from tui.core.httpclient import tls_context
 from tui.core.target import Target
 
 APPLICATION_NAME = "pgrst-doctor"
@@ -45,11 +46,13 @@ def api_client(target: Target, *, base_url: str | None = None) -> httpx.AsyncCli
     headers = {}
     if target.api_key:
         headers = {"apikey": target.api_key, "Authorization": f"Bearer {target.api_key}"}
+    root = (base_url or target.api_url).rstrip("/")
     return httpx.AsyncClient(
-        base_url=(base_url or target.api_url).rstrip("/"),
+        base_url=root,
         headers=headers,
         timeout=httpx.Timeout(target.timeout),
         follow_redirects=False,
+        verify=tls_context(root),  # one SSL context per process, not one per client
     )
 
 
