@@ -104,7 +104,8 @@ class Diagnosis:
         """The memoised task for a step; each step is bounded by the target's timeout."""
         task = self._steps.get(name)
         loop = asyncio.get_running_loop()
-        if fresh or task is None or task.get_loop() is not loop:
+        # fresh: a re-run replaces a finished step; a pending one is shared, never doubled
+        if task is None or task.get_loop() is not loop or (fresh and task.done()):
             task = loop.create_task(asyncio.wait_for(make(), self.target.timeout))
             self._steps[name] = task
         return task
@@ -120,15 +121,41 @@ class Diagnosis:
         async with base.http_client(self.target) as client:
             return await api.api_info(client)
 
+    @property
+    def scoped(self) -> bool:
+        """Objects were named: probe those directly, at a cost independent of schema size."""
+        return bool(self.request.objects)
+
+    def _names(self) -> frozenset[str] | None:
+        if not self.scoped:
+            return None
+        names: set[str] = set()
+        for o in self._objects():
+            names.add(o.name)
+            if o.target_name:
+                names.add(o.target_name)
+        return frozenset(names)
+
     async def _catalog(self) -> catalog.Catalog:
         cols = tuple((o.schema, o.name, o.column) for o in self._objects() if o.column is not None)
-        return await self._with_db(lambda c: catalog.snapshot(c, self.role, cols))
+        names = self._names()
+        return await self._with_db(lambda c: catalog.snapshot(c, self.role, cols, names))
 
     async def _openapi(self) -> list[openapi.SchemaDoc]:
-        info = await self._need("api", self._api)
-        schemas = info.exposed_schemas or list(self.target.schemas_hint) or ["public"]
+        """The default schema's document (no profile header) is fetched while the API probe
+        learns the exposed schemas; the other schemas' documents follow."""
         async with base.http_client(self.target) as client:
-            return list(await asyncio.gather(*(openapi.fetch(client, s) for s in schemas)))
+            root = asyncio.ensure_future(openapi.fetch(client, None))
+            try:
+                info = await self._need("api", self._api)
+            except BaseException:
+                root.cancel()
+                await asyncio.gather(root, return_exceptions=True)
+                raise
+            schemas = info.exposed_schemas or list(self.target.schemas_hint) or ["public"]
+            docs = await asyncio.gather(root, *(openapi.fetch(client, s) for s in schemas[1:]))
+            docs[0].schema = schemas[0]
+            return list(docs)
 
     async def _need(self, name: str, make: Callable[[], Awaitable[Any]]) -> Any:
         try:
@@ -154,6 +181,9 @@ class Diagnosis:
                     f"{len(snap.enums)} enum types; role {snap.role.name}"
                     + ("" if snap.role.exists else " (does not exist)"), {"catalog": snap})  # fmt: skip
         if probe_id == "openapi":
+            if self.scoped:
+                return (Status.SKIPPED, "not needed: the named objects are probed directly",
+                        {"scoped": True})  # fmt: skip
             try:
                 docs = await self._step("openapi", self._openapi, True)
             except openapi.OpenApiUnavailable as exc:
@@ -196,55 +226,46 @@ class Diagnosis:
         return Status.FAIL, f"PostgREST {version} answers {info.status} {code or ''}", {"api": info}
 
     async def _targeted(self) -> tuple[Status, str, dict[str, Any]]:
-        """Named objects; every callable function (OpenAPI lists functions from a live query,
-        not from the cache, so only /rpc/ tells whether the cache has one); and every table
-        and foreign key too when OpenAPI is disabled. Bounded and rate-limited.
+        """Named objects; the newest callable functions (OpenAPI lists functions from a live
+        query, not from the cache, so only /rpc/ tells whether the cache has one); and the
+        newest tables and their foreign keys when OpenAPI is disabled. Bounded, rate-limited,
+        and started without waiting for the OpenAPI document.
         """
-        refs = list(self._objects())
-        disabled = False
-        try:
-            await self._need("openapi", self._openapi)
-        except Skip as exc:
-            disabled = isinstance(exc.__cause__, openapi.OpenApiUnavailable)
         info = await self._need("api", self._api)
         snap = await self._need("catalog", self._catalog)
         version = info.postgrest_version
         exposed = set(info.exposed_schemas)
-        coros = []
+        failing = self.request.request
         async with base.http_client(self.target) as client:
-            coros += [
-                c
-                for c in (
-                    _targeted_probe(client, version, r, snap, self.request.request) for r in refs
-                )
-                if c
-            ]
-            functions = [
-                next(f for f in overloads if f.callable_by_name and f.executable)
-                for name, overloads in snap.functions.items()
-                if name.split(".", 1)[0] in exposed
-                and any(f.callable_by_name and f.executable for f in overloads)
-            ]
-            for fn in functions[:TARGETED_SWEEP_LIMIT]:
-                coros.append(targeted.probe_function(client, version, fn.schema, fn.name, fn.args))
+            coros = [_targeted_probe(client, version, r, snap, failing) for r in self._objects()]
+            if not self.scoped:
+                coros += [
+                    targeted.probe_function(client, version, f.schema, f.name, f.args)
+                    for f in newest_functions(snap, exposed)
+                ]
+            first = asyncio.ensure_future(targeted.gather_limited([c for c in coros if c]))
+            disabled = False
+            if not self.scoped:
+                try:
+                    await self._need("openapi", self._openapi)
+                except Skip as exc:
+                    disabled = isinstance(exc.__cause__, openapi.OpenApiUnavailable)
+            sweep = []
             if disabled:
                 tables = [r for r in snap.relations.values() if r.schema in exposed and r.visible]
-                for rel in tables[:TARGETED_SWEEP_LIMIT]:
-                    coros.append(
-                        targeted.probe_table(client, version, rel.schema, rel.name, rel.columns)
-                    )
-                for fk in snap.foreign_keys:
-                    if fk.schema in exposed and fk.ref_schema == fk.schema:
-                        coros.append(
-                            targeted.probe_relationship(
-                                client, version, fk.schema, fk.table, fk.ref_table
-                            )
-                        )
-            answers = [
-                a
-                for a in await targeted.gather_limited(coros)
-                if isinstance(a, targeted.TargetedAnswer)
-            ]
+                tables = tables[:TARGETED_SWEEP_LIMIT]  # newest first (the snapshot's order)
+                names = {r.qualified for r in tables}
+                sweep += [
+                    targeted.probe_table(client, version, r.schema, r.name, r.columns)
+                    for r in tables
+                ]
+                sweep += [
+                    targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table)
+                    for fk in snap.foreign_keys
+                    if fk.ref_schema == fk.schema and f"{fk.schema}.{fk.table}" in names
+                ]
+            got = await first + await targeted.gather_limited(sweep)
+        answers = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
         misses = sum(1 for a in answers if a.cached is False)
         return (
             Status.PASS,
@@ -310,6 +331,12 @@ class Diagnosis:
         return self.conclude()
 
     # -- conclusion ------------------------------------------------------------------------
+    def _time_findings(self, findings: list[Finding]) -> None:
+        for f in findings:
+            spent = [self.outcomes[p].elapsed_ms for p in CHECK_PROBES.get(f.check, ())
+                     if p in self.outcomes]  # fmt: skip
+            f.elapsed_ms = max(spent, default=0.0)
+
     def evidence(self) -> Evidence:
         ev = Evidence(self.target, self.role, self.request.symptoms, self._objects())
         for probe_id, outcome in self.outcomes.items():
@@ -347,6 +374,7 @@ class Diagnosis:
                         listening.pooler(ev)) if f is not None
         ]  # fmt: skip
         _borrow_fixes(findings)
+        self._time_findings(findings)
         verdict = decide(findings)
         listening_state = ev.listener.listening if ev.listener else None
         return Report(
@@ -384,6 +412,35 @@ def _targeted_probe(
             args = request.rpc_args(failing, ref.name) if failing else ()
         return targeted.probe_function(client, version, ref.schema, ref.name, args)
     return None
+
+
+def newest_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.Function]:
+    """One callable overload per exposed function, newest first, at most the sweep limit."""
+    chosen = []
+    for name, overloads in snap.functions.items():
+        if name.split(".", 1)[0] not in exposed:
+            continue
+        fn = next((f for f in overloads if f.callable_by_name and f.executable), None)
+        if fn is not None:
+            chosen.append(fn)
+    chosen.sort(key=lambda f: f.oid, reverse=True)
+    return chosen[:TARGETED_SWEEP_LIMIT]
+
+
+# Which probes a check's evidence comes from: its elapsed time is theirs (they ran at once).
+CHECK_PROBES: dict[str, tuple[str, ...]] = {
+    "database": ("database",),
+    "api": ("api",),
+    "drift": ("catalog", "openapi", "targeted"),
+    "object": ("catalog", "targeted"),
+    "rls": ("catalog",),
+    "request": ("request",),
+    "listener": ("listener",),
+    "delivery": ("listener",),
+    "auto-reload": ("listener",),
+    "standby": ("database",),
+    "pooler": ("database",),
+}
 
 
 def _borrow_fixes(findings: list[Finding]) -> None:

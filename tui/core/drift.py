@@ -65,7 +65,8 @@ def cache_inventory(docs: Iterable[SchemaDoc]) -> Inventory:
         inv.functions.update(f"{s}.{f}" for f in doc.functions)
         for table, targets in doc.fk_targets.items():
             inv.relationships.update(f"{s}.{table}:{s}.{t}" for t in targets)
-        for type_name, labels in doc.enums.items():
+        for fmt, labels in doc.enums.items():
+            type_name = fmt if "." in fmt else f"{s}.{fmt}"
             inv.enum_types.add(type_name)
             inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
     return inv

@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qsl, unquote
 
 from tui.core.checks.evidence import Evidence
-from tui.core.checks.fixes import RELOAD
+from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.probes.replay import body_keys
 from tui.core.request import FailingRequest
@@ -41,6 +41,9 @@ def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
     return refs
 
 
+# how Diagnosis._describe words a timeout or a failed connection
+UNANSWERED = ("no answer within", "cannot connect to")
+
 RESERVED_PARAMS = {"select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"}
 
 
@@ -57,7 +60,19 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
     replay = ev.replay
     if replay is None:
         if "request" in ev.errors:
-            return Finding("request", Status.ERROR, f"replay failed: {ev.errors['request']}",
+            why = ev.errors["request"]
+            if why.startswith(UNANSWERED):
+                # PostgREST took the connection but not the request (a slow query, a lock,
+                # db-pre-request): the user's request is not served, whatever the cache holds
+                return Finding(
+                    "request", Status.FAIL,
+                    f"replay failed: {why}; PostgREST does not answer this request",
+                    cause=Cause.API_UNREACHABLE,
+                    fix=fix(Cause.API_UNREACHABLE, "local" if ev.local_stack else "remote",
+                            api_url=ev.target.api_url.rstrip("/")),
+                    title="Your request",
+                )  # fmt: skip
+            return Finding("request", Status.ERROR, f"replay failed: {why}",
                            title="Your request")  # fmt: skip
         return None
     title = f"Your request: {replay.request}"

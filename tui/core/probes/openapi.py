@@ -91,20 +91,22 @@ def parse(raw: bytes | str, schema: str) -> SchemaDoc:
             enum, fmt, fk_table = value
             if fk_table:
                 doc.fk_targets.setdefault(table, set()).add(fk_table)
-            if enum is not None and fmt:
-                type_name = fmt if "." in fmt else f"{schema}.{fmt}"
-                doc.enums.setdefault(type_name, set()).update(str(label) for label in enum)
+            if enum is not None and fmt:  # the type's name, schema-qualified by PostgREST
+                doc.enums.setdefault(fmt, set()).update(str(label) for label in enum)
     return doc
 
 
-async def fetch(client: httpx.AsyncClient, schema: str) -> SchemaDoc:
-    """GET / for one schema (``Accept-Profile``); raises OpenApiUnavailable when it isn't."""
-    headers = {"Accept-Profile": schema, "Accept": "application/openapi+json, application/json"}
+async def fetch(client: httpx.AsyncClient, schema: str | None) -> SchemaDoc:
+    """GET / for one schema (``Accept-Profile``; None: the default schema, named later);
+    raises OpenApiUnavailable when there is no document."""
+    headers = {"Accept": "application/openapi+json, application/json"}
+    if schema is not None:
+        headers["Accept-Profile"] = schema
     response, raw = await send(client, "GET", "/", cap=OPENAPI_BODY, headers=headers)
     ctype = response.headers.get("content-type", "")
     if response.status_code != 200 or "json" not in ctype:
         raise OpenApiUnavailable(response.status_code, json_or_text(raw))
     try:
-        return parse(raw, schema)
+        return parse(raw, schema or "")
     except ValueError as exc:
         raise OpenApiUnavailable(response.status_code, f"not JSON: {exc}") from None
