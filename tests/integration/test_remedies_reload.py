@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,6 +33,7 @@ async def test_verifier_sees_every_stale_kind_only_after_notify(make_sandbox) ->
     events = Events()
     not_yet = await verifier.wait_visible(time.perf_counter(), 0.3, StepClock("t", events))
     assert not not_yet.converged and not_yet.requests >= 5
+    assert not_yet.requests <= 0.3 * 50 + 1  # never more than 50 requests a second
 
     step = NotifyStep(target)
     sent = await step.run(events)
@@ -56,12 +59,12 @@ async def test_sigusr1_fixes_a_stale_relationship_on_postgrest_11(make_sandbox) 
     outcome = await reload(
         target_of(box),
         objects=stale_objects("missing-relationship"),
-        options=ReloadOptions(method="signal"),
+        options=ReloadOptions(method="signal", reload_config=True),
         emit=events,
     )
     assert outcome.fixed, events.text()
     assert outcome.steps[0].details["pid"] == box.postgrest.pid
-    assert "sent SIGUSR1" in events.text()
+    assert "sent SIGUSR2" in events.text() and "sent SIGUSR1" in events.text()
 
 
 async def test_notify_is_refused_when_no_postgrest_listens(make_sandbox) -> None:
@@ -149,3 +152,49 @@ async def test_restart_through_a_configured_command_restarts_the_process(
         new_pid = int(pidfile.read_text())
         if new_pid != old_pid:
             os.kill(new_pid, signal.SIGTERM)
+
+
+def test_cli_reload_json_lists_steps_with_kpi_verdicts_and_journals_them(
+    make_sandbox, tmp_path
+) -> None:
+    box = make_sandbox("12", drift=("missing-relationship",))
+    c = box.connection()
+    env = {
+        **os.environ,
+        "PGRST_DOCTOR_DB_URL": c.db_url,
+        "PGRST_DOCTOR_API_URL": c.api_url,
+        "PGRST_DOCTOR_ADMIN_URL": c.admin_url,
+        "ANON_KEY": c.anon_key,
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "reload",
+            "--json",
+            "--request",
+            "GET /order_items?select=*,products(*)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["fixed"] and data["verdict"] == "healthy"
+    assert [s["step"] for s in data["steps"]] == ["notify", "verify"]
+    verdicts = {k["kpi"]: k["verdict"] for s in data["steps"] for k in s["kpis"]}
+    assert set(verdicts) == {
+        "notify_execution",
+        "schema_reload",
+        "api_response_p50",
+        "api_response_p95",
+    }
+    assert data["steps"][1]["details"]["request"]["status"] == 200
+    assert c.anon_key not in proc.stdout + proc.stderr
+    journal = next(Path(os.environ["XDG_DATA_HOME"]).rglob("journal.jsonl"))
+    kinds = [json.loads(line)["kind"] for line in journal.read_text().splitlines()]
+    assert {"step-start", "step-output", "step-end", "kpi", "verdict"} <= set(kinds)

@@ -171,3 +171,13 @@ def test_postgrest_config_lines_are_parsed() -> None:
         "db-uri": "postgresql://a:b@127.0.0.1:5433/shop",
         "server-port": "3001",
     }
+
+
+def test_notify_is_refused_on_a_standby_and_without_listeners_but_not_when_unknown() -> None:
+    from tui.core.remedies.notify import Audience, refusal
+
+    assert "standby" in refusal(Audience(standby=True, listeners=1), None, "pgrst")
+    assert "no PostgREST session listens" in refusal(Audience(False, 0), None, "pgrst")
+    assert "no PostgREST session listens" in refusal(Audience(False, None), False, "pgrst")
+    assert refusal(Audience(False, None), None, "pgrst") is None  # hidden sessions: not refused
+    assert refusal(Audience(False, 2), True, "pgrst") is None
