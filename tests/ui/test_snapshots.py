@@ -10,9 +10,12 @@ from datetime import UTC, datetime
 
 from textual.pilot import Pilot
 
+from tui.core.diagnosis import Diagnosis
+from tui.core.model import Status
 from tui.core.remedies.ladder import PlanOptions
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
+from tui.ui.screens.diagnosis import DiagnosisScreen
 from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.remediation import RemediationScreen
@@ -20,6 +23,7 @@ from tui.ui.screens.reset_modal import ResetModal
 from tui.ui.screens.routes import RoutesScreen
 from tui.ui.screens.symptoms import SymptomsScreen
 from tui.ui.screens.transcript import TranscriptScreen
+from tui.ui.widgets.check_panel import CheckPanel
 
 
 def fixed_now() -> datetime:
@@ -42,7 +46,7 @@ def test_connect_remote_banner_snapshot(snap_compare, remote_target, clock, size
 
 def test_symptoms_snapshot(snap_compare, fake_target, clock, size):
     app = make_app(fake_target, clock=clock)
-    app.session.catalog = list(CATALOG)  # known names: the screen reads no catalog
+    app.session.catalog = {"--table": list(CATALOG)}  # known names: no catalog read
 
     async def open_symptoms(pilot: Pilot) -> None:
         await app.push_screen(SymptomsScreen())
@@ -137,3 +141,32 @@ def test_transcript_snapshot(snap_compare, fake_target, clock, stale_report, tmp
         assert snap_compare(app, terminal_size=size, run_before=open_transcript)
     finally:
         journal.close()
+
+
+def test_diagnosis_snapshot(snap_compare, fake_target, clock, stale_report, size):
+    """Panels fed directly (no I/O): finished with evidence, one still running (frozen clock),
+    one crashed, one skipped; the verdict bar once concluded."""
+    app = make_app(fake_target, clock=clock)
+
+    async def open_diagnosis(pilot: Pilot) -> None:
+        screen = DiagnosisScreen(Diagnosis(fake_target), autostart=False)
+        await app.push_screen(screen)
+        panels = {p.probe_id: p for p in screen.query(CheckPanel)}
+        for panel in panels.values():
+            panel.start()
+        clock.set_time(1.5)
+        panels["database"].finish(Status.PASS, "PostgreSQL (primary)", {"mode": "primary"}, 12.0)
+        panels["api"].finish(Status.PASS, "PostgREST, schemas public", {"schemas": ["public"]}, 9.0)
+        panels["catalog"].finish(
+            Status.PASS, "9 relations, 1 function, 1 enum type", {"relations": 9}, 30.0
+        )
+        panels["openapi"].finish(
+            Status.FAIL, "3 objects missing from the cache", {"added": ["public.invoices"]}, 21.0
+        )
+        panels["listener"].crash(TimeoutError("listener query timed out"))
+        panels["admin"].tick()  # still running at 1.5 s
+        panels["targeted"].finish(Status.SKIPPED, "needs the catalog probe", {}, 0.0)
+        screen.show_report(stale_report)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_diagnosis)

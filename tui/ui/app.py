@@ -38,7 +38,7 @@ class Session:
     objects: tuple[ObjectRef, ...] = ()
     request: FailingRequest | None = None
     report: Report | None = None
-    catalog: list[str] = field(default_factory=list)  # names for the object pickers
+    catalog: dict[str, list[str]] = field(default_factory=dict)  # object flag -> names
 
 
 class DoctorApp(App[None]):

@@ -6,6 +6,7 @@ NO_COLOR work and colour is never the only signal: every status has a glyph and 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -103,18 +104,35 @@ def running_label(elapsed_s: float, frame: int) -> Text:
     return Text(f"{SPINNER[frame % len(SPINNER)]} running {seconds(elapsed_s)}")
 
 
+def _short(value: Any) -> str:
+    """One value in a few words: scalars as is, containers by size, records by their fields."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return str(value)
+    if isinstance(value, Mapping):
+        return f"{len(value)} entries"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+        if all(isinstance(v, str | int | float) for v in items):
+            shown = ", ".join(str(v) for v in items[:4])
+            return (shown + (f" … (+{len(items) - 4})" if len(items) > 4 else "")) or "none"
+        return f"{len(items)} items"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = []
+        for f in dataclasses.fields(value):
+            inner = getattr(value, f.name)
+            if inner is None or isinstance(inner, str | int | float | bool):
+                parts.append(f"{f.name} {inner}")
+            elif isinstance(inner, Mapping | list | tuple | set | frozenset):
+                parts.append(f"{f.name} {len(inner)}")
+        return ", ".join(parts)
+    return str(value)
+
+
 def evidence_lines(evidence: Mapping[str, Any], limit: int = EVIDENCE_LINES) -> list[str]:
-    """Evidence as short ``key: value`` lines, long values cut, nested values summarised."""
+    """Evidence as short ``key: value`` lines (long values cut); the transcript keeps it all."""
     lines: list[str] = []
     for key, value in evidence.items():
-        if isinstance(value, Mapping):
-            shown = f"{len(value)} entries"
-        elif isinstance(value, list | tuple | set | frozenset):
-            items = [str(v) for v in value]
-            shown = ", ".join(items[:4]) + (f" … (+{len(items) - 4})" if len(items) > 4 else "")
-            shown = shown or "none"
-        else:
-            shown = str(value)
+        shown = _short(value)
         if len(shown) > 72:
             shown = shown[:71] + "…"
         lines.append(f"{key}: {shown}")
@@ -261,16 +279,24 @@ def key_table(rows: Iterable[tuple[str, str, str]]) -> Table:
     return table
 
 
-CATALOG_KINDS = ("tables", "views", "relations", "columns", "functions", "relationships", "enums")
-
-
-def catalog_names(evidence: Mapping[str, Any]) -> list[str]:
-    """Names for the object pickers, from the catalog probe's evidence (sorted, unique)."""
-    names: set[str] = set()
-    for kind in CATALOG_KINDS:
-        value = evidence.get(kind)
-        if isinstance(value, Mapping):
-            value = list(value)
-        if isinstance(value, list | tuple):
-            names.update(str(v) for v in value if isinstance(v, str))
-    return sorted(names)
+def catalog_names(evidence: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Completion lists per object flag (--table, --column, ...) from the catalog probe's
+    evidence, in the naming the object pickers parse."""
+    snap = evidence.get("catalog")
+    if snap is None:
+        return {}
+    relations = getattr(snap, "relations", {}) or {}
+    names: dict[str, list[str]] = {
+        "--table": sorted(relations),
+        "--column": sorted(
+            f"{key}.{column}" for key, rel in relations.items() for column in rel.columns
+        ),
+        "--function": sorted(getattr(snap, "functions", {}) or {}),
+        "--relationship": sorted({fk.qualified for fk in getattr(snap, "foreign_keys", [])}),
+        "--enum-value": sorted(
+            f"{key}:{label}"
+            for key, labels in (getattr(snap, "enums", {}) or {}).items()
+            for label in labels
+        ),
+    }
+    return names

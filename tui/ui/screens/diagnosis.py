@@ -116,7 +116,6 @@ class DiagnosisScreen(DoctorScreen):
         self.report = report
         self.doctor.session.report = report
         verdict = render.render_verdict(report, self.doctor.palette)
-        verdict.append("  Enter: findings", style="dim")
         self.query_one("#diagnosis-verdict", Static).update(verdict)
         button = self.query_one("#findings", Button)
         button.disabled = False

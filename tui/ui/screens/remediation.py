@@ -6,6 +6,7 @@ only shows its events.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -70,6 +71,9 @@ class RemediationScreen(DoctorScreen):
         self.options = options
         self.rungs: list[Rung] = []
         self.running: Rung | None = None
+        self.outcome: Any = None  # the last rung's ReloadOutcome / ResetOutcome
+        self.reset_modal: Any = None  # the open reset confirmation, fed with dump progress
+        self.reset_dir: Path | None = None  # where the pre-reset dump goes
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="body"):
@@ -84,7 +88,9 @@ class RemediationScreen(DoctorScreen):
                 yield OptionList(id="rung-list")
                 with Vertical(id="remedy-run"):
                     yield StepTimer(self.doctor.clock, id="step-timer")
-                    yield RichLog(id="step-log", wrap=True, markup=False, max_lines=500)
+                    yield RichLog(
+                        id="step-log", wrap=True, markup=False, max_lines=500, min_width=20
+                    )
             yield Static("", id="remedy-result")
 
     def on_mount(self) -> None:
@@ -133,6 +139,7 @@ class RemediationScreen(DoctorScreen):
             self.confirm_reset(rung)
             return
         self.running = rung
+        self.outcome = None
         self.doctor.record(
             "decision",
             {
@@ -167,6 +174,14 @@ class RemediationScreen(DoctorScreen):
 
     def on_step_update(self, message: StepUpdate) -> None:
         event = message.event
+        modal = self.reset_modal
+        if modal is not None and event.step == "dump":
+            if event.kind is EventKind.STARTED:
+                modal.dump_started()
+            elif event.kind is EventKind.OUTPUT:
+                modal.query_one("#dump-status", Static).update(event.message[:200])
+            elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
+                modal.dump_finished(event.kind is EventKind.FINISHED, event.message)
         timer = self.query_one("#step-timer", StepTimer)
         log = self.query_one("#step-log", RichLog)
         if event.kind is EventKind.ELAPSED:
@@ -212,6 +227,10 @@ class RemediationScreen(DoctorScreen):
     def show_outcome(self, outcome: Any) -> None:
         """Verified or not, in words, with every KPI figure the steps measured."""
         palette = self.doctor.palette
+        self.outcome = outcome
+        if hasattr(outcome, "done"):  # a reset: done, or refused before anything was dropped
+            self.show_reset(outcome)
+            return
         if outcome.report is not None:
             self.report = outcome.report
             self.doctor.session.report = outcome.report
@@ -238,6 +257,28 @@ class RemediationScreen(DoctorScreen):
             render.render_verdict(self.report, palette)
         )
 
+    def show_reset(self, outcome: Any) -> None:
+        palette = self.doctor.palette
+        if outcome.done:
+            parts = [
+                Text(
+                    "✓ Database reset: migrations re-applied. Diagnose again next.",
+                    style=palette.good,
+                )
+            ]
+        elif outcome.refused:
+            parts = [Text(f"! {outcome.refused}", style=palette.warn)]
+        else:
+            parts = [Text("✗ The reset did not finish; see the output above.", style=palette.bad)]
+        if outcome.dump is not None:
+            parts.append(Text(f"dump: {outcome.dump.path} (sha256 {outcome.dump.sha256[:12]}…)"))
+            self.doctor.record("dump", outcome.dump.to_json())
+        for step in outcome.steps:
+            for figure in step.kpis:
+                if figure.kpi in KPIS:
+                    parts.append(render.render_kpi(KPIS[figure.kpi], figure.seconds, palette))
+        self.query_one("#remedy-result", Static).update(Text("\n").join(parts))
+
     def _highlight(self, rung_id: str) -> None:
         rung_list = self.query_one("#rung-list", OptionList)
         try:
@@ -245,24 +286,84 @@ class RemediationScreen(DoctorScreen):
         except OptionDoesNotExist:  # not in the list: nothing to highlight
             return
 
-    # -- reset ---------------------------------------------------------------------------------
+    # -- reset: typed confirmation, then the core's guarded reset (dump first) ---------------
     def confirm_reset(self, rung: Rung) -> None:
         from tui.ui.screens.reset_modal import ResetModal
 
-        def answered(confirmed: bool | None) -> None:
-            self.doctor.record(
-                "confirmation",
-                {
-                    "action": "reset",
-                    "confirmed": bool(confirmed),
-                    "database": self.doctor.target.db_name,
-                },
-                actor="user",
-            )
-            if confirmed:
-                self.notify("Reset confirmed.", severity="warning")
+        target = self.doctor.target
+        journal = self.doctor.journal
+        self.reset_dir = journal.dir if journal is not None else None
+        schemas = ", ".join(target.schemas_hint or ("public",))
+        drops = [
+            f"database {target.db_name} on {target.db_host or 'the local socket'}",
+            f"every table, view and function in {schemas} (migrations re-create the schema)",
+            "rows written since: restore them from the dump afterwards",
+        ]
+        where = str(self.reset_dir) if self.reset_dir else "a new session folder"
+        modal = ResetModal(
+            target.db_name, drops=drops, dump_path=where, on_confirm=self._start_reset
+        )
+        self.reset_modal = modal
+        self.app.push_screen(modal, self._reset_answered)
 
-        self.app.push_screen(ResetModal(self.doctor.target.db_name, rung), answered)
+    def _reset_answered(self, confirmed: bool | None) -> None:
+        self.reset_modal = None
+        self.doctor.record(
+            "confirmation",
+            {
+                "action": "reset",
+                "confirmed": bool(confirmed),
+                "database": self.doctor.target.db_name,
+            },
+            actor="user",
+        )
+        if not confirmed:
+            cancelled = self.workers.cancel_group(self, "remedy")
+            if cancelled:
+                self.query_one("#step-log", RichLog).write("reset cancelled: nothing was dropped")
+
+    def _start_reset(self, modal: Any) -> None:
+        """The exact name was typed and Reset pressed: dump, re-check, reset (core guards)."""
+        rung = next(r for r in self.rungs if r.id == "reset")
+        self.running = rung
+        self.doctor.record(
+            "decision",
+            {"decision": "full reset", "rung": "reset", "evidence": {"typed": "database name"}},
+            actor="user",
+        )
+        self.query_one("#step-log", RichLog).clear()
+        self.run_worker(
+            self._reset(modal.confirmed_text), name="reset", group="remedy", exit_on_error=False
+        )
+
+    async def _reset(self, typed: str) -> Any:
+        import asyncio
+
+        from tui.core.errors import MissingPart
+        from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
+        from tui.sandbox.tools import pg_binaries, supabase_cli
+
+        def tools() -> tuple[Any, str | None]:
+            try:
+                cli: str | None = str(supabase_cli())
+            except MissingPart:
+                cli = None
+            return pg_binaries().bindir, cli
+
+        bindir, cli = await asyncio.to_thread(tools)
+        request = ResetRequest(
+            confirm=typed, fingerprint=self.report.fingerprint, session_dir=self.reset_dir
+        )
+        try:
+            return await run_reset(
+                self.doctor.target,
+                request,
+                emit=lambda event: self.post_message(StepUpdate(event)),
+                pg_bindir=bindir,
+                cli=cli,
+            )
+        except RefusedWith as refused:
+            return refused.outcome
 
     def action_rediagnose(self) -> None:
         from tui.ui.screens.diagnosis import DiagnosisScreen

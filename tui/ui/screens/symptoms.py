@@ -83,20 +83,23 @@ class SymptomsScreen(DoctorScreen):
                 group="catalog",
                 exit_on_error=False,
             )
-        else:
-            self._suggest(self.doctor.session.catalog)
 
     # -- catalog names for completion ----------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "catalog" or event.state is not WorkerState.SUCCESS:
             return
         outcome = event.worker.result
-        names = render.catalog_names(outcome.evidence) if outcome is not None else []
+        names = render.catalog_names(outcome.evidence) if outcome is not None else {}
         self.doctor.session.catalog = names
-        self._suggest(names)
+        option = self.query_one("#symptom-list", OptionList).highlighted_option
+        self._show(option.id if option is not None and option.id else SYMPTOMS_FIRST)
 
-    def _suggest(self, names: list[str]) -> None:
-        self.query_one("#object", Input).suggester = SuggestFromList(names, case_sensitive=False)
+    def _suggest(self, flag: str) -> None:
+        """Complete object names of the kind this symptom is about, from the live catalog."""
+        names = self.doctor.session.catalog.get(flag, [])
+        self.query_one("#object", Input).suggester = (
+            SuggestFromList(names, case_sensitive=False) if names else None
+        )
 
     # -- the detail pane follows the highlight -----------------------------------------------
     @on(OptionList.OptionHighlighted, "#symptom-list")
@@ -118,6 +121,7 @@ class SymptomsScreen(DoctorScreen):
                 "its OpenAPI document, the listener, the admin server and your request."
             )
             object_input.placeholder = "optional: " + OBJECT_HINTS["--table"]
+            self._suggest("--table")
         else:
             detail.update(
                 "Answers from the runbook's triggering-events table, corrected: "

@@ -1,0 +1,159 @@
+"""The whole wizard flow with Pilot on the real sandbox (PostgreSQL 15 + PostgREST 12):
+symptom -> read-only diagnosis -> findings -> NOTIFY -> verified healthy, every step recorded;
+and the reset rung's typed confirmation on the same real target.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import psycopg
+import pytest
+from textual.widgets import Button, DataTable, Input
+
+from tui.cli.wizard_cmd import sandbox_target
+from tui.core.model import Verdict
+from tui.core.transcript.export import load_session
+from tui.core.transcript.journal import Journal
+from tui.ui.app import make_app
+from tui.ui.screens.diagnosis import DiagnosisScreen
+from tui.ui.screens.findings import FindingsScreen
+from tui.ui.screens.remediation import RemediationScreen
+from tui.ui.screens.reset_modal import ResetModal
+from tui.ui.screens.symptoms import SymptomsScreen
+
+pytestmark = pytest.mark.integration
+CACHE_DRIFT = ("missing-table", "missing-function", "missing-relationship")
+
+
+async def until(pilot, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Let the app run until ``condition`` holds (a deadline, never a fixed sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met before the deadline"
+        await pilot.pause(0.05)
+
+
+async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path):
+    box = make_sandbox("12", drift=CACHE_DRIFT)
+    journal = Journal.start("wizard", root=tmp_path / "sessions")
+    app = make_app(sandbox_target(box), journal=journal, sandbox=box)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+n")  # connect -> symptoms
+        await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
+        await until(pilot, lambda: bool(app.session.catalog))  # live names for the picker
+        assert "public.invoices" in app.session.catalog["--table"]
+        await pilot.press("enter")  # the first symptom: a new table answers 404
+        await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
+        diagnosis = app.screen
+        await until(pilot, lambda: diagnosis.report is not None)
+        assert diagnosis.report.verdict is Verdict.STALE_CACHE
+        await pilot.press("enter")  # the Findings button has focus once the report is in
+        await until(pilot, lambda: isinstance(app.screen, FindingsScreen))
+        stale = app.screen.query_one("#stale-table", DataTable)
+        names = {stale.get_row_at(i)[1] for i in range(stale.row_count)}
+        assert "public.invoices" in names
+        await pilot.press("ctrl+n")  # fix it
+        await until(pilot, lambda: isinstance(app.screen, RemediationScreen))
+        remediation = app.screen
+        await until(pilot, lambda: bool(remediation.rungs))
+        assert remediation.rungs[0].id == "notify"
+        await pilot.press("enter")  # run the highlighted (best) rung: NOTIFY
+        await until(pilot, lambda: remediation.outcome is not None, timeout=60)
+        assert remediation.outcome.fixed
+        assert app.session.report is not None
+        assert app.session.report.verdict is Verdict.HEALTHY
+        result = str(remediation.query_one("#remedy-result").content)
+        assert "Verified healthy" in result
+        assert not remediation.query_one("#step-timer").ticking  # no idle timer
+        app.journal_flushed()
+    journal.close()
+    kinds = [e["kind"] for e in load_session(journal.dir).events]
+    for kind in ("symptom", "check", "verdict", "decision", "step-start", "step-end", "kpi"):
+        assert kind in kinds, kind
+    decision = next(e for e in load_session(journal.dir).events if e["kind"] == "decision")
+    assert decision["actor"] == "user"  # the write was the user's explicit choice
+
+
+async def test_reset_rung_asks_for_the_database_name_and_escape_changes_nothing(make_sandbox):
+    box = make_sandbox("12", drift=("missing-table",))
+    app = make_app(sandbox_target(box), sandbox=box)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
+        await pilot.press("ctrl+a")  # check everything
+        await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
+        await until(pilot, lambda: app.screen.report is not None)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FindingsScreen))
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, RemediationScreen))
+        remediation = app.screen
+        await until(pilot, lambda: bool(remediation.rungs))
+        reset = next(r for r in remediation.rungs if r.id == "reset")
+        remediation.run_rung(reset)
+        await until(pilot, lambda: isinstance(app.screen, ResetModal))
+        modal = app.screen
+        await until(pilot, lambda: bool(modal.query("#reset")))
+        button = modal.query_one("#reset", Button)
+        assert app.focused is modal.query_one("#cancel", Button)
+        field = modal.query_one("#confirm-name", Input)
+        field.focus()
+        await pilot.press(*box.dbname[:-1])
+        assert button.disabled
+        await pilot.press(box.dbname[-1])
+        assert not button.disabled  # exactly the database name
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is remediation)
+        assert remediation.running is None  # Escape answered False: no reset was started
+    # nothing was dropped: the drifted table is still there
+    with psycopg.connect(box.db_url, connect_timeout=5) as conn:
+        count = conn.execute("SELECT count(*) FROM public.invoices").fetchone()
+    assert count == (1,)
+
+
+async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
+    """Exact name + Reset: the modal shows the dump, answers True once it is verified, and the
+    core resets the database from the project's migrations (the drifted table is gone)."""
+    box = make_sandbox("12", drift=("missing-table",))
+    journal = Journal.start("wizard", root=tmp_path / "sessions")
+    app = make_app(sandbox_target(box), journal=journal, sandbox=box)
+    answers: list[bool | None] = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
+        await pilot.press("ctrl+a")
+        await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
+        await until(pilot, lambda: app.screen.report is not None)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FindingsScreen))
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, RemediationScreen))
+        remediation = app.screen
+        await until(pilot, lambda: bool(remediation.rungs))
+        remediation.run_rung(next(r for r in remediation.rungs if r.id == "reset"))
+        await until(pilot, lambda: isinstance(app.screen, ResetModal))
+        modal = app.screen
+        await until(pilot, lambda: bool(modal.query("#reset")))
+        original = modal.dismiss
+
+        def spy(result=None):
+            answers.append(result)
+            return original(result)
+
+        modal.dismiss = spy
+        modal.query_one("#confirm-name", Input).focus()
+        await pilot.press(*box.dbname, "enter")
+        await until(pilot, lambda: remediation.outcome is not None, timeout=120)
+        assert answers == [True]
+        assert remediation.outcome.done, remediation.outcome.to_json()
+        assert remediation.outcome.dump is not None and remediation.outcome.dump.path.exists()
+        app.journal_flushed()
+    journal.close()
+    with psycopg.connect(box.db_url, connect_timeout=5) as conn:
+        gone = conn.execute("SELECT to_regclass('public.invoices')").fetchone()
+    assert gone == (None,)
+    kinds = [e["kind"] for e in load_session(journal.dir).events]
+    assert "confirmation" in kinds and "dump" in kinds
