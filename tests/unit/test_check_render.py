@@ -234,3 +234,13 @@ def test_flags_become_the_engines_request(tmp_path: Path) -> None:
     ]
     assert all(isinstance(ref, ObjectRef) for ref in request.objects)
     assert request.request.display == "GET /order_items?select=*,products(*)"
+
+
+def test_quiet_output_names_the_target_masked(tmp_path: Path) -> None:
+    target = resolve_target(
+        {"db_url": "postgresql://postgres:hunter2@db.internal:5432/shop"}, env={}, cwd=tmp_path
+    )
+    text = render(stale_report(), target=target)
+    assert "checked API http://127.0.0.1:54321/rest/v1 and DB" in text
+    assert "postgres:***@db.internal:5432/shop" in text
+    assert "hunter2" not in text

@@ -143,6 +143,12 @@ def render_report(
     parts.append(render_verdict(report))
     if not verbose and (note := _hidden_note(report.findings)):
         parts.append(note)
+    if not verbose and target is not None:  # which target: the first question in a review
+        shown_target = target.masked()
+        parts.append(
+            Text(f"checked API {shown_target['api_url']} and DB {shown_target['db_url']}",
+                 style="dim")
+        )  # fmt: skip
     versions = []
     if report.postgrest_version:
         versions.append(f"PostgREST {report.postgrest_version}")
