@@ -82,12 +82,24 @@ def test_found_value_is_masked_anywhere_later_and_earlier_in_the_same_text() -> 
 
 def test_registered_secret_short_only_as_whole_token() -> None:
     r = Redactor()
-    assert r.register("postgres", "password") == "<password#1>"
-    assert r.text("postgresql://postgres:postgres@h/postgres") == (
-        "postgresql://<password#1>:<password#1>@h/<password#1>"
+    assert r.register("pg-pw1", "password") == "<password#1>"
+    assert (
+        r.text("pg-pw1 xpg-pw1 pg-pw1y (pg-pw1)") == "<password#1> xpg-pw1 pg-pw1y (<password#1>)"
     )
     assert r.register("a-long-registered-secret", "key") == "<key#1>"
     assert r.text("xxa-long-registered-secretyy") == "xx<key#1>yy"
+
+
+def test_public_default_password_is_masked_only_where_it_is_a_password() -> None:
+    r = Redactor()
+    assert r.register("postgres", "password") == "<password#1>"
+    assert r.text(
+        "postgresql://postgres:postgres@h/postgres role postgres PGPASSWORD=postgres"
+    ) == ("postgresql://postgres:<password#1>@h/postgres role postgres PGPASSWORD=<password#1>")
+
+
+def test_a_jwt_registered_as_key_gets_a_jwt_placeholder() -> None:
+    assert Redactor().register(JWT, "key") == "<jwt#1>"
 
 
 def test_register_rejects_bad_kind_and_empty() -> None:

@@ -43,7 +43,7 @@ def cap_text(text: str, limit: int = SUMMARY_LIMIT) -> tuple[str, bool]:
     data = text.encode("utf-8")
     if len(data) <= limit:
         return text, False
-    room = limit - len(TRUNCATION_MARKER.encode("utf-8"))
+    room = max(0, limit - len(TRUNCATION_MARKER.encode("utf-8")))
     head = data[:room].decode("utf-8", "ignore")
     cut = head.rfind("\n")
     if cut > room // 2:

@@ -34,6 +34,9 @@ _ALREADY_MASKED = re.compile(
 # Registered values shorter than this are masked only as whole tokens (not inside words), so a
 # short password such as "postgres" does not turn "postgresql://" into "<password#1>ql://".
 ANYWHERE_MIN = 12
+# Well-known default passwords (local Supabase, docker images): masked where they sit as a
+# password, but not wherever the word appears.
+PUBLIC_DEFAULTS = frozenset({"postgres", "password", "supabase", "secret", "admin", "root"})
 # Values found by a contextual pattern are remembered (and masked anywhere later) from this size.
 LEARN_MIN = 8
 
@@ -165,7 +168,10 @@ class Redactor:
             raise ValueError(f"unknown secret kind {kind!r}; expected one of {KINDS}")
         if not isinstance(value, str) or not value:
             raise ValueError("a secret must be a non-empty string")
-        return self._placeholder(value, kind)
+        # A JWT is a jwt whatever the caller called it; a public default ("postgres") is masked
+        # in password positions only, not as every user, database and role named "postgres".
+        anywhere = value.lower() not in PUBLIC_DEFAULTS
+        return self._placeholder(value, kind_of_value(value, kind), anywhere=anywhere)
 
     def counts(self) -> dict[str, int]:
         """Distinct secrets masked so far, per kind."""
@@ -190,9 +196,8 @@ class Redactor:
         if known is not None:
             return known
         # Too short to mask anywhere later ("true", "x"): numbered, but only masked in context.
-        return self._placeholder(
-            value, kind_of_value(value, hint), anywhere=len(value) >= LEARN_MIN
-        )
+        anywhere = len(value) >= LEARN_MIN and value.lower() not in PUBLIC_DEFAULTS
+        return self._placeholder(value, kind_of_value(value, hint), anywhere=anywhere)
 
     # strings
 

@@ -1,0 +1,289 @@
+"""Exports: Markdown sections for the ticket, JSON with everything, no secret in any artifact,
+bad journal lines become warnings, session lookup."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tui.core.errors import UsageError
+from tui.core.model import (
+    Cause,
+    Change,
+    Finding,
+    ObjectKind,
+    Report,
+    StaleObject,
+    Status,
+    Verdict,
+)
+from tui.core.transcript.clipboard import copy_summary
+from tui.core.transcript.export import export_session, load_session, to_json, write_private
+from tui.core.transcript.journal import Journal
+from tui.core.transcript.render import md_cell
+from tui.core.transcript.sessions import UnknownSession, find_session, list_sessions
+
+ANON_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiIsImlzcyI6InN1cGFiYXNlIn0.QW5vbktleVNpZ25hdHVyZQ"
+SERVICE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.U2VydmljZVNpZ25hdHVyZQ"
+SECRETS = {
+    "db password": "Pl4nted-DB-pw-71c",
+    "anon jwt": ANON_JWT,
+    "service jwt": SERVICE_JWT,
+    "bearer token": "opaque-bearer-9f2c11aa",
+    "pgpassword": "Env-PGpass-55e1",
+    "sb secret": "sb_secret_Zx81kQmLw0PpUu2-YtRr_3aa",
+    "sb publishable": "sb_publishable_Qa7Ww2Ee9Rr-Tt_0",
+    "registered": "only-known-because-registered-42",
+    "query token": "qtok-3a9b7c1d",
+}
+S = SECRETS
+
+
+def _clock(start: datetime = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)):
+    ticks = iter(range(10_000))
+    return lambda: start + timedelta(seconds=next(ticks))
+
+
+def record_incident(journal: Journal) -> None:
+    """One event of every kind, each carrying at least one planted secret."""
+    journal.register_secret(S["registered"], kind="password")
+    db_url = f"postgresql://postgres:{S['db password']}@db.example.com:5432/app"
+    journal.record(
+        "target",
+        {
+            "db_url": db_url,
+            "api_url": f"https://api.example.com/rest/v1?apikey={S['sb publishable']}",
+            "api_key": S["anon jwt"],
+            "service_key": S["sb secret"],
+            "fingerprint": {"system_identifier": "7312", "server_version": "15.8"},
+            "postgrest_version": "12.0.2",
+        },
+    )
+    journal.record(
+        "symptom",
+        {"symptoms": ["table-404"], "request": f"curl -H 'apikey: {S['anon jwt']}' https://h/x"},
+        actor="user",
+    )
+    finding = Finding(
+        "drift",
+        Status.FAIL,
+        "public.orders | in the database, not in the cache",
+        Cause.STALE_CACHE,
+        ["public.orders"],
+        "NOTIFY pgrst, 'reload schema'",
+        {"request_headers": {"Authorization": f"Bearer {S['bearer token']}"}, "db": db_url},
+    )
+    journal.record("check", finding.to_record())
+    report = Report(
+        Verdict.STALE_CACHE,
+        "12.0.2",
+        True,
+        [StaleObject(ObjectKind.TABLE, "public.orders", Change.ADDED)],
+        [finding],
+        ["notify"],
+        120.0,
+    )
+    journal.record("verdict", report.to_json())
+    journal.record(
+        "decision",
+        {
+            "decision": "stale cache, not a missing migration",
+            "evidence": {"catalog": "has public.orders", "tried_key": S["service jwt"]},
+        },
+        actor="user",
+    )
+    journal.record("confirmation", {"what": "reload", "answer": True}, actor="user")
+    journal.record(
+        "step-start",
+        {
+            "step": "notify",
+            "message": "NOTIFY pgrst",
+            "command": f"PGPASSWORD={S['pgpassword']} psql -h db.example.com -c \"NOTIFY pgrst, 'reload schema'\"",
+        },
+    )
+    journal.record(
+        "step-output",
+        {
+            "step": "notify",
+            "message": (
+                f"\x1b[32m> Authorization: Bearer {S['bearer token']}\x1b[0m\n"
+                f"> apikey: {S['sb secret']}\n\x1b]0;evil-title\x07"
+                f"GET /rest/v1/orders?token={S['query token']} -> 200"
+            ),
+        },
+    )
+    journal.record(
+        "kpi",
+        {"kpi": "reload", "title": "Reload to served", "ms": 850.0, "target_ms": 1000.0,
+         "alert_ms": 5000.0, "verdict": "ok", "note": f"measured with {S['anon jwt']}"},
+    )  # fmt: skip
+    journal.record(
+        "step-end", {"step": "notify", "status": "ok", "summary": "reloaded", "elapsed_ms": 850.2}
+    )
+    journal.record(
+        "dump",
+        {"path": "/var/dumps/app.dump", "sha256": "ab" * 32, "bytes": 12345,
+         "command": f"pg_dump -Fc {db_url}"},
+    )  # fmt: skip
+    healthy = Report(Verdict.HEALTHY, "12.0.2", True, [], [], [], 40.0)
+    journal.record("verdict", healthy.to_json())
+    journal.record("note", {"text": f"INC-7 | rotated {S['registered']} after"}, actor="user")
+
+
+@pytest.fixture
+def incident() -> Journal:
+    journal = Journal.start(command="reload", clock=_clock())
+    record_incident(journal)
+    journal.close()
+    return journal
+
+
+def assert_clean(artifact: str | bytes, where: str) -> None:
+    data = artifact if isinstance(artifact, bytes) else artifact.encode()
+    for name, secret in SECRETS.items():
+        assert secret.encode() not in data, f"{name} leaked into {where}"
+
+
+def test_no_planted_secret_in_any_artifact(incident: Journal, tmp_path: Path) -> None:
+    import base64
+
+    md = export_session(incident.dir, "md").text
+    js = export_session(incident.dir, "json").text
+    payload, _ = copy_summary(load_session(incident.dir).events, tmux=False)
+    b64 = payload.removeprefix(b"\x1b]52;c;").removesuffix(b"\x07")
+    assert_clean(incident.path.read_bytes(), "journal.jsonl")
+    assert_clean(md, "markdown export")
+    assert_clean(js, "json export")
+    assert_clean(payload, "clipboard payload")
+    assert_clean(base64.b64decode(b64), "clipboard text")
+    for artifact in (md, js):
+        assert "\x1b" not in artifact and "\x07" not in artifact and "evil-title" not in artifact
+
+
+def test_markdown_has_every_ticket_section(incident: Journal) -> None:
+    md = export_session(incident.dir, "md").text
+    for heading in ("## Summary", "## Timeline (UTC)", "## Decisions", "## Commands and SQL",
+                    "## KPIs", "## Dump", "## Environment"):  # fmt: skip
+        assert heading in md
+    assert "- **Verdict:** stale-cache" in md
+    assert "- **Root cause:** stale-cache — public.orders | in the database" in md
+    assert "- **Stale objects:** table public.orders (added)" in md
+    assert "- **What was done:** notify: ok (850 ms)" in md
+    assert "- **Outcome:** resolved: stale-cache → healthy after notify" in md
+    assert (
+        "| 2026-11-24T03:00:01.000Z | tool | session | session started: pgrst-doctor reload |" in md
+    )
+    assert "| Reload to served | 1.0 s | 5.0 s | 850 ms | ok |" in md
+    assert f"| /var/dumps/app.dump | {'ab' * 32} | 12345 |" in md
+    assert "| PostgREST | 12.0.2 |" in md and "| PostgreSQL | 15.8 |" in md
+    assert "PGPASSWORD=<password#" in md and "Authorization: Bearer <token#1>" in md
+
+
+def test_markdown_table_cells_escape_pipes_and_newlines(incident: Journal) -> None:
+    md = export_session(incident.dir, "md").text
+    assert "note: INC-7 \\| rotated <password#1> after" in md
+    assert md_cell("a|b\nc\r\nd") == "a\\|b<br>c<br>d"
+    timeline = md.split("## Timeline (UTC)")[1].split("\n## ")[0]
+    rows = [line for line in timeline.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + 13  # header, rule, every event but the step output
+    assert all(len(re.split(r"(?<!\\)\|", line)) == 6 for line in rows)  # exactly 4 cells each
+
+
+def test_export_ends_with_the_masking_line(incident: Journal) -> None:
+    md = export_session(incident.dir, "md").text
+    last = md.rstrip("\n").splitlines()[-1]
+    assert last.startswith("Masked: ") and "jwt" in last and "password" in last and "key" in last
+    data = json.loads(export_session(incident.dir, "json").text)
+    assert data["masking"] == last
+    assert data["masked"]["jwt"] == 2
+
+
+def test_json_has_meta_all_events_and_summary(incident: Journal) -> None:
+    data = json.loads(export_session(incident.dir, "json").text)
+    assert data["schema"] == "pgrst-doctor.transcript/1"
+    assert data["session"]["id"] == incident.session_id and data["session"]["command"] == "reload"
+    assert [e["seq"] for e in data["events"]] == list(range(1, 15))
+    assert data["summary"]["initial_verdict"] == "stale-cache"
+    assert data["summary"]["final_verdict"] == "healthy"
+    assert data["summary"]["stale_objects"] == [
+        {"kind": "table", "name": "public.orders", "change": "added"}
+    ]
+    assert data["summary"]["dumps"][0]["sha256"] == "ab" * 32
+    assert data["warnings"] == []
+
+
+def test_corrupt_and_truncated_lines_become_warnings(incident: Journal) -> None:
+    with incident.path.open("ab") as fh:
+        fh.write(b"not json at all\n")
+        fh.write(b'{"ts":"2026-11-24T03:59:00.000Z","seq":99,"actor":"tool","kind":"no')
+    result = export_session(incident.dir, "json")
+    data = json.loads(result.text)
+    assert (
+        result.warnings
+        == data["warnings"]
+        == [
+            "journal.jsonl line 15: skipped, not valid JSON",
+            "journal.jsonl line 16: skipped, truncated (no line end)",
+        ]
+    )
+    assert len(data["events"]) == 14
+    assert "## Warnings" in export_session(incident.dir, "md").text
+
+
+def test_a_session_cut_short_still_exports() -> None:
+    journal = Journal.start(command="reset")
+    journal.record("step-start", {"step": "dump", "message": "pg_dump"})
+    journal.close()
+    md = export_session(journal.dir, "md").text
+    assert "did not finish (session ended first)" in md
+    assert "- **Outcome:** no verdict recorded (steps ran, not verified)" not in md  # never ended
+    assert "- **Outcome:** no verdict recorded" in md
+
+
+def test_write_private_is_0600_even_over_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "ticket.md"
+    target.write_text("old")
+    target.chmod(0o644)
+    assert write_private(target, "new ✓") == len("new ✓".encode())
+    assert target.read_text() == "new ✓"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_sessions_listed_newest_first_and_found_by_id_short_id_or_last() -> None:
+    old = Journal.start(command="check", clock=_clock(datetime(2026, 11, 1, tzinfo=UTC)))
+    old.record("verdict", {"verdict": "healthy", "stale_objects": []})
+    old.close()
+    new = Journal.start(command="reload", clock=_clock(datetime(2026, 11, 2, tzinfo=UTC)))
+    new.close()
+    listed = list_sessions()
+    assert [s.id for s in listed] == [new.session_id, old.session_id]
+    assert (listed[1].command, listed[1].verdict, listed[1].events) == ("check", "healthy", 2)
+    assert find_session(last=True) == new.dir
+    assert find_session(None) == new.dir
+    assert find_session(old.session_id) == old.dir
+    assert find_session(old.session_id.rsplit("-", 1)[1]) == old.dir
+    assert find_session(str(old.path)) == old.dir
+    with pytest.raises(UnknownSession, match="unknown session 'nope'"):
+        find_session("nope")
+    with pytest.raises(UsageError, match="ambiguous"):
+        find_session("202611")
+    with pytest.raises(UsageError, match="not both"):
+        find_session(old.session_id, last=True)
+
+
+def test_no_sessions_is_one_clear_error() -> None:
+    with pytest.raises(UnknownSession, match="no sessions recorded yet"):
+        find_session(last=True)
+
+
+def test_to_json_re_redacts_a_hand_edited_journal(incident: Journal) -> None:
+    with incident.path.open("a") as fh:
+        fh.write(json.dumps({"ts": "2026-11-24T04:00:00.000Z", "seq": 15, "actor": "user",
+                             "kind": "note", "payload": {"text": f"oops {ANON_JWT}"}}) + "\n")  # fmt: skip
+    data = to_json(load_session(incident.dir))
+    assert data["events"][-1]["payload"]["text"] == "oops <jwt#3>"
