@@ -3,6 +3,8 @@ Credentials in the pasted text never survive into the FailingRequest or an error
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -174,3 +176,22 @@ def test_word_in_capitals_is_an_unknown_method_not_a_path() -> None:
     with pytest.raises(UsageError, match="unsupported HTTP method 'FETCH'"):
         parse_request("FETCH /orders", PLAIN)
     assert parse_request("/FETCH", PLAIN).path == "/FETCH"
+
+
+def test_loopback_spellings_are_the_same_host() -> None:
+    req = parse_request("http://localhost:54321/rest/v1/orders", SUPABASE)
+    assert req.path == "/orders"
+
+
+def test_malformed_url_host_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="malformed"):
+        parse_request("http://[::1/orders", PLAIN)
+
+
+@given(
+    st.sampled_from(["", "GET ", "POST /t ", "curl ", "curl -X ", "http://", "https://[", "/"]),
+    st.text(max_size=60),
+)
+def test_parser_never_crashes_on_request_shaped_text(prefix: str, tail: str) -> None:
+    with contextlib.suppress(UsageError):
+        parse_request(prefix + tail, SUPABASE)

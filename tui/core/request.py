@@ -35,6 +35,7 @@ SECRET_QUERY_PARAMS = frozenset({"apikey", "api_key", "access_token", "token"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 FORM = "application/x-www-form-urlencoded"
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 MAX_PATH = 16 * 1024  # longer request lines are refused by servers and proxies anyway
 
 # curl options: which take a value, and what they mean to us.
@@ -121,7 +122,10 @@ def _relative_path(target: str, api_url: str) -> str:
     api = urlsplit(api_url)
     root = api.path.rstrip("/")
     if "://" in target:
-        url = urlsplit(target)
+        try:
+            url = urlsplit(target)
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            raise UsageError("--request: the URL's host is malformed") from None
         if url.scheme.lower() not in _DEFAULT_PORTS:
             raise UsageError("--request: only http:// or https:// URLs can be replayed")
         try:
@@ -129,10 +133,10 @@ def _relative_path(target: str, api_url: str) -> str:
         except ValueError:
             raise UsageError("--request: the URL's port is not a number") from None
         api_port = api.port or _DEFAULT_PORTS.get(api.scheme.lower(), 80)
-        if (url.hostname or "").lower() != (api.hostname or "").lower() or port != api_port:
+        if not _same_host(url.hostname, api.hostname) or port != api_port:
             raise UsageError(
-                f"--request: the URL points at {url.hostname}:{port}, not at the API "
-                f"{api.hostname}:{api_port}; pass --api-url for that server or use a path"
+                f"--request: the URL points at {(url.hostname or '')[:60]}:{port}, not at the "
+                f"API {api.hostname}:{api_port}; pass --api-url for that server or use a path"
             )
         path, query = url.path or "/", url.query
         if root and not (path == root or path.startswith(root + "/")):
@@ -146,6 +150,12 @@ def _relative_path(target: str, api_url: str) -> str:
         path = path[len(root) :] or "/"
     query = _drop_secret_params(query)
     return path + (f"?{query}" if query else "")
+
+
+def _same_host(a: str | None, b: str | None) -> bool:
+    """Equal hosts; every loopback spelling counts as one (localhost = 127.0.0.1 = ::1)."""
+    a, b = (a or "").lower(), (b or "").lower()
+    return a == b or (a in LOOPBACK and b in LOOPBACK)
 
 
 def _drop_secret_params(query: str) -> str:
