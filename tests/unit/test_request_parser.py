@@ -195,3 +195,10 @@ def test_malformed_url_host_is_a_usage_error() -> None:
 def test_parser_never_crashes_on_request_shaped_text(prefix: str, tail: str) -> None:
     with contextlib.suppress(UsageError):
         parse_request(prefix + tail, SUPABASE)
+
+
+def test_malformed_curl_header_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="header is malformed"):
+        parse_request("curl -H 'Bad Name: x' http://127.0.0.1:3000/t", PLAIN)
+    with pytest.raises(UsageError, match="header is malformed"):
+        parse_request("curl -H 'Prefer: a\x01b' http://127.0.0.1:3000/t", PLAIN)

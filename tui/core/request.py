@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ DROPPED_HEADERS = frozenset(
     }
 )
 SECRET_QUERY_PARAMS = frozenset({"apikey", "api_key", "access_token", "token"})
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token (RFC 9110)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 FORM = "application/x-www-form-urlencoded"
@@ -194,8 +196,11 @@ def _parse_curl(text: str, api_url: str) -> FailingRequest:
             method = (value or "").upper()
         elif option in ("-H", "--header"):
             name, colon, hvalue = (value or "").partition(":")
-            if colon and name.strip().lower() not in DROPPED_HEADERS:
-                headers[name.strip()] = hvalue.strip()
+            name, hvalue = name.strip(), hvalue.strip()
+            if colon and name.lower() not in DROPPED_HEADERS:
+                if not _HEADER_NAME.fullmatch(name) or _CONTROL.search(hvalue):
+                    raise UsageError("--request: a curl -H header is malformed")
+                headers[name] = hvalue
         elif option in _CURL_DATA or option == "--json":
             if (value or "").startswith("@"):
                 raise UsageError("--request: curl -d @file is not supported; paste the body")
@@ -232,7 +237,7 @@ def _parse_curl(text: str, api_url: str) -> FailingRequest:
     )
 
 
-def _curl_option(arg: str, rest) -> tuple[str | None, str | None]:  # type: ignore[no-untyped-def]
+def _curl_option(arg: str, rest: Iterator[str]) -> tuple[str | None, str | None]:
     """(option, value) for one argv item, consuming the value from ``rest`` when separate.
     Positional arguments come back as (None, arg)."""
     if not arg.startswith("-") or arg == "-":
