@@ -1,0 +1,68 @@
+"""The failing request: the objects it names, its no-write form, and the key's role."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from tui.core.checks.request import objects_in, rpc_args
+from tui.core.model import ObjectKind
+from tui.core.probes.base import redact, request_role
+from tui.core.probes.replay import no_write_form
+from tui.core.request import FailingRequest
+from tui.core.target import Target
+
+
+def jwt(claims: dict) -> str:
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    return f"{b64(b'{}')}.{b64(json.dumps(claims).encode())}.signature"
+
+
+def test_objects_of_a_write_with_an_embed():
+    req = FailingRequest("POST", "/orders?select=*,customers(*),items:order_items!fk(id)",
+                         b'{"status": "paid", "note": "x"}')  # fmt: skip
+    refs = {(str(r.kind), r.display) for r in objects_in(req, "public")}
+    assert refs == {
+        ("table", "public.orders"),
+        ("relationship", "public.orders:public.customers"),
+        ("relationship", "public.orders:public.order_items"),
+        ("column", "public.orders.status"),
+        ("column", "public.orders.note"),
+    }
+
+
+def test_objects_of_an_rpc_call_and_a_profile():
+    req = FailingRequest("GET", "/rpc/total?order_id=1", headers={"Accept-Profile": "api"})
+    [ref] = objects_in(req, "public")
+    assert (ref.kind, ref.display) == (ObjectKind.FUNCTION, "api.total")
+    assert rpc_args(req, "total") == ("order_id",)
+
+
+def test_writes_are_replayed_without_writing():
+    req, changed = no_write_form(FailingRequest("PATCH", "/orders?id=eq.1", b'{"status":"x"}'))
+    assert changed and req.method == "POST" and req.body == b"[]"
+    assert req.path == "/orders?columns=status"
+    rpc, changed = no_write_form(FailingRequest("POST", "/rpc/total", b'{"order_id": 1}'))
+    assert changed and rpc.method == "GET" and rpc.body is None
+    assert rpc.path == "/rpc/total?order_id=&select=pgrst_doctor_probe"
+    read = FailingRequest("GET", "/orders?select=*")
+    assert no_write_form(read) == (read, False)
+
+
+def test_request_role_from_the_key_without_verifying_it():
+    assert request_role(None) == "anon"
+    assert request_role(jwt({"role": "service_role"})) == "service_role"
+    assert request_role(jwt({"sub": "x"})) == "anon"
+    assert request_role("not-a-jwt") == "anon"
+    assert request_role("sb_secret_abc") == "service_role"
+    assert request_role("sb_publishable_abc") == "anon"
+
+
+def test_secrets_never_survive_redaction():
+    key = jwt({"role": "anon"})
+    target = Target(db_url="postgresql://postgres:hunter22@db:5432/x", api_url="http://a",
+                    api_key=key)  # fmt: skip
+    text = redact(f"failed for {key} with password hunter22", target)
+    assert key not in text and "hunter22" not in text

@@ -1,0 +1,96 @@
+""" "RLS not enforced" is decided from the catalog and the request role, in PostgreSQL's order."""
+
+from __future__ import annotations
+
+from tui.core.checks import rls
+from tui.core.checks.evidence import Evidence
+from tui.core.knowledge.symptoms import ALL_SYMPTOMS
+from tui.core.model import Cause, ObjectKind, Status
+from tui.core.probes.catalog import Catalog, Policy, Relation, RoleInfo
+from tui.core.specs import ObjectRef
+from tui.core.target import Target
+
+TARGET = Target(db_url="postgresql://u@127.0.0.1:5432/db", api_url="http://127.0.0.1:3000")
+
+
+def table(*, rls_on=True, force=False, owner="postgres", kind="table", invoker=False) -> Relation:
+    return Relation(1, "public", "t", kind, owner, rls_on, force, invoker,
+                    True, True, True, True, True, ("id",))  # fmt: skip
+
+
+def policy(using="(owner = auth.uid())", roles=("anon",), permissive=True, cmd="r") -> Policy:
+    return Policy("public", "t", "p", permissive, cmd, roles, using, None)
+
+
+def run(rel: Relation, policies=(), *, role="anon", superuser=False, bypass=False,
+        symptoms=("rls-not-enforced",), named=True):  # fmt: skip
+    cat = Catalog(role=RoleInfo(role, True, superuser, bypass, frozenset({role})))
+    cat.relations = {rel.qualified: rel}
+    cat.policies = {rel.qualified: list(policies)} if policies else {}
+    objects = (ObjectRef(ObjectKind.TABLE, "public", "t"),) if named else ()
+    ev = Evidence(TARGET, role, tuple(symptoms), objects, catalog=cat)
+    return rls.check(ev)
+
+
+def only(findings):
+    assert len(findings) == 1, findings
+    return findings[0]
+
+
+def test_enforced_when_enabled_and_policies_apply():
+    f = only(run(table(), [policy()]))
+    assert f.status is Status.PASS and f.cause is None
+
+
+def test_policies_without_rls_enabled():
+    f = only(run(table(rls_on=False), [policy()]))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.RLS_DISABLED)
+    assert f.fix == "ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;"
+    assert "reload won't change" in (f.runbook_note or "")
+
+
+def test_rls_off_without_policies_is_not_this_symptom_unless_asked():
+    f = only(run(table(rls_on=False), symptoms=ALL_SYMPTOMS))  # the default: all symptoms
+    assert f.status is Status.WARN
+    assert only(run(table(rls_on=False))).status is Status.FAIL  # narrowed to the RLS symptom
+
+
+def test_bypassrls_role_and_superuser():
+    f = only(run(table(), [policy()], role="service_role", bypass=True))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.RLS_BYPASSED)
+    assert "BYPASSRLS" in f.summary
+    assert "SUPERUSER" in only(run(table(), [policy()], role="postgres", superuser=True)).summary
+
+
+def test_owner_bypasses_unless_forced():
+    f = only(run(table(owner="anon"), [policy()]))
+    assert (
+        f.cause is Cause.RLS_BYPASSED and f.fix == "ALTER TABLE public.t FORCE ROW LEVEL SECURITY;"
+    )
+    assert only(run(table(owner="anon", force=True), [policy()])).status is Status.PASS
+
+
+def test_permissive_true_policy_for_the_role():
+    f = only(run(table(), [policy(using="true")]))
+    assert f.cause is Cause.RLS_BYPASSED and f.fix == 'DROP POLICY "p" ON public.t;'
+    # restrictive, or for another role: not a bypass
+    assert only(run(table(), [policy(using="true", permissive=False)])).status is Status.PASS
+    assert (
+        only(run(table(), [policy(using="true", roles=("authenticated",))])).status is Status.PASS
+    )
+
+
+def test_view_without_security_invoker():
+    f = only(run(table(kind="view")))
+    assert f.cause is Cause.RLS_BYPASSED
+    assert f.fix == "ALTER VIEW public.t SET (security_invoker = true);"
+    assert only(run(table(kind="view", invoker=True))).status is Status.PASS
+
+
+def test_nothing_named_gives_advice_as_warnings():
+    findings = run(table(rls_on=False), [policy()], named=False, symptoms=ALL_SYMPTOMS)
+    assert [(f.status, f.cause) for f in findings] == [(Status.WARN, Cause.RLS_DISABLED)]
+
+
+def test_not_asked_about_rls_means_no_rls_findings():
+    assert run(table(rls_on=False), [policy()], symptoms=("missing-table",)) == []

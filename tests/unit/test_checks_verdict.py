@@ -1,0 +1,54 @@
+"""Verdict precedence, remedies, and warnings that never change the verdict."""
+
+from __future__ import annotations
+
+from tui.core.checks.evidence import Evidence
+from tui.core.diagnosis import decide, remedies
+from tui.core.model import Cause, Finding, Status, Verdict
+from tui.core.probes.db import ServerInfo
+from tui.core.probes.listener import ListenerInfo
+from tui.core.target import Target
+
+TARGET = Target(db_url="postgresql://u@127.0.0.1:5432/db", api_url="http://127.0.0.1:3000")
+
+
+def fail(cause: Cause) -> Finding:
+    return Finding("x", Status.FAIL, "s", cause=cause, fix="f")
+
+
+def warn(cause: Cause) -> Finding:
+    return Finding("x", Status.WARN, "s", cause=cause)
+
+
+def test_precedence_unreachable_then_stale_then_not_cache():
+    assert decide([fail(Cause.STALE_CACHE), fail(Cause.API_UNREACHABLE)]) is Verdict.UNREACHABLE
+    assert decide([fail(Cause.RLS_DISABLED), fail(Cause.STALE_CACHE)]) is Verdict.STALE_CACHE
+    assert decide([fail(Cause.MISSING_PRIVILEGE)]) is Verdict.NOT_CACHE
+    assert decide([Finding("x", Status.PASS, "ok")]) is Verdict.HEALTHY
+
+
+def test_warnings_never_change_the_verdict():
+    advice = [warn(Cause.AUTO_RELOAD_OFF), warn(Cause.NO_LISTENER), warn(Cause.RLS_DISABLED)]
+    assert decide(advice) is Verdict.HEALTHY
+    assert decide([*advice, fail(Cause.STALE_CACHE)]) is Verdict.STALE_CACHE
+
+
+def server(in_recovery: bool = False) -> ServerInfo:
+    return ServerInfo("15.8", 150008, in_recovery, "db", "postgres", 5432, "origin", True,
+                      "PostgreSQL 15.8", None)  # fmt: skip
+
+
+def evidence(listening: bool | None, pids=(), standby=False) -> Evidence:
+    ev = Evidence(TARGET, "anon", server=server(standby), local_pids=list(pids))
+    ev.listener = ListenerInfo("pgrst", listening)
+    return ev
+
+
+def test_remedies_best_first_and_only_those_that_apply():
+    assert remedies(Verdict.STALE_CACHE, evidence(True, [42])) == [
+        "notify", "signal", "restart", "reset"]  # fmt: skip
+    assert remedies(Verdict.STALE_CACHE, evidence(False)) == ["restart", "reset"]
+    assert remedies(Verdict.STALE_CACHE, evidence(None)) == ["restart", "reset"]
+    assert remedies(Verdict.STALE_CACHE, evidence(True, standby=True)) == ["restart", "reset"]
+    assert remedies(Verdict.NOT_CACHE, evidence(True, [42])) == []
+    assert remedies(Verdict.HEALTHY, evidence(True)) == []

@@ -1,0 +1,162 @@
+"""Drift as set differences: both ways, per kind, privilege-aware, parts of new tables folded."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.core import drift
+from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.probes.catalog import Catalog, ForeignKey, Function, Relation, RoleInfo
+from tui.core.probes.openapi import SchemaDoc, parse
+
+
+def rel(name: str, cols: tuple[str, ...], *, visible: bool = True, kind: str = "table",
+        schema: str = "public", oid: int = 1) -> Relation:  # fmt: skip
+    return Relation(oid, schema, name, kind, "postgres", False, False, False,
+                    visible, visible, visible, visible, visible, cols)  # fmt: skip
+
+
+def catalog(*rels: Relation, fks=(), fns=(), enums=None) -> Catalog:
+    cat = Catalog(role=RoleInfo("anon", True, privileges_of=frozenset({"anon"})))
+    cat.relations = {r.qualified: r for r in rels}
+    cat.foreign_keys = list(fks)
+    for fn in fns:
+        cat.functions.setdefault(fn.qualified, []).append(fn)
+    cat.enums = dict(enums or {})
+    return cat
+
+
+def doc(tables: dict[str, tuple[str, ...]], fk=None, enums=None, schema="public") -> SchemaDoc:
+    d = SchemaDoc(schema, tables=set(tables), columns=dict(tables))
+    d.fk_targets = {k: set(v) for k, v in (fk or {}).items()}
+    d.enums = {k: set(v) for k, v in (enums or {}).items()}
+    return d
+
+
+def compute(cat: Catalog, *docs: SchemaDoc, schemas=("public",)) -> set[tuple[str, str, str]]:
+    found = drift.compute(drift.database_inventory(cat, schemas), drift.cache_inventory(docs))
+    return {(str(s.kind), s.name, str(s.change)) for s in found}
+
+
+def test_identical_sides_have_no_drift():
+    cat = catalog(rel("a", ("id", "x")), enums={"public.mood": ("ok",)})
+    assert compute(cat, doc({"a": ("id", "x")}, enums={"public.mood": ("ok",)})) == set()
+
+
+def test_table_added_folds_its_columns_and_keys():
+    cat = catalog(rel("a", ("id",)), rel("b", ("id", "a_id")),
+                  fks=[ForeignKey("public", "b", "public", "a", "b_a_fkey")])  # fmt: skip
+    assert compute(cat, doc({"a": ("id",)})) == {("table", "public.b", "added")}
+
+
+def test_view_added_is_a_view():
+    cat = catalog(rel("v", ("id",), kind="view"))
+    assert compute(cat, doc({})) == {("view", "public.v", "added")}
+
+
+def test_both_ways_for_columns_relationships_and_enum_labels():
+    cat = catalog(
+        rel("a", ("id", "new")), rel("b", ("id", "a_id")), rel("c", ("id",)),
+        fks=[ForeignKey("public", "b", "public", "a", "b_a_fkey")],
+        enums={"public.mood": ("ok", "sad")},
+    )  # fmt: skip
+    cache = doc(
+        {"a": ("id", "old"), "b": ("id", "a_id"), "c": ("id",)},
+        fk={"c": ["a"]},
+        enums={"public.mood": ("ok", "meh")},
+    )
+    assert compute(cat, cache) == {
+        ("column", "public.a.new", "added"),
+        ("column", "public.a.old", "removed"),
+        ("relationship", "public.b:public.a", "added"),
+        ("relationship", "public.c:public.a", "removed"),
+        ("enum", "public.mood:sad", "added"),
+        ("enum", "public.mood:meh", "removed"),
+    }
+
+
+def test_table_the_role_cannot_see_is_not_stale():
+    cat = catalog(rel("a", ("id",)), rel("secret", ("id",), visible=False))
+    assert compute(cat, doc({"a": ("id",)})) == set()
+
+
+def test_schema_not_exposed_is_not_compared():
+    cat = catalog(rel("a", ("id",)), rel("flags", ("id",), schema="internal"))
+    assert compute(cat, doc({"a": ("id",)})) == set()
+
+
+def test_advertised_table_missing_from_catalog_is_removed():
+    cat = catalog(rel("a", ("id",)))
+    assert compute(cat, doc({"a": ("id",), "gone": ("id",)})) == {
+        ("table", "public.gone", "removed")
+    }
+
+
+def test_functions_need_a_name_callable_and_executable():
+    fns = [
+        Function(1, "public", "ok", "f", ("x",), False, True),
+        Function(2, "public", "unnamed", "f", ("",), False, True),
+        Function(3, "public", "trig", "f", (), True, True),
+        Function(4, "public", "proc", "p", ("x",), False, True),
+        Function(5, "public", "denied", "f", ("x",), False, False),
+    ]
+    inv = drift.database_inventory(catalog(fns=fns), ["public"])
+    assert inv.functions == {"public.ok"}
+
+
+def test_views_fk_notes_are_not_relationships():
+    cat = catalog(rel("a", ("id",)), rel("v", ("a_id",), kind="view"))
+    assert compute(cat, doc({"a": ("id",), "v": ("a_id",)}, fk={"v": ["a"]})) == set()
+
+
+def test_unqualified_enum_formats_take_the_document_schema():
+    cat = catalog(rel("a", ("m",)), enums={"api.mood": ("ok",)})
+    cat.relations = {"api.a": rel("a", ("m",), schema="api")}
+    cache = doc({"a": ("m",)}, enums={"mood": ("ok", "old")}, schema="api")
+    assert compute(cat, cache, schemas=("api",)) == {("enum", "api.mood:old", "removed")}
+
+
+def test_openapi_parse_keeps_only_names():
+    document = {
+        "swagger": "2.0",
+        "info": {"title": "x", "version": "12.0.2", "description": "d"},
+        "paths": {"/": {"get": {"tags": ["x"]}}, "/orders": {"get": {"parameters": [{"$ref": "#/p"}]}},
+                  "/rpc/total": {"post": {"parameters": [{"in": "body", "schema": {
+                      "properties": {"order_id": {"type": "integer"}}}}]}}},
+        "definitions": {"orders": {"required": ["id"], "properties": {
+            "id": {"type": "integer", "description": "Note:\nThis is a Primary Key.<pk/>"},
+            "customer_id": {"type": "integer", "description":
+                            "Note:\nThis is a Foreign Key to `customers.id`.<fk table='customers' column='id'/>"},
+            "status": {"type": "string", "format": "public.order_status", "enum": ["paid", "new"]},
+        }, "type": "object"}},
+        "parameters": {"rowFilter.orders.id": {"name": "id", "in": "query", "type": "string"}},
+    }  # fmt: skip
+    parsed = parse(json.dumps(document), "public")
+    assert parsed.version == "12.0.2"
+    assert parsed.tables == {"orders"}
+    assert parsed.columns == {"orders": ("id", "customer_id", "status")}
+    assert parsed.functions == {"total"}
+    assert parsed.fk_targets == {"orders": {"customers"}}
+    assert parsed.enums == {"public.order_status": {"paid", "new"}}
+
+
+names = st.sets(st.from_regex(r"[a-z]{1,6}", fullmatch=True), max_size=12)
+
+
+@given(db=names, cache=names)
+def test_table_drift_is_exactly_the_two_set_differences(db: set[str], cache: set[str]):
+    cat = catalog(*(rel(n, ("id",)) for n in db))
+    found = drift.compute(
+        drift.database_inventory(cat, ["public"]),
+        drift.cache_inventory([doc({n: ("id",) for n in cache})]),
+    )
+    assert {s.name for s in found if s.change is Change.ADDED} == {
+        f"public.{n}" for n in db - cache
+    }
+    assert {s.name for s in found if s.change is Change.REMOVED} == {
+        f"public.{n}" for n in cache - db
+    }
+    assert all(isinstance(s, StaleObject) and s.kind is ObjectKind.TABLE for s in found)
