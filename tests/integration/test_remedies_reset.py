@@ -183,3 +183,50 @@ def test_cli_reset_off_a_terminal_without_confirm_refuses_and_names_the_flag(tmp
     assert proc.returncode == 4
     assert "--confirm shop" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_cli_reset_json_records_the_dump_and_restores_with_restore_flag(
+    sandbox12, tmp_path
+) -> None:
+    box = sandbox12
+    box.apply_drift(["missing-table"])
+    box.execute("INSERT INTO public.customers (name) VALUES ('kept')")
+    c = box.connection()
+    env = {
+        **os.environ,
+        "PGRST_DOCTOR_DB_URL": c.db_url,
+        "PGRST_DOCTOR_API_URL": c.api_url,
+        "PGRST_DOCTOR_ADMIN_URL": c.admin_url,
+        "ANON_KEY": c.anon_key,
+    }
+    argv = [
+        sys.executable,
+        "-m",
+        "tui",
+        "reset",
+        "--json",
+        "--restore",
+        "--project-dir",
+        str(c.project_dir),
+    ]
+    proc = subprocess.run(
+        [*argv, "--confirm", box.dbname],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["reset"] and data["restore"]["status"] == "ok"
+    assert [s["step"] for s in data["steps"]] == ["dump", "fingerprint", "reset", "notify"]
+    dump = Path(data["dump"]["path"])
+    assert hashlib.sha256(dump.read_bytes()).hexdigest() == data["dump"]["sha256"]
+    journal = dump.parent / "journal.jsonl"  # the dump lives in the session's folder
+    records = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert [r["payload"]["sha256"] for r in records if r["kind"] == "dump"] == [
+        data["dump"]["sha256"]
+    ]
+    assert any(r["kind"] == "confirmation" and r["actor"] == "user" for r in records)
+    assert counts(box) == (3, False)  # seed + the restored row; the drift table is gone
