@@ -343,6 +343,8 @@ class Diagnosis:
             e = outcome.evidence
             if outcome.status in (Status.ERROR, Status.SKIPPED) and not e.get("disabled"):
                 ev.errors[probe_id] = outcome.summary
+            if outcome.status is Status.ERROR:
+                ev.failed.add(probe_id)
             ev.server = e.get("server", ev.server)
             ev.api = e.get("api", ev.api)
             ev.catalog = e.get("catalog", ev.catalog)

@@ -37,6 +37,7 @@ class Evidence:
     targeted: list[TargetedAnswer] = field(default_factory=list)
     local_pids: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
+    failed: set[str] = field(default_factory=set)  # probe ids that errored (not skipped)
 
     @property
     def narrowed(self) -> bool:

@@ -73,7 +73,7 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     title = "Schema cache drift"
     if ev.catalog is None:
         why = ev.errors.get("catalog", "the catalog snapshot is missing")
-        if ev.server is not None:
+        if ev.server is not None and "catalog" in ev.failed:
             # the database answered but its catalog could not be read (a lock held, the
             # session killed): drift is unknown, which is not "healthy"
             return Finding("drift", Status.FAIL, f"cannot read the catalog: {why}",
@@ -81,7 +81,7 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         return Finding("drift", Status.SKIPPED, f"needs the catalog: {why}", title=title), []
     if ev.docs is None and not ev.targeted:
         why = ev.errors.get("openapi") or ev.errors.get("api") or "no OpenAPI document"
-        if ev.exposed_known and "openapi" in ev.errors:
+        if ev.exposed_known and "openapi" in ev.failed:
             # PostgREST answered, but its OpenAPI document did not come (timeout, too big)
             return Finding("drift", Status.FAIL, f"cannot read the OpenAPI document: {why}",
                            cause=Cause.API_UNREACHABLE, title=title), []  # fmt: skip
