@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import os
 import signal
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +74,8 @@ class DoctorApp(App[None]):
             max_workers=1, thread_name_prefix="journal"
         )
         self._journal_last: concurrent.futures.Future[Any] | None = None
-        self.exit_on_signals = False  # the CLI sets it: SIGTERM/SIGHUP end the app cleanly
+        self.exit_on_signals = False  # the CLI sets it: SIGTERM ends the app, SIGHUP hangs up
+        self.on_hangup: list[Callable[[], object]] = []  # clean-ups when the terminal is gone
 
     # -- startup ---------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -81,9 +84,17 @@ class DoctorApp(App[None]):
         self.record("target", dict(self.target.masked()))
         if self.exit_on_signals:
             loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(signum, self.exit)
+            loop.add_signal_handler(signal.SIGTERM, self.exit)
+            loop.add_signal_handler(signal.SIGHUP, self._hang_up)
         self.push_screen(ConnectScreen())
+
+    def _hang_up(self) -> None:
+        """The terminal is gone (SIGHUP): Textual can neither flush nor restore it and would
+        block on its writer, so run the clean-ups (journal, sandbox) and leave at once."""
+        for clean_up in self.on_hangup:
+            with contextlib.suppress(Exception):
+                clean_up()
+        os._exit(128 + signal.SIGHUP)
 
     def on_unmount(self) -> None:
         self._journal_pool.shutdown(wait=True)
