@@ -49,6 +49,10 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname <> ALL(%s)
 ORDER BY 1, 2
 """
+ESTIMATE_SQL = """
+SELECT greatest(c.reltuples, 0)::bigint FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s
+"""
 DOCKER_MISSING = "Cannot connect to the Docker daemon"
 
 
@@ -83,20 +87,30 @@ def table_data_entries(listing: str) -> list[tuple[str, str]]:
     return found
 
 
-def copy_row_counts(lines: list[str]) -> dict[str, int]:
-    """Rows per table in SQL text: ``COPY schema.table (...) FROM stdin;`` blocks ending in ``\\.``."""
-    counts: dict[str, int] = {}
-    current: str | None = None
-    for line in lines:
-        if current is None:
+class CopyCounter:
+    """Rows per table in SQL text, fed line by line: ``COPY schema.table (...) FROM stdin;``
+    blocks ending in ``\\.`` (so a large dump is counted without holding it in memory)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self._current: str | None = None
+
+    def __call__(self, line: str) -> None:
+        if self._current is None:
             if line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
-                current = line.split()[1].replace('"', "")
-                counts[current] = 0
+                self._current = line.split()[1].replace('"', "")
+                self.counts[self._current] = 0
         elif line == "\\.":
-            current = None
+            self._current = None
         else:
-            counts[current] += 1
-    return counts
+            self.counts[self._current] += 1
+
+
+def copy_row_counts(lines: list[str]) -> dict[str, int]:
+    counter = CopyCounter()
+    for line in lines:
+        counter(line)
+    return counter.counts
 
 
 async def count_rows(target: Target) -> dict[str, int]:
@@ -112,6 +126,8 @@ async def count_rows(target: Target) -> dict[str, int]:
                 row = await (await conn.execute(query)).fetchone()
             except psycopg.errors.InsufficientPrivilege:
                 continue  # pg_dump will fail on it and say so
+            except psycopg.errors.QueryCanceled:  # too big to count in time: the estimate
+                row = await (await conn.execute(ESTIMATE_SQL, (schema, table))).fetchone()
             counts[f"{schema}.{table}"] = int(row[0]) if row else 0
         return counts
 
@@ -255,16 +271,19 @@ class DumpStep:
             clock.output(
                 f"pg_restore --list: {len(table_data_entries(chr(10).join(listing.lines)))} tables"
             )
+            counter = CopyCounter()
             text = await run_program(
                 [str(self.bindir / "pg_restore"), "--data-only", "-f", "-", str(dump.path)],
                 timeout=DUMP_TIMEOUT_S,
+                on_line=counter,
+                keep=5,
             )
             if text.returncode != 0:
                 return f"pg_restore cannot decode it: {text.tail}"
-            lines = text.lines
+            dump.rows = counter.counts
         else:
             lines = dump.path.read_text(errors="replace").splitlines()
-        dump.rows = copy_row_counts(lines)
+            dump.rows = copy_row_counts(lines)
         missing = [t for t, n in before.items() if n > 0 and dump.rows.get(t, 0) == 0]
         if missing and dump.format == "plain":
             text = "\n".join(lines)

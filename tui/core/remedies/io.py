@@ -110,9 +110,11 @@ async def run_program(
     secrets: Iterable[str] = (),
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
+    keep: int | None = None,
 ) -> Completed:
     """Run a program (never a shell), stream its scrubbed output lines, kill it on timeout
     or cancellation (Ctrl+C) so nothing keeps running behind the user's back.
+    ``keep``: remember only the last N lines (large outputs are consumed through ``on_line``).
     """
     secret_list = list(secrets)
     proc = await asyncio.create_subprocess_exec(
@@ -132,6 +134,8 @@ async def run_program(
             line = scrub(raw.decode(errors="replace").rstrip(), secret_list)
             if line:
                 lines.append(line)
+                if keep is not None and len(lines) > keep:
+                    del lines[0]
                 if on_line:
                     on_line(line)
 

@@ -137,9 +137,15 @@ class ResetStep:
                 return await self._run(clock, Path(tmp))
 
     async def _run(self, clock: Any, tmp: Path) -> StepResult:
-        cwd = self.cwd
+        cwd, argv = self.cwd, self.argv
         port = urlsplit(self.target.db_url).port or 5432
-        if cwd is not None and local_stack_port(cwd) == port and not DOCKER_SOCKET.exists():
+        own_stack = cwd is not None and local_stack_port(cwd) == port and self.target.is_loopback
+        if own_stack and DOCKER_SOCKET.exists() and "--db-url" in argv:
+            # the project's own local stack: plain `supabase db reset` also restarts its services
+            at = argv.index("--db-url")
+            argv = argv[:at] + argv[at + 2 :]
+            clock.output("the target is the project's own local stack: plain `supabase db reset`")
+        elif own_stack and cwd is not None:
             clock.output(
                 "the target is on the project's own [db] port but no Docker stack runs: resetting "
                 "it as a custom Postgres from a scratch copy of supabase/ (same migrations)"
@@ -147,7 +153,7 @@ class ResetStep:
             cwd = scratch_project(cwd, tmp, port)
         try:
             done = await run_program(
-                self.argv,
+                argv,
                 timeout=RESET_TIMEOUT_S,
                 on_line=clock.output,
                 secrets=secrets_of(self.target),
