@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -35,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"pgrst-doctor: warning: {warning}", file=sys.stderr)
     if not args.output:
-        sys.stdout.write(result.text)
+        try:
+            sys.stdout.write(result.text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `export | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     target = Path(args.output).expanduser()
     try:

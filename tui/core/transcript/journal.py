@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -105,7 +104,7 @@ class Journal:
         try:
             root.mkdir(mode=0o700, parents=True, exist_ok=True)
             for _ in range(20):
-                name = f"{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+                name = f"{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{os.urandom(3).hex()}"
                 try:
                     (root / name).mkdir(mode=0o700)
                     break

@@ -48,17 +48,21 @@ _SB_KEY_RE = re.compile(r"sb_(?:publishable|secret)_[A-Za-z0-9_-]+")
 _URL_PW_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@'\"]*:)([^\s/?#'\"]+)@")
 # Bare values stop at controls: "Bearer\x1b[0m tok" must not mask the escape and leave "tok".
 _VALUE = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;,'\"\x00-\x1f\x7f-\x9f]+"
+# Only names containing one of these can be secret names (``secret_kind_for_name`` decides);
+# the lookahead keeps the Python callback off every "http:" and "select=".
+_MAYBE = r"(?=[A-Za-z0-9_.-]*?(?i:passw|secret|token|key|authorization|jwt|credential))"
 _ASSIGN_RE = re.compile(
-    rf"(?<![A-Za-z0-9_.-])(-{{0,2}}[A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)({_VALUE})"
+    rf"(?<![A-Za-z0-9_.-]){_MAYBE}(-{{0,2}}[A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)({_VALUE})"
 )
 _COLON_RE = re.compile(
-    r"(?<![A-Za-z0-9_-])([\"']?)([A-Za-z][A-Za-z0-9_-]*)\1(\s*:\s*)"
+    rf"(?<![A-Za-z0-9_-])([\"']?){_MAYBE}([A-Za-z][A-Za-z0-9_-]*)\1(\s*:\s*)"
     rf"(?:(Bearer|Basic|Token|Digest)\s+)?({_VALUE})",
     re.IGNORECASE,
 )
 _FLAG_RE = re.compile(
-    rf"(?<![A-Za-z0-9_-])(--?[A-Za-z][A-Za-z0-9-]*)(\s+)(?!--|-[A-Za-z](?:\s|$))({_VALUE})"
+    rf"(?<![A-Za-z0-9_-]){_MAYBE}(--?[A-Za-z][A-Za-z0-9-]*)(\s+)(?!--|-[A-Za-z](?:\s|$))({_VALUE})"
 )
+_CONTROL_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SCHEME_RE = re.compile(r"^(Bearer|Basic|Token|Digest)\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
 
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
@@ -207,10 +211,16 @@ class Redactor:
             return text
         learned = len(self._literals_set)
         text = self._shapes(text)
-        text = _URL_PW_RE.sub(lambda m: m.group(1) + self._mask(m.group(2), "password") + "@", text)
-        text = _sub_named(_ASSIGN_RE, 1, self._assign, text)
-        text = _sub_named(_COLON_RE, 2, self._colon, text)
-        text = _sub_named(_FLAG_RE, 1, self._flag, text)
+        if "://" in text:
+            text = _URL_PW_RE.sub(
+                lambda m: m.group(1) + self._mask(m.group(2), "password") + "@", text
+            )
+        if "=" in text:
+            text = _sub_named(_ASSIGN_RE, 1, self._assign, text)
+        if ":" in text:
+            text = _sub_named(_COLON_RE, 2, self._colon, text)
+        if "-" in text:
+            text = _sub_named(_FLAG_RE, 1, self._flag, text)
         if len(self._literals_set) != learned:  # earlier occurrences of newly learned values
             text = self._literals(text)
         return text
@@ -218,8 +228,11 @@ class Redactor:
     def _shapes(self, text: str) -> str:
         """Known values and self-identifying shapes only (no context needed)."""
         text = self._literals(text)
-        text = _JWT_RE.sub(lambda m: self._mask(m.group(0), "jwt"), text)
-        return _SB_KEY_RE.sub(lambda m: self._mask(m.group(0), "key"), text)
+        if "eyJ" in text:
+            text = _JWT_RE.sub(lambda m: self._mask(m.group(0), "jwt"), text)
+        if "sb_" in text:
+            text = _SB_KEY_RE.sub(lambda m: self._mask(m.group(0), "key"), text)
+        return text
 
     def _literals(self, text: str) -> str:
         if not self._literals_set:
@@ -286,7 +299,9 @@ class Redactor:
     def _string(self, raw: str, hint: str | None) -> str:
         # Mask before stripping (an escape must not eat a secret's first character, or the "p"
         # of "password=", and hide the rest) and after (colour codes must not shield a value).
-        text = self.text(_strip_around_placeholders(self.text(raw)))
+        text = self.text(raw)
+        if _CONTROL_ANY.search(text):
+            text = self.text(_strip_around_placeholders(text))
         if hint is None or not text or _PLACEHOLDER_ONLY.match(text):
             return text
         scheme = _SCHEME_RE.match(text)
