@@ -176,3 +176,36 @@ async def test_hung_api_is_given_up_at_the_timeout(sandbox12: Sandbox):
     assert str(api.cause) == "api-unreachable" and "within 1s" in api.summary
     # the database side still answered
     assert next(f for f in report.findings if f.check == "database").status is Status.PASS
+
+
+async def test_in_database_db_schemas_overrides_the_project_config(make_sandbox):
+    """Supabase's PGRST106 case: the project exposes `internal`, the authenticator's
+    in-database pgrst.db_schemas hides it again (it wins over the config)."""
+    box = make_sandbox("12", schemas=("public", "internal"))
+    box.execute(
+        f"ALTER ROLE authenticator IN DATABASE \"{box.dbname}\" SET pgrst.db_schemas = 'public';"
+        "NOTIFY pgrst, 'reload schema';"
+    )
+    target = target_for(box, schemas_hint=("public", "internal"))
+    ref = table("internal", "feature_flags")
+    deadline = time.monotonic() + 10
+    report = await diagnose(target, objects=(ref,))
+    while "schema-not-exposed" not in failing_causes(report) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+        report = await diagnose(target, objects=(ref,))
+    finding = finding_for(report, "schema-not-exposed")
+    assert "overrides the project config" in finding.summary
+    assert finding.fix == (
+        "ALTER ROLE authenticator RESET pgrst.db_schemas; NOTIFY pgrst, 'reload schema';"
+    )
+
+
+async def test_hung_database_and_api_are_given_up_at_the_timeout():
+    from tui.core.target import Target
+
+    with FaultServer(hung, lifetime=30) as db, FaultServer(hung, lifetime=30) as api:
+        target = Target(db_url=f"postgresql://postgres@127.0.0.1:{db.port}/postgres",
+                        api_url=api.url, timeout=1)  # fmt: skip
+        report = await diagnose(target, request="GET /orders")
+    assert report.verdict is Verdict.UNREACHABLE
+    assert {"api-unreachable", "db-unreachable"} <= failing_causes(report)

@@ -338,7 +338,7 @@ class Diagnosis:
             f.elapsed_ms = max(spent, default=0.0)
 
     def evidence(self) -> Evidence:
-        ev = Evidence(self.target, self.role, self.request.symptoms, self._objects())
+        ev = Evidence(self.target, self.role, self.request.symptoms, self._objects(), self.scoped)
         for probe_id, outcome in self.outcomes.items():
             e = outcome.evidence
             if outcome.status in (Status.ERROR, Status.SKIPPED) and not e.get("disabled"):

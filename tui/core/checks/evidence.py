@@ -26,6 +26,7 @@ class Evidence:
     role: str  # the PostgreSQL role the API key maps to
     symptoms: tuple[str, ...] = ALL_SYMPTOMS
     objects: tuple[ObjectRef, ...] = ()  # named by the user or read from the failing request
+    scoped: bool = False  # objects were named: only they were probed (no OpenAPI, no sweep)
     server: ServerInfo | None = None
     api: ApiInfo | None = None
     catalog: Catalog | None = None

@@ -20,6 +20,8 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.SCHEMA_NOT_EXPOSED, "in-db"): (
         "ALTER ROLE {authenticator} SET pgrst.db_schemas = '{schemas}'; " + RELOAD
     ),
+    (Cause.SCHEMA_NOT_EXPOSED, "reset"): "ALTER ROLE {authenticator} RESET pgrst.db_schemas; "
+    + RELOAD,
     (Cause.OBJECT_MISSING, "table"): "supabase migration up  -- {name} does not exist here",
     (Cause.OBJECT_MISSING, "column"): "ALTER TABLE {table} ADD COLUMN {column} <type>;",
     (Cause.OBJECT_MISSING, "function"): "supabase migration up  -- {name} does not exist here",

@@ -26,15 +26,22 @@ def _finding(ref: ObjectRef, status: Status, summary: str, **kw: object) -> Find
 def _exposure(ev: Evidence, ref: ObjectRef, schema: str) -> Finding | None:
     if not ev.exposed_known or schema in ev.exposed:
         return None
-    schemas = ", ".join([*ev.exposed, schema])
-    return _finding(
-        ref, Status.FAIL,
-        f"schema {schema} is not exposed (db-schemas: {', '.join(ev.exposed)})",
-        cause=Cause.SCHEMA_NOT_EXPOSED,
-        fix=fix(Cause.SCHEMA_NOT_EXPOSED, "in-db", authenticator=ev.authenticator,
-                schemas=schemas, channel=ev.target.channel),
-        runbook_note=NOTE_EXPOSED,
-    )  # fmt: skip
+    auth, channel = ev.authenticator, ev.target.channel
+    summary = f"schema {schema} is not exposed (db-schemas: {', '.join(ev.exposed)})"
+    overrides = ev.catalog.db_schemas_override() if ev.catalog else []
+    mine = [value for role, _db, value in overrides if role == auth]
+    if mine and schema in ev.target.schemas_hint:
+        # The project config exposes it; the authenticator's in-database setting wins.
+        summary += f"; role {auth}'s pgrst.db_schemas = '{mine[0]}' overrides the project config"
+        fix_text = fix(Cause.SCHEMA_NOT_EXPOSED, "reset", authenticator=auth, channel=channel)
+    else:
+        if mine:
+            summary += f" (set in the database: role {auth}'s pgrst.db_schemas)"
+        schemas = ", ".join([*ev.exposed, schema])
+        fix_text = fix(Cause.SCHEMA_NOT_EXPOSED, "in-db", authenticator=auth, schemas=schemas,
+                       channel=channel)  # fmt: skip
+    return _finding(ref, Status.FAIL, summary, cause=Cause.SCHEMA_NOT_EXPOSED, fix=fix_text,
+                    runbook_note=NOTE_EXPOSED)  # fmt: skip
 
 
 def _schema_usage(ev: Evidence, ref: ObjectRef, schema: str) -> Finding | None:

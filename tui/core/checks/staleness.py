@@ -99,9 +99,16 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     if ev.openapi_disabled:
         basis.append("OpenAPI is disabled")
     stale = sorted(_without_parts_of_new_tables(found))
+    # OpenAPI was wanted but did not come: tables, columns, keys and labels were not compared.
+    unknown = None
+    if ev.docs is None and not ev.openapi_disabled and not ev.scoped:
+        unknown = ev.errors.get("openapi", "no OpenAPI document")
+        basis.append(f"tables, columns, relationships and enum labels not compared: {unknown}")
     basis_text = "; ".join(basis)
     wanted = set().union(*(KIND_OF_SYMPTOM_KIND.get(k, set()) for k in ev.kinds_asked()))
     stale = [s for s in stale if s.kind in wanted]
+    if not stale and unknown:
+        return Finding("drift", Status.ERROR, f"drift unknown ({basis_text})", title=title), []
     if not stale:
         return Finding(
             "drift", Status.PASS, f"no drift ({basis_text}, as role {ev.role})", title=title

@@ -30,7 +30,8 @@ async def connect(target: Target, *, autocommit: bool = True) -> psycopg.AsyncCo
         connect_timeout=max(1, math.ceil(target.timeout)),
         autocommit=autocommit,
         application_name=APPLICATION_NAME,
-        options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}",
+        # JIT compiling catalog queries costs more than it saves (~0.1 s at 10,000 tables)
+        options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms} -c jit=off",
     )
 
 
