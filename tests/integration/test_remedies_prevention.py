@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.remedy_helpers import Events, stale_objects, target_of
+from tui.core.diagnosis import Diagnosis
 from tui.core.errors import GuardRefused
 from tui.core.remedies.prevention import HOOK_MARKER, install_hook, install_trigger
 from tui.core.remedies.verify import Verifier, VerifyStep
@@ -21,8 +22,15 @@ pytestmark = pytest.mark.integration
 
 async def test_install_trigger_is_idempotent_and_ddl_then_reloads_postgrest(sandbox12) -> None:
     target = target_of(sandbox12)
+
+    async def auto_reload_status() -> str:
+        report = await Diagnosis(target).run()
+        return next(str(f.status) for f in report.findings if f.check == "auto-reload")
+
+    assert await auto_reload_status() == "warn"
     before, after = await install_trigger(target)
     assert not before.installed and after.installed
+    assert await auto_reload_status() == "pass"  # the diagnosis sees it installed
     again_before, again_after = await install_trigger(target)
     assert again_before.installed and again_after.installed
     # DDL without any NOTIFY from us: the triggers send it

@@ -82,6 +82,15 @@ async def test_notify_is_refused_when_no_postgrest_listens(make_sandbox) -> None
     assert "no PostgREST session listens" in outcome.steps[0].summary
     assert outcome.exit_code == 4
     assert outcome.proposal is not None and outcome.proposal.id == "signal"
+    # without --method the ladder moves on by itself to SIGUSR1, which reaches PostgREST
+    events = Events()
+    outcome = await reload(target_of(box), objects=stale_objects("missing-table"), emit=events)
+    assert [(s.step, str(s.status)) for s in outcome.steps] == [
+        ("notify", "refused"),
+        ("signal", "ok"),
+        ("verify", "ok"),
+    ]
+    assert outcome.fixed and outcome.exit_code == 0
 
 
 async def test_supabase_cli_notify_runs_the_real_cli_and_fixes_it(make_sandbox) -> None:
