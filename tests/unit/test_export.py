@@ -287,3 +287,37 @@ def test_to_json_re_redacts_a_hand_edited_journal(incident: Journal) -> None:
                              "kind": "note", "payload": {"text": f"oops {ANON_JWT}"}}) + "\n")  # fmt: skip
     data = to_json(load_session(incident.dir))
     assert data["events"][-1]["payload"]["text"] == "oops <jwt#3>"
+
+
+def test_payloads_from_the_real_producers_render_in_the_ticket() -> None:
+    """What `reload`/`reset` and the wizard actually record: StepEvent.to_json() through
+    `journaled`, a nested KpiFigure, reload's {fixed, exit_code} and reset's typed confirmation."""
+    from tui.core.remedies.events import EventKind, KpiFigure, StepEvent
+    from tui.core.remedies.record import journaled
+
+    journal = Journal.start(command="reload", clock=_clock())
+    journal.record("confirmation", {"typed": "app", "expected": "app"}, actor="user")
+    stale = [StaleObject(ObjectKind.TABLE, "public.orders", Change.ADDED).to_json()]
+    journal.record("decision", {"stale_objects": stale, "method": "notify"})
+    seen: list[StepEvent] = []
+    emit = journaled(journal, seen.append)
+    emit(StepEvent("notify", EventKind.STARTED, "NOTIFY pgrst, 'reload schema'", 0.0))
+    emit(StepEvent("notify", EventKind.OUTPUT, "sent on channel pgrst", 0.01))
+    emit(StepEvent("notify", EventKind.ELAPSED, "", 0.02))  # ticks are not journaled
+    figure = KpiFigure.measure("notify_execution", 0.012)
+    emit(StepEvent("notify", EventKind.KPI, figure.kpi, 0.02, kpi=figure))
+    emit(StepEvent("notify", EventKind.FINISHED, "NOTIFY sent", 0.03))
+    journal.record("verdict", {"fixed": True, "exit_code": 0})
+    journal.close()
+
+    assert len(seen) == 5
+    md = export_session(journal.dir, "md").text
+    assert "confirmation for action: typed 'app' (expected 'app')" in md
+    assert "decided: stale_objects: [public.orders]; method: notify" in md
+    assert "- **Stale objects:** table public.orders (added)" in md
+    assert "- **What was done:** notify: finished (30 ms)" in md
+    assert "| NOTIFY command execution | 50 ms | 200 ms | 12 ms | ok |" in md
+    assert "sent on channel pgrst" in md
+    assert "- **Verdict:** none recorded" in md
+    assert "- **Outcome:** fixed after notify" in md
+    assert list_sessions()[0].verdict == "fixed"

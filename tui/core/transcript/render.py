@@ -51,6 +51,34 @@ def fence(body: str, lang: str = "") -> str:
     return f"{ticks}{lang}\n{body}\n{ticks}"
 
 
+def verdict_word(payload: Payload) -> str | None:
+    """The verdict of a ``verdict`` event: a Report's, or the outcome words of reload/reset."""
+    if payload.get("verdict") is not None:
+        return str(payload["verdict"])
+    if isinstance(payload.get("fixed"), bool):
+        return "fixed" if payload["fixed"] else "not fixed"
+    if payload.get("refused"):
+        return "refused"
+    if isinstance(payload.get("reset"), bool):
+        return "reset done" if payload["reset"] else "not reset"
+    return None
+
+
+def kpi_fields(payload: Payload) -> Payload:
+    """A KPI payload flat: ``StepEvent.to_json()`` nests the figure under "kpi"."""
+    nested = payload.get("kpi")
+    return {**payload, **nested} if isinstance(nested, Mapping) else payload
+
+
+def _compact(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        shown = ", ".join(
+            str(v.get("name", v)) if isinstance(v, Mapping) else str(v) for v in value[:5]
+        )
+        return f"[{shown}{', …' if len(value) > 5 else ''}]"
+    return one_line(value, 80)
+
+
 def _fmt_evidence(evidence: Any) -> str:
     if isinstance(evidence, Mapping):
         return "; ".join(f"{k}: {one_line(v, 80)}" for k, v in evidence.items())
@@ -83,9 +111,13 @@ def _check(p: Payload) -> str:
 
 
 def _decision(p: Payload) -> str:
-    what = pick(p, "decision", "text", "summary", "choice") or "?"
+    what = pick(p, "decision", "text", "summary", "choice")
     evidence = pick(p, "evidence", "knew", "because")
-    return f"decided: {what}" + (f" (evidence: {_fmt_evidence(evidence)})" if evidence else "")
+    if what is None:  # a bare record of what was chosen: show its fields
+        what = "; ".join(f"{k}: {_compact(v)}" for k, v in p.items() if v not in (None, ""))
+    return f"decided: {what or '?'}" + (
+        f" (evidence: {_fmt_evidence(evidence)})" if evidence else ""
+    )
 
 
 def _step_start(p: Payload) -> str:
@@ -114,9 +146,12 @@ def _step_end(p: Payload) -> str:
 
 def _confirmation(p: Payload) -> str:
     what = pick(p, "what", "prompt", "step", "action") or "action"
-    answer = pick(p, "answer", "confirmed", "result")
+    answer = p.get("answer", p.get("confirmed", p.get("result")))
     if isinstance(answer, bool):
         answer = "confirmed" if answer else "declined"
+    if answer is None and "typed" in p:
+        expected = f" (expected {p['expected']!r})" if "expected" in p else ""
+        answer = f"typed {p['typed']!r}{expected}"
     return f"confirmation for {what}: {answer if answer is not None else 'asked'}"
 
 
@@ -131,14 +166,20 @@ def _dump(p: Payload) -> str:
 
 
 def _kpi(p: Payload) -> str:
-    name = pick(p, "id", "kpi") or "?"
+    p = kpi_fields(p)
+    name = pick(p, "title", "id", "kpi") or "?"
     actual = p.get("actual") if p.get("actual") is not None else fmt_ms(p.get("ms"))
     return f"KPI {name}: {actual} ({p.get('verdict', '?')})"
 
 
 def _verdict(p: Payload) -> str:
+    word = verdict_word(p) or "?"
+    if p.get("refused"):
+        return f"verdict: refused — {p['refused']}"
+    if "stale_objects" not in p:
+        return f"verdict: {word}"
     stale = p.get("stale_objects") or []
-    return f"verdict: {p.get('verdict', '?')} ({len(stale)} stale object{'s' * (len(stale) != 1)})"
+    return f"verdict: {word} ({len(stale)} stale object{'s' * (len(stale) != 1)})"
 
 
 _DESCRIBE: dict[str, Callable[[Payload], str]] = {

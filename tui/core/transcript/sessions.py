@@ -8,6 +8,7 @@ from typing import Any
 
 from tui.core.errors import UsageError
 from tui.core.transcript.journal import JOURNAL_NAME, read_events, sessions_root
+from tui.core.transcript.render import verdict_word
 
 
 class UnknownSession(UsageError):
@@ -58,13 +59,14 @@ def describe(session_dir: Path) -> SessionInfo:
         (e["payload"].get("command") for e in events if e["kind"] == "session"),
         None,
     )
-    verdicts = [e["payload"].get("verdict") for e in events if e["kind"] == "verdict"]
+    verdicts = [verdict_word(e["payload"]) for e in events if e["kind"] == "verdict"]
+    verdicts = [v for v in verdicts if v is not None]
     return SessionInfo(
         id=session_dir.name,
         dir=session_dir,
         started=events[0]["ts"] if events else None,
         command=command if isinstance(command, str) else None,
-        verdict=str(verdicts[-1]) if verdicts and verdicts[-1] is not None else None,
+        verdict=verdicts[-1] if verdicts else None,
         events=len(events),
         warnings=warnings,
     )

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tui.core.transcript.redact import masked_counts, masking_footer
-from tui.core.transcript.render import event_text, fmt_ms, pick
+from tui.core.transcript.render import event_text, fmt_ms, kpi_fields, pick, verdict_word
 
 Event = Mapping[str, Any]
 
@@ -51,9 +51,16 @@ class SessionSummary:
         return asdict(self)
 
 
-def _verdict_of(event: Event) -> str | None:
-    value = event["payload"].get("verdict")
-    return str(value) if value is not None else None
+OUTCOME_WORDS = frozenset({"fixed", "not fixed", "reset done", "not reset", "refused"})
+
+
+def _stale_objects(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """From the first verdict (or decision) that lists them: the state before any fix."""
+    for event in events:
+        listed = event["payload"].get("stale_objects")
+        if event["kind"] in ("verdict", "decision") and isinstance(listed, list):
+            return [o for o in listed if isinstance(o, dict)]
+    return []
 
 
 def _root_causes(events: Sequence[Event]) -> list[dict[str, Any]]:
@@ -113,6 +120,8 @@ def _steps(events: Sequence[Event]) -> list[StepSummary]:
 def kpi_row(payload: Mapping[str, Any]) -> dict[str, Any]:
     """A KPI event as {id, title, target, alert, actual, verdict} (ms figures formatted)."""
 
+    payload = kpi_fields(payload)
+
     def figure(plain: str, ms: str) -> str:
         value = payload.get(plain)
         if value is None and payload.get(ms) is not None:
@@ -153,8 +162,11 @@ def _environment(events: Sequence[Event]) -> dict[str, str | None]:
 
 def _outcome(initial: str | None, final: str | None, steps: list[StepSummary]) -> str:
     done = [s for s in steps if s.status]
+    after = f" after {', '.join(s.step for s in done)}" if done else ""
     if final is None:
         return "no verdict recorded" + (" (steps ran, not verified)" if done else "")
+    if final in OUTCOME_WORDS:  # reload/reset report an outcome, not a diagnosis
+        return final + (after if final in ("fixed", "reset done") else "")
     if initial is not None and initial != final and final == "healthy":
         return f"resolved: {initial} → healthy" + (
             f" after {', '.join(s.step for s in done)}" if done else ""
@@ -166,9 +178,9 @@ def _outcome(initial: str | None, final: str | None, steps: list[StepSummary]) -
 
 def summarize(session_id: str, events: Sequence[Event]) -> SessionSummary:
     """Derive the session's summary (pure: events in, dataclass out)."""
-    verdicts = [_verdict_of(e) for e in events if e["kind"] == "verdict"]
-    verdict_events = [e for e in events if e["kind"] == "verdict"]
-    stale = verdict_events[0]["payload"].get("stale_objects") if verdict_events else None
+    words = [verdict_word(e["payload"]) for e in events if e["kind"] == "verdict"]
+    verdicts = [w for w in words if w is not None]
+    diagnosed = [w for w in verdicts if w not in OUTCOME_WORDS]
     steps = _steps(events)
     command = next((e["payload"].get("command") for e in events if e["kind"] == "session"), None)
     return SessionSummary(
@@ -176,13 +188,13 @@ def summarize(session_id: str, events: Sequence[Event]) -> SessionSummary:
         command=command,
         started=events[0]["ts"] if events else None,
         ended=events[-1]["ts"] if events else None,
-        initial_verdict=verdicts[0] if verdicts else None,
+        initial_verdict=diagnosed[0] if diagnosed else None,
         final_verdict=verdicts[-1] if verdicts else None,
         outcome=_outcome(
-            verdicts[0] if verdicts else None, verdicts[-1] if verdicts else None, steps
+            diagnosed[0] if diagnosed else None, verdicts[-1] if verdicts else None, steps
         ),
         root_causes=_root_causes(events),
-        stale_objects=[o for o in stale or [] if isinstance(o, dict)],
+        stale_objects=_stale_objects(events),
         steps=steps,
         kpis=[kpi_row(e["payload"]) for e in events if e["kind"] == "kpi"],
         dumps=[dict(e["payload"]) for e in events if e["kind"] == "dump"],
