@@ -209,3 +209,21 @@ async def test_hung_database_and_api_are_given_up_at_the_timeout():
         report = await diagnose(target, request="GET /orders")
     assert report.verdict is Verdict.UNREACHABLE
     assert {"api-unreachable", "db-unreachable"} <= failing_causes(report)
+
+
+@pytest.mark.parametrize("postgrest_version", ["12", "11"], ids=["pgrst12", "pgrst11"])
+async def test_42703_and_wrong_argument_names_are_not_the_cache(make_sandbox, postgrest_version):
+    box = make_sandbox(postgrest_version)
+    target = target_for(box)
+    column, call = await asyncio.gather(
+        diagnose(target, request="GET /customers?select=id,username"),
+        diagnose(target, request="GET /rpc/customer_order_count?customer=1"),
+    )
+    assert failing_causes(column) == {"object-missing"} and column.stale_objects == []
+    assert finding_for(column, "object-missing").fix.startswith(
+        "ALTER TABLE public.customers ADD COLUMN username"
+    )
+    assert failing_causes(call) == {"object-missing"} and call.stale_objects == []
+    assert finding_for(call, "object-missing").fix == (
+        "GET /rpc/customer_order_count?customer_id=<value>"
+    )

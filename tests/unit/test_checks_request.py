@@ -33,6 +33,14 @@ def test_objects_of_a_write_with_an_embed():
     }
 
 
+def test_select_lists_name_plain_columns_only():
+    req = FailingRequest(
+        "GET", "/customers?select=id,nick:username::text,doc->a,total:count(),x(*)"
+    )
+    cols = [r.column for r in objects_in(req, "public") if r.kind is ObjectKind.COLUMN]
+    assert cols == ["id", "username"]
+
+
 def test_objects_of_an_rpc_call_and_a_profile():
     req = FailingRequest("GET", "/rpc/total?order_id=1", headers={"Accept-Profile": "api"})
     [ref] = objects_in(req, "public")

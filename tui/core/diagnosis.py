@@ -306,6 +306,8 @@ class Diagnosis:
             raise
         except Exception as exc:
             status, summary, evidence = Status.ERROR, self._describe(exc), {"error": exc}
+            if probe_id == "openapi" and isinstance(exc, TimeoutError | httpx.TimeoutException):
+                summary += " (the document grows with the schema: raise --timeout)"
         outcome = ProbeOutcome(probe_id, status, summary, (time.perf_counter() - start) * 1000,
                                evidence)  # fmt: skip
         self.outcomes[probe_id] = outcome
@@ -338,7 +340,8 @@ class Diagnosis:
             f.elapsed_ms = max(spent, default=0.0)
 
     def evidence(self) -> Evidence:
-        ev = Evidence(self.target, self.role, self.request.symptoms, self._objects(), self.scoped)
+        ev = Evidence(self.target, self.role, self.request.symptoms, self._objects(), self.scoped,
+                      self.request.request)  # fmt: skip
         for probe_id, outcome in self.outcomes.items():
             e = outcome.evidence
             if outcome.status in (Status.ERROR, Status.SKIPPED) and not e.get("disabled"):
@@ -361,6 +364,8 @@ class Diagnosis:
         """Pure: checks over the collected evidence."""
         ev = self.evidence()
         findings = [reachability.database(ev), reachability.api(ev)]
+        if (admin_finding := reachability.admin(ev)) is not None:
+            findings.append(admin_finding)
         drift_finding, stale = staleness.check(ev)
         findings.append(drift_finding)
         findings += objects.check(ev, stale)
@@ -433,6 +438,7 @@ def newest_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.F
 CHECK_PROBES: dict[str, tuple[str, ...]] = {
     "database": ("database",),
     "api": ("api",),
+    "admin": ("admin",),
     "drift": ("catalog", "openapi", "targeted"),
     "object": ("catalog", "targeted"),
     "rls": ("catalog",),

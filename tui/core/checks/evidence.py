@@ -14,6 +14,7 @@ from tui.core.probes.listener import ListenerInfo
 from tui.core.probes.openapi import SchemaDoc
 from tui.core.probes.replay import ReplayResult
 from tui.core.probes.targeted import TargetedAnswer
+from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
 from tui.core.target import Target
 
@@ -27,6 +28,7 @@ class Evidence:
     symptoms: tuple[str, ...] = ALL_SYMPTOMS
     objects: tuple[ObjectRef, ...] = ()  # named by the user or read from the failing request
     scoped: bool = False  # objects were named: only they were probed (no OpenAPI, no sweep)
+    failing: FailingRequest | None = None  # the user's request, as given
     server: ServerInfo | None = None
     api: ApiInfo | None = None
     catalog: Catalog | None = None

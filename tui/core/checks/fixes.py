@@ -25,6 +25,7 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.OBJECT_MISSING, "table"): "supabase migration up  -- {name} does not exist here",
     (Cause.OBJECT_MISSING, "column"): "ALTER TABLE {table} ADD COLUMN {column} <type>;",
     (Cause.OBJECT_MISSING, "function"): "supabase migration up  -- {name} does not exist here",
+    (Cause.OBJECT_MISSING, "arguments"): "GET /rpc/{name}?{args}",
     (Cause.OBJECT_MISSING, "relationship"): (
         "ALTER TABLE {child} ADD FOREIGN KEY (<column>) REFERENCES {parent};"
     ),

@@ -162,6 +162,23 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
     got = _stale(ev, ref, stale, {ref.display})
     if got:
         return got
+    if ev.failing is not None:
+        from tui.core.checks.request import rpc_args
+
+        passed = rpc_args(ev.failing, ref.name)
+        wanted = [f for f in overloads if f.callable_by_name]
+        if passed and wanted and not any(set(passed) <= set(f.args) for f in wanted):
+            takes = " or ".join(f"({', '.join(f.args)})" for f in wanted)
+            return _finding(
+                ref, Status.FAIL,
+                f"the call passes ({', '.join(passed)}) but {ref.display} takes {takes}: "
+                "PGRST202 names the arguments, not a stale cache",
+                cause=Cause.OBJECT_MISSING,
+                fix=fix(Cause.OBJECT_MISSING, "arguments", name=ref.name,
+                        args="&".join(f"{a}=<value>" for a in wanted[0].args)),
+                runbook_note="PGRST202 is also the answer for wrong argument names; "
+                "no reload changes which arguments a function takes.",
+            )  # fmt: skip
     args = ", ".join(f"({', '.join(a or '<unnamed>' for a in f.args)})" for f in overloads)
     if not any(f.callable_by_name for f in overloads):
         return _finding(ref, Status.WARN, f"{ref.display}{args} cannot be called by name over "

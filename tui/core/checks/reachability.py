@@ -146,3 +146,26 @@ def _message(body: object) -> str:
     if isinstance(body, dict):
         return str(body.get("message") or "")
     return ""
+
+
+def admin(ev: Evidence) -> Finding | None:
+    """PostgREST's own health view, when the admin server was given (--admin-url)."""
+    if ev.admin is None:
+        return None
+    info = ev.admin
+    loads = info.cache_loads
+    if info.ready == 200:
+        extra = ""
+        if loads:
+            extra = f"; schema cache loads: {int(loads.get('SUCCESS', 0))} ok"
+            extra += f", {int(loads.get('FAIL', 0))} failed" if loads.get("FAIL") else ""
+        return Finding("admin", Status.PASS, f"/live {info.live}, /ready 200{extra}",
+                       title="Admin server")  # fmt: skip
+    return Finding(
+        "admin",
+        Status.WARN,
+        f"/ready answers {info.ready}: PostgREST is (re)loading its schema cache or its "
+        "database connection is down",
+        title="Admin server",
+        evidence={"live": info.live, "ready": info.ready, "cache_loads": loads},
+    )

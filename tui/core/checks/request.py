@@ -16,6 +16,36 @@ from tui.core.specs import ObjectRef
 _EMBED = re.compile(r"(?:^|[,(])\s*(?:[\w-]+:)?(?P<name>[\w-]+)(?:![\w-]+)*\s*\(")
 
 
+def _top_level(select: str) -> list[str]:
+    """Split a select list on commas outside parentheses (embeds hold their own lists)."""
+    items, depth, current = [], 0, []
+    for char in select:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return [i.strip() for i in items if i.strip()]
+
+
+def selected_columns(select: str) -> list[str]:
+    """Plain column names of a select list: ``alias:col::cast`` -> ``col``; embeds, ``*``,
+    JSON paths and aggregates are skipped (a 42703 names a real column of the relation)."""
+    columns = []
+    for item in _top_level(select):
+        if "(" in item or "*" in item or "->" in item:
+            continue
+        name = item.split("::", 1)[0]
+        if ":" in name:
+            name = name.split(":", 1)[1]
+        name = name.strip().strip('"')
+        if name and name.replace("_", "").isalnum():
+            columns.append(name)
+    return columns
+
+
 def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
     """Tables, columns, functions and relationships a request names (no I/O)."""
     headers = {k.lower(): v for k, v in request.headers.items()}
@@ -29,6 +59,8 @@ def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
     table = parts[-1]
     refs = [ObjectRef(ObjectKind.TABLE, schema, table)]
     params = dict(parse_qsl(query, keep_blank_values=True))
+    for column in selected_columns(params.get("select", "")):
+        refs.append(ObjectRef(ObjectKind.COLUMN, schema, table, column=column))
     for match in _EMBED.finditer(params.get("select", "")):
         refs.append(ObjectRef(ObjectKind.RELATIONSHIP, schema, table,
                               target_schema=schema, target_name=match["name"]))  # fmt: skip
