@@ -75,6 +75,14 @@ def _typed_name(given: str | None, target: Target, what: str) -> str:
     return sys.stdin.readline()
 
 
+def _ask(question: str) -> bool:
+    """A yes/no question on a terminal; off a terminal the answer is no."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    print(question, end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def _bindir() -> Path:
     from tui.sandbox.tools import pg_binaries
 
@@ -106,10 +114,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         dump = result.get("dump") or {}
         print(f"dump: {dump.get('path')}\n  sha256 {dump.get('sha256')}")
-        if result.get("restore") is None and dump.get("path"):
-            print(
-                f"restore the data: pgrst-doctor restore {dump['path']} --confirm {target.db_name}"
-            )
+        if result.get("restore") is None and dump.get("path") and result["reset"]:
+            if _ask("Restore the dumped rows now? [y/N] "):
+                restore = RestoreStep(target, Path(dump["path"]), pg_bindir=_bindir())
+                result["restore"] = asyncio.run(restore.run(EventPrinter(quiet=False))).to_json()
+            else:
+                print(
+                    f"restore later: pgrst-doctor restore {dump['path']} --confirm {target.db_name}"
+                )
     ok = result["reset"] and (result.get("restore") is None or result["restore"]["status"] == "ok")
     return 0 if ok else 1
 

@@ -165,6 +165,9 @@ async def running(
     ticker = asyncio.create_task(tick())
     try:
         yield clock
+    except asyncio.CancelledError:
+        emit(StepEvent(step, EventKind.FAILED, "interrupted", clock.elapsed))
+        raise
     finally:
         ticker.cancel()
         with contextlib.suppress(asyncio.CancelledError):

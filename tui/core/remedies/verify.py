@@ -327,9 +327,13 @@ class VerifyStep:
                     clock.kpi(KpiFigure.measure("api_response_p95", percentile(timings, 95)))
                 )
             if self.rediagnose is not None:
-                self.report = await self.rediagnose()
-                details["verdict"] = str(self.report.verdict)
-                clock.output(f"diagnosis re-run: {self.report.verdict}")
+                try:
+                    self.report = await self.rediagnose()
+                except Exception as exc:  # the fix stands; only the re-check failed
+                    clock.output(f"diagnosis re-run failed: {type(exc).__name__}")
+                else:
+                    details["verdict"] = str(self.report.verdict)
+                    clock.output(f"diagnosis re-run: {self.report.verdict}")
             healthy = ok and (self.report is None or self.report.exit_code == 0)
             summary = (
                 "fixed: the cache serves the objects"
