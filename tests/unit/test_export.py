@@ -318,6 +318,7 @@ def test_payloads_from_the_real_producers_render_in_the_ticket() -> None:
     assert "- **What was done:** notify: finished (30 ms)" in md
     assert "| NOTIFY command execution | 50 ms | 200 ms | 12 ms | ok |" in md
     assert "sent on channel pgrst" in md
+    assert "```sql\nNOTIFY pgrst, 'reload schema'\n```" in md  # the SQL the step ran
     assert "- **Verdict:** none recorded" in md
     assert "- **Outcome:** fixed after notify" in md
     assert list_sessions()[0].verdict == "fixed"

@@ -17,7 +17,7 @@ from typing import Any
 from tui.core.transcript.journal import JOURNAL_NAME, JOURNAL_SCHEMA, read_events
 from tui.core.transcript.redact import Redactor
 from tui.core.transcript.render import event_text, fence, fmt_ms, md_cell, one_line
-from tui.core.transcript.summary import SessionSummary, footer, summarize, summary_lines
+from tui.core.transcript.summary import SessionSummary, footer, is_sql, summarize, summary_lines
 
 EXPORT_SCHEMA = "pgrst-doctor.transcript/1"
 FORMATS = ("md", "json")
@@ -108,14 +108,7 @@ def _steps(summary: SessionSummary) -> list[str]:
             + (f" — {one_line(step.title, 120)}" if step.title else ""),
         ]
         for command in step.commands:
-            is_sql = (
-                command.lstrip()
-                .upper()
-                .startswith(
-                    ("SELECT", "NOTIFY", "ALTER", "GRANT", "CREATE", "DROP", "RESET", "SET")
-                )
-            )
-            lines += ["", fence(command, "sql" if is_sql else "console")]
+            lines += ["", fence(command, "sql" if is_sql(command) else "console")]
         if step.output:
             shown = step.output[:OUTPUT_EXCERPT_LINES]
             more = len(step.output) - len(shown)

@@ -89,6 +89,34 @@ def _root_causes(events: Sequence[Event]) -> list[dict[str, Any]]:
     return list(causes.values())
 
 
+# A step's title or output line that starts like this is a command or SQL it ran.
+SQL_KEYWORDS = ("SELECT", "NOTIFY", "ALTER", "GRANT", "REVOKE", "CREATE", "DROP", "RESET",
+                "SET ", "COMMENT", "TRUNCATE", "INSERT", "UPDATE", "DELETE")  # fmt: skip
+PROGRAMS = ("supabase ", "psql ", "pg_dump ", "pg_restore ", "postgrest ", "kill ", "systemctl ",
+            "docker ", "curl ")  # fmt: skip
+
+
+def is_sql(line: str) -> bool:
+    return line.lstrip().upper().startswith(SQL_KEYWORDS)
+
+
+def command_in(line: str) -> str | None:
+    """The command or SQL in a title/output line: "$ cmd", "NOTIFY …", "supabase …"."""
+    text = line.strip()
+    if text.startswith("$ "):
+        return text[2:].strip() or None
+    if is_sql(text) or text.startswith(PROGRAMS):
+        return text
+    return None
+
+
+def _add_command(step: StepSummary, value: Any) -> None:
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    if value and str(value) not in step.commands:
+        step.commands.append(str(value))
+
+
 def _steps(events: Sequence[Event]) -> list[StepSummary]:
     steps: dict[str, StepSummary] = {}
     for event in events:
@@ -98,17 +126,16 @@ def _steps(events: Sequence[Event]) -> list[StepSummary]:
         name = str(pick(payload, "step", "id", "name") or "step")
         step = steps.setdefault(name, StepSummary(step=name))
         for key in ("command", "sql", "argv"):
-            value = payload.get(key)
-            if isinstance(value, list):
-                value = " ".join(str(v) for v in value)
-            if value and str(value) not in step.commands:
-                step.commands.append(str(value))
+            _add_command(step, payload.get(key))
         if kind == "step-start":
             step.title = str(pick(payload, "title", "message") or step.title)
+            _add_command(step, command_in(step.title))
         elif kind == "step-output":
             text = pick(payload, "text", "message", "line", "output")
-            if text:
-                step.output.extend(str(text).splitlines() or [""])
+            lines = str(text).splitlines() if text else []
+            step.output.extend(lines)
+            for line in lines:
+                _add_command(step, command_in(line))
         else:
             step.status = str(pick(payload, "status", "kind") or "ended")
             step.summary = str(pick(payload, "summary", "message") or "")
