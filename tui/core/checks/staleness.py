@@ -108,6 +108,11 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     wanted = set().union(*(KIND_OF_SYMPTOM_KIND.get(k, set()) for k in ev.kinds_asked()))
     stale = [s for s in stale if s.kind in wanted]
     if not stale and unknown:
+        if ev.exposed_known and "openapi" in ev.failed:
+            # same rule as without targeted answers: PostgREST answered, its document did not
+            return Finding("drift", Status.FAIL, f"cannot read the OpenAPI document: {unknown}",
+                           cause=Cause.API_UNREACHABLE, title=title,
+                           evidence={"basis": basis_text}), []  # fmt: skip
         return Finding("drift", Status.ERROR, f"drift unknown ({basis_text})", title=title), []
     if not stale:
         return Finding(

@@ -134,7 +134,7 @@ async def gather_limited(coros: list, limit: int = 8) -> list:
         async with gate:
             try:
                 return await coro
-            except httpx.HTTPError as exc:
+            except Exception as exc:  # one object's failure must not sink the others
                 return exc
 
     return await asyncio.gather(*(one(c) for c in coros))
