@@ -193,6 +193,7 @@ def test_cli_reload_json_lists_steps_with_kpi_verdicts_and_journals_them(
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
+    assert data["schema_version"] == 1
     assert data["fixed"] and data["verdict"] == "healthy"
     assert [s["step"] for s in data["steps"]] == ["notify", "verify"]
     verdicts = {k["kpi"]: k["verdict"] for s in data["steps"] for k in s["kpis"]}

@@ -219,6 +219,7 @@ def test_cli_reset_json_records_the_dump_and_restores_with_restore_flag(
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
+    assert data["schema_version"] == 1
     assert data["reset"] and data["restore"]["status"] == "ok"
     assert [s["step"] for s in data["steps"]] == ["dump", "fingerprint", "reset", "notify"]
     dump = Path(data["dump"]["path"])

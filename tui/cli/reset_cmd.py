@@ -16,6 +16,7 @@ from typing import Any
 from tui.cli.common import add_target_flags, target_from_args
 from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
 from tui.core.errors import GuardRefused, MissingPart, UsageError
+from tui.core.model import SCHEMA_VERSION
 from tui.core.remedies.notify import NotifyStep
 from tui.core.remedies.record import journaled
 from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
@@ -152,7 +153,13 @@ async def _reset(
             _record(journal, data)
             return data
         except GuardRefused as refused:
-            data = {"reset": False, "refused": str(refused), "steps": [], "dump": None}
+            data = {
+                "schema_version": SCHEMA_VERSION,
+                "reset": False,
+                "refused": str(refused),
+                "steps": [],
+                "dump": None,
+            }
             _record(journal, data)
             return data
         data = outcome.to_json()

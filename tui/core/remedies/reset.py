@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import psycopg
 
 from tui.core.errors import GuardRefused
+from tui.core.model import SCHEMA_VERSION
 from tui.core.remedies.dump import Dump, DumpStep
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
 from tui.core.remedies.fingerprint import Fingerprint, differences, read_fingerprint
@@ -111,6 +112,7 @@ class ResetOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "reset": self.done,
             "refused": self.refused,
             "steps": [s.to_json() for s in self.steps],

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.errors import MissingPart
-from tui.core.model import Report, StaleObject
+from tui.core.model import SCHEMA_VERSION, Report, StaleObject
 from tui.core.remedies.events import Emit, StepResult, StepStatus
 from tui.core.remedies.ladder import RUNG_BY_ID, PlanOptions, Rung, next_after, plan
 from tui.core.remedies.metrics import schema_cache_loads
@@ -56,6 +56,7 @@ class ReloadOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "fixed": self.fixed,
             "exit_code": self.exit_code,
             "steps": [s.to_json() for s in self.steps],
