@@ -32,6 +32,7 @@ METRICS: dict[str, Metric] = {
     "slowest_probe_s": Metric("its slowest single probe (elapsed_ms)", "s"),
     "parallel_ratio": Metric("Diagnosis total / slowest probe", "x"),
     "detect_lag_ms": Metric("verify: detected - first served (independent 1 ms observer)", "ms"),
+    "detect_reload_s": Metric("NOTIFY -> observer's first 200 (reload, observer view)", "s"),
     "detect_rate_rps": Metric("verify polling rate", "req/s"),
     "detect_openapi_gets": Metric("OpenAPI documents fetched while polling", "count"),
     "wizard_start_s": Metric("wizard cold start -> first screen mounted", "s"),

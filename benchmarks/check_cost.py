@@ -18,6 +18,8 @@ from pathlib import Path
 from tui.sandbox import Sandbox
 
 CHECK_TIMEOUT = 300.0
+# per-probe timeout: the default 5 s cuts off the OpenAPI document at 10,000 tables (6-25 s)
+CHECK_PROBE_TIMEOUT = "120"
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def target_env(sandbox: Sandbox, xdg_root: Path) -> dict[str, str]:
 
 def run_check(sandbox: Sandbox, *args: str) -> CheckRun:
     """One ``pgrst-doctor check --json [args]``; the verdict's exit code (0/1) is not an error."""
-    argv = [str(doctor_executable()), "check", "--json", *args]
+    argv = [str(doctor_executable()), "check", "--json", "--timeout", CHECK_PROBE_TIMEOUT, *args]
     with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
         root = Path(tmp)
         env = target_env(sandbox, root)
