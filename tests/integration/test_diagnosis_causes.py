@@ -227,3 +227,21 @@ async def test_42703_and_wrong_argument_names_are_not_the_cache(make_sandbox, po
     assert finding_for(call, "object-missing").fix == (
         "GET /rpc/customer_order_count?customer_id=<value>"
     )
+
+
+async def test_event_trigger_that_notifies_turns_auto_reload_on_and_off(sandbox12: Sandbox):
+    sandbox12.execute(
+        "CREATE FUNCTION public.pgrst_watch() RETURNS event_trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN NOTIFY pgrst, 'reload schema'; END; $$;"
+        "CREATE EVENT TRIGGER pgrst_watch ON ddl_command_end EXECUTE PROCEDURE public.pgrst_watch();"
+    )
+    target = target_for(sandbox12)
+    on = await diagnose(target)
+    auto = next(f for f in on.findings if f.check == "auto-reload")
+    assert auto.status is Status.PASS and "pgrst_watch" in auto.summary
+    sandbox12.execute("ALTER EVENT TRIGGER pgrst_watch DISABLE")
+    off = await diagnose(target)
+    auto = next(f for f in off.findings if f.check == "auto-reload")
+    assert (auto.status, str(auto.cause)) == (Status.WARN, "auto-reload-off")
+    assert auto.fix == "ALTER EVENT TRIGGER pgrst_watch ENABLE;"
+    assert off.verdict is Verdict.HEALTHY  # advice never changes the verdict

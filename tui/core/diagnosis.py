@@ -12,7 +12,6 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -199,7 +198,7 @@ class Diagnosis:
                 lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
                 True,
             )
-            pids = await asyncio.to_thread(local_postgrest_pids) if t.is_loopback else []
+            pids = await asyncio.to_thread(local_postgrest_pids, t) if t.is_loopback else []
             state = {True: "listening", False: "nobody listening", None: "unknown"}[info.listening]
             return Status.PASS, f'channel "{t.channel}": {state}', {"listener": info, "pids": pids}
         if probe_id == "admin":
@@ -487,19 +486,15 @@ def remedies(verdict: Verdict, ev: Evidence) -> list[str]:
     return [*rungs, "restart", "reset"]
 
 
-def local_postgrest_pids() -> list[int]:
-    """PostgREST processes on this machine (for the SIGUSR1 rung)."""
-    pids = []
-    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
-        if not entry.name.isdigit():
-            continue
-        try:
-            comm = (entry / "comm").read_text().strip()
-        except OSError:
-            continue
-        if comm == "postgrest":
-            pids.append(int(entry.name))
-    return sorted(pids)
+def local_postgrest_pids(target: Target) -> list[int]:
+    """PostgREST processes on this machine serving the target (for the SIGUSR1 rung); the
+    same finder the signal step uses, so "signal" is offered only when it can act."""
+    from tui.core.remedies.procs import find_postgrest
+
+    try:
+        return sorted(p.pid for p in find_postgrest(target))
+    except OSError:
+        return []
 
 
 __all__ = [
