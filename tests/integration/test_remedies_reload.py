@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.remedy_helpers import CACHE_DRIFTS, Events, stale_objects, target_of
+from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.remedies.events import EventKind, StepClock, StepStatus
 from tui.core.remedies.notify import NotifyCliStep, NotifyStep
 from tui.core.remedies.runner import ReloadOptions, reload
@@ -208,3 +209,21 @@ def test_cli_reload_json_lists_steps_with_kpi_verdicts_and_journals_them(
     journal = next(Path(os.environ["XDG_DATA_HOME"]).rglob("journal.jsonl"))
     kinds = [json.loads(line)["kind"] for line in journal.read_text().splitlines()]
     assert {"step-start", "step-output", "step-end", "kpi", "verdict"} <= set(kinds)
+
+
+async def test_a_notify_without_effect_is_resent_once_then_the_ladder_climbs(sandbox12) -> None:
+    # an object no reload can show: every rung runs out its KPI alert threshold (5 s)
+    never = [StaleObject(ObjectKind.TABLE, "public.never_created", Change.ADDED)]
+    events = Events()
+    outcome = await reload(target_of(sandbox12), objects=never, emit=events)
+    assert [(s.step, str(s.status)) for s in outcome.steps] == [
+        ("notify", "ok"),
+        ("verify", "failed"),
+        ("notify", "ok"),
+        ("verify", "failed"),
+        ("signal", "ok"),
+        ("verify", "failed"),
+    ]
+    assert "(attempt 2)" in events.text()
+    assert not outcome.fixed and outcome.exit_code == 1
+    assert outcome.proposal is not None and outcome.proposal.id == "restart"
