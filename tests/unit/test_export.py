@@ -303,6 +303,7 @@ def test_payloads_from_the_real_producers_render_in_the_ticket() -> None:
     emit = journaled(journal, seen.append)
     emit(StepEvent("notify", EventKind.STARTED, "NOTIFY pgrst, 'reload schema'", 0.0))
     emit(StepEvent("notify", EventKind.OUTPUT, "sent on channel pgrst", 0.01))
+    emit(StepEvent("notify", EventKind.OUTPUT, "NOTIFY pgrst, 'reload schema' (9.5 ms)", 0.01))
     emit(StepEvent("notify", EventKind.ELAPSED, "", 0.02))  # ticks are not journaled
     figure = KpiFigure.measure("notify_execution", 0.012)
     emit(StepEvent("notify", EventKind.KPI, figure.kpi, 0.02, kpi=figure))
@@ -310,15 +311,16 @@ def test_payloads_from_the_real_producers_render_in_the_ticket() -> None:
     journal.record("verdict", {"fixed": True, "exit_code": 0})
     journal.close()
 
-    assert len(seen) == 5
+    assert len(seen) == 6
     md = export_session(journal.dir, "md").text
     assert "confirmation for action: typed 'app' (expected 'app')" in md
     assert "decided: stale_objects: [public.orders]; method: notify" in md
+    assert "| tool | stale_objects: [public.orders]; method: notify |   |" in md  # Decisions table
     assert "- **Stale objects:** table public.orders (added)" in md
     assert "- **What was done:** notify: finished (30 ms)" in md
     assert "| NOTIFY command execution | 50 ms | 200 ms | 12 ms | ok |" in md
     assert "sent on channel pgrst" in md
-    assert "```sql\nNOTIFY pgrst, 'reload schema'\n```" in md  # the SQL the step ran
+    assert md.count("```sql\nNOTIFY pgrst, 'reload schema'\n```") == 1  # title + output: once
     assert "- **Verdict:** none recorded" in md
     assert "- **Outcome:** fixed after notify" in md
     assert list_sessions()[0].verdict == "fixed"

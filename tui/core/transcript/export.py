@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.core.transcript.journal import JOURNAL_NAME, JOURNAL_SCHEMA, read_events
 from tui.core.transcript.redact import Redactor
-from tui.core.transcript.render import event_text, fence, fmt_ms, md_cell, one_line
+from tui.core.transcript.render import compact, event_text, fence, fmt_ms, md_cell, one_line
 from tui.core.transcript.summary import SessionSummary, footer, is_sql, summarize, summary_lines
 
 EXPORT_SCHEMA = "pgrst-doctor.transcript/1"
@@ -129,7 +129,13 @@ def _steps(summary: SessionSummary) -> list[str]:
 def _decisions(summary: SessionSummary) -> list[str]:
     rows = []
     for d in summary.decisions:
-        what = d.get("decision") or d.get("text") or d.get("summary") or ""
+        what = d.get("decision") or d.get("text") or d.get("summary")
+        if not what:  # a bare record of what was chosen: its fields are the decision
+            what = "; ".join(
+                f"{k}: {compact(v)}"
+                for k, v in d.items()
+                if k not in ("ts", "actor", "evidence", "knew") and v not in (None, "", [])
+            )
         evidence = d.get("evidence") or d.get("knew") or ""
         if isinstance(evidence, Mapping):
             evidence = "; ".join(f"{k}: {v}" for k, v in evidence.items())

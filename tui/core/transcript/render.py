@@ -70,7 +70,7 @@ def kpi_fields(payload: Payload) -> Payload:
     return {**payload, **nested} if isinstance(nested, Mapping) else payload
 
 
-def _compact(value: Any) -> str:
+def compact(value: Any) -> str:
     if isinstance(value, list | tuple):
         shown = ", ".join(
             str(v.get("name", v)) if isinstance(v, Mapping) else str(v) for v in value[:5]
@@ -114,7 +114,7 @@ def _decision(p: Payload) -> str:
     what = pick(p, "decision", "text", "summary", "choice")
     evidence = pick(p, "evidence", "knew", "because")
     if what is None:  # a bare record of what was chosen: show its fields
-        what = "; ".join(f"{k}: {_compact(v)}" for k, v in p.items() if v not in (None, ""))
+        what = "; ".join(f"{k}: {compact(v)}" for k, v in p.items() if v not in (None, ""))
     return f"decided: {what or '?'}" + (
         f" (evidence: {_fmt_evidence(evidence)})" if evidence else ""
     )

@@ -7,6 +7,7 @@ field is looked up under the few names producers use, never assumed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -96,13 +97,16 @@ PROGRAMS = ("supabase ", "psql ", "pg_dump ", "pg_restore ", "postgrest ", "kill
             "docker ", "curl ")  # fmt: skip
 
 
+_TIMING = re.compile(r"\s*\(\d+(?:\.\d+)?\s*m?s\)$")  # "NOTIFY … (9.5 ms)" ran "NOTIFY …"
+
+
 def is_sql(line: str) -> bool:
     return line.lstrip().upper().startswith(SQL_KEYWORDS)
 
 
 def command_in(line: str) -> str | None:
     """The command or SQL in a title/output line: "$ cmd", "NOTIFY …", "supabase …"."""
-    text = line.strip()
+    text = _TIMING.sub("", line.strip())
     if text.startswith("$ "):
         return text[2:].strip() or None
     if is_sql(text) or text.startswith(PROGRAMS):
