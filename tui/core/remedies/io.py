@@ -139,8 +139,12 @@ async def run_program(
                 if on_line:
                     on_line(line)
 
+    work = asyncio.gather(pump(), proc.wait())
+    # on Ctrl+C the gather ends with a CancelledError nobody awaits; retrieve it, or asyncio
+    # prints "exception was never retrieved" with a traceback at exit
+    work.add_done_callback(lambda f: f.cancelled() or f.exception())
     try:
-        await asyncio.wait_for(asyncio.gather(pump(), proc.wait()), timeout=timeout)
+        await asyncio.wait_for(work, timeout=timeout)
     except TimeoutError:
         _kill(proc)
         await proc.wait()
