@@ -214,12 +214,17 @@ class DumpStep:
             "dump",
             "--data-only",
             "--db-url",
-            self.target.db_url,
+            without_password(self.target.db_url),  # argv is visible to every local user (ps)
             "-f",
             str(path),
         ]
         try:
-            done = await run_program(argv, timeout=DUMP_TIMEOUT_S, secrets=secrets_of(self.target))
+            done = await run_program(
+                argv,
+                timeout=DUMP_TIMEOUT_S,
+                secrets=secrets_of(self.target),
+                env=libpq_env(self.target.db_url),
+            )
         except BaseException:
             path.unlink(missing_ok=True)
             raise

@@ -26,7 +26,7 @@ from tui.core.model import SCHEMA_VERSION
 from tui.core.remedies.dump import Dump, DumpStep
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
 from tui.core.remedies.fingerprint import Fingerprint, differences, read_fingerprint
-from tui.core.remedies.io import run_program, secrets_of
+from tui.core.remedies.io import libpq_env, run_program, secrets_of, without_password
 from tui.core.remedies.restart import supabase_project
 from tui.core.target import Target
 
@@ -75,7 +75,8 @@ def reset_argv(
             "reset refused: no Supabase project here (supabase/config.toml with migrations) and "
             "no --reset-cmd: nothing could re-create the schema after the drop"
         )
-    return [cli, "db", "reset", "--db-url", target.db_url, "--yes"], project
+    # the password travels in PGPASSWORD (ResetStep): argv is visible to every local user (ps)
+    return [cli, "db", "reset", "--db-url", without_password(target.db_url), "--yes"], project
 
 
 def local_stack_port(project: Path) -> int | None:
@@ -130,7 +131,8 @@ class ResetStep:
         self.target = target
         self.argv = argv
         self.cwd = cwd
-        shown = [a if a != target.db_url else "<db-url>" for a in argv]
+        shown = [a if a not in (target.db_url, without_password(target.db_url)) else "<db-url>"
+                 for a in argv]  # fmt: skip
         self.title = f"reset: {shlex.join(shown)}"
 
     async def run(self, emit: Emit) -> StepResult:
@@ -160,6 +162,7 @@ class ResetStep:
                 on_line=clock.output,
                 secrets=secrets_of(self.target),
                 cwd=cwd,
+                env=libpq_env(self.target.db_url),
             )
         except OSError as exc:
             return clock.result(StepStatus.FAILED, f"cannot run {self.argv[0]}: {exc.strerror}")
