@@ -39,8 +39,9 @@ def test_probes_read_the_measured_answers_of_postgrest() -> None:
     probes, rest = build_probes(objects, {"public.order_total": ["order_id"]})
     assert rest == [objects[-1]]  # enum labels: OpenAPI only
     table, column, rel, fn = probes
-    assert (table.method, table.path) == ("OPTIONS", "/invoices")
-    assert not table.converged(Answer(404, b"{}")) and table.converged(Answer(200, b""))
+    assert (table.method, table.path) == ("POST", "/invoices?columns=pgrst_doctor_no_such_column")
+    assert not table.converged(Answer(404, b"{}"))
+    assert table.converged(Answer(400, b'{"code":"PGRST204"}'))
     assert (
         column.method == "POST" and "columns=loyalty_tier" in column.path and column.body == b"[]"
     )
@@ -56,7 +57,8 @@ def test_probes_read_the_measured_answers_of_postgrest() -> None:
 
 def test_a_removed_object_converges_when_it_is_gone_from_the_cache() -> None:
     (probe,), _ = build_probes([obj("table", "public.old", "removed")], {})
-    assert probe.converged(Answer(404, b"{}")) and not probe.converged(Answer(200, b""))
+    assert probe.converged(Answer(404, b"{}"))
+    assert not probe.converged(Answer(400, b'{"code":"PGRST204"}'))
 
 
 def test_dropped_functions_fall_back_to_openapi() -> None:

@@ -4,7 +4,7 @@ Measured on the real PostgREST 12.0.2 and 11.2.2 (nothing is executed, nothing w
 
 | kind | request | not cached | cached |
 |---|---|---|---|
-| table / view | ``OPTIONS /t`` | 404 ``{}`` | 200 |
+| table / view | ``POST /t?columns=<no such column>``, body ``[]`` | 404 ``{}`` | PGRST204 |
 | column | ``POST /t?columns=c&on_conflict=<no such column>`` + merge-duplicates, body ``[]`` | PGRST204 | 42703 from PostgreSQL's parser (before any trigger or privilege check) |
 | relationship | ``GET /child?select=parent(*)&limit=0`` | PGRST200 | 200 ``[]`` (or a privilege error) |
 | function | ``GET /rpc/fn?arg=0&select=<no such embed>(*)`` | PGRST202 | PGRST200: resolved, never executed |
@@ -78,8 +78,13 @@ def _profile(schema: str, *, write: bool = False) -> dict[str, str]:
 
 
 def table_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
+    """A write naming a column that cannot exist: PostgREST answers from its cache alone
+    (404 ``{}`` for an unknown table, PGRST204 for a known one) and never runs SQL. Unlike
+    ``OPTIONS /t`` it is not answered early by a gateway's CORS preflight handling."""
     schema, table = _split(obj.name, 2)
-    return Probe(obj, "OPTIONS", f"/{quote(table)}", lambda a: a.status != 404, _profile(schema))
+    headers = {**_profile(schema, write=True), "Content-Type": "application/json"}
+    path = f"/{quote(table)}?columns={NO_SUCH_COLUMN}"
+    return Probe(obj, "POST", path, lambda a: not a.empty_404, headers, b"[]")
 
 
 def column_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
