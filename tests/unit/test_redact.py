@@ -150,6 +150,8 @@ def test_values_under_secret_named_keys_are_masked_recursively() -> None:
         ("primary_key", None),
         ("tokens_count", None),
         ("monkey", None),
+        ("jwt-role-claim-key", None),  # a PostgREST setting holding a JSPath
+        ("jwt-aud", None),
         ("name", None),
     ],
 )

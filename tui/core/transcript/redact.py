@@ -75,7 +75,6 @@ _SECRET_WORDS = {
     "apikey": "key",
     "key": "key",
     "authorization": "token",
-    "jwt": "token",
     "credential": "password",
     "credentials": "password",
 }
@@ -86,7 +85,17 @@ _DESCRIPTIVE = {
     "column", "columns", "masked", "configured", "known", "found", "missing", "required",
 }  # fmt: skip
 # Structural uses of "key" that are not secrets.
-_NOT_SECRET = {"primary", "foreign", "sort", "partition", "cache", "unique", "pkey", "fkey"}
+_NOT_SECRET = {
+    "primary",
+    "foreign",
+    "sort",
+    "partition",
+    "cache",
+    "unique",
+    "pkey",
+    "fkey",
+    "claim",
+}
 
 # --- terminal escapes -------------------------------------------------------------------------
 
