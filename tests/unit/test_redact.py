@@ -139,6 +139,7 @@ def test_values_under_secret_named_keys_are_masked_recursively() -> None:
         ("password", "password"),
         ("PGPASSWORD", "password"),
         ("db_password", "password"),
+        ("DBPASSWD", "password"),
         ("apikey", "key"),
         ("api_key", "key"),
         ("X-Api-Key", "key"),

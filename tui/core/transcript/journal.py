@@ -137,7 +137,7 @@ class Journal:
         session_dir = Path(session_dir)
         path = session_dir / JOURNAL_NAME
         try:
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
         except OSError as err:
             raise JournalError(f"cannot open the session journal {path}: {err}") from None
         try:

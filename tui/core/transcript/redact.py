@@ -84,6 +84,8 @@ _DESCRIPTIVE = {
     "set", "hint", "path", "file", "length", "len", "role", "roles", "exp", "expires", "ttl",
     "column", "columns", "masked", "configured", "known", "found", "missing", "required",
 }  # fmt: skip
+# Words that hold a secret when part of a longer word ("dbpassword", "sessiontoken").
+_STEMS = (("password", "password"), ("passwd", "password"), ("secret", "key"), ("token", "token"))
 # Structural uses of "key" that are not secrets.
 _NOT_SECRET = {
     "primary",
@@ -131,7 +133,7 @@ def secret_kind_for_name(name: str) -> str | None:
     for word in reversed(words):
         if word in _SECRET_WORDS:
             return _SECRET_WORDS[word]
-        for stem, kind in (("password", "password"), ("secret", "key"), ("token", "token")):
+        for stem, kind in _STEMS:
             if stem in word and not word.startswith("no"):
                 return kind
         if word.endswith("apikey"):
