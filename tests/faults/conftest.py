@@ -65,6 +65,19 @@ class Run:
             assert needle.lower() in lines[0].lower(), lines[0]
         return lines[0]
 
+    def assert_last_line_error(self, code: int, *needles: str) -> str:
+        """Like ``assert_one_line_error`` after progress lines: the last stderr line is the one
+        clear ``pgrst-doctor: ...`` line, and no other line claims to be an error line."""
+        self.assert_calm(code)
+        lines = self.stderr.strip().splitlines()
+        assert lines, "no message at all"
+        last = lines[-1]
+        assert last.startswith("pgrst-doctor: "), last
+        assert sum(line.startswith("pgrst-doctor: ") for line in lines) == 1, self.stderr
+        for needle in needles:
+            assert needle.lower() in last.lower(), last
+        return last
+
 
 Doctor = Callable[..., Run]
 
