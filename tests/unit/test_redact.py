@@ -120,6 +120,7 @@ def test_values_under_secret_named_keys_are_masked_recursively() -> None:
         "primary_key": ["id"],
         "port": 5432,
         "ok": True,
+        "ms": float("nan"),
     }
     assert r.value(payload) == {
         "headers": {"Authorization": "Bearer <token#1>", "apikey": "<key#1>", "Accept": "*/*"},
@@ -130,6 +131,7 @@ def test_values_under_secret_named_keys_are_masked_recursively() -> None:
         "primary_key": ["id"],
         "port": 5432,
         "ok": True,
+        "ms": "nan",
     }
 
 

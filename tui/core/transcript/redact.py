@@ -16,6 +16,7 @@ Three layers, in this order, each applied to every string (recursively through d
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -293,8 +294,10 @@ class Redactor:
         like a secret, so its strings are masked whole. Non-JSON scalars become strings."""
         if isinstance(obj, str):
             return self._string(obj, hint)
-        if obj is None or isinstance(obj, bool | int | float):
+        if obj is None or isinstance(obj, bool | int):
             return obj
+        if isinstance(obj, float):  # NaN/inf would make the JSON export unreadable to jq
+            return obj if math.isfinite(obj) else str(obj)
         if isinstance(obj, Mapping):
             out: dict[str, Any] = {}
             for key, item in obj.items():
