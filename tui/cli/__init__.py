@@ -7,35 +7,46 @@ Every failure the user can cause ends as one line on stderr and an exit code
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from tui import __version__
-from tui.cli import (
-    check_cmd,
-    export_cmd,
-    prevention_cmd,
-    reload_cmd,
-    reset_cmd,
-    sandbox_cmd,
-    sessions_cmd,
-    tools_cmd,
-    wizard_cmd,
-)
 from tui.core.errors import DoctorError
 
-# name -> module with `register(subparsers)`; each registered parser sets `func`.
+# Modules under tui.cli with `register(subparsers)`, in help order; each parser sets `func`.
 COMMANDS = (
-    check_cmd,
-    reload_cmd,
-    reset_cmd,
-    prevention_cmd,
-    tools_cmd,
-    sandbox_cmd,
-    export_cmd,
-    sessions_cmd,
-    wizard_cmd,
+    "check_cmd",
+    "reload_cmd",
+    "reset_cmd",
+    "prevention_cmd",
+    "tools_cmd",
+    "sandbox_cmd",
+    "export_cmd",
+    "sessions_cmd",
+    "wizard_cmd",
 )
+# subcommand -> its module. A command line that names one imports only that module, so
+# `check` pays for no other command's imports (start-up time, see BENCHMARKS.md).
+COMMAND_MODULE = {
+    "check": "check_cmd",
+    "reload": "reload_cmd",
+    "reset": "reset_cmd",
+    "restore": "reset_cmd",
+    "install-trigger": "prevention_cmd",
+    "install-hook": "prevention_cmd",
+    "install-tools": "tools_cmd",
+    "sandbox": "sandbox_cmd",
+    "export": "export_cmd",
+    "sessions": "sessions_cmd",
+    "wizard": "wizard_cmd",
+    "demo": "wizard_cmd",
+}
+
+
+def _command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"tui.cli.{name}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,24 +56,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"pgrst-doctor: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Every subcommand, or only the one ``argv`` starts with (all that parsing it needs)."""
     parser = _Parser(
         prog="pgrst-doctor",
         description="Diagnose and fix stale PostgREST / Supabase schema caches.",
     )
     parser.add_argument("--version", action="version", version=f"pgrst-doctor {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for module in COMMANDS:
-        module.register(sub)
+    chosen = COMMAND_MODULE.get(argv[0]) if argv else None
+    for name in (chosen,) if chosen else COMMANDS:
+        _command_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    # No subcommand: the wizard (Textual is imported only when it runs).
-    args = parser.parse_args(
-        wizard_cmd.default_to_wizard(parser, sys.argv[1:] if argv is None else argv)
-    )
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
+    if not (words and words[0] in COMMAND_MODULE):
+        # No subcommand: the wizard (Textual is imported only when it runs).
+        words = _command_module("wizard_cmd").default_to_wizard(parser, words)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
