@@ -309,6 +309,9 @@ def test_payloads_from_the_real_producers_render_in_the_ticket() -> None:
     emit(StepEvent("notify", EventKind.KPI, figure.kpi, 0.02, kpi=figure))
     emit(StepEvent("notify", EventKind.FINISHED, "NOTIFY sent", 0.03))
     journal.record("verdict", {"fixed": True, "exit_code": 0})
+    database = Finding("database", Status.PASS, "PostgreSQL 15.18", evidence={
+        "fingerprint": {"system_identifier": "77", "server_version": "15.18 (Debian)"}})  # fmt: skip
+    journal.record("check", database.to_record())
     journal.close()
 
     assert len(seen) == 6
@@ -324,3 +327,4 @@ def test_payloads_from_the_real_producers_render_in_the_ticket() -> None:
     assert "- **Verdict:** none recorded" in md
     assert "- **Outcome:** fixed after notify" in md
     assert list_sessions()[0].verdict == "fixed"
+    assert "| PostgreSQL | 15.18 (Debian) |" in md  # from the database finding's fingerprint

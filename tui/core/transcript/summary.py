@@ -169,13 +169,21 @@ def kpi_row(payload: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _version_sources(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Where producers put versions: the payload, its fingerprint, a finding's evidence."""
+    found = [payload]
+    for holder in (payload, payload.get("evidence")):
+        if isinstance(holder, Mapping):
+            found.append(holder)
+            if isinstance(holder.get("fingerprint"), Mapping):
+                found.append(holder["fingerprint"])
+    return found
+
+
 def _environment(events: Sequence[Event]) -> dict[str, str | None]:
     env: dict[str, str | None] = {"pgrst-doctor": None, "PostgREST": None, "PostgreSQL": None}
     for event in events:
-        payload = event["payload"]
-        fingerprint = payload.get("fingerprint")
-        sources = [payload, fingerprint if isinstance(fingerprint, dict) else {}]
-        for source in sources:
+        for source in _version_sources(event["payload"]):
             if event["kind"] == "session" and source.get("tool_version"):
                 env["pgrst-doctor"] = str(source["tool_version"])
             if source.get("postgrest_version"):
