@@ -17,6 +17,7 @@ import httpx
 import psycopg
 import pytest
 
+from tui.cli import main
 from tui.core.transcript.clipboard import copy_summary
 from tui.core.transcript.export import load_session
 from tui.core.transcript.journal import Journal
@@ -133,22 +134,41 @@ def test_real_session_exports_with_no_secret_anywhere(sandbox12: Sandbox, tmp_pa
     assert "bytes" in notice
 
 
-def test_export_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    none_yet = cli("export", "--last", check=2)
-    assert none_yet.stderr.startswith("pgrst-doctor: no sessions recorded yet")
-    assert cli("sessions").stdout.startswith("no sessions recorded yet")
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The CLI in-process (same code path as the binary, minus the interpreter start)."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse usage errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def test_export_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_main(capsys, "export", "--last")
+    assert (code, err.startswith("pgrst-doctor: no sessions recorded yet")) == (2, True)
+    code, out, _ = run_main(capsys, "sessions")
+    assert (code, out.startswith("no sessions recorded yet")) == (0, True)
 
     journal = Journal.start(command="check")
     journal.record("note", {"text": "kept"}, actor="user")
     journal.close()
-    unknown = cli("export", "does-not-exist", check=2)
-    assert unknown.stderr.strip().count("\n") == 0
-    assert "unknown session 'does-not-exist'" in unknown.stderr
-    both = cli("export", journal.session_id, "--last", check=2)
-    assert "not both" in both.stderr
-    assert "invalid choice" in cli("export", "--format", "pdf", check=2).stderr
-    unwritable = cli("export", "--last", "-o", str(tmp_path / "missing-dir" / "t.md"), check=2)
-    assert unwritable.stderr.startswith("pgrst-doctor: cannot write")
+    unknown = cli("export", "does-not-exist", check=2)  # the real process exit code
+    assert unknown.stderr == (
+        "pgrst-doctor: unknown session 'does-not-exist'; "
+        "`pgrst-doctor sessions` lists the recorded ones\n"
+    )
+    code, _, err = run_main(capsys, "export", journal.session_id, "--last")
+    assert (code, "not both" in err) == (2, True)
+    code, _, err = run_main(capsys, "export", "--format", "pdf")
+    assert (code, "invalid choice" in err) == (2, True)
+    code, _, err = run_main(capsys, "export", "-o", str(tmp_path / "missing-dir" / "t.md"))
+    assert (code, err.startswith("pgrst-doctor: cannot write")) == (2, True)
+    code, out, _ = run_main(capsys, "export", journal.session_id.rsplit("-", 1)[1])
+    assert code == 0 and out.startswith(f"# pgrst-doctor session {journal.session_id}")
 
 
 def test_truncated_journal_exports_with_a_warning_on_stderr() -> None:
