@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import json
 
-from tui.core.checks.request import objects_in, rpc_args
+from tui.core.checks.request import objects_in
 from tui.core.model import ObjectKind
 from tui.core.probes.base import redact, request_role
-from tui.core.probes.replay import no_write_form
+from tui.core.probes.replay import no_write_form, rpc_args
 from tui.core.request import FailingRequest
 from tui.core.target import Target
 

@@ -52,3 +52,14 @@ def test_remedies_best_first_and_only_those_that_apply():
     assert remedies(Verdict.STALE_CACHE, evidence(True, standby=True)) == ["restart", "reset"]
     assert remedies(Verdict.NOT_CACHE, evidence(True, [42])) == []
     assert remedies(Verdict.HEALTHY, evidence(True)) == []
+
+
+def test_a_crashing_check_becomes_an_error_finding_and_the_rest_conclude():
+    from tui.core.checks.verdict import findings_for
+
+    ev = evidence(True)
+    ev.catalog = object()  # type: ignore[assignment]  # evidence a check cannot read
+    findings, stale = findings_for(ev)
+    drift = next(f for f in findings if f.check == "drift")
+    assert drift.status is Status.ERROR and "crashed" in drift.summary
+    assert stale == [] and any(f.check == "listener" for f in findings)

@@ -17,16 +17,26 @@ from typing import Any
 import httpx
 import psycopg
 
-from tui.core.checks import listening, objects, reachability, request, rls, staleness
+from tui.core.checks import request, verdict
 from tui.core.checks.evidence import Evidence
+from tui.core.checks.verdict import decide, remedies
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
-from tui.core.model import Cause, Finding, Report, Status, Verdict
-from tui.core.probes import admin, api, base, catalog, db, listener, openapi, replay, targeted
+from tui.core.model import Report, Status
+from tui.core.probes import (
+    admin,
+    api,
+    base,
+    catalog,
+    db,
+    listener,
+    openapi,
+    replay,
+    sweep,
+    targeted,
+)
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
 from tui.core.target import Target
-
-TARGETED_SWEEP_LIMIT = 200  # tables probed one by one when OpenAPI is disabled
 
 
 @dataclass(frozen=True)
@@ -236,11 +246,11 @@ class Diagnosis:
         exposed = set(info.exposed_schemas)
         failing = self.request.request
         async with base.http_client(self.target) as client:
-            coros = [_targeted_probe(client, version, r, snap, failing) for r in self._objects()]
+            coros = [sweep.probe_ref(client, version, r, snap, failing) for r in self._objects()]
             if not self.scoped:
                 coros += [
                     targeted.probe_function(client, version, f.schema, f.name, f.args)
-                    for f in newest_functions(snap, exposed)
+                    for f in sweep.newest_functions(snap, exposed)
                 ]
             first = asyncio.ensure_future(targeted.gather_limited([c for c in coros if c]))
             disabled = False
@@ -249,21 +259,21 @@ class Diagnosis:
                     await self._need("openapi", self._openapi)
                 except Skip as exc:
                     disabled = isinstance(exc.__cause__, openapi.OpenApiUnavailable)
-            sweep = []
+            later = []
             if disabled:
                 tables = [r for r in snap.relations.values() if r.schema in exposed and r.visible]
-                tables = tables[:TARGETED_SWEEP_LIMIT]  # newest first (the snapshot's order)
+                tables = tables[: sweep.LIMIT]  # newest first (the snapshot's order)
                 names = {r.qualified for r in tables}
-                sweep += [
+                later += [
                     targeted.probe_table(client, version, r.schema, r.name, r.columns)
                     for r in tables
                 ]
-                sweep += [
+                later += [
                     targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table)
                     for fk in snap.foreign_keys
                     if fk.ref_schema == fk.schema and f"{fk.schema}.{fk.table}" in names
                 ]
-            got = await first + await targeted.gather_limited(sweep)
+            got = await first + await targeted.gather_limited(later)
         answers = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
         misses = sum(1 for a in answers if a.cached is False)
         return (
@@ -332,12 +342,6 @@ class Diagnosis:
         return self.conclude()
 
     # -- conclusion ------------------------------------------------------------------------
-    def _time_findings(self, findings: list[Finding]) -> None:
-        for f in findings:
-            spent = [self.outcomes[p].elapsed_ms for p in CHECK_PROBES.get(f.check, ())
-                     if p in self.outcomes]  # fmt: skip
-            f.elapsed_ms = max(spent, default=0.0)
-
     def evidence(self) -> Evidence:
         ev = Evidence(self.target, self.role, self.request.symptoms, self._objects(), self.scoped,
                       self.request.request)  # fmt: skip
@@ -360,130 +364,10 @@ class Diagnosis:
         return ev
 
     def conclude(self) -> Report:
-        """Pure: checks over the collected evidence."""
-        ev = self.evidence()
-        findings = [reachability.database(ev), reachability.api(ev)]
-        if (admin_finding := reachability.admin(ev)) is not None:
-            findings.append(admin_finding)
-        drift_finding, stale = staleness.check(ev)
-        findings.append(drift_finding)
-        findings += objects.check(ev, stale)
-        findings += rls.check(ev)
-        req = request.check(ev, stale)
-        if req is not None:
-            findings.append(req)
-        has_stale = bool(stale) or any(f.cause is Cause.STALE_CACHE and f.status is Status.FAIL
-                                       for f in findings)  # fmt: skip
-        findings.append(listening.listener(ev, has_stale))
-        findings += [
-            f for f in (listening.delivery(ev), listening.auto_reload(ev), listening.standby(ev),
-                        listening.pooler(ev)) if f is not None
-        ]  # fmt: skip
-        _borrow_fixes(findings)
-        self._time_findings(findings)
-        verdict = decide(findings)
-        listening_state = ev.listener.listening if ev.listener else None
-        return Report(
-            verdict=verdict,
-            postgrest_version=ev.postgrest_version,
-            listening=listening_state,
-            stale_objects=stale,
-            findings=findings,
-            remedies=remedies(verdict, ev),
-            elapsed_ms=(time.perf_counter() - self._started) * 1000,
-            server_version=ev.server.server_version if ev.server else None,
-            fingerprint=ev.server.fingerprint if ev.server else None,
-        )
-
-
-def _targeted_probe(
-    client: httpx.AsyncClient,
-    version: str | None,
-    ref: ObjectRef,
-    snap: catalog.Catalog,
-    failing: FailingRequest | None = None,
-):
-    """The no-side-effect request that shows whether the cache resolves ``ref``."""
-    kind = str(ref.kind)
-    if kind in ("table", "view"):
-        return targeted.probe_table(client, version, ref.schema, ref.name, ())
-    if kind == "column" and ref.column:
-        return targeted.probe_column(client, version, ref.schema, ref.name, ref.column)
-    if kind == "relationship" and ref.target_name:
-        return targeted.probe_relationship(client, version, ref.schema, ref.name, ref.target_name)
-    if kind == "function":
-        overloads = snap.functions.get(ref.display, [])
-        args = next((f.args for f in overloads if f.callable_by_name), None)
-        if args is None:  # gone from the catalog: the user's call names the arguments
-            args = request.rpc_args(failing, ref.name) if failing else ()
-        return targeted.probe_function(client, version, ref.schema, ref.name, args)
-    return None
-
-
-def newest_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.Function]:
-    """One callable overload per exposed function, newest first, at most the sweep limit."""
-    chosen = []
-    for name, overloads in snap.functions.items():
-        if name.split(".", 1)[0] not in exposed:
-            continue
-        fn = next((f for f in overloads if f.callable_by_name and f.executable), None)
-        if fn is not None:
-            chosen.append(fn)
-    chosen.sort(key=lambda f: f.oid, reverse=True)
-    return chosen[:TARGETED_SWEEP_LIMIT]
-
-
-# Which probes a check's evidence comes from: its elapsed time is theirs (they ran at once).
-CHECK_PROBES: dict[str, tuple[str, ...]] = {
-    "database": ("database",),
-    "api": ("api",),
-    "admin": ("admin",),
-    "drift": ("catalog", "openapi", "targeted"),
-    "object": ("catalog", "targeted"),
-    "rls": ("catalog",),
-    "request": ("request",),
-    "listener": ("listener",),
-    "delivery": ("listener",),
-    "auto-reload": ("listener",),
-    "standby": ("database",),
-    "pooler": ("database",),
-}
-
-
-def _borrow_fixes(findings: list[Finding]) -> None:
-    """A failing finding without a fix takes the fix of a finding with the same cause."""
-    by_cause = {f.cause: f.fix for f in findings if f.fix and f.cause}
-    for f in findings:
-        if f.status is Status.FAIL and not f.fix and f.cause in by_cause:
-            f.fix = by_cause[f.cause]
-
-
-UNREACHABLE = {Cause.API_UNREACHABLE, Cause.DB_UNREACHABLE}
-
-
-def decide(findings: list[Finding]) -> Verdict:
-    """Precedence: unreachable, stale-cache, not-cache, healthy. Warnings never count."""
-    failing = [f for f in findings if f.status is Status.FAIL]
-    if any(f.cause in UNREACHABLE for f in failing):
-        return Verdict.UNREACHABLE
-    if any(f.cause is Cause.STALE_CACHE for f in failing):
-        return Verdict.STALE_CACHE
-    if failing:
-        return Verdict.NOT_CACHE
-    return Verdict.HEALTHY
-
-
-def remedies(verdict: Verdict, ev: Evidence) -> list[str]:
-    """The reload ladder rungs that apply, best first."""
-    if verdict is not Verdict.STALE_CACHE:
-        return []
-    rungs = []
-    standby = ev.server is not None and ev.server.in_recovery
-    if ev.listener is not None and ev.listener.listening and not standby:
-        rungs.append("notify")
-    if ev.local_pids:
-        rungs.append("signal")
-    return [*rungs, "restart", "reset"]
+        """Pure: checks over the collected evidence (see checks/verdict.py)."""
+        elapsed = {p: o.elapsed_ms for p, o in self.outcomes.items()}
+        total_ms = (time.perf_counter() - self._started) * 1000
+        return verdict.report(self.evidence(), elapsed, total_ms)
 
 
 def local_postgrest_pids(target: Target) -> list[int]:

@@ -8,6 +8,7 @@ from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.probes.catalog import Catalog
+from tui.core.probes.replay import rpc_args
 from tui.core.specs import ObjectRef
 
 NOTE_PRIVILEGE = "Privileges are not cached: a reload changes nothing; GRANT does, at once."
@@ -163,8 +164,6 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
     if got:
         return got
     if ev.failing is not None:
-        from tui.core.checks.request import rpc_args
-
         passed = rpc_args(ev.failing, ref.name)
         wanted = [f for f in overloads if f.callable_by_name]
         if passed and wanted and not any(set(passed) <= set(f.args) for f in wanted):

@@ -76,17 +76,6 @@ def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
 # how Diagnosis._describe words a timeout or a failed connection
 UNANSWERED = ("no answer within", "cannot connect to")
 
-RESERVED_PARAMS = {"select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"}
-
-
-def rpc_args(request: FailingRequest, function: str) -> tuple[str, ...]:
-    """The argument names a call to /rpc/<function> passes (query keys, or body keys)."""
-    path, _, query = request.path.partition("?")
-    if path.rstrip("/").split("/")[-1] != function:
-        return ()
-    names = [k for k, _ in parse_qsl(query, keep_blank_values=True) if k not in RESERVED_PARAMS]
-    return tuple(dict.fromkeys(names + body_keys(request.body)))
-
 
 def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
     replay = ev.replay

@@ -8,6 +8,7 @@ import json
 import time
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -33,6 +34,18 @@ def body_keys(body: bytes | None) -> list[str]:
         if isinstance(row, dict):
             keys.update(dict.fromkeys(row))
     return list(keys)
+
+
+RESERVED_PARAMS = {"select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"}
+
+
+def rpc_args(request: FailingRequest, function: str) -> tuple[str, ...]:
+    """The argument names a call to /rpc/<function> passes (query keys, or body keys)."""
+    path, _, query = request.path.partition("?")
+    if path.rstrip("/").split("/")[-1] != function:
+        return ()
+    names = [k for k, _ in parse_qsl(query, keep_blank_values=True) if k not in RESERVED_PARAMS]
+    return tuple(dict.fromkeys(names + body_keys(request.body)))
 
 
 def no_write_form(request: FailingRequest) -> tuple[FailingRequest, bool]:
