@@ -59,6 +59,7 @@ def test_a_crashing_check_becomes_an_error_finding_and_the_rest_conclude():
 
     ev = evidence(True)
     ev.catalog = object()  # type: ignore[assignment]  # evidence a check cannot read
+    ev.docs = []
     findings, stale = findings_for(ev)
     drift = next(f for f in findings if f.check == "drift")
     assert drift.status is Status.ERROR and "crashed" in drift.summary
