@@ -1,0 +1,67 @@
+"""The Diagnosis contract the CLI and the wizard rely on: probes one by one or all at once,
+events for each, never an exception out of run_probe, the same report either way."""
+
+from __future__ import annotations
+
+import pytest
+from diagnosis_helpers import target_for
+
+from tui.core.diagnosis import (
+    Diagnosis,
+    DiagnosisRequest,
+    ProbeFinished,
+    ProbeOutcome,
+    ProbeStarted,
+)
+from tui.core.model import ObjectKind, Status, Verdict
+from tui.core.request import FailingRequest
+from tui.core.specs import ObjectRef
+from tui.sandbox import Sandbox
+
+pytestmark = pytest.mark.integration
+
+
+async def test_probes_one_by_one_then_conclude_like_run(sandbox12: Sandbox):
+    sandbox12.apply_drift(["missing-column"])
+    target = target_for(sandbox12)
+    request = DiagnosisRequest(request=FailingRequest("POST", "/customers", b'{"loyalty_tier": 1}'))
+    wizard = Diagnosis(target, request)
+    ids = [p.id for p in wizard.probes]
+    assert ids[:5] == ["database", "api", "catalog", "openapi", "listener"]
+    assert {"admin", "request", "targeted"} <= set(ids)
+    for probe_id in reversed(ids):  # any order: dependencies are awaited, not assumed
+        outcome = await wizard.run_probe(probe_id)
+        assert isinstance(outcome, ProbeOutcome) and outcome.probe == probe_id
+        assert outcome.status is Status.PASS, outcome.summary
+    by_hand = wizard.conclude()
+
+    events: list = []
+    cli = Diagnosis(target, request)
+    report = await cli.run(on_event=events.append)
+    started = [e.probe for e in events if isinstance(e, ProbeStarted)]
+    finished = [e.outcome.probe for e in events if isinstance(e, ProbeFinished)]
+    assert sorted(started) == sorted(finished) == sorted(ids)
+    assert report.verdict is by_hand.verdict is Verdict.STALE_CACHE
+    assert report.stale_objects == by_hand.stale_objects
+    assert set(report.to_json()) == {"schema_version", "verdict", "postgrest_version",
+                                     "listening", "stale_objects", "findings", "remedies",
+                                     "elapsed_ms"}  # fmt: skip
+    assert all(f.elapsed_ms > 0 for f in report.findings if f.check in ("drift", "listener"))
+
+
+async def test_unknown_probe_and_missing_request_are_outcomes_not_exceptions(sandbox12):
+    diagnosis = Diagnosis(target_for(sandbox12))
+    outcome = await diagnosis.run_probe("no-such-probe")
+    assert outcome.status is Status.ERROR
+    assert (await diagnosis.run_probe("request")).status is Status.ERROR
+
+
+async def test_named_objects_skip_openapi_and_sweeps(sandbox12: Sandbox):
+    sandbox12.apply_drift(["missing-table"])
+    ref = ObjectRef(ObjectKind.TABLE, "public", "invoices")
+    diagnosis = Diagnosis(target_for(sandbox12), DiagnosisRequest(objects=(ref,)))
+    report = await diagnosis.run()
+    assert diagnosis.outcomes["openapi"].status is Status.SKIPPED
+    assert [s.name for s in report.stale_objects] == ["public.invoices"]
+    catalog = diagnosis.outcomes["catalog"].evidence["catalog"]
+    assert catalog.scoped and set(catalog.relations) == {"public.invoices"}
