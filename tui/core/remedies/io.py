@@ -130,7 +130,7 @@ async def run_program(
 
     async def pump() -> None:
         assert proc.stdout is not None
-        async for raw in proc.stdout:
+        while (raw := await _next_line(proc.stdout)) is not None:
             line = scrub(raw.decode(errors="replace").rstrip(), secret_list)
             if line:
                 lines.append(line)
@@ -154,6 +154,28 @@ async def run_program(
         _kill(proc)
         raise
     return Completed(proc.returncode or 0, lines)
+
+
+MAX_LINE = 64 * 1024  # bytes kept of one output line; the rest of a longer line is skipped
+
+
+async def _next_line(stream: asyncio.StreamReader) -> bytes | None:
+    """The next output line (None at the end). Unlike ``readline`` it survives a line longer
+    than the stream's 64 KB buffer (a COPY row with a big value, a long CLI error line):
+    it keeps the first ``MAX_LINE`` bytes and skips the rest of that line.
+    """
+    head = b""
+    while True:
+        try:
+            chunk = await stream.readuntil(b"\n")
+        except asyncio.IncompleteReadError as exc:  # end of output, maybe without a newline
+            rest = head + exc.partial
+            return rest[:MAX_LINE] if rest else None
+        except asyncio.LimitOverrunError as exc:  # no newline within the buffer yet
+            chunk = await stream.read(max(exc.consumed, 1))
+            head = (head + chunk)[:MAX_LINE]
+            continue
+        return (head + chunk)[:MAX_LINE]
 
 
 def _kill(proc: asyncio.subprocess.Process) -> None:
