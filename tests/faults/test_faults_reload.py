@@ -1,0 +1,125 @@
+"""`pgrst-doctor reload` under faults: nothing listens to NOTIFY, PostgREST restarts while the
+doctor verifies, and a --restart-cmd full of shell metacharacters (run without a shell).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tui.core.transcript.journal import read_events
+
+RECORDER = """
+import json, os, signal, sys
+with open(sys.argv[1], "w") as fh:
+    json.dump(sys.argv[2:], fh)
+os.kill(int(os.environ["SANDBOX_POSTGREST_PID"]), signal.SIGUSR1)  # a real reload
+sys.stdout.write("x" * 200000)  # one 200 KB line without a newline, then exit 0
+"""
+
+
+def target_env(box) -> dict[str, str]:
+    conn = box.connection()
+    return {
+        "PGRST_DOCTOR_DB_URL": conn.db_url,
+        "PGRST_DOCTOR_API_URL": conn.api_url,
+        "PGRST_DOCTOR_ADMIN_URL": conn.admin_url,
+        "ANON_KEY": conn.anon_key,
+    }
+
+
+def journal_events() -> list[dict]:
+    events: list[dict] = []
+    for path in Path(os.environ["XDG_DATA_HOME"]).rglob("journal.jsonl"):
+        found, warnings = read_events(path)
+        assert warnings == []
+        events += found
+    return events
+
+
+def test_notify_with_nothing_listening_is_refused_not_sent(doctor, make_sandbox):
+    box = make_sandbox("12", drift=["missing-relationship"],
+                       postgrest_extra={"db-channel-enabled": False})  # fmt: skip
+    run = doctor("reload", "--method", "notify", "--json", "--timeout", "3",
+                 env=target_env(box), budget=30)  # fmt: skip
+    run.assert_calm(4)
+    outcome = run.json()
+    step = outcome["steps"][0]
+    assert step["status"] == "refused", step
+    assert "no PostgREST session listens" in step["summary"]
+    assert not any(s["step"] == "verify" for s in outcome["steps"])
+    assert any(e["kind"] == "step-end" for e in journal_events())
+
+
+def test_ladder_moves_past_a_notify_nobody_hears(doctor, make_sandbox):
+    """Without --method the ladder skips NOTIFY (the diagnosis saw no listener) for SIGUSR1."""
+    box = make_sandbox("12", drift=["missing-relationship"],
+                       postgrest_extra={"db-channel-enabled": False})  # fmt: skip
+    run = doctor("reload", "--json", "--timeout", "3", env=target_env(box), budget=60)
+    run.assert_calm(0)
+    steps = run.json()["steps"]
+    assert not any(s["step"] == "notify" and s["status"] == "ok" for s in steps), steps
+    assert steps[0]["step"] == "signal" and steps[0]["status"] == "ok", steps
+
+
+def test_postgrest_restarting_during_verification(make_sandbox):
+    """PostgREST is killed the moment verification starts and comes back a second later."""
+    box = make_sandbox("12", drift=["missing-relationship"])
+    assert box.postgrest is not None
+    argv = [sys.executable, "-m", "tui", "reload", "--method", "notify", "--timeout", "3"]
+    proc = subprocess.Popen(argv, env={**os.environ, **target_env(box)}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    seen: list[str] = []
+    restarted = threading.Event()
+
+    def watch() -> None:
+        assert proc.stderr is not None and box.postgrest is not None
+        for line in proc.stderr:
+            seen.append(line)
+            if line.startswith("▶ verify") and not restarted.is_set():
+                box.postgrest.send_signal(signal.SIGKILL)
+                time.sleep(1.0)
+                box.postgrest.start()
+                restarted.set()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        out = proc.stdout.read() if proc.stdout else ""
+        proc.wait(timeout=60)
+        watcher.join(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err = "".join(seen)
+    assert restarted.is_set(), err
+    assert "Traceback" not in out + err, err
+    assert proc.returncode == 0, out + err
+    assert "fixed" in out
+
+
+def test_restart_cmd_metacharacters_reach_the_program_literally(doctor, make_sandbox, tmp_path):
+    box = make_sandbox("12", drift=["missing-relationship"])
+    assert box.postgrest is not None and box.postgrest.pid is not None
+    script = tmp_path / "recorder.py"
+    script.write_text(RECORDER)
+    record = tmp_path / "argv.json"
+    canary = tmp_path / "pwned"
+    hostile = ["a;b", f"$(touch {canary})", f"`touch {canary}`", "|", "&&", ">out", "*", "$HOME"]
+    command = " ".join([sys.executable, str(script), str(record)] + [f"'{h}'" for h in hostile])
+    env = {**target_env(box), "SANDBOX_POSTGREST_PID": str(box.postgrest.pid)}
+    run = doctor("reload", "--method", "restart", "--restart-cmd", command, "--json",
+                 "--timeout", "3", env=env, budget=90)  # fmt: skip
+    run.assert_calm(0)
+    assert json.loads(record.read_text()) == hostile
+    assert not canary.exists()
+    assert not (Path.cwd() / "out").exists()
+    restart = next(s for s in run.json()["steps"] if s["step"] == "restart")
+    assert restart["status"] == "ok", restart
