@@ -231,3 +231,26 @@ def test_subprocess_json_and_no_textual(sandbox12: Sandbox) -> None:
     assert_contract(data)
     assert data["verdict"] == "healthy"
     assert "TEXTUAL_LOADED=False" in proc.stderr
+
+
+def test_check_records_a_redacted_session_transcript(
+    make_sandbox: Callable[..., Sandbox], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check` journals target, what was asked, every finding and the verdict; no key leaks."""
+    box = make_sandbox("12", drift=["missing-function"])
+    code, data, _ = run_json(capsys, target_args(box))
+    assert code == 1
+    from tui.core.transcript.sessions import list_sessions
+
+    sessions = list_sessions()
+    assert len(sessions) == 1
+    journal = (sessions[0].dir / "journal.jsonl").read_text()
+    events = [json.loads(line) for line in journal.splitlines()]
+    kinds = [e["kind"] for e in events]
+    assert kinds[:3] == ["session", "target", "symptom"]
+    assert kinds.count("check") == len(data["findings"])
+    assert events[-1]["kind"] == "verdict"
+    assert events[-1]["payload"]["verdict"] == "stale-cache"
+    conn = box.connection()
+    assert conn.anon_key not in journal
+    assert conn.anon_key.split(".")[1] not in journal

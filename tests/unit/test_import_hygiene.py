@@ -22,7 +22,7 @@ def test_core_has_modules_to_check():
 
 
 def test_importing_the_core_never_imports_textual():
-    modules = _core_modules() + ["tui.sandbox", "tui.cli"]
+    modules = [*_core_modules(), "tui.sandbox", "tui.cli"]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

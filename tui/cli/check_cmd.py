@@ -122,13 +122,35 @@ def run(args: argparse.Namespace) -> int:
     request = build_request(args, target)
     import asyncio  # here, not at the top: `--help` and usage errors stay fast
 
-    report = asyncio.run(_diagnose(target, request, progress=not args.json))
+    from tui.cli.remedy_output import open_journal
+    from tui.core.transcript.records import record_report, record_target
+
+    journal = open_journal("check", target)
+    try:
+        if journal is not None:
+            record_target(journal, target)
+            journal.record("symptom", _asked(request), actor="user")
+        report = asyncio.run(_diagnose(target, request, progress=not args.json))
+        if journal is not None:
+            record_report(journal, report)
+    finally:
+        if journal is not None:
+            journal.close()
     if args.json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
         sys.stdout.flush()
     else:
         print_report(report, verbose=args.verbose, target=target)
     return report.exit_code
+
+
+def _asked(request: Any) -> dict[str, Any]:
+    """What the user asked about, for the transcript."""
+    return {
+        "symptoms": list(request.symptoms),
+        "objects": [ref.display for ref in request.objects],
+        "request": request.request.display if request.request else None,
+    }
 
 
 async def _diagnose(target: Target, request: Any, *, progress: bool) -> Report:

@@ -23,6 +23,7 @@ from tui.core.remedies.restart import parse_command
 from tui.core.remedies.runner import METHODS, ReloadOptions, ReloadOutcome, reload
 from tui.core.request import parse_request
 from tui.core.target import Target
+from tui.core.transcript.records import record_report, record_target
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,7 +83,11 @@ async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) 
     journal = open_journal("reload", target)
     emit = journaled(journal, EventPrinter(quiet=quiet))
     try:
+        if journal is not None:
+            record_target(journal, target)
         report = await diagnose(target, request)
+        if journal is not None and report is not None:
+            record_report(journal, report)
         if report is None:
             try:
                 await read_fingerprint(target)  # reachability, when no diagnosis engine
@@ -106,7 +111,16 @@ async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) 
             rediagnose=(lambda: _rediagnose(target, request)) if report is not None else None,
         )
         if journal is not None:
-            journal.record("verdict", {"fixed": outcome.fixed, "exit_code": outcome.exit_code})
+            journal.record(
+                "decision",
+                {
+                    "fixed": outcome.fixed,
+                    "exit_code": outcome.exit_code,
+                    "outcome": outcome.to_json(),
+                },
+            )
+            if outcome.report is not None and outcome.report is not report:
+                record_report(journal, outcome.report)  # the re-diagnosis after the fix
         return outcome
     finally:
         if journal is not None:

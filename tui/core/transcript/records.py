@@ -1,0 +1,25 @@
+"""What a diagnosis leaves in the journal, the same for `check`, `reload` and the wizard:
+the masked target with its fingerprint, each check's finding, and the verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.core.model import Report
+from tui.core.target import Target
+
+
+def record_target(journal: Any, target: Target, *, actor: str = "tool") -> None:
+    journal.record("target", dict(target.masked()), actor=actor)
+
+
+def record_report(journal: Any, report: Report) -> None:
+    """One ``check`` event per finding, then the ``verdict`` (the `check --json` object plus
+    the environment an incident ticket needs)."""
+    for finding in report.findings:
+        journal.record("check", finding.to_record())
+    verdict = report.to_json()
+    verdict["server_version"] = report.server_version
+    verdict["fingerprint"] = report.fingerprint
+    journal.record("verdict", verdict)
