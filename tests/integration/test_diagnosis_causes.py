@@ -107,7 +107,9 @@ async def test_view_without_security_invoker_and_permissive_policy(sandbox12: Sa
         "ALTER VIEW public.all_notes SET (security_invoker = true);"
     )
     notes = await diagnose(target, objects=(table("public", "notes"),), symptoms=symptoms)
-    assert finding_for(notes, "rls-bypassed").fix == 'DROP POLICY "notes_everyone" ON public.notes;'
+    fix = finding_for(notes, "rls-bypassed").fix  # the policy name may be quoted or bare
+    assert fix.startswith("DROP POLICY ") and fix.endswith(" ON public.notes;")
+    assert "notes_everyone" in fix
 
 
 async def test_key_signed_with_another_secret_is_rejected(sandbox12: Sandbox):

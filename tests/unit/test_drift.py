@@ -160,3 +160,63 @@ def test_table_drift_is_exactly_the_two_set_differences(db: set[str], cache: set
         f"public.{n}" for n in cache - db
     }
     assert all(isinstance(s, StaleObject) and s.kind is ObjectKind.TABLE for s in found)
+
+
+def _qi(name: str) -> dict:
+    schema, table = name.split(".")
+    return {"qiSchema": schema, "qiName": table}
+
+
+def _table(name: str, cols: dict, view: bool = False) -> list:
+    schema, table = name.split(".")
+    columns = {
+        c: {"colName": c, "colDescription": None, "colNullable": True, "colType": t,
+            "colNominalType": t, "colMaxLen": None, "colDefault": None, "colEnum": e}
+        for c, (t, e) in cols.items()
+    }  # fmt: skip
+    return [_qi(name), {"tableSchema": schema, "tableName": table, "tableDescription": None,
+                        "tableIsView": view, "tableInsertable": True, "tableUpdatable": True,
+                        "tableDeletable": True, "tablePKCols": ["id"], "tableColumns": columns}]  # fmt: skip
+
+
+def _fk(child: str, parent: str, tag: str = "M2O", **extra) -> dict:
+    return {"tag": "Relationship", "relTable": _qi(child), "relForeignTable": _qi(parent),
+            "relIsSelf": False, "relTableIsView": False, "relFTableIsView": False,
+            "relCardinality": {"tag": tag, "relCons": "fk", "relColumns": [["a_id", "id"]], **extra}}  # fmt: skip
+
+
+def test_schema_cache_dump_drift_both_ways_with_privileges():
+    from tui.core.probes.schema_cache import parse as parse_dump
+
+    dump = {
+        "dbTables": [
+            _table("public.a", {"id": ("bigint", []), "m": ("public.mood", ["ok"])}),
+            _table("public.gone", {"id": ("bigint", [])}),
+            _table("public.secret", {"id": ("bigint", [])}),
+        ],
+        "dbRelationships": [
+            [[_qi("public.b"), "public"], [_fk("public.b", "public.a")]],
+            [[_qi("public.a"), "public"], [_fk("public.a", "public.b", "O2M")]],
+        ],
+        "dbRoutines": [[_qi("public.old_fn"), [{"pdSchema": "public", "pdName": "old_fn",
+                        "pdParams": [{"ppName": "x", "ppType": "int"}],
+                        "pdReturnType": {"tag": "Single", "contents": {"tag": "Scalar"}}}]]],
+        "dbRepresentations": [], "dbMediaHandlers": [], "dbTimezones": [],
+    }  # fmt: skip
+    parsed = parse_dump(json.dumps(dump))
+    assert parsed.relationships == {"public.b:public.a"}
+    assert parsed.enums == {"public.mood": {"ok"}}
+    cat = catalog(
+        rel("a", ("id", "m")), rel("b", ("id", "a_id")), rel("secret", ("id",), visible=False),
+        fns=[Function(9, "public", "new_fn", "f", ("x",), False, True)],
+        enums={"public.mood": ("ok", "sad")},
+    )  # fmt: skip
+    found = drift.compute(drift.database_inventory(cat, ["public"]),
+                          drift.dump_inventory(parsed, cat))  # fmt: skip
+    assert {(str(s.kind), s.name, str(s.change)) for s in found} == {
+        ("table", "public.b", "added"),
+        ("table", "public.gone", "removed"),
+        ("function", "public.new_fn", "added"),
+        ("function", "public.old_fn", "removed"),
+        ("enum", "public.mood:sad", "added"),
+    }

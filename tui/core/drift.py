@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.probes.catalog import Catalog
 from tui.core.probes.openapi import SchemaDoc
+from tui.core.probes.schema_cache import CacheDump
 
 
 @dataclass
@@ -69,6 +70,30 @@ def cache_inventory(docs: Iterable[SchemaDoc]) -> Inventory:
             type_name = fmt if "." in fmt else f"{s}.{fmt}"
             inv.enum_types.add(type_name)
             inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
+    return inv
+
+
+def dump_inventory(dump: CacheDump, catalog: Catalog) -> Inventory:
+    """PostgREST's own cache (admin /schema_cache). It ignores privileges, so objects the
+    catalog has but the role may not use are left out, as on the database side."""
+    hidden = {n for n, r in catalog.relations.items() if not r.visible}
+    blocked = {
+        n for n, fns in catalog.functions.items()
+        if not any(f.executable and f.callable_by_name for f in fns)
+    }  # fmt: skip
+    inv = Inventory()
+    inv.tables = dump.tables - hidden
+    inv.views = dump.views - hidden
+    inv.columns = {c for c in dump.columns if _table_of(c) not in hidden}
+    inv.functions = dump.functions - blocked
+    inv.relationships = {  # same-schema keys between visible tables, as on the database side
+        r for r in dump.relationships
+        if not ({*r.split(":", 1)} & hidden)
+        and r.split(".", 1)[0] == r.split(":", 1)[1].split(".", 1)[0]
+    }  # fmt: skip
+    for type_name, labels in dump.enums.items():
+        inv.enum_types.add(type_name)
+        inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
     return inv
 
 

@@ -79,7 +79,8 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
             return Finding("drift", Status.FAIL, f"cannot read the catalog: {why}",
                            cause=Cause.DB_UNREACHABLE, title=title), []  # fmt: skip
         return Finding("drift", Status.SKIPPED, f"needs the catalog: {why}", title=title), []
-    if ev.docs is None and not ev.targeted:
+    has_dump = ev.admin is not None and ev.admin.dump is not None and not ev.scoped
+    if ev.docs is None and not ev.targeted and not has_dump:
         why = ev.errors.get("openapi") or ev.errors.get("api") or "no OpenAPI document"
         if ev.exposed_known and "openapi" in ev.failed:
             # PostgREST answered, but its OpenAPI document did not come (timeout, too big)
@@ -88,7 +89,13 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         return Finding("drift", Status.SKIPPED, f"needs the API: {why}", title=title), []
     found: set[StaleObject] = set(stale_from_targeted(ev))
     basis = []
-    if ev.docs is not None:
+    dump = ev.admin.dump if ev.admin is not None else None
+    if dump is not None and not ev.scoped:
+        # the exact cache (v12.2+): every kind, both ways, functions included
+        db = drift.database_inventory(ev.catalog, ev.exposed)
+        found.update(drift.compute(db, drift.dump_inventory(dump, ev.catalog)))
+        basis.append("catalog vs PostgREST's /schema_cache")
+    elif ev.docs is not None:
         db, cache = drift.database_inventory(ev.catalog, ev.exposed), drift.cache_inventory(ev.docs)
         # OpenAPI lists functions from a live query: only /rpc/ probes tell for functions.
         db.functions, cache.functions = set(), set()
@@ -101,7 +108,7 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     stale = sorted(_without_parts_of_new_tables(found))
     # OpenAPI was wanted but did not come: tables, columns, keys and labels were not compared.
     unknown = None
-    if ev.docs is None and not ev.openapi_disabled and not ev.scoped:
+    if ev.docs is None and not ev.openapi_disabled and not ev.scoped and not has_dump:
         unknown = ev.errors.get("openapi", "no OpenAPI document")
         basis.append(f"tables, columns, relationships and enum labels not compared: {unknown}")
     basis_text = "; ".join(basis)

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from tui.core.probes.schema_cache import CacheDump
+from tui.core.probes.schema_cache import fetch as fetch_dump
+
 _LOADS = re.compile(
     r'^pgrst_schema_cache_loads_total\{status="(?P<status>\w+)"\}\s+(?P<n>[\d.e+]+)', re.M
 )
@@ -24,6 +27,7 @@ class AdminInfo:
     schema_cache: bool = False
     cache_loads: dict[str, float] = field(default_factory=dict)  # SUCCESS / FAIL counters
     cache_query_s: float | None = None
+    dump: CacheDump | None = None  # /schema_cache (v12.2+): the exact cache
 
 
 async def _status(client: httpx.AsyncClient, path: str) -> httpx.Response | None:
@@ -33,10 +37,19 @@ async def _status(client: httpx.AsyncClient, path: str) -> httpx.Response | None
         return None
 
 
+async def _dump(client: httpx.AsyncClient) -> CacheDump | None:
+    try:
+        return await fetch_dump(client)
+    except httpx.HTTPError:
+        return None
+
+
 async def admin_info(client: httpx.AsyncClient) -> AdminInfo:
-    # /schema_cache is not fetched: at scale it is a dump as large as the cache itself.
-    live, ready, metrics = await asyncio.gather(
-        _status(client, "/live"), _status(client, "/ready"), _status(client, "/metrics")
+    live, ready, metrics, dump = await asyncio.gather(
+        _status(client, "/live"),
+        _status(client, "/ready"),
+        _status(client, "/metrics"),
+        _dump(client),
     )
     if live is None and ready is None:
         raise httpx.ConnectError("the admin server did not answer /live or /ready")
@@ -47,5 +60,6 @@ async def admin_info(client: httpx.AsyncClient) -> AdminInfo:
         info.cache_loads = {m["status"]: float(m["n"]) for m in _LOADS.finditer(text)}
         if q := _QUERY_TIME.search(text):
             info.cache_query_s = float(q["s"])
-    info.schema_cache = info.metrics  # both arrived in v12.2
+    info.schema_cache = dump is not None
+    info.dump = dump
     return info
