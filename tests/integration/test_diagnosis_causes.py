@@ -125,7 +125,7 @@ async def test_cache_that_fails_to_load(sandbox12: Sandbox):
         "NOTIFY pgrst, 'reload schema';"
     )
     target = target_for(sandbox12)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 20
     report = await diagnose(target)
     while "cache-load-failed" not in failing_causes(report) and time.monotonic() < deadline:
         await asyncio.sleep(0.3)
@@ -190,7 +190,7 @@ async def test_in_database_db_schemas_overrides_the_project_config(make_sandbox)
     )
     target = target_for(box, schemas_hint=("public", "internal"))
     ref = table("internal", "feature_flags")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 20
     report = await diagnose(target, objects=(ref,))
     while "schema-not-exposed" not in failing_causes(report) and time.monotonic() < deadline:
         await asyncio.sleep(0.2)

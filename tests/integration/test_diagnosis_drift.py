@@ -51,7 +51,7 @@ async def test_every_drift_is_found_then_cleared_by_notify(sandbox: Sandbox):
         assert drift_finding.fix == "NOTIFY pgrst, 'reload schema';"
 
     sandbox.execute("NOTIFY pgrst, 'reload schema'")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 20
     report = await diagnose(target)
     while report.stale_objects and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
