@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 
-from tui.core.probes.base import OPENAPI_BODY, json_or_text, send
+from tui.core.probes.base import OPENAPI_BODY, SMALL_BODY, BodyTooLarge, json_or_text
+from tui.core.probes.openapi_stream import DocumentStream
 
 _FK_NOTE = re.compile(r"<fk table='(?P<table>[^']+)' column='[^']*'/>")
 _OPERATION_KEYS = frozenset({"get", "post", "patch", "delete", "put", "tags", "responses", "in"})
+KEPT_MEMBERS = frozenset({"info", "paths", "definitions"})  # "parameters" is skipped
 
 
 @dataclass
@@ -67,7 +69,11 @@ def _compact(obj: dict[str, Any]) -> Any:
 
 
 def parse(raw: bytes | str, schema: str) -> SchemaDoc:
-    document = json.loads(raw, object_hook=_compact)
+    return summarize(json.loads(raw, object_hook=_compact), schema)
+
+
+def summarize(document: Any, schema: str) -> SchemaDoc:
+    """The names in a decoded (compacted) document."""
     doc = SchemaDoc(schema)
     if not isinstance(document, dict):
         return doc
@@ -102,11 +108,26 @@ async def fetch(client: httpx.AsyncClient, schema: str | None) -> SchemaDoc:
     headers = {"Accept": "application/openapi+json, application/json"}
     if schema is not None:
         headers["Accept-Profile"] = schema
-    response, raw = await send(client, "GET", "/", cap=OPENAPI_BODY, headers=headers)
-    ctype = response.headers.get("content-type", "")
-    if response.status_code != 200 or "json" not in ctype:
-        raise OpenApiUnavailable(response.status_code, json_or_text(raw))
-    try:
-        return parse(raw, schema or "")
-    except ValueError as exc:
-        raise OpenApiUnavailable(response.status_code, f"not JSON: {exc}") from None
+    async with client.stream("GET", "/", headers=headers) as response:
+        ctype = response.headers.get("content-type", "")
+        if response.status_code != 200 or "json" not in ctype:
+            raw = b""
+            async for chunk in response.aiter_bytes():
+                raw += chunk
+                if len(raw) > SMALL_BODY:
+                    break
+            raise OpenApiUnavailable(response.status_code, json_or_text(raw[:SMALL_BODY]))
+        # decoded while it streams in (PostgREST sends 43 MB over seconds at 10,000 tables),
+        # so little is left after the last byte and the whole body is never held
+        stream = DocumentStream(_compact, KEPT_MEMBERS)
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > OPENAPI_BODY:
+                    raise BodyTooLarge(f"the answer to GET / exceeds {OPENAPI_BODY // 1048576} MB")
+                stream.feed(chunk)
+            document = stream.close()
+        except ValueError as exc:
+            raise OpenApiUnavailable(response.status_code, f"not JSON: {exc}") from None
+    return summarize(document, schema or "")

@@ -17,6 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_AFTER_NUMBER = frozenset(",}] \t\n\r")
+_NUMBER_GOES_ON = frozenset("0123456789.eE+-")
+# one entry's head: "name" : (the name without escapes is taken as is)
+_ENTRY_HEAD = re.compile(r'[ \t\n\r]*"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
+_ENTRY_TAIL = re.compile(r"[ \t\n\r]*([,}])")
+_LONGEST_LITERAL = 9  # "-Infinity": an error this close to the end may be a cut-off literal
 
 # states: where the next byte belongs
 (
@@ -28,11 +34,8 @@ _SPACE = re.compile(r"[ \t\n\r]*")
     _NEXT,
     _ENTRY_FIRST,
     _ENTRY_KEY,
-    _ENTRY_COLON,
-    _ENTRY_VALUE,
-    _ENTRY_NEXT,
     _DONE,
-) = range(12)
+) = range(9)
 
 
 class NeedMore(Exception):
@@ -61,7 +64,6 @@ class DocumentStream:
         self._pos = 0
         self._state = _START
         self._key = ""
-        self._entry_key = ""
         self._members: dict[str, Any] = {}
         self._entries: dict[str, Any] | None = None  # the member object being filled
         self.document: dict[str, Any] | None = None
@@ -110,16 +112,26 @@ class DocumentStream:
 
     def _decode(self, decoder: json.JSONDecoder, final: bool) -> Any:
         self._skip()
-        try:
-            value, end = decoder.raw_decode(self._buf, self._pos)
-        except json.JSONDecodeError as exc:
-            if final:
-                raise ValueError(str(exc)) from None
-            raise NeedMore from None
-        if end >= len(self._buf) and not final:
-            raise NeedMore  # a number may go on; objects are sure but wait one byte anyway
+        value, end = self._raw(decoder, self._pos, final)
+        if not final and (
+            end >= len(self._buf)  # a number may go on; objects are sure but wait one byte
+            or (isinstance(value, int | float) and self._buf[end] not in _AFTER_NUMBER)
+        ):
+            raise NeedMore  # "0" of "0.5" decodes as 0: wait for the number's end
         self._pos = end
         return value
+
+    def _raw(self, decoder: json.JSONDecoder, pos: int, final: bool) -> tuple[Any, int]:
+        """raw_decode; an error that the next bytes may still fix is NeedMore."""
+        try:
+            return decoder.raw_decode(self._buf, pos)
+        except json.JSONDecodeError as exc:
+            cut = exc.msg.startswith("Unterminated string") or (
+                exc.pos >= len(self._buf) - _LONGEST_LITERAL
+            )
+            if final or not cut:
+                raise ValueError(str(exc)) from None
+            raise NeedMore from None
 
     def _key_at(self, final: bool) -> str:
         if self._char() != '"':
@@ -174,26 +186,42 @@ class DocumentStream:
             else:
                 raise ValueError(f"expected ',' or '}}' at offset {self._pos - 1}")
         elif state == _ENTRY_FIRST:
-            self._state = _ENTRY_NEXT if self._char() == "}" else _ENTRY_KEY
-        elif state == _ENTRY_KEY:
-            self._entry_key = self._key_at(final)
-            self._state = _ENTRY_COLON
-        elif state == _ENTRY_COLON:
-            self._expect(":")
-            self._state = _ENTRY_VALUE
-        elif state == _ENTRY_VALUE:
-            kept = self._entries is not None
-            value = self._decode(self._hooked if kept else self._plain, final)
-            if self._entries is not None:
-                self._entries[self._entry_key] = value
-            self._state = _ENTRY_NEXT
-        elif state == _ENTRY_NEXT:
-            char = self._char()
-            self._pos += 1
-            if char == ",":
-                self._state = _ENTRY_KEY
-            elif char == "}":
+            if self._char() == "}":
+                self._pos += 1
                 self._entries = None
                 self._state = _NEXT
             else:
-                raise ValueError(f"expected ',' or '}}' at offset {self._pos - 1}")
+                self._state = _ENTRY_KEY
+        elif state == _ENTRY_KEY:
+            self._entries_run(final)
+
+    def _entries_run(self, final: bool) -> None:
+        """Decode whole entries (name, value, delimiter) while they are complete."""
+        buf, size = self._buf, len(self._buf)
+        entries = self._entries
+        decoder = self._plain if entries is None else self._hooked
+        while True:
+            head = _ENTRY_HEAD.match(buf, self._pos)
+            if head is None:
+                self._skip()
+                if self._pos >= size or (buf[self._pos] == '"' and not final):
+                    raise NeedMore  # the name is cut off
+                raise ValueError(f"expected a member name at offset {self._pos}")
+            value, end = self._raw(decoder, head.end(), final)
+            tail = _ENTRY_TAIL.match(buf, end)
+            if tail is None:
+                rest = buf[end:].lstrip(" \t\n\r")
+                number_cut = isinstance(value, int | float) and (
+                    not rest or rest[0] in _NUMBER_GOES_ON
+                )
+                if not final and (not rest or number_cut):
+                    raise NeedMore
+                raise ValueError(f"expected ',' or '}}' at offset {end}")
+            if entries is not None:
+                name = head.group(1)
+                entries[json.loads(f'"{name}"') if "\\" in name else name] = value
+            self._pos = tail.end()
+            if tail.group(1) == "}":
+                self._entries = None
+                self._state = _NEXT
+                return
