@@ -72,7 +72,7 @@ def test_owner_bypasses_unless_forced():
 
 def test_permissive_true_policy_for_the_role():
     f = only(run(table(), [policy(using="true")]))
-    assert f.cause is Cause.RLS_BYPASSED and f.fix == 'DROP POLICY "p" ON public.t;'
+    assert f.cause is Cause.RLS_BYPASSED and f.fix == "DROP POLICY p ON public.t;"
     # restrictive, or for another role: not a bypass
     assert only(run(table(), [policy(using="true", permissive=False)])).status is Status.PASS
     assert (

@@ -1,9 +1,15 @@
 """The exact fix for each cause, as templates (knowledge as data, not scattered strings).
 
-Keys are (cause, variant); ``fix(cause, variant, **names)`` fills one in.
+Keys are (cause, variant); ``fix(cause, variant, **names)`` fills one in. In SQL templates the
+names are quoted by placeholder (``QUOTING``): object names come from the catalog, where anyone
+allowed to CREATE may name a table ``x"; DROP TABLE customers; --``, and the fix is run by an
+administrator who copies it.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from tui.core.model import Cause
 
@@ -18,7 +24,7 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.MISSING_PRIVILEGE, "function"): "GRANT EXECUTE ON FUNCTION {name} TO {role};",
     (Cause.MISSING_PRIVILEGE, "schema"): "GRANT USAGE ON SCHEMA {schema} TO {role};",
     (Cause.SCHEMA_NOT_EXPOSED, "in-db"): (
-        "ALTER ROLE {authenticator} SET pgrst.db_schemas = '{schemas}'; " + RELOAD
+        "ALTER ROLE {authenticator} SET pgrst.db_schemas = {schemas}; " + RELOAD
     ),
     (Cause.SCHEMA_NOT_EXPOSED, "reset"): "ALTER ROLE {authenticator} RESET pgrst.db_schemas; "
     + RELOAD,
@@ -29,13 +35,13 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.OBJECT_MISSING, "relationship"): (
         "ALTER TABLE {child} ADD FOREIGN KEY (<column>) REFERENCES {parent};"
     ),
-    (Cause.ENUM_VALUE_MISSING, "enum"): "ALTER TYPE {type} ADD VALUE '{label}';",
+    (Cause.ENUM_VALUE_MISSING, "enum"): "ALTER TYPE {type} ADD VALUE {label};",
     (Cause.RLS_DISABLED, "table"): "ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;",
     (Cause.RLS_BYPASSED, "owner"): "ALTER TABLE {name} FORCE ROW LEVEL SECURITY;",
     (Cause.RLS_BYPASSED, "bypassrls"): (
         "-- {role} has BYPASSRLS (superuser) by design: send the anon key or a user's JWT"
     ),
-    (Cause.RLS_BYPASSED, "permissive"): 'DROP POLICY "{policy}" ON {name};',
+    (Cause.RLS_BYPASSED, "permissive"): "DROP POLICY {policy} ON {name};",
     (Cause.RLS_BYPASSED, "view"): "ALTER VIEW {name} SET (security_invoker = true);",
     (Cause.NO_LISTENER, "signal"): "kill -USR1 {pid}",
     (Cause.NO_LISTENER, "config"): (
@@ -64,5 +70,61 @@ FIXES: dict[tuple[Cause, str], str] = {
 }
 
 
+# Templates that are shell commands, URLs or comments: their values are shown as they are.
+NOT_SQL = frozenset({
+    (Cause.STALE_CACHE, "signal"), (Cause.STALE_CACHE, "restart"),
+    (Cause.OBJECT_MISSING, "table"), (Cause.OBJECT_MISSING, "function"),
+    (Cause.OBJECT_MISSING, "arguments"), (Cause.RLS_BYPASSED, "bypassrls"),
+    (Cause.NO_LISTENER, "signal"), (Cause.NO_LISTENER, "config"),
+    (Cause.API_UNREACHABLE, "local"), (Cause.API_UNREACHABLE, "remote"),
+    (Cause.DB_UNREACHABLE, "local"), (Cause.DB_UNREACHABLE, "remote"),
+    (Cause.AUTH_REJECTED, "key"),
+})  # fmt: skip
+
+_BARE = re.compile(r"[a-z_][a-z0-9_$]*")
+# PostgreSQL's reserved key words (and those reserved as type or function names)
+RESERVED = frozenset((
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+    "authorization", "binary", "both", "case", "cast", "check", "collate", "collation", "column",
+    "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+    "current_role", "current_schema", "current_time", "current_timestamp", "current_user",
+    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
+    "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in",
+    "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading",
+    "left", "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null",
+    "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary",
+    "references", "returning", "right", "select", "session_user", "similar", "some", "symmetric",
+    "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using",
+    "variadic", "verbose", "when", "where", "window", "with",
+))  # fmt: skip
+
+
+def ident(name: object) -> str:
+    """One SQL identifier, double-quoted unless it can stay bare (``orders``, not ``Orders``)."""
+    text = str(name)
+    if _BARE.fullmatch(text) and text not in RESERVED:
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def qualified(name: object) -> str:
+    """``schema.name`` (as the catalog spells it, split at the first dot), each part quoted."""
+    parts = name if isinstance(name, tuple) else str(name).split(".", 1)
+    return ".".join(ident(p) for p in parts)
+
+
+def literal(text: object) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+QUOTING: dict[str, Callable[[object], str]] = {
+    "name": qualified, "table": qualified, "type": qualified, "child": qualified,
+    "parent": qualified, "role": ident, "authenticator": ident, "column": ident,
+    "schema": ident, "policy": ident, "channel": ident, "label": literal, "schemas": literal,
+}  # fmt: skip
+
+
 def fix(cause: Cause, variant: str, **names: object) -> str:
+    if (cause, variant) not in NOT_SQL:
+        names = {k: QUOTING[k](v) if k in QUOTING else v for k, v in names.items()}
     return FIXES[(cause, variant)].format(**names)
