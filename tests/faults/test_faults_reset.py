@@ -240,3 +240,22 @@ def test_confirmed_reset_leaves_private_files_without_planted_secrets(doctor, dr
     assert titles.samples > 3 and titles.seen == [], titles.seen
     report = json.loads(run.stdout)
     assert report["dump"]["sha256"] and report["reset"] is True
+
+
+async def test_dump_verifies_a_row_longer_than_the_pipe_buffer(drifted, tmp_path):
+    """A 300 KB value makes one COPY line longer than asyncio's 64 KB line limit."""
+    from tui.core.remedies.dump import DumpStep
+    from tui.core.remedies.events import StepStatus
+    from tui.core.target import resolve_target
+    from tui.sandbox.tools import pg_binaries
+
+    drifted.execute("CREATE TABLE public.big AS SELECT 1 AS id, repeat('y', 300000) AS body")
+    conn = drifted.connection()
+    target = resolve_target({"db_url": conn.db_url, "api_url": conn.api_url}, env={})
+    step = DumpStep(target, out_dir=tmp_path / "session", pg_bindir=pg_binaries().bindir)
+    events: list = []
+    result = await step.run(events.append)
+    assert result.status is StepStatus.OK, result.summary
+    assert step.dump is not None
+    assert step.dump.rows["public.big"] == 1 and step.dump.rows["public.customers"] == 2
+    assert stat.S_IMODE(step.dump.path.stat().st_mode) == 0o600
