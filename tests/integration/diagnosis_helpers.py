@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import httpx
-
 from tui.core.diagnosis import Diagnosis, DiagnosisRequest
 from tui.core.model import Report, Status
 from tui.core.request import FailingRequest
@@ -56,18 +52,3 @@ def warning_causes(report: Report) -> set[str]:
 
 def stale_triples(report: Report) -> set[tuple[str, str, str]]:
     return {(str(s.kind), s.name, str(s.change)) for s in report.stale_objects}
-
-
-def reload_and_wait(box: Sandbox, timeout: float = 10.0) -> None:
-    """NOTIFY like a user would, then wait until PostgREST serves the new cache."""
-    box.execute("NOTIFY pgrst, 'reload schema'")
-    admin = box.connection().admin_url
-    time.sleep(0.3)  # debounce + load; /ready turns 503 while loading on 12.2+ only
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{admin}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)

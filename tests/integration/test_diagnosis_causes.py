@@ -247,3 +247,22 @@ async def test_event_trigger_that_notifies_turns_auto_reload_on_and_off(sandbox1
     assert (auto.status, str(auto.cause)) == (Status.WARN, "auto-reload-off")
     assert auto.fix == "ALTER EVENT TRIGGER pgrst_watch ENABLE;"
     assert off.verdict is Verdict.HEALTHY  # advice never changes the verdict
+
+
+async def test_listener_unknown_when_other_sessions_queries_are_hidden(sandbox12: Sandbox):
+    """A database user without pg_read_all_stats sees '<insufficient privilege>' instead of
+    PostgREST's LISTEN: the state is unknown (null), never "nobody listens"."""
+    sandbox12.execute(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'doctor_plain') THEN "
+        "CREATE ROLE doctor_plain LOGIN; END IF; END $$;"
+    )
+    conn = sandbox12.connection()
+    plain_url = conn.db_url.replace("postgres:postgres@", "doctor_plain@")
+    from tui.core.target import Target
+
+    target = Target(db_url=plain_url, api_url=conn.api_url, api_key=conn.anon_key)
+    report = await diagnose(target)
+    assert report.listening is None
+    listener = next(f for f in report.findings if f.check == "listener")
+    assert listener.status is Status.WARN and "pg_read_all_stats" in listener.summary
+    assert report.verdict is Verdict.HEALTHY
