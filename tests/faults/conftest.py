@@ -132,6 +132,17 @@ def read_journal(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+@pytest.fixture(autouse=True)
+def _journals_stay_readable() -> Iterator[None]:
+    """After every fault test: each session journal written parses, line by line."""
+    yield
+    from tui.core.transcript.journal import read_events
+
+    for path in journal_files():
+        _events, warnings = read_events(path)
+        assert warnings == [], f"{path}: {warnings}"
+
+
 # -- database faults -------------------------------------------------------------------------
 
 

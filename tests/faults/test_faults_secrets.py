@@ -122,3 +122,41 @@ async def test_supabase_cli_notify_keeps_the_password_out_of_process_titles(sand
     assert watcher.seen == []
     shown = json.dumps([e.to_json() for e in events]) + json.dumps(result.to_json())
     assert PLANTED_PASSWORD not in shown
+
+
+def test_check_keeps_planted_secrets_out_of_output_journal_exports_and_titles(doctor, sandbox12):
+    """Password, anon key and service key planted in flags, env and a pasted curl command."""
+    import os
+
+    from conftest import journal_files
+
+    conn = sandbox12.connection()
+    db_url = sandbox12.db_url.replace(":postgres@", f":{PLANTED_PASSWORD}@")
+    curl = (
+        f"curl '{conn.api_url}/customers?select=*&apikey={conn.service_key}' "
+        f"-H 'Authorization: Bearer {conn.service_key}' -H 'apikey: {conn.service_key}'"
+    )
+    env = {"PGRST_DOCTOR_DB_URL": db_url, "ANON_KEY": conn.anon_key,
+           "SERVICE_ROLE_KEY": conn.service_key, "PGRST_DOCTOR_API_URL": conn.api_url}  # fmt: skip
+    planted = [PLANTED_PASSWORD, conn.anon_key, conn.service_key]
+    outputs = []
+    with watching(*planted) as titles:
+        for extra in ((), ("--json",), ("-v",)):
+            run = doctor("check", "--request", curl, "--timeout", "3", *extra, env=env, budget=3)
+            run.assert_calm(run.code)
+            assert run.code in (0, 1), run.output
+            outputs.append(run.output)
+    for fmt in ("md", "json"):
+        exported = doctor("export", "--last", "--format", fmt, env=env, budget=10)
+        exported.assert_calm(0)
+        outputs.append(exported.output)
+    files = [p for p in Path(os.environ["XDG_DATA_HOME"]).rglob("*") if p.is_file()]
+    assert journal_files(), "check records a session journal"
+    outputs += [p.read_text(errors="replace") for p in files]
+    for text in outputs:
+        for secret in planted:
+            assert secret not in text
+            assert secret[-16:] not in text  # not even the signature's tail
+    # the doctor's own argv holds the pasted curl (the user's choice, documented: prefer env);
+    # no other process may show a planted secret
+    assert [t for t in titles.seen if " -m tui check " not in t] == []
