@@ -6,11 +6,13 @@ and the reset rung's typed confirmation on the same real target.
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Callable
 
 import psycopg
 import pytest
-from textual.widgets import Button, DataTable, Input
+from rich.console import Console
+from textual.widgets import Button, Input, Static
 
 from tui.cli.wizard_cmd import sandbox_target
 from tui.core.model import Verdict
@@ -52,9 +54,10 @@ async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path)
         assert diagnosis.report.verdict is Verdict.STALE_CACHE
         await pilot.press("enter")  # the Findings button has focus once the report is in
         await until(pilot, lambda: isinstance(app.screen, FindingsScreen))
-        stale = app.screen.query_one("#stale-table", DataTable)
-        names = {stale.get_row_at(i)[1] for i in range(stale.row_count)}
-        assert "public.invoices" in names
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#stale-table", Static).content)
+        assert "public.invoices" in console.export_text()
+        assert "public.invoices" in {o.name for o in app.session.report.stale_objects}
         await pilot.press("ctrl+n")  # fix it
         await until(pilot, lambda: isinstance(app.screen, RemediationScreen))
         remediation = app.screen

@@ -133,8 +133,12 @@ def test_transcript_snapshot(snap_compare, fake_target, clock, stale_report, tmp
         app.record("step-start", {"step": "notify", "message": "NOTIFY pgrst, 'reload schema'"})
         app.record("step-end", {"step": "notify", "kind": "finished", "message": "sent"})
         app.record("note", {"text": "customers were seeing 404s"}, actor="user")
-        await app.push_screen(TranscriptScreen(export_dir=tmp_path))
+        screen = TranscriptScreen(export_dir=tmp_path)
+        await app.push_screen(screen)
         await app.workers.wait_for_complete()
+        while len(screen.events) < 8:  # the load worker hands the events to the UI thread
+            await pilot.pause(0.05)
+        await pilot.pause()
         await pilot.pause()
 
     try:

@@ -43,7 +43,7 @@ KPI_WORDS: dict[KpiVerdict, tuple[str, str]] = {
     KpiVerdict.SLOW: ("!", "over target"),
     KpiVerdict.ALERT: ("✗", "over alert threshold"),
 }
-EVIDENCE_LINES = 6  # evidence shown per panel; the transcript keeps all of it
+EVIDENCE_LINES = 4  # evidence shown per panel; the transcript keeps all of it
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,10 @@ def render_outcome(
     if elapsed_ms is not None:
         head.append(f"  {seconds(elapsed_ms / 1000)}", style=palette.muted)
     parts: list[RenderableType] = [head, Text(summary)]
-    parts.extend(Text(line, style=palette.muted) for line in evidence_lines(evidence))
+    parts.extend(
+        Text(line, style=palette.muted, no_wrap=True, overflow="ellipsis")
+        for line in evidence_lines(evidence)
+    )
     return Group(*parts)
 
 
@@ -262,10 +265,33 @@ def timer_text(elapsed_s: float, kpi: Kpi | None) -> tuple[str, KpiVerdict | Non
     verdict = kpi.judge(elapsed_s)
     glyph, words = KPI_WORDS[verdict]
     return (
-        f"⏱ {seconds(elapsed_s)}  {glyph} {words} "
-        f"(target {seconds(kpi.target_s)}, alert {seconds(kpi.alert_s)})",
+        f"⏱ {seconds(elapsed_s)}  {glyph} {words} · target {seconds(kpi.target_s)}, "
+        f"alert {seconds(kpi.alert_s)}",
         verdict,
     )
+
+
+def stale_table(rows: Iterable[tuple[str, str, str]]) -> Table:
+    """Stale objects: kind, name, which side lags."""
+    table = Table(box=None, show_header=True, pad_edge=False)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("name", overflow="fold")
+    table.add_column("disagreement")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def timeline_table(rows: Iterable[tuple[str, str, str, str]]) -> Table:
+    """The transcript timeline: time (UTC), who, kind, what; newest last."""
+    table = Table(box=None, show_header=True, pad_edge=False, expand=True)
+    table.add_column("time", no_wrap=True)
+    table.add_column("who", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("what", no_wrap=True, overflow="ellipsis", ratio=1)
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def key_table(rows: Iterable[tuple[str, str, str]]) -> Table:

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, Label, Static
 
 from tui.core.model import Report, Verdict
 from tui.ui import render
@@ -37,12 +37,7 @@ class FindingsScreen(DoctorScreen):
             yield Static(render.render_root_cause(self.report, palette), id="root-cause")
             if rows:
                 yield Label(f"Stale objects ({len(rows)})", classes="section")
-                table: DataTable[str] = DataTable(
-                    id="stale-table", cursor_type="row", zebra_stripes=True
-                )
-                table.add_columns("kind", "name", "disagreement")
-                table.add_rows(rows)
-                yield table
+                yield Static(render.stale_table(rows), id="stale-table")
             if notes:
                 yield Label("Where the runbook would have misled", classes="section")
                 for note in notes:

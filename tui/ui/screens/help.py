@@ -26,7 +26,9 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("ctrl+r", "re-run the focused check (or all)", "diagnosis"),
     ("ctrl+r", "diagnose again", "findings"),
     ("enter", "run the highlighted step", "remediation"),
+    ("escape", "cancel: nothing is dropped (Reset needs the typed name)", "reset"),
     ("ctrl+s", "save the transcript as Markdown", "transcript"),
+    ("ctrl+e", "save the transcript as JSON", "transcript"),
     ("ctrl+y", "copy the summary (OSC 52)", "transcript"),
 )
 
@@ -39,7 +41,7 @@ HOW = (
 
 
 class HelpScreen(DoctorScreen):
-    BINDINGS = [Binding("question_mark,f1", "back", "Close help", id="help.close")]
+    BINDINGS = [Binding("question_mark,f1", "back", "Close help", id="help.close", key_display="?")]
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="body", id="help-body"):

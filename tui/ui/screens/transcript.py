@@ -11,12 +11,13 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Label, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Label, Static
 
 from tui.core.transcript.clipboard import copy_summary
 from tui.core.transcript.export import export_session, load_session, write_private
 from tui.core.transcript.render import event_text
+from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
 
 EXPORT_SUFFIX = {"md": "md", "json": "json"}
@@ -45,16 +46,15 @@ class TranscriptScreen(DoctorScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="body"):
             yield Label("Session timeline (secrets redacted)", classes="lead", id="transcript-lead")
-            table: DataTable[str] = DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
-            table.add_columns("time", "who", "kind", "what")
-            yield table
+            with VerticalScroll(id="timeline-box"):
+                yield Static(render.timeline_table([]), id="timeline")
             with Horizontal(classes="field"):
                 yield Label("Note   ", classes="field-label")
                 yield Input(placeholder="add a note to the timeline, Enter to save", id="note")
             yield Static("", id="transcript-status", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#timeline", DataTable).focus()
+        self.query_one("#timeline-box", VerticalScroll).focus()
         if self.doctor.journal is None:
             self.query_one("#transcript-lead", Label).update("No journal for this session.")
             return
@@ -71,17 +71,12 @@ class TranscriptScreen(DoctorScreen):
 
     def show_events(self, events: list[dict[str, Any]]) -> None:
         self.events = events
-        table = self.query_one("#timeline", DataTable)
-        table.clear()
-        for event in events:
-            table.add_row(
-                event_time(event),
-                str(event.get("actor", "")),
-                str(event.get("kind", "")),
-                event_text(event),
-            )
-        if events:
-            table.move_cursor(row=len(events) - 1)
+        rows = [
+            (event_time(e), str(e.get("actor", "")), str(e.get("kind", "")), event_text(e))
+            for e in events
+        ]
+        self.query_one("#timeline", Static).update(render.timeline_table(rows))
+        self.query_one("#timeline-box", VerticalScroll).scroll_end(animate=False)
 
     # -- notes ---------------------------------------------------------------------------------
     @on(Input.Submitted, "#note")

@@ -1,0 +1,105 @@
+"""Keyboard-first and safe by default: every binding has an id and a description, the main
+actions are in the command palette, NO_COLOR drops colour (glyphs and words stay), and the
+wizard command keeps Textual out of the rest of the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from textual.binding import Binding
+
+from tui.cli import build_parser
+from tui.cli.wizard_cmd import default_to_wizard
+from tui.ui.app import DoctorApp, make_app
+from tui.ui.render import Palette
+from tui.ui.screens import (
+    base,
+    connect,
+    diagnosis,
+    findings,
+    help,
+    remediation,
+    reset_modal,
+    routes,
+    symptoms,
+    transcript,
+)
+
+SCREENS = [
+    base.DoctorScreen,
+    connect.ConnectScreen,
+    symptoms.SymptomsScreen,
+    routes.RoutesScreen,
+    diagnosis.DiagnosisScreen,
+    findings.FindingsScreen,
+    remediation.RemediationScreen,
+    reset_modal.ResetModal,
+    transcript.TranscriptScreen,
+    help.HelpScreen,
+]
+
+
+@pytest.mark.parametrize("owner", [DoctorApp, *SCREENS], ids=lambda c: c.__name__)
+def test_every_binding_has_an_id_and_a_description(owner):
+    bindings = [b for b in owner.BINDINGS if isinstance(b, Binding)]
+    assert bindings and len(bindings) == len(owner.BINDINGS)
+    for binding in bindings:
+        assert binding.id and binding.description, binding
+
+
+def test_help_lists_every_screen_key():
+    listed = {key for key, _action, _where in help.KEYS}
+    for screen in SCREENS:
+        for binding in screen.BINDINGS:
+            if binding.show:
+                key = binding.key_display or binding.key.split(",")[0]
+                assert key in " ".join(listed), binding
+
+
+async def test_command_palette_offers_the_main_actions(fake_target):
+    app = make_app(fake_target)
+    async with app.run_test():
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+    assert {"Diagnose everything", "Findings", "Remediation", "Transcript", "Help"} <= titles
+
+
+async def test_no_color_keeps_glyphs_and_drops_colour(fake_target, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(fake_target)
+    async with app.run_test():
+        assert app.no_color and app.palette == Palette()
+
+
+async def test_findings_needs_a_report_first(fake_target):
+    app = make_app(fake_target)
+    async with app.run_test() as pilot:
+        app.action_findings()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConnectScreen"
+
+
+def test_no_subcommand_means_the_wizard():
+    parser = build_parser()
+    assert default_to_wizard(parser, []) == ["wizard"]
+    assert default_to_wizard(parser, ["--db-url", "x"]) == ["wizard", "--db-url", "x"]
+    assert default_to_wizard(parser, ["check", "--json"]) == ["check", "--json"]
+    assert default_to_wizard(parser, ["--version"]) == ["--version"]
+    assert parser.parse_args(default_to_wizard(parser, ["--api-url", "http://h"])).command == (
+        "wizard"
+    )
+
+
+def test_bad_wizard_input_is_one_line_and_never_loads_textual():
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "rc = main(['--db-url', 'mysql://nope'])\n"
+        "print(rc, any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["2", "False"]
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

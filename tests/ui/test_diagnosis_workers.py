@@ -1,0 +1,52 @@
+"""Diagnosis workers on a real, partly broken target: the real sandbox database behind an API
+that accepts connections and never answers (a real loopback server). The hung checks hold only
+their own panels; leaving the screen cancels them."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+from fault_servers import FaultServer, hung
+from textual.worker import WorkerState
+
+from tui.cli.wizard_cmd import sandbox_target
+from tui.core.model import Status
+from tui.ui.app import make_app
+from tui.ui.screens.diagnosis import DiagnosisScreen
+from tui.ui.widgets.check_panel import CheckPanel
+
+pytestmark = pytest.mark.integration
+
+
+async def until(pilot, condition, timeout: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met before the deadline"
+        await pilot.pause(0.05)
+
+
+async def test_a_hung_api_blocks_only_its_panels_and_leaving_cancels_them(sandbox12):
+    with FaultServer(hung) as api:
+        target = dataclasses.replace(
+            sandbox_target(sandbox12), api_url=api.url, admin_url=None, timeout=60.0
+        )
+        app = make_app(target)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            screen = DiagnosisScreen(app.new_diagnosis())
+            await app.push_screen(screen)
+            panels = {p.probe_id: p for p in screen.query(CheckPanel)}
+            # the database-side checks finish while the API never answers
+            await until(pilot, lambda: panels["database"].status is Status.PASS)
+            await until(pilot, lambda: panels["catalog"].status is Status.PASS)
+            assert panels["api"].running and panels["api"].status is None
+            assert screen.report is None  # no verdict on half the evidence
+            hanging = [screen.current["api"], screen.current["openapi"]]  # both wait on the API
+            assert all(w.state is WorkerState.RUNNING for w in hanging)
+            await pilot.press("escape")  # leave the screen: its workers go with it
+            await until(pilot, lambda: app.screen is not screen)
+            await until(pilot, lambda: all(w.state is WorkerState.CANCELLED for w in hanging))
+            assert not any(w.is_running for w in screen.current.values())
