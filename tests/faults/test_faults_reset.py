@@ -132,21 +132,34 @@ def tiny_disk(path: Path, size: str = "64k") -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(path)], check=False, timeout=30)
 
 
-def test_reset_on_a_full_disk_is_refused_with_nothing_dropped(doctor, drifted, tmp_path):
-    """The session folder (dump and journal) is on a 64 KB tmpfs; the dump needs more."""
+@pytest.mark.parametrize("already_full", [False, True], ids=["fills-up", "already-full"])
+def test_reset_on_a_full_disk_is_refused_with_nothing_dropped(
+    doctor, drifted, tmp_path, already_full
+):
+    """The session folder (dump and journal) is on a 64 KB tmpfs; the dump needs more. When
+    the disk is full from the start, the journal cannot even begin: one warning line says so."""
     drifted.execute(
         "CREATE TABLE public.bulk AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS pad "
         "FROM generate_series(1, 20000) g"
     )
     with tiny_disk(tmp_path / "full") as disk:
+        if already_full:
+            with contextlib.suppress(OSError), (disk / "filler").open("wb") as filler:
+                filler.write(b"\0" * 128 * 1024)
         env = {**target_env(drifted), "XDG_DATA_HOME": str(disk)}
         run = doctor(*reset_argv(drifted, "--confirm", drifted.dbname), env=env, budget=60)
         leftovers = dumps(disk)
         events = journals_readable(disk)
-    run.assert_last_line_error(4, "nothing was dropped")
+    run.assert_calm(4)
+    lines = run.stderr.strip().splitlines()
+    assert lines[-1].startswith("pgrst-doctor: reset refused: "), run.stderr
+    assert "No space left on device" in lines[-1] and "nothing was dropped" in lines[-1]
+    if already_full:
+        assert lines[0].startswith("pgrst-doctor: no transcript: "), run.stderr
+    else:
+        assert events, "the journal of the refused reset is readable"
     assert rows(drifted) == (2, True)
     assert leftovers == []
-    assert events, "the journal of the refused reset is readable"
 
 
 def _pg_dump_waiting(admin: psycopg.Connection) -> bool:
