@@ -13,6 +13,7 @@ command started the session.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -192,11 +193,15 @@ class Journal:
                 "payload": clean,
             }
             line = (json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+            end = os.lseek(self._fd, 0, os.SEEK_END)
             try:
                 _write_all(self._fd, line)
                 os.fsync(self._fd)
             except OSError as err:
                 self._seq -= 1
+                # a disk that fills mid-line leaves half a line: cut it, the file stays whole
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, end)
                 raise JournalError(f"cannot write the session journal {self.path}: {err}") from None
             return event
 
