@@ -123,3 +123,42 @@ def test_restart_cmd_metacharacters_reach_the_program_literally(doctor, make_san
     assert not (Path.cwd() / "out").exists()
     restart = next(s for s in run.json()["steps"] if s["step"] == "restart")
     assert restart["status"] == "ok", restart
+
+
+async def test_a_journal_that_fills_the_disk_does_not_abort_a_running_step(sandbox12, tmp_path):
+    """The session journal sits on a real 64 KB tmpfs; the restart command prints ~150 KB.
+    The command must run to its end (it writes a marker last), the step must succeed, and the
+    lost transcript is said once, as an output line of the step."""
+    from test_faults_reset import tiny_disk
+
+    from tui.core.remedies.events import EventKind, StepStatus
+    from tui.core.remedies.record import journaled
+    from tui.core.remedies.restart import RestartStep
+    from tui.core.target import resolve_target
+    from tui.core.transcript.journal import Journal
+
+    marker = tmp_path / "finished"
+    chatty = (
+        "import sys, time\n"
+        "for i in range(1500):\n"
+        "    print(f'line {i} ' + 'x' * 90, flush=True)\n"
+        f"open({str(marker)!r}, 'w').write('done')\n"
+    )
+    conn = sandbox12.connection()
+    target = resolve_target(
+        {"db_url": conn.db_url, "api_url": conn.api_url, "admin_url": conn.admin_url}, env={}
+    )
+    with tiny_disk(tmp_path / "disk") as disk:
+        journal = Journal.start("reload", root=disk / "sessions")
+        events: list = []
+        step = RestartStep(target, command=[sys.executable, "-c", chatty])
+        result = await step.run(journaled(journal, events.append))
+        journal.close()
+        found, warnings = read_events(journal.path)
+    assert result.status is StepStatus.OK, result.summary
+    assert marker.read_text() == "done"
+    stopped = [
+        e for e in events if e.kind is EventKind.OUTPUT and "transcript stopped" in e.message
+    ]
+    assert len(stopped) == 1 and "No space left on device" in stopped[0].message
+    assert warnings == [] and any(e["kind"] == "step-output" for e in found)
