@@ -162,3 +162,47 @@ async def test_a_journal_that_fills_the_disk_does_not_abort_a_running_step(sandb
     ]
     assert len(stopped) == 1 and "No space left on device" in stopped[0].message
     assert warnings == [] and any(e["kind"] == "step-output" for e in found)
+
+
+async def test_a_hung_program_is_killed_at_its_timeout_with_its_children():
+    """The kill-on-timeout path every remedy program goes through (restart, dump, reset)."""
+    from tui.core.remedies.io import run_program
+
+    code = "import subprocess, time; subprocess.Popen(['sleep', '300']); time.sleep(300)"
+    done = await run_program([sys.executable, "-c", code], timeout=1.0)
+    assert done.returncode == 124
+    assert "timed out after 1s and was stopped" in done.tail
+    time.sleep(0.2)
+    leftovers = [
+        p for p in Path("/proc").glob("[0-9]*/cmdline")
+        if p.exists() and p.read_bytes().startswith(b"sleep\0300\0")
+    ]  # fmt: skip
+    assert leftovers == [], "the program's own child survived the kill"
+
+
+def test_reload_and_reset_against_a_dead_database_are_one_line(doctor, sandbox12, db_down_url):
+    env = {**target_env(sandbox12), "PGRST_DOCTOR_DB_URL": db_down_url}
+    reload = doctor("reload", "--timeout", "2", env=env, budget=10)
+    reload.assert_last_line_error(3, "unreachable")
+    reset = doctor("reset", "--confirm", "postgres", "--project-dir",
+                   str(sandbox12.connection().project_dir), "--timeout", "2", env=env, budget=10)  # fmt: skip
+    reset.assert_last_line_error(4, "reset refused")
+
+
+def test_export_of_a_corrupt_journal_warns_and_an_unknown_session_is_one_line(doctor, sandbox12):
+    conn = sandbox12.connection()
+    env = {"PGRST_DOCTOR_DB_URL": conn.db_url, "PGRST_DOCTOR_API_URL": conn.api_url,
+           "ANON_KEY": conn.anon_key}  # fmt: skip
+    doctor("check", "--timeout", "3", env=env, budget=3).assert_calm(0)
+    (journal,) = Path(os.environ["XDG_DATA_HOME"]).rglob("journal.jsonl")
+    with journal.open("ab") as fh:  # a crash mid-line, binary garbage, a foreign JSON line
+        fh.write(
+            b'{"ts": "2026-11-24T00:00:00.000Z", "seq": 99, "ki\n\xff\xfe\x00garbage\n[1, 2]\n{"ts"'
+        )
+    exported = doctor("export", "--last", "--format", "md", budget=10)
+    exported.assert_calm(0)
+    assert "healthy" in exported.stdout.lower()
+    assert exported.stderr.count("pgrst-doctor: warning:") == 4, exported.stderr
+    journal.unlink()  # the autouse check would (rightly) flag the corruption we planted
+    missing = doctor("export", "no-such-session", budget=10)
+    missing.assert_one_line_error(2, "no-such-session")
