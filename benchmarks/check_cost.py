@@ -18,6 +18,7 @@ from pathlib import Path
 from tui.sandbox import Sandbox
 
 CHECK_TIMEOUT = 300.0
+PYCACHE = Path(tempfile.gettempdir()) / "pgrst-doctor-bench-pycache"
 # per-probe timeout: the default 5 s cuts off the OpenAPI document at 10,000 tables (6-25 s)
 CHECK_PROBE_TIMEOUT = "120"
 
@@ -54,7 +55,24 @@ def target_env(sandbox: Sandbox, xdg_root: Path) -> dict[str, str]:
     )
     for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         env[var] = str(xdg_root / var.lower())
+    # Bytecode cached as after any install; this machine's shell sets PYTHONDONTWRITEBYTECODE,
+    # which would recompile every tui module on each start. The cache lives outside the repo.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     return env
+
+
+def warm_up(sandbox: Sandbox) -> None:
+    """One unmeasured check and wizard import, so the bytecode cache is filled."""
+    run_check(sandbox)
+    with tempfile.TemporaryDirectory(prefix="bench-warm-") as tmp:
+        subprocess.run(
+            [sys.executable, "-c", "import tui.ui.app, tui.ui.screens.connect, tui.cli.wizard_cmd"],
+            env=target_env(sandbox, Path(tmp)),
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
 
 
 def run_check(sandbox: Sandbox, *args: str) -> CheckRun:

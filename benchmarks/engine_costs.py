@@ -5,22 +5,21 @@ issue 4's verify polling against an independent observer.
 from __future__ import annotations
 
 import asyncio
-import threading
+import os
+import subprocess
+import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import httpx
 import psycopg
 from psycopg import sql
 
 from benchmarks.check_cost import CHECK_PROBE_TIMEOUT
-from benchmarks.postgrest_costs import auth_headers
 from benchmarks.results import SizeResult
 from tui.sandbox import Sandbox
 
 VERIFY_TIMEOUT = 120.0
-OBSERVER_INTERVAL = 0.001  # the independent observer's pause between requests (seconds)
 
 
 def sandbox_target(box: Sandbox, **overrides: object):  # -> Target
@@ -70,38 +69,36 @@ def catalog_snapshot(box: Sandbox) -> float:
 
 
 # -- reload detection ---------------------------------------------------------------------------
-@dataclass
 class Observer:
-    """Polls one URL back to back in a thread; remembers when it first answered 200."""
+    """benchmarks.observer in its own process: when did the new function first answer 200?"""
 
-    url: str
-    headers: dict[str, str]
-    first_served: float | None = None  # perf_counter when the first 200 was sent
-    requests: int = 0
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    def __init__(self, url: str, key: str) -> None:
+        env = {**os.environ, "OBSERVER_KEY": key}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.observer", url],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        assert self.proc.stdout is not None
+        if self.proc.stdout.readline().strip() != "ready":
+            self.stop()
+            raise RuntimeError("the observer did not start")
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        with httpx.Client(timeout=httpx.Timeout(10.0), headers=self.headers) as client:
-            while not self._stop.is_set():
-                sent = time.perf_counter()
-                self.requests += 1
-                try:
-                    if client.get(self.url).status_code == 200:
-                        self.first_served = sent
-                        return
-                except httpx.HTTPError:
-                    pass
-                time.sleep(OBSERVER_INTERVAL)
+    def first_served(self, timeout: float = VERIFY_TIMEOUT) -> tuple[float, int]:
+        """(monotonic send time of the first 200, requests sent)."""
+        out, _ = self.proc.communicate(timeout=timeout)
+        words = out.split()
+        if len(words) != 3 or words[0] != "served":
+            raise RuntimeError(f"observer: {out.strip()[:100]}")
+        return float(words[1]), int(words[2])
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
 
 
 def _stale_pair(box: Sandbox, k: int) -> tuple[str, str]:
@@ -117,9 +114,9 @@ def _stale_pair(box: Sandbox, k: int) -> tuple[str, str]:
 
 
 def detection(box: Sandbox, res: SizeResult, k: int) -> None:
-    """NOTIFY, then issue 4's Verifier polls the stale objects while an observer polls the new
-    function back to back. Lag: when verify received its first converged answer minus when the
-    observer's first successful request was sent."""
+    """NOTIFY, then issue 4's Verifier polls the stale objects while an observer process polls
+    the new function back to back. Lag: when verify received its first converged answer minus
+    when the observer sent its first successful request (both CLOCK_MONOTONIC)."""
     from tui.core.model import Change, ObjectKind, StaleObject
     from tui.core.remedies.events import StepClock
     from tui.core.remedies.verify import Verifier
@@ -134,53 +131,49 @@ def detection(box: Sandbox, res: SizeResult, k: int) -> None:
     class TimedVerifier(Verifier):
         """Records (sent, received, converged) per request; counts OpenAPI fetches."""
 
-        def __init__(self, *args, **kwargs) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.log: list[tuple[float, float, bool]] = []
             self.openapi_gets = 0
 
-        async def _ask(self, client, probe):
-            sent = time.perf_counter()
+        async def _ask(self, client: Any, probe: Any) -> Any:
+            sent = time.monotonic()
             answer = await super()._ask(client, probe)
             ok = answer is not None and probe.converged(answer)
-            self.log.append((sent, time.perf_counter(), ok))
+            self.log.append((sent, time.monotonic(), ok))
             return answer
 
-        async def _openapi(self, client):
+        async def _openapi(self, client: Any) -> Any:
             self.openapi_gets += 1
             return await super()._openapi(client)
 
     verifier = TimedVerifier(sandbox_target(box), objects)
-    observer = Observer(f"{box.postgrest.api_url}/rpc/{function}", auth_headers(box))
 
-    async def watch() -> tuple[float, object]:
+    async def watch() -> tuple[float, Any]:
         await verifier.prepare()
-        if await verifier.state() != [o.name for o in objects]:
+        if sorted(await verifier.state()) != sorted(o.name for o in objects):
             raise RuntimeError("the new objects were served before NOTIFY")
         verifier.log.clear()
-        verifier.requests_sent = 0
+        verifier.openapi_gets = 0
         with psycopg.connect(box.db_url, autocommit=True, connect_timeout=10) as conn:
-            observer.start()
-            since = time.perf_counter()
+            since_perf, since = time.perf_counter(), time.monotonic()
             conn.execute("NOTIFY pgrst, 'reload schema'")
-        vis = await verifier.wait_visible(
-            since, VERIFY_TIMEOUT, StepClock("verify", lambda e: None)
-        )
+        clock = StepClock("verify", lambda _event: None)
+        vis = await verifier.wait_visible(since_perf, VERIFY_TIMEOUT, clock)
         return since, vis
 
+    observer = Observer(f"{box.postgrest.api_url}/rpc/{function}", box.role_key("anon"))
     try:
         since, vis = asyncio.run(watch())
+        served_at, _sent = observer.first_served()
     finally:
         observer.stop()
-    if not getattr(vis, "converged", False) or observer.first_served is None:
-        raise RuntimeError(f"not converged: {vis}")
-    polling = [entry for entry in verifier.log]
-    first_ok = next(entry for entry in polling if entry[2])
-    detected = first_ok[1]
-    seen_at = first_ok[0]
-    res.add("detect_lag_ms", (detected - observer.first_served) * 1000)
-    round_robin = [e for e in polling if e[0] <= seen_at]
-    duration = seen_at - since
-    res.add("detect_rate_rps", len(round_robin) / duration if duration > 0 else 0.0)
+    if not getattr(vis, "converged", False):
+        raise RuntimeError(f"verify did not converge: {vis}")
+    first_ok = next(entry for entry in verifier.log if entry[2])
+    res.add("detect_lag_ms", (first_ok[1] - served_at) * 1000)
+    polling = [entry for entry in verifier.log if entry[0] <= first_ok[0]]
+    duration = first_ok[0] - since
+    res.add("detect_rate_rps", len(polling) / duration if duration > 0 else 0.0)
     res.add("detect_openapi_gets", float(verifier.openapi_gets))
-    res.add("detect_reload_s", observer.first_served - since)
+    res.add("detect_reload_s", served_at - since)
