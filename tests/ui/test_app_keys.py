@@ -103,3 +103,14 @@ def test_bad_wizard_input_is_one_line_and_never_loads_textual():
     )
     assert done.stdout.split() == ["2", "False"]
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_screen_keys_do_not_collide_with_text_field_editing():
+    """A key the Input widget uses (ctrl+a/e/d/k/u/w/x/c/v) would never reach the screen."""
+    from textual.widgets import Input
+
+    taken = {k for b in Input.BINDINGS for k in b.key.split(",")}
+    for owner in [DoctorApp, *SCREENS]:
+        for binding in owner.BINDINGS:
+            clash = set(binding.key.split(",")) & taken - {"enter"}
+            assert not clash or binding.priority, (owner.__name__, binding.key)

@@ -15,7 +15,7 @@ from rich.console import Console
 from textual.widgets import Button, Input, Static
 
 from tui.cli.wizard_cmd import sandbox_target
-from tui.core.model import Verdict
+from tui.core.model import Status, Verdict
 from tui.core.transcript.export import load_session
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
@@ -24,6 +24,7 @@ from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.remediation import RemediationScreen
 from tui.ui.screens.reset_modal import ResetModal
 from tui.ui.screens.symptoms import SymptomsScreen
+from tui.ui.widgets.check_panel import CheckPanel
 
 pytestmark = pytest.mark.integration
 CACHE_DRIFT = ("missing-table", "missing-function", "missing-relationship")
@@ -43,6 +44,9 @@ async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path)
     journal = Journal.start("wizard", root=tmp_path / "sessions")
     app = make_app(sandbox_target(box), journal=journal, sandbox=box)
     async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+r")  # the connectivity test: database and API, read-only
+        panels = {p.probe_id: p for p in app.screen.query(CheckPanel)}
+        await until(pilot, lambda: all(p.status is Status.PASS for p in panels.values()))
         await pilot.press("ctrl+n")  # connect -> symptoms
         await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
         await until(pilot, lambda: bool(app.session.catalog))  # live names for the picker
@@ -86,7 +90,7 @@ async def test_reset_rung_asks_for_the_database_name_and_escape_changes_nothing(
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+n")
         await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
-        await pilot.press("ctrl+a")  # check everything
+        await pilot.press("ctrl+l")  # check everything
         await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
         await until(pilot, lambda: app.screen.report is not None)
         await pilot.press("enter")
@@ -127,7 +131,7 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+n")
         await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
         await until(pilot, lambda: app.screen.report is not None)
         await pilot.press("enter")

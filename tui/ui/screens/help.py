@@ -21,14 +21,14 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("enter", "choose / press the focused button", "everywhere"),
     ("ctrl+r", "test the connection", "connect"),
     ("ctrl+n", "next step", "connect, diagnosis, findings"),
-    ("ctrl+a", "check everything", "symptoms"),
+    ("ctrl+l", "check everything (all symptoms)", "symptoms"),
     ("ctrl+g", "how was the schema changed?", "symptoms"),
     ("ctrl+r", "re-run the focused check (or all)", "diagnosis"),
     ("ctrl+r", "diagnose again", "findings"),
     ("enter", "run the highlighted step", "remediation"),
     ("escape", "cancel: nothing is dropped (Reset needs the typed name)", "reset"),
     ("ctrl+s", "save the transcript as Markdown", "transcript"),
-    ("ctrl+e", "save the transcript as JSON", "transcript"),
+    ("ctrl+o", "save the transcript as JSON", "transcript"),
     ("ctrl+y", "copy the summary (OSC 52)", "transcript"),
 )
 

@@ -53,7 +53,7 @@ class SymptomsScreen(DoctorScreen):
     """Step 2: what does the user see? Enter starts the (read-only) diagnosis."""
 
     BINDINGS = [
-        Binding("ctrl+a", "check_all", "Check everything", id="symptoms.all"),
+        Binding("ctrl+l", "check_all", "Check everything", id="symptoms.all"),
         Binding("ctrl+g", "routes", "How changed?", id="symptoms.routes"),
     ]
 

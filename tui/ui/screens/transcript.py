@@ -34,7 +34,7 @@ class TranscriptScreen(DoctorScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "save('md')", "Save .md", id="transcript.save"),
-        Binding("ctrl+e", "save('json')", "Save .json", id="transcript.json"),
+        Binding("ctrl+o", "save('json')", "Save .json", id="transcript.json"),
         Binding("ctrl+y", "copy", "Copy summary", id="transcript.copy"),
     ]
 

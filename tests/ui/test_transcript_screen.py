@@ -1,0 +1,59 @@
+"""The transcript screen on a real journal: notes are recorded as the user's, Markdown/JSON
+exports land next to the user with mode 0600, and "copy" writes an OSC 52 payload."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+
+from textual.widgets import Input, Static
+
+from tui.core.transcript.journal import Journal
+from tui.ui.app import make_app
+from tui.ui.screens.transcript import TranscriptScreen
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met before the deadline"
+        await pilot.pause(0.05)
+
+
+async def test_notes_exports_and_copy(fake_target, stale_report, tmp_path):
+    journal = Journal.start("wizard", root=tmp_path / "sessions")
+    app = make_app(fake_target, journal=journal)
+    written: list[str] = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.record("verdict", stale_report.to_json())
+        screen = TranscriptScreen(export_dir=tmp_path)
+        await app.push_screen(screen)
+        await until(pilot, lambda: len(screen.events) >= 3)  # session, target, verdict
+
+        screen.query_one("#note", Input).focus()
+        await pilot.press(*"paged the DBA", "enter")
+        await until(pilot, lambda: any(e["kind"] == "note" for e in screen.events))
+        note = next(e for e in screen.events if e["kind"] == "note")
+        assert note["actor"] == "user" and note["payload"]["text"] == "paged the DBA"
+
+        md = tmp_path / f"pgrst-doctor-{journal.session_id}.md"
+        js = md.with_suffix(".json")
+        await pilot.press("ctrl+s", "ctrl+o")
+        await until(pilot, lambda: md.exists() and js.exists())
+        await app.workers.wait_for_complete()
+        assert "paged the DBA" in md.read_text()
+        assert json.loads(js.read_text())
+        assert stat.S_IMODE(md.stat().st_mode) == 0o600
+
+        driver = app._driver
+        original = driver.write
+        driver.write = lambda data: (written.append(data), original(data))[1]
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        status = str(screen.query_one("#transcript-status", Static).content)
+    journal.close()
+    assert written and written[0].startswith("\x1b]52;c;")
+    assert status.startswith("Copied the summary (") and "OSC 52" in status
+    assert "not-a-secret" not in md.read_text()  # the target's password never reaches exports
