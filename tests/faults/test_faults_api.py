@@ -153,3 +153,55 @@ def test_openapi_disabled_still_finds_a_stale_relationship(doctor, make_sandbox)
     report = run.json()
     assert report["verdict"] == "stale-cache", report
     assert any(o["kind"] == "relationship" for o in report["stale_objects"]), report
+
+
+def test_everything_hung_still_ends_near_the_timeout(doctor):
+    """Database, API and admin server all accept and never answer: every probe gives up."""
+    with (
+        fs.FaultServer(fs.hung) as db,
+        fs.FaultServer(fs.hung) as api,
+        fs.FaultServer(fs.hung) as admin,
+    ):
+        run = doctor(
+            "check", "--json", "--timeout", "1",
+            "--db-url", f"postgresql://postgres:pw@127.0.0.1:{db.port}/postgres",
+            "--api-url", api.url, "--admin-url", admin.url, "--api-key", KEY,
+            budget=3,
+        )  # fmt: skip
+    run.assert_calm(3)
+    report = run.json()
+    assert report["verdict"] == "unreachable"
+    assert {"db-unreachable", "api-unreachable"} <= set(causes(report))
+
+
+def test_unresolvable_api_host_is_unreachable(doctor, shop_db):
+    run = check(doctor, shop_db, "http://pgrst-doctor-no-such-host.invalid:3000")
+    assert_api_unreachable(run)
+
+
+def test_ctrl_c_during_a_hung_check_is_one_line_exit_130(shop_db):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with fs.FaultServer(fs.hung) as server:
+        argv = [sys.executable, "-m", "tui", "check", "--db-url", shop_db, "--api-url",
+                server.url, "--api-key", KEY, "--timeout", "30"]  # fmt: skip
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=os.environ.copy())  # fmt: skip
+        try:
+            deadline = time.monotonic() + 20
+            while server.accepted == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.accepted >= 1, "the check never reached the API"
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert "Traceback" not in out + err, err
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert err.strip().splitlines()[-1] == "pgrst-doctor: interrupted"

@@ -206,3 +206,32 @@ def test_export_of_a_corrupt_journal_warns_and_an_unknown_session_is_one_line(do
     journal.unlink()  # the autouse check would (rightly) flag the corruption we planted
     missing = doctor("export", "no-such-session", budget=10)
     missing.assert_one_line_error(2, "no-such-session")
+
+
+def test_ctrl_c_while_verification_polls_a_dead_postgrest(make_sandbox):
+    box = make_sandbox("12", drift=["missing-relationship"])
+    assert box.postgrest is not None
+    argv = [sys.executable, "-m", "tui", "reload", "--method", "notify", "--timeout", "3"]
+    proc = subprocess.Popen(argv, env={**os.environ, **target_env(box)}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    lines: list[str] = []
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append(line)
+            if line.startswith("▶ verify"):
+                box.postgrest.send_signal(signal.SIGKILL)  # and it never comes back
+                time.sleep(1.0)
+                proc.send_signal(signal.SIGINT)
+                break
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err = "".join(lines) + err
+    assert "Traceback" not in out + err, err
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert err.strip().splitlines()[-1] == "pgrst-doctor: interrupted"
+    events = journal_events()
+    assert any(e["kind"] == "step-start" and e["payload"]["step"] == "verify" for e in events)
