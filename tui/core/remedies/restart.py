@@ -25,7 +25,8 @@ def parse_command(text: str, flag: str = "--restart-cmd") -> list[str]:
     try:
         argv = shlex.split(text)
     except ValueError as exc:
-        raise UsageError(f"{flag}: cannot parse {text!r}: {exc}") from None
+        # the command is not echoed: it may carry a password (PGPASSWORD=..., a DB URL)
+        raise UsageError(f"{flag}: cannot split it into arguments: {exc}") from None
     if not argv:
         raise UsageError(f"{flag} is empty")
     return argv
