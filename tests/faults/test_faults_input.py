@@ -126,3 +126,24 @@ def test_missing_project_dir_is_one_usage_line(doctor, tmp_path):
 def test_unknown_flag_and_subcommand_are_one_usage_line(doctor):
     doctor("check", "--tabel", "x", budget=2).assert_one_line_error(2, "--tabel")
     doctor("chekc", budget=2).assert_one_line_error(2, "chekc")
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["reload", "--restart-cmd", f"docker exec 'api PGPASSWORD={SECRET}"], ["--restart-cmd"]),
+        (["reload", "--restart-cmd", "   "], ["--restart-cmd", "empty"]),
+        (["reload", "--postgrest-pid", "-5"], ["--postgrest-pid"]),
+        (["reload", "--postgrest-pid", "abc"], ["--postgrest-pid"]),
+        (["reload", "--method", "nuke"], ["--method"]),
+        (["reset", "--reset-cmd", f"psql 'postgresql://u:{SECRET}@h/db"], ["--reset-cmd"]),
+        (["reset", "--confirm-host", "db.example.com"], ["--confirm-host", "--allow-remote"]),
+        (["restore", "/nonexistent/dump.pgdump", "--confirm", "x"], ["no dump file"]),
+    ],
+    ids=lambda v: " ".join(v)[:40],
+)
+def test_malformed_remedy_flags_are_one_usage_line(doctor, argv: list[str], words: list[str]):
+    base = ["--db-url", DEAD_DB, "--api-url", DEAD, "--timeout", "2"]
+    run = doctor(*argv, *base, budget=2)
+    run.assert_one_line_error(2, *words)
+    assert SECRET not in run.output
