@@ -95,6 +95,7 @@ def test_kpi_words_follow_the_thresholds():
     text, verdict = render.timer_text(6.0, kpi)
     assert verdict.value == "alert" and "✗ over alert threshold" in text
     assert render.timer_text(1.0, None) == ("⏱ 1.0 s", None)
+    assert render.timer_text(1.0, kpi)[0] == "⏱ 1.0 s  ✓ within target 2.0 s (alert 5.0 s)"
     assert "✓" in render.render_kpi(kpi, 0.2).plain
 
 
@@ -125,7 +126,7 @@ def test_healthy_report_says_there_is_nothing_to_fix(healthy_report):
 
 
 def test_seconds_are_readable():
-    assert [render.seconds(v) for v in (0.012, 1.25, 75)] == ["0.01 s", "1.2 s", "75 s"]
+    assert [render.seconds(v) for v in (0.0125, 1.25, 75)] == ["12 ms", "1.2 s", "75 s"]
 
 
 def test_a_finding_without_known_cause_still_renders(stale_report):

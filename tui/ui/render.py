@@ -86,9 +86,9 @@ PLAIN = Palette()
 
 
 def seconds(value: float) -> str:
-    """Durations the way people read them: 0.04 s, 1.2 s, 75 s."""
-    if value < 0.1:
-        return f"{value:.2f} s"
+    """Durations the way people read them: 13 ms, 1.2 s, 75 s."""
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
     if value < 10:
         return f"{value:.1f} s"
     return f"{value:.0f} s"
@@ -264,11 +264,12 @@ def timer_text(elapsed_s: float, kpi: Kpi | None) -> tuple[str, KpiVerdict | Non
         return f"⏱ {seconds(elapsed_s)}", None
     verdict = kpi.judge(elapsed_s)
     glyph, words = KPI_WORDS[verdict]
-    return (
-        f"⏱ {seconds(elapsed_s)}  {glyph} {words} · target {seconds(kpi.target_s)}, "
-        f"alert {seconds(kpi.alert_s)}",
-        verdict,
-    )
+    limit = {
+        KpiVerdict.OK: f"{seconds(kpi.target_s)} (alert {seconds(kpi.alert_s)})",
+        KpiVerdict.SLOW: f"{seconds(kpi.target_s)} (alert {seconds(kpi.alert_s)})",
+        KpiVerdict.ALERT: seconds(kpi.alert_s),
+    }[verdict]
+    return f"⏱ {seconds(elapsed_s)}  {glyph} {words} {limit}", verdict
 
 
 def stale_table(rows: Iterable[tuple[str, str, str]]) -> Table:
