@@ -205,3 +205,16 @@ def test_ctrl_c_during_a_hung_check_is_one_line_exit_130(shop_db):
     assert "Traceback" not in out + err, err
     assert proc.returncode == 130, (proc.returncode, err)
     assert err.strip().splitlines()[-1] == "pgrst-doctor: interrupted"
+
+
+def test_human_output_under_faults_names_the_verdict_and_masks_the_password(doctor):
+    with fs.FaultServer(fs.hung) as api:
+        run = doctor(
+            "check", "--timeout", "1", "--api-url", api.url,
+            "--db-url", f"postgresql://postgres:Pw-Human-77@127.0.0.1:{fs.dead_port()}/x",
+            budget=3,
+        )  # fmt: skip
+    run.assert_calm(3)
+    assert "Verdict: ✗ UNREACHABLE" in run.stdout
+    assert "[db-unreachable]" in run.stdout and "[api-unreachable]" in run.stdout
+    assert "Pw-Human-77" not in run.output and "postgres:***@" in run.stdout

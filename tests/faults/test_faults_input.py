@@ -147,3 +147,17 @@ def test_malformed_remedy_flags_are_one_usage_line(doctor, argv: list[str], word
     run = doctor(*argv, *base, budget=2)
     run.assert_one_line_error(2, *words)
     assert SECRET not in run.output
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["sandbox", "--drift", "everything"], ["--drift"]),
+        (["sandbox", "--postgrest-version", "99"], ["--postgrest-version"]),
+        (["export", "--format", "pdf"], ["--format"]),
+        (["export", "no-such-session"], ["no-such-session"]),
+    ],
+    ids=lambda v: " ".join(v)[:40],
+)
+def test_malformed_other_commands_are_one_usage_line(doctor, argv: list[str], words: list[str]):
+    doctor(*argv, budget=2).assert_one_line_error(2, *words)
