@@ -276,3 +276,13 @@ async def test_listener_unknown_when_other_sessions_queries_are_hidden(sandbox12
     listener = next(f for f in report.findings if f.check == "listener")
     assert listener.status is Status.WARN and "pg_read_all_stats" in listener.summary
     assert report.verdict is Verdict.HEALTHY
+
+
+async def test_key_for_a_role_that_does_not_exist(sandbox12: Sandbox):
+    ghost = sandbox12.role_key("ghost_role")  # signed with the right secret
+    report = await diagnose(target_for(sandbox12, key=ghost), request="GET /orders")
+    assert "auth-rejected" in failing_causes(report)
+    assert finding_for(report, "auth-rejected").fix == (
+        "CREATE ROLE ghost_role NOLOGIN; GRANT ghost_role TO authenticator;"
+    )
+    assert "stale-cache" not in failing_causes(report)

@@ -59,6 +59,7 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.API_UNREACHABLE, "remote"): "curl -i {api_url}/",
     (Cause.DB_UNREACHABLE, "local"): "supabase start",
     (Cause.DB_UNREACHABLE, "remote"): "pg_isready -h {host} -p {port}",
+    (Cause.AUTH_REJECTED, "role"): "CREATE ROLE {role} NOLOGIN; GRANT {role} TO {authenticator};",
     (Cause.AUTH_REJECTED, "key"): 'pgrst-doctor check --api-key "$SUPABASE_ANON_KEY"',
     (Cause.CACHE_LOAD_FAILED, "timeout"): (
         "ALTER ROLE {authenticator} RESET statement_timeout; " + RELOAD

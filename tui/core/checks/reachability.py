@@ -61,6 +61,17 @@ def api(ev: Evidence) -> Finding:
             runbook_note="A rejected key fails every request before any table is looked up; "
             "no schema reload changes that.",
         )
+    if ev.catalog is not None and not ev.catalog.role.exists:
+        role = ev.catalog.role.name
+        return Finding(
+            "api",
+            Status.FAIL,
+            f"the key's role {role!r} does not exist in the database: PostgREST cannot switch "
+            "to it, so every request with this key fails",
+            cause=Cause.AUTH_REJECTED,
+            fix=fix(Cause.AUTH_REJECTED, "role", role=role, authenticator=ev.authenticator),
+            title=title,
+        )
     if info.cache_load_failed:
         return Finding(
             "api",
