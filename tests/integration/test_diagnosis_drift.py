@@ -91,3 +91,13 @@ async def test_columns_keys_and_functions_drift_both_ways(sandbox12: Sandbox):
     assert ("column", "public.orders.note", "added") in triples
     assert ("relationship", "public.order_items:public.orders", "removed") in triples
     assert ("function", "public.customer_order_count", "removed") in triples
+
+
+async def test_drift_outside_the_symptoms_asked_is_only_a_warning(sandbox12: Sandbox):
+    sandbox12.apply_drift(["missing-function"])
+    report = await diagnose(target_for(sandbox12), symptoms=("missing-column",))
+    drift = next(f for f in report.findings if f.check == "drift")
+    assert drift.status is Status.WARN and "public.order_total" in drift.objects
+    assert report.stale_objects == [] and report.verdict is Verdict.HEALTHY
+    asked = await diagnose(target_for(sandbox12), symptoms=("missing-function",))
+    assert asked.verdict is Verdict.STALE_CACHE

@@ -113,7 +113,17 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         basis.append(f"tables, columns, relationships and enum labels not compared: {unknown}")
     basis_text = "; ".join(basis)
     wanted = set().union(*(KIND_OF_SYMPTOM_KIND.get(k, set()) for k in ev.kinds_asked()))
+    elsewhere = [s for s in stale if s.kind not in wanted]
     stale = [s for s in stale if s.kind in wanted]
+    if not stale and elsewhere:
+        # stale, but on kinds of objects the chosen symptoms are not about: advice only
+        shown = ", ".join(s.name for s in elsewhere[:5]) + (" ..." if len(elsewhere) > 5 else "")
+        return Finding(
+            "drift", Status.WARN,
+            f"no drift for the symptoms asked; the cache is behind elsewhere ({shown})",
+            cause=Cause.STALE_CACHE, objects=[s.name for s in elsewhere],
+            fix=RELOAD.format(channel=ev.target.channel), title=title,
+        ), []  # fmt: skip
     if not stale and unknown:
         if ev.exposed_known and "openapi" in ev.failed:
             # same rule as without targeted answers: PostgREST answered, its document did not
