@@ -179,3 +179,26 @@ def test_standby_target_is_named_as_a_standby(doctor, sandbox12, standby):
     text = json.dumps(report["findings"]).lower()
     assert "standby" in text or "recovery" in text, report["findings"]
     assert "notify" not in report["remedies"], report["remedies"]
+
+
+def test_notify_to_a_standby_is_refused_with_the_reason(doctor, sandbox12, standby):
+    """Drift on the primary reaches the standby by replication; PostgREST (on the primary) is
+    stale. Pointed at the standby, `reload --method notify` refuses: NOTIFY cannot run there."""
+    sandbox12.apply_drift(["missing-table"])
+    replica = standby.dsn(sandbox12.dbname)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with psycopg.connect(replica) as conn:
+            if conn.execute("SELECT to_regclass('public.invoices')").fetchone()[0]:
+                break
+        time.sleep(0.1)
+    conn = sandbox12.connection()
+    run = doctor(
+        "reload", "--method", "notify", "--json", "--timeout", "3", "--db-url", replica,
+        "--api-url", conn.api_url, "--api-key", conn.anon_key,
+        budget=30,
+    )  # fmt: skip
+    run.assert_calm(4)
+    step = run.json()["steps"][0]
+    assert step["step"] == "notify" and step["status"] == "refused", step
+    assert "standby" in step["summary"]
