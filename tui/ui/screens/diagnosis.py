@@ -110,6 +110,10 @@ class DiagnosisScreen(DoctorScreen):
         """Every check has settled: the core's checks turn the evidence into a report."""
         report = self.diagnosis.conclude()
         self.show_report(report)
+        if report.fingerprint:  # which database this was, for the transcript and the reset
+            self.doctor.record(
+                "target", {**self.doctor.target.masked(), "fingerprint": report.fingerprint}
+            )
         self.doctor.record("verdict", report.to_json())
 
     def show_report(self, report: Report) -> None:
