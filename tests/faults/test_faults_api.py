@@ -218,3 +218,18 @@ def test_human_output_under_faults_names_the_verdict_and_masks_the_password(doct
     assert "Verdict: ✗ UNREACHABLE" in run.stdout
     assert "[db-unreachable]" in run.stdout and "[api-unreachable]" in run.stdout
     assert "Pw-Human-77" not in run.output and "postgres:***@" in run.stdout
+
+
+def test_swapped_ports_are_unreachable_not_a_crash(doctor, sandbox12):
+    """The database URL on PostgREST's HTTP port and the API URL on PostgreSQL's port."""
+    conn = sandbox12.connection()
+    api_port = conn.api_url.rsplit(":", 1)[1]
+    run = doctor(
+        "check", "--json", "--timeout", "2",
+        "--db-url", f"postgresql://postgres:pw@127.0.0.1:{api_port}/{sandbox12.dbname}",
+        "--api-url", f"http://127.0.0.1:{sandbox12.cluster.port}",
+        budget=2,
+    )  # fmt: skip
+    run.assert_calm(3)
+    report = run.json()
+    assert {"db-unreachable", "api-unreachable"} <= set(causes(report)), report["findings"]
