@@ -6,6 +6,7 @@ and the reset rung's typed confirmation on the same real target.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 from collections.abc import Callable
 
@@ -164,3 +165,33 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
     assert gone == (None,)
     kinds = [e["kind"] for e in load_session(journal.dir).events]
     assert "confirmation" in kinds and "dump" in kinds
+
+
+async def test_a_reset_refused_by_a_guard_says_why_in_the_modal_and_drops_nothing(make_sandbox):
+    """Without a Supabase project nothing could re-create the schema: the core refuses before
+    the dump, and the confirmation shows the reason instead of hanging."""
+    box = make_sandbox("12", drift=("missing-table",))
+    target = dataclasses.replace(sandbox_target(box), project_dir=None)
+    app = make_app(target)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        report = await app.new_diagnosis().run()
+        app.session.report = report
+        screen = RemediationScreen(report)
+        await app.push_screen(screen)
+        await until(pilot, lambda: bool(screen.rungs))
+        screen.run_rung(next(r for r in screen.rungs if r.id == "reset"))
+        await until(pilot, lambda: isinstance(app.screen, ResetModal))
+        modal = app.screen
+        await until(pilot, lambda: bool(modal.query("#reset")))
+        modal.query_one("#confirm-name", Input).focus()
+        await pilot.press(*box.dbname, "enter")
+        await until(pilot, lambda: screen.outcome is not None)
+        status = str(modal.query_one("#dump-status", Static).content)
+        assert status.startswith("✗ reset refused") and "Supabase project" in status
+        assert modal.query_one("#reset", Button).disabled
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    with psycopg.connect(box.db_url, connect_timeout=5) as conn:
+        count = conn.execute("SELECT count(*) FROM public.invoices").fetchone()
+    assert count == (1,)

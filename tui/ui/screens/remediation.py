@@ -6,7 +6,6 @@ only shows its events.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -14,17 +13,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Label, OptionList, RichLog, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from tui.core.knowledge.kpis import KPIS
 from tui.core.model import Report
-from tui.core.remedies.events import EventKind, StepEvent, StepStatus
-from tui.core.remedies.ladder import PlanOptions, Rung, explain
+from tui.core.remedies.events import EventKind, StepStatus
+from tui.core.remedies.ladder import PlanOptions, Rung, explain, plan
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
+from tui.ui.screens.reset_flow import ResetFlow, StepUpdate
 from tui.ui.widgets.step_timer import StepTimer
 
 RECORD_KIND = {
@@ -34,14 +33,6 @@ RECORD_KIND = {
     EventKind.FAILED: "step-end",
     EventKind.KPI: "kpi",
 }
-
-
-class StepUpdate(Message):
-    """One StepEvent from the running rung, delivered to the screen in order."""
-
-    def __init__(self, event: StepEvent) -> None:
-        super().__init__()
-        self.event = event
 
 
 def rung_prompt(index: int, rung: Rung, blocker: str | None) -> Text:
@@ -58,7 +49,7 @@ def rung_prompt(index: int, rung: Rung, blocker: str | None) -> Text:
     return Text(f"{index}. {rung.title}", style="bold") + Text(detail, style="dim")
 
 
-class RemediationScreen(DoctorScreen):
+class RemediationScreen(ResetFlow, DoctorScreen):
     """Step 5: pick a rung, watch it run and verify. ``options`` skips the local look-up."""
 
     BINDINGS = [
@@ -73,7 +64,7 @@ class RemediationScreen(DoctorScreen):
         self.running: Rung | None = None
         self.outcome: Any = None  # the last rung's ReloadOutcome / ResetOutcome
         self.reset_modal: Any = None  # the open reset confirmation, fed with dump progress
-        self.reset_dir: Path | None = None  # where the pre-reset dump goes
+        self.reset_dir: Any = None  # where the pre-reset dump goes
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="body"):
@@ -112,16 +103,15 @@ class RemediationScreen(DoctorScreen):
         return plan_options(self.doctor.target, ReloadOptions())
 
     def show_plan(self, options: PlanOptions) -> None:
-        rows = explain(self.report, self.doctor.target, options)
-        usable = [r for r, why in rows if why is None and r.id != "notify-cli"]
+        usable = plan(self.report, self.doctor.target, options)
+        blocked = [(r, why) for r, why in explain(self.report, self.doctor.target, options) if why]
         self.rungs = usable
         rung_list = self.query_one("#rung-list", OptionList)
         rung_list.clear_options()
         for index, rung in enumerate(usable, 1):
             rung_list.add_option(Option(rung_prompt(index, rung, None), id=rung.id))
-        for rung, why in rows:
-            if why is not None:
-                rung_list.add_option(Option(rung_prompt(0, rung, why), id=rung.id, disabled=True))
+        for rung, why in blocked:
+            rung_list.add_option(Option(rung_prompt(0, rung, why), id=rung.id, disabled=True))
         rung_list.highlighted = 0 if usable else None
 
     # -- running a rung ------------------------------------------------------------------------
@@ -174,14 +164,7 @@ class RemediationScreen(DoctorScreen):
 
     def on_step_update(self, message: StepUpdate) -> None:
         event = message.event
-        modal = self.reset_modal
-        if modal is not None and event.step == "dump":
-            if event.kind is EventKind.STARTED:
-                modal.dump_started()
-            elif event.kind is EventKind.OUTPUT:
-                modal.query_one("#dump-status", Static).update(event.message[:200])
-            elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
-                modal.dump_finished(event.kind is EventKind.FINISHED, event.message)
+        self.forward_dump_event(event)
         timer = self.query_one("#step-timer", StepTimer)
         log = self.query_one("#step-log", RichLog)
         if event.kind is EventKind.ELAPSED:
@@ -257,113 +240,12 @@ class RemediationScreen(DoctorScreen):
             render.render_verdict(self.report, palette)
         )
 
-    def show_reset(self, outcome: Any) -> None:
-        palette = self.doctor.palette
-        if outcome.done:
-            parts = [
-                Text(
-                    "✓ Database reset: migrations re-applied. Diagnose again next.",
-                    style=palette.good,
-                )
-            ]
-        elif outcome.refused:
-            parts = [Text(f"! {outcome.refused}", style=palette.warn)]
-        else:
-            parts = [Text("✗ The reset did not finish; see the output above.", style=palette.bad)]
-        if outcome.dump is not None:
-            parts.append(Text(f"dump: {outcome.dump.path} (sha256 {outcome.dump.sha256[:12]}…)"))
-            self.doctor.record("dump", outcome.dump.to_json())
-        for step in outcome.steps:
-            for figure in step.kpis:
-                if figure.kpi in KPIS:
-                    parts.append(render.render_kpi(KPIS[figure.kpi], figure.seconds, palette))
-        self.query_one("#remedy-result", Static).update(Text("\n").join(parts))
-
     def _highlight(self, rung_id: str) -> None:
         rung_list = self.query_one("#rung-list", OptionList)
         try:
             rung_list.highlighted = rung_list.get_option_index(rung_id)
         except OptionDoesNotExist:  # not in the list: nothing to highlight
             return
-
-    # -- reset: typed confirmation, then the core's guarded reset (dump first) ---------------
-    def confirm_reset(self, rung: Rung) -> None:
-        from tui.ui.screens.reset_modal import ResetModal
-
-        target = self.doctor.target
-        journal = self.doctor.journal
-        self.reset_dir = journal.dir if journal is not None else None
-        schemas = ", ".join(target.schemas_hint or ("public",))
-        drops = [
-            f"database {target.db_name} on {target.db_host or 'the local socket'}",
-            f"every table, view and function in {schemas} (migrations re-create the schema)",
-            "rows written since: restore them from the dump afterwards",
-        ]
-        where = str(self.reset_dir) if self.reset_dir else "a new session folder"
-        modal = ResetModal(
-            target.db_name, drops=drops, dump_path=where, on_confirm=self._start_reset
-        )
-        self.reset_modal = modal
-        self.app.push_screen(modal, self._reset_answered)
-
-    def _reset_answered(self, confirmed: bool | None) -> None:
-        self.reset_modal = None
-        self.doctor.record(
-            "confirmation",
-            {
-                "action": "reset",
-                "confirmed": bool(confirmed),
-                "database": self.doctor.target.db_name,
-            },
-            actor="user",
-        )
-        if not confirmed:
-            cancelled = self.workers.cancel_group(self, "remedy")
-            if cancelled:
-                self.query_one("#step-log", RichLog).write("reset cancelled: nothing was dropped")
-
-    def _start_reset(self, modal: Any) -> None:
-        """The exact name was typed and Reset pressed: dump, re-check, reset (core guards)."""
-        rung = next(r for r in self.rungs if r.id == "reset")
-        self.running = rung
-        self.doctor.record(
-            "decision",
-            {"decision": "full reset", "rung": "reset", "evidence": {"typed": "database name"}},
-            actor="user",
-        )
-        self.query_one("#step-log", RichLog).clear()
-        self.run_worker(
-            self._reset(modal.confirmed_text), name="reset", group="remedy", exit_on_error=False
-        )
-
-    async def _reset(self, typed: str) -> Any:
-        import asyncio
-
-        from tui.core.errors import MissingPart
-        from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
-        from tui.sandbox.tools import pg_binaries, supabase_cli
-
-        def tools() -> tuple[Any, str | None]:
-            try:
-                cli: str | None = str(supabase_cli())
-            except MissingPart:
-                cli = None
-            return pg_binaries().bindir, cli
-
-        bindir, cli = await asyncio.to_thread(tools)
-        request = ResetRequest(
-            confirm=typed, fingerprint=self.report.fingerprint, session_dir=self.reset_dir
-        )
-        try:
-            return await run_reset(
-                self.doctor.target,
-                request,
-                emit=lambda event: self.post_message(StepUpdate(event)),
-                pg_bindir=bindir,
-                cli=cli,
-            )
-        except RefusedWith as refused:
-            return refused.outcome
 
     def action_rediagnose(self) -> None:
         from tui.ui.screens.diagnosis import DiagnosisScreen

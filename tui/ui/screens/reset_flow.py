@@ -1,0 +1,153 @@
+"""The full reset's flow on the remediation screen: the typed confirmation (``ResetModal``),
+then the core's guarded reset (guards, verified dump, fingerprint re-check, reset), with the
+dump's progress shown in the modal. Nothing is dropped unless the exact name was typed and
+the dump verified; Escape cancels the dump.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import RichLog, Static
+
+from tui.core.knowledge.kpis import KPIS
+from tui.core.remedies.events import EventKind, StepEvent
+from tui.core.remedies.ladder import Rung
+from tui.ui import render
+
+if TYPE_CHECKING:
+    from tui.ui.screens.remediation import RemediationScreen
+
+
+class StepUpdate(Message):
+    """One StepEvent from the running rung, delivered to the screen in order."""
+
+    def __init__(self, event: StepEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
+class ResetFlow:
+    """Mixed into RemediationScreen (it provides doctor, report, rungs, running, outcome)."""
+
+    def confirm_reset(self: RemediationScreen, rung: Rung) -> None:
+        from tui.ui.screens.reset_modal import ResetModal
+
+        target = self.doctor.target
+        journal = self.doctor.journal
+        self.reset_dir = journal.dir if journal is not None else None
+        schemas = ", ".join(target.schemas_hint or ("public",))
+        drops = [
+            f"database {target.db_name} on {target.db_host or 'the local socket'}",
+            f"every table, view and function in {schemas} (migrations re-create the schema)",
+            "rows written since: restore them from the dump afterwards",
+        ]
+        where = str(self.reset_dir) if self.reset_dir else "a new session folder"
+        modal = ResetModal(
+            target.db_name, drops=drops, dump_path=where, on_confirm=self._start_reset
+        )
+        self.reset_modal = modal
+        self.app.push_screen(modal, self._reset_answered)
+
+    def _reset_answered(self: RemediationScreen, confirmed: bool | None) -> None:
+        self.reset_modal = None
+        self.doctor.record(
+            "confirmation",
+            {
+                "action": "reset",
+                "confirmed": bool(confirmed),
+                "database": self.doctor.target.db_name,
+            },
+            actor="user",
+        )
+        if not confirmed:
+            cancelled = self.workers.cancel_group(self, "remedy")
+            if cancelled:
+                self.query_one("#step-log", RichLog).write("reset cancelled: nothing was dropped")
+
+    def _start_reset(self: RemediationScreen, modal: Any) -> None:
+        """The exact name was typed and Reset pressed: dump, re-check, reset (core guards)."""
+        rung = next(r for r in self.rungs if r.id == "reset")
+        self.running = rung
+        self.doctor.record(
+            "decision",
+            {"decision": "full reset", "rung": "reset", "evidence": {"typed": "database name"}},
+            actor="user",
+        )
+        self.query_one("#step-log", RichLog).clear()
+        self.run_worker(
+            self._reset(modal.confirmed_text), name="reset", group="remedy", exit_on_error=False
+        )
+
+    async def _reset(self: RemediationScreen, typed: str) -> Any:
+        from tui.core.errors import DoctorError, MissingPart
+        from tui.core.remedies.reset import RefusedWith, ResetOutcome, ResetRequest, run_reset
+        from tui.sandbox.tools import pg_binaries, supabase_cli
+
+        def tools() -> tuple[Any, str | None]:
+            try:
+                cli: str | None = str(supabase_cli())
+            except MissingPart:
+                cli = None
+            return pg_binaries().bindir, cli
+
+        try:
+            bindir, cli = await asyncio.to_thread(tools)
+        except DoctorError as err:
+            return ResetOutcome(refused=f"reset refused: {err}")
+        request = ResetRequest(
+            confirm=typed, fingerprint=self.report.fingerprint, session_dir=self.reset_dir
+        )
+        try:
+            return await run_reset(
+                self.doctor.target,
+                request,
+                emit=lambda event: self.post_message(StepUpdate(event)),
+                pg_bindir=bindir,
+                cli=cli,
+            )
+        except RefusedWith as refused:
+            return refused.outcome
+        except DoctorError as err:  # a guard before any I/O: nothing was touched
+            return ResetOutcome(refused=str(err))
+
+    def forward_dump_event(self: RemediationScreen, event: StepEvent) -> None:
+        """The dump's progress goes to the open confirmation as well as to the step log."""
+        modal = self.reset_modal
+        if modal is None or event.step != "dump":
+            return
+        if event.kind is EventKind.STARTED:
+            modal.dump_started()
+        elif event.kind is EventKind.OUTPUT:
+            modal.query_one("#dump-status", Static).update(event.message[:200])
+        elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
+            modal.dump_finished(event.kind is EventKind.FINISHED, event.message)
+
+    def show_reset(self: RemediationScreen, outcome: Any) -> None:
+        """Reset, or refused before anything was dropped; the dump's path and KPI figures."""
+        palette = self.doctor.palette
+        if self.reset_modal is not None and not outcome.done:
+            # refused before the dump finished: say why in the still open confirmation
+            self.reset_modal.dump_finished(False, outcome.refused or "the reset did not run")
+        if outcome.done:
+            parts = [
+                Text(
+                    "✓ Database reset: migrations re-applied. Diagnose again next.",
+                    style=palette.good,
+                )
+            ]
+        elif outcome.refused:
+            parts = [Text(f"! {outcome.refused}", style=palette.warn)]
+        else:
+            parts = [Text("✗ The reset did not finish; see the output above.", style=palette.bad)]
+        if outcome.dump is not None:
+            parts.append(Text(f"dump: {outcome.dump.path} (sha256 {outcome.dump.sha256[:12]}…)"))
+            self.doctor.record("dump", outcome.dump.to_json())
+        for step in outcome.steps:
+            for figure in step.kpis:
+                if figure.kpi in KPIS:
+                    parts.append(render.render_kpi(KPIS[figure.kpi], figure.seconds, palette))
+        self.query_one("#remedy-result", Static).update(Text("\n").join(parts))
