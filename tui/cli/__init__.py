@@ -70,7 +70,18 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_streams() -> None:
+    """A terminal whose encoding lacks ✓ / ✗ (PYTHONIOENCODING=ascii, an ISO-8859-1 locale)
+    gets '?' for them instead of a traceback and a wrong exit code: the words carry the meaning.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words)
     if not (words and words[0] in COMMAND_MODULE):
