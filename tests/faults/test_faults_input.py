@@ -161,3 +161,12 @@ def test_malformed_remedy_flags_are_one_usage_line(doctor, argv: list[str], word
 )
 def test_malformed_other_commands_are_one_usage_line(doctor, argv: list[str], words: list[str]):
     doctor(*argv, budget=2).assert_one_line_error(2, *words)
+
+
+def test_a_terminal_without_utf8_gets_words_not_a_traceback(doctor):
+    """PYTHONIOENCODING=ascii (like an ISO-8859-1 locale) cannot encode ✓ / ✗."""
+    run = doctor(*_check(), env={"PYTHONIOENCODING": "ascii"}, budget=2)
+    run.assert_calm(3)
+    assert "Verdict: ? UNREACHABLE" in run.stdout
+    usage = doctor(*_check("--table", "a.b.c"), env={"PYTHONIOENCODING": "ascii"}, budget=2)
+    usage.assert_one_line_error(2, "--table")
