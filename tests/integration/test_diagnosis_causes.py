@@ -286,3 +286,18 @@ async def test_key_for_a_role_that_does_not_exist(sandbox12: Sandbox):
         "CREATE ROLE ghost_role NOLOGIN; GRANT ghost_role TO authenticator;"
     )
     assert "stale-cache" not in failing_causes(report)
+
+
+async def test_write_without_the_privilege_its_method_needs(sandbox12: Sandbox):
+    """anon may read and insert orders but not delete them: DELETE is missing-privilege with
+    the exact GRANT, and nothing is deleted by the replay."""
+    target = target_for(sandbox12)
+    report = await diagnose(target, request="DELETE /orders?id=eq.1")
+    assert failing_causes(report) == {"missing-privilege"}
+    assert finding_for(report, "missing-privilege").fix == "GRANT DELETE ON public.orders TO anon;"
+    insert = await diagnose(target, request='POST /orders {"customer_id": 1}')
+    assert insert.verdict is Verdict.HEALTHY
+    import psycopg
+
+    with psycopg.connect(sandbox12.db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM public.orders").fetchone() == (2,)

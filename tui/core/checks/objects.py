@@ -86,6 +86,19 @@ def _elsewhere(catalog: Catalog, name: str) -> list[str]:
     return sorted(q for q in catalog.relations if q.split(".", 1)[1] == name)
 
 
+WRITE_PRIVILEGE = {"POST": "INSERT", "PUT": "INSERT", "PATCH": "UPDATE", "DELETE": "DELETE"}
+
+
+def _needed_privilege(ev: Evidence, ref: ObjectRef) -> str:
+    """What the user's request needs on the table it targets (SELECT otherwise)."""
+    if ev.failing is None:
+        return "SELECT"
+    path = ev.failing.path.partition("?")[0].rstrip("/")
+    if path.split("/")[-1] != ref.name:
+        return "SELECT"  # an embedded or other table: read
+    return WRITE_PRIVILEGE.get(ev.failing.method.upper(), "SELECT")
+
+
 def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
     rel = ev.catalog.relations.get(f"{ref.schema}.{ref.name}")
@@ -101,13 +114,18 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    if not rel.visible or not rel.can_select:
+    privilege = _needed_privilege(ev, ref)
+    allowed = {"SELECT": rel.can_select, "INSERT": rel.can_insert, "UPDATE": rel.can_update,
+               "DELETE": rel.can_delete}[privilege]  # fmt: skip
+    if not rel.visible or not allowed:
+        what = (f"role {ev.role} has no privilege on {rel.qualified} (PostgreSQL answers 42501; "
+                "OpenAPI hides it)") if not rel.visible else (
+                f"role {ev.role} may not {privilege} {rel.qualified}")  # fmt: skip
+        asked = ev.failing is not None or ev.asks("missing-table")
         return _finding(
-            ref, Status.FAIL if not rel.visible or ev.asks("missing-table") else Status.WARN,
-            f"role {ev.role} has no privilege on {rel.qualified} (PostgreSQL answers 42501; "
-            "OpenAPI hides it)" if not rel.visible else f"role {ev.role} may not SELECT {rel.qualified}",
+            ref, Status.FAIL if not rel.visible or asked else Status.WARN, what,
             cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "table", privilege="SELECT", name=rel.qualified,
+            fix=fix(Cause.MISSING_PRIVILEGE, "table", privilege=privilege, name=rel.qualified,
                     role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
