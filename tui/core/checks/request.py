@@ -100,7 +100,9 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
     form = " (replayed without writing)" if replay.no_write else ""
     if replay.ok:
         return Finding("request", Status.PASS,
-                       f"answers {replay.status}{form}: PostgREST resolves it now", title=title)  # fmt: skip
+                       f"answers {replay.status}{form}: PostgREST's cache resolves everything it "
+                       "names" + ("; privileges are judged from the catalog" if form else ""),
+                       title=title)  # fmt: skip
     error = replay.error
     assert error is not None
     what = f"answers {replay.status} {error.code or ''}{form}: {error.meaning}"
