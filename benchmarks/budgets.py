@@ -14,7 +14,9 @@ class Metric:
 METRICS: dict[str, Metric] = {
     "generate_s": Metric("schema generation (tables, FKs, functions)", "s"),
     "pgrst_start_s": Metric("PostgREST start -> /ready (cache loaded)", "s"),
-    "openapi_s": Metric("PostgREST OpenAPI GET (anon)", "s"),
+    "openapi_s": Metric(
+        "PostgREST OpenAPI GET (anon; mean of the GETs just before and after the check)", "s"
+    ),
     "openapi_mb": Metric("OpenAPI document size", "MB"),
     "reload_s": Metric("PostgREST reload: NOTIFY -> new function served", "s"),
     "check_full_s": Metric("`pgrst-doctor check` (all symptoms), wall", "s"),
@@ -31,7 +33,12 @@ METRICS: dict[str, Metric] = {
     "diagnosis_s": Metric("in-process Diagnosis.run() total", "s"),
     "slowest_probe_s": Metric("its slowest single probe (elapsed_ms)", "s"),
     "parallel_ratio": Metric("Diagnosis total / slowest probe", "x"),
-    "detect_lag_ms": Metric("verify: detected - first served (independent 1 ms observer)", "ms"),
+    "detect_lag_ms": Metric(
+        "verify detected - observer's first 200 received (own process, 1 ms pauses)", "ms"
+    ),
+    "detect_observer_wait_ms": Metric(
+        "observer's first 200: send -> receive (held during the swap)", "ms"
+    ),
     "detect_reload_s": Metric("NOTIFY -> observer's first 200 (reload, observer view)", "s"),
     "detect_rate_rps": Metric("verify polling rate", "req/s"),
     "detect_openapi_gets": Metric("OpenAPI documents fetched while polling", "count"),

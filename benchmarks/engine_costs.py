@@ -87,13 +87,13 @@ class Observer:
             self.stop()
             raise RuntimeError("the observer did not start")
 
-    def first_served(self, timeout: float = VERIFY_TIMEOUT) -> tuple[float, int]:
-        """(monotonic send time of the first 200, requests sent)."""
+    def first_served(self, timeout: float = VERIFY_TIMEOUT) -> tuple[float, float, int]:
+        """(monotonic send and receive time of the first 200, requests sent)."""
         out, _ = self.proc.communicate(timeout=timeout)
         words = out.split()
-        if len(words) != 3 or words[0] != "served":
+        if len(words) != 4 or words[0] != "served":
             raise RuntimeError(f"observer: {out.strip()[:100]}")
-        return float(words[1]), int(words[2])
+        return float(words[1]), float(words[2]), int(words[3])
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -116,7 +116,7 @@ def _stale_pair(box: Sandbox, k: int) -> tuple[str, str]:
 def detection(box: Sandbox, res: SizeResult, k: int) -> None:
     """NOTIFY, then issue 4's Verifier polls the stale objects while an observer process polls
     the new function back to back. Lag: when verify received its first converged answer minus
-    when the observer sent its first successful request (both CLOCK_MONOTONIC)."""
+    when the observer received its first 200 (both CLOCK_MONOTONIC)."""
     from tui.core.model import Change, ObjectKind, StaleObject
     from tui.core.remedies.events import StepClock
     from tui.core.remedies.verify import Verifier
@@ -165,7 +165,7 @@ def detection(box: Sandbox, res: SizeResult, k: int) -> None:
     observer = Observer(f"{box.postgrest.api_url}/rpc/{function}", box.role_key("anon"))
     try:
         since, vis = asyncio.run(watch())
-        served_at, _sent = observer.first_served()
+        sent_at, served_at, _count = observer.first_served()
     finally:
         observer.stop()
     if not getattr(vis, "converged", False):
@@ -177,3 +177,4 @@ def detection(box: Sandbox, res: SizeResult, k: int) -> None:
     res.add("detect_rate_rps", len(polling) / duration if duration > 0 else 0.0)
     res.add("detect_openapi_gets", float(verifier.openapi_gets))
     res.add("detect_reload_s", served_at - since)
+    res.add("detect_observer_wait_ms", (served_at - sent_at) * 1000)

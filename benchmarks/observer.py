@@ -1,7 +1,8 @@
 """An independent observer for reload detection, in its own process (no shared GIL/loop with
 the code under test): ``python -m benchmarks.observer URL`` polls URL back to back (1 ms
-pauses) with the key from $OBSERVER_KEY and prints the CLOCK_MONOTONIC send time of its first
-200 answer and how many requests it sent.
+pauses) with the key from $OBSERVER_KEY and prints the CLOCK_MONOTONIC send and receive times
+of its first 200 answer and how many requests it sent. Requests that arrive while PostgREST
+swaps its cache are held and answered together, so the receive time is when "served" happens.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def main(url: str) -> int:
             sent += 1
             try:
                 if client.get(url).status_code == 200:
-                    print(f"served {at:.6f} {sent}", flush=True)
+                    print(f"served {at:.6f} {time.monotonic():.6f} {sent}", flush=True)
                     return 0
             except httpx.HTTPError:
                 pass

@@ -45,6 +45,24 @@ def metrics_table(results: RunResults) -> list[str]:
     return lines
 
 
+def probe_table(results: RunResults) -> list[str]:
+    """Per-probe elapsed time of the in-process diagnosis (they run concurrently)."""
+    probes = sorted({k for s in results.sizes for k in s.samples if k.startswith("probe_")})
+    if not probes:
+        return []
+    sizes = results.sizes
+    lines = [
+        "## Where a full diagnosis spends its time (in process, per probe, concurrent)",
+        "",
+        "| probe | " + " | ".join(f"{s.tables:,} tables" for s in sizes) + " |",
+        "|---" * (len(sizes) + 1) + "|",
+    ]
+    for name in probes:
+        row = [cell(s.samples.get(name), "s") for s in sizes]
+        lines.append(f"| {name[len('probe_') : -len('_s')]} | " + " | ".join(row) + " |")
+    return [*lines, ""]
+
+
 def budget_rows(results: RunResults) -> list[tuple[str, str, str, str, str]]:
     """(number, budget, where, measured median, verdict) for every budget."""
     rows: list[tuple[str, str, str, str, str]] = []
@@ -117,7 +135,8 @@ METHOD = """\
   serves it; then every drift of the sandbox's drift table (`tui/sandbox/drift.py`: new table,
   column, relationship, function, enum label, RLS look-alike) is applied without NOTIFY, so the
   cache is stale the way an incident finds it.
-- **Side by side.** Each run measures PostgREST's OpenAPI GET, the full check, the targeted
+- **Side by side.** Each run measures PostgREST's OpenAPI GET, the full check, the OpenAPI GET again
+  (their mean is the run's OpenAPI time), the targeted
   check, the runbook procedures and the in-process diagnosis one after another; ratios and
   differences are paired within a run (run i with run i), then the median over runs is taken.
   Reload runs pair PostgREST's reload (NOTIFY -> a newly created function answers 200, polled
@@ -171,6 +190,7 @@ def markdown(results: RunResults) -> str:
         metric = METRICS[name]
         out.append(f"- {metric.label}: {cell(results.global_samples.get(name), metric.unit)}")
     out.append("")
+    out += probe_table(results)
     notes = list(results.notes)
     for size in results.sizes:
         notes += [f"{size.tables:,} tables: {n}" for n in size.notes]
