@@ -158,11 +158,25 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
         assert answers == [True]
         assert remediation.outcome.done, remediation.outcome.to_json()
         assert remediation.outcome.dump is not None and remediation.outcome.dump.path.exists()
+        with psycopg.connect(box.db_url, connect_timeout=5) as conn:
+            conn.execute("DELETE FROM public.order_items")  # lose rows after the reset
+        reset_outcome = remediation.outcome
+        await pilot.press("ctrl+b")  # restore the dumped rows: offered now, recorded
+
+        def result() -> str:
+            return str(remediation.query_one("#remedy-result", Static).content)
+
+        await until(pilot, lambda: "Restore" in result(), timeout=60)
+        assert result().startswith("✓ Restore"), result()
+        assert remediation.outcome is reset_outcome and remediation.running is None
         app.journal_flushed()
     journal.close()
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:
         gone = conn.execute("SELECT to_regclass('public.invoices')").fetchone()
     assert gone == (None,)
+    with psycopg.connect(box.db_url, connect_timeout=5) as conn:
+        restored = conn.execute("SELECT count(*) FROM public.order_items").fetchone()
+    assert restored[0] > 0  # the rows came back from the dump
     kinds = [e["kind"] for e in load_session(journal.dir).events]
     assert "confirmation" in kinds and "dump" in kinds
 

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.knowledge.kpis import KPIS
 from tui.core.model import Report
-from tui.core.remedies.events import EventKind, StepStatus
+from tui.core.remedies.events import EventKind, StepResult, StepStatus
 from tui.core.remedies.ladder import PlanOptions, Rung, explain, plan
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
@@ -54,7 +54,14 @@ class RemediationScreen(ResetFlow, DoctorScreen):
 
     BINDINGS = [
         Binding("ctrl+r", "rediagnose", "Diagnose again", id="remediation.rediagnose"),
+        Binding("ctrl+b", "restore", "Restore dump", id="remediation.restore"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Restore is offered only once a reset finished with a verified dump."""
+        if action == "restore":
+            return self.restorable is not None
+        return True
 
     def __init__(self, report: Report, *, options: PlanOptions | None = None) -> None:
         super().__init__()
@@ -210,7 +217,11 @@ class RemediationScreen(ResetFlow, DoctorScreen):
     def show_outcome(self, outcome: Any) -> None:
         """Verified or not, in words, with every KPI figure the steps measured."""
         palette = self.doctor.palette
+        if isinstance(outcome, StepResult):  # the restore after a reset
+            self.show_restore(outcome)
+            return
         self.outcome = outcome
+        self.refresh_bindings()
         if hasattr(outcome, "done"):  # a reset: done, or refused before anything was dropped
             self.show_reset(outcome)
             return

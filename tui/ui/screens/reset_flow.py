@@ -15,7 +15,7 @@ from textual.widgets import RichLog, Static
 
 from tui.core.knowledge.kpis import KPIS
 from tui.core.remedies.events import EventKind, StepEvent
-from tui.core.remedies.ladder import Rung
+from tui.core.remedies.ladder import RUNG_BY_ID, Rung
 from tui.ui import render
 
 if TYPE_CHECKING:
@@ -151,3 +151,44 @@ class ResetFlow:
                 if figure.kpi in KPIS:
                     parts.append(render.render_kpi(KPIS[figure.kpi], figure.seconds, palette))
         self.query_one("#remedy-result", Static).update(Text("\n").join(parts))
+
+    # -- after the reset: put the dumped rows back (an explicit, recorded write) -------------
+    @property
+    def restorable(self: RemediationScreen) -> Any:
+        """The verified dump of a finished reset, when there is one to restore from."""
+        outcome = self.outcome
+        if getattr(outcome, "done", False) and getattr(outcome, "dump", None) is not None:
+            return outcome.dump
+        return None
+
+    def action_restore(self: RemediationScreen) -> None:
+        dump = self.restorable
+        if dump is None or self.running is not None:
+            self.notify("Nothing to restore: no finished reset with a dump.", severity="warning")
+            return
+        self.running = RUNG_BY_ID["reset"]
+        self.doctor.record(
+            "decision",
+            {"decision": "restore the dumped rows", "evidence": {"dump": str(dump.path)}},
+            actor="user",
+        )
+        self.run_worker(
+            self._restore(dump.path), name="restore", group="remedy", exit_on_error=False
+        )
+
+    async def _restore(self: RemediationScreen, path: Any) -> Any:
+        from tui.core.remedies.restore import RestoreStep
+        from tui.sandbox.tools import pg_binaries
+
+        bindir = (await asyncio.to_thread(pg_binaries)).bindir
+        step = RestoreStep(self.doctor.target, path, pg_bindir=bindir)
+        return await step.run(lambda event: self.post_message(StepUpdate(event)))
+
+    def show_restore(self: RemediationScreen, result: Any) -> None:
+        palette = self.doctor.palette
+        style = palette.good if result.ok else palette.bad
+        glyph = "✓" if result.ok else "✗"
+        text = Text(f"{glyph} Restore: {result.summary}", style=style)
+        self.query_one("#remedy-result", Static).update(
+            text + Text("\nDiagnose again next (ctrl+r).")
+        )
