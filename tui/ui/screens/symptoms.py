@@ -112,9 +112,9 @@ class SymptomsScreen(DoctorScreen):
         symptom = SYMPTOMS.get(option_id)
         if symptom is not None:
             detail.update(render.render_symptom(symptom, self.doctor.palette))
-            object_input.placeholder = "optional: " + OBJECT_HINTS.get(
-                symptom.object_flag or "", ""
-            )
+            flag = symptom.object_flag or "--table"
+            object_input.placeholder = "optional: " + OBJECT_HINTS.get(flag, "")
+            self._suggest(flag)
         elif option_id == ALL:
             detail.update(
                 "Every check runs (read-only): the database, the catalog, the API, "
