@@ -26,9 +26,9 @@ test *ARGS: setup
 snap-update: setup
     pytest tests -k snapshot --snapshot-update
 
-# benchmarks on the real sandbox; results in BENCHMARKS.md
-bench: setup
-    python -m benchmarks.run
+# benchmarks on the real sandbox (~15 min; e.g. `just bench --sizes 100,1000 --runs 5`); results in BENCHMARKS.md
+bench *ARGS: setup
+    python -m benchmarks.run {{ARGS}}
 
 # ruff lint + format check
 lint:
