@@ -29,7 +29,6 @@ from psycopg import sql
 from tui.sandbox import Cluster, processes
 from tui.sandbox.cluster import SERVER_SETTINGS
 
-REPO = Path(__file__).resolve().parents[2]
 HANG_MARGIN = 10.0  # seconds on top of the command's own --timeout before we call it a hang
 
 
@@ -86,8 +85,8 @@ Doctor = Callable[..., Run]
 def doctor() -> Doctor:
     """Run ``pgrst-doctor ARGS`` in a child process; a run past its timeout fails as a hang.
 
-    ``timeout`` is the command's own ``--timeout`` budget (added to argv when ``per_probe`` is
-    set); the child gets that plus ``HANG_MARGIN`` before the test calls it hung.
+    ``budget`` is the command's own time budget (its ``--timeout``, or what a remedy needs);
+    the child gets that plus ``HANG_MARGIN`` before the test calls it hung.
     """
 
     def run(
@@ -125,11 +124,6 @@ def data_home() -> Path:
 
 def journal_files() -> list[Path]:
     return sorted(data_home().rglob("journal.jsonl"))
-
-
-def read_journal(path: Path) -> list[dict]:
-    """Every line parses: the journal stays readable whatever the fault."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 @pytest.fixture(autouse=True)
