@@ -30,6 +30,10 @@ snap-update: setup
 bench *ARGS: setup
     python -m benchmarks.run {{ARGS}}
 
+# re-export the README screenshots from the wizard on a live sandbox
+screenshots: setup
+    python -m tui.ui.screenshots docs/screenshots
+
 # ruff lint + format check
 lint:
     ruff check .

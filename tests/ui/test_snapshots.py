@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 
 from tui.core.diagnosis import Diagnosis
 from tui.core.model import Status
+from tui.core.remedies.events import EventKind, KpiFigure, StepEvent
 from tui.core.remedies.ladder import PlanOptions
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
@@ -19,6 +20,7 @@ from tui.ui.screens.diagnosis import DiagnosisScreen
 from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.remediation import RemediationScreen
+from tui.ui.screens.reset_flow import StepUpdate
 from tui.ui.screens.reset_modal import ResetModal
 from tui.ui.screens.routes import RoutesScreen
 from tui.ui.screens.symptoms import SymptomsScreen
@@ -174,3 +176,28 @@ def test_diagnosis_snapshot(snap_compare, fake_target, clock, stale_report, size
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_diagnosis)
+
+
+def test_remediation_running_snapshot(snap_compare, fake_target, clock, stale_report, size):
+    """A rung mid-run, fed with the core's step events (no I/O): output streamed, the NOTIFY
+    KPI judged, and the verification timer at 3 s, past its 2 s target (coloured, in words)."""
+    app = make_app(fake_target, clock=clock)
+
+    async def run_notify(pilot: Pilot) -> None:
+        screen = RemediationScreen(stale_report, options=PlanOptions())
+        await app.push_screen(screen)
+        notify = "NOTIFY pgrst, 'reload schema'"
+        for event in (
+            StepEvent("notify", EventKind.STARTED, notify, kpi_id="notify_execution"),
+            StepEvent("notify", EventKind.OUTPUT, "1 PostgREST session listens on the channel"),
+            StepEvent("notify", EventKind.KPI, kpi=KpiFigure.measure("notify_execution", 0.004)),
+            StepEvent("notify", EventKind.FINISHED, "sent 'reload schema' on channel pgrst"),
+            StepEvent(
+                "verify", EventKind.STARTED, "verify: objects served", kpi_id="schema_reload"
+            ),
+        ):
+            screen.on_step_update(StepUpdate(event))
+        clock.set_time(3.0)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_notify)

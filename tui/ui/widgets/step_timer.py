@@ -18,7 +18,7 @@ class StepTimer(Static):
     """Shows ``⏱ 1.2 s ✓ within target …``; classes -ok / -slow / -alert colour it."""
 
     DEFAULT_CSS = """
-    StepTimer { height: 1; width: 1fr; }
+    StepTimer { height: auto; max-height: 2; width: 1fr; }
     StepTimer.-ok { color: $text-success; }
     StepTimer.-slow { color: $text-warning; }
     StepTimer.-alert { color: $text-error; text-style: bold; }
