@@ -152,6 +152,10 @@ async def run_program(
         return Completed(124, lines)
     except BaseException:
         _kill(proc)
+        # reap it now: a transport left for the garbage collector after the loop closes
+        # prints "Exception ignored ... Event loop is closed" with a traceback at exit
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(proc.wait(), 5)
         raise
     return Completed(proc.returncode or 0, lines)
 
