@@ -235,3 +235,31 @@ def test_ctrl_c_while_verification_polls_a_dead_postgrest(make_sandbox):
     assert err.strip().splitlines()[-1] == "pgrst-doctor: interrupted"
     events = journal_events()
     assert any(e["kind"] == "step-start" and e["payload"]["step"] == "verify" for e in events)
+
+
+CANCELLED_PROGRAM = """
+import asyncio, gc
+from tui.core.remedies.io import run_program
+
+async def main():
+    task = asyncio.create_task(run_program(["sleep", "30"], timeout=60))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+
+asyncio.run(main())
+gc.collect()
+print("done")
+"""
+
+
+def test_a_cancelled_program_leaves_nothing_to_complain_about_at_exit():
+    """Ctrl+C's path: the killed program is reaped before the event loop closes (left to the
+    garbage collector, it printed 'Exception ignored … Event loop is closed' with a traceback)."""
+    proc = subprocess.run([sys.executable, "-c", CANCELLED_PROGRAM], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert proc.stdout.strip() == "done"
+    assert "Traceback" not in proc.stderr and "Event loop is closed" not in proc.stderr, proc.stderr
