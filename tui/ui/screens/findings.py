@@ -44,8 +44,15 @@ class FindingsScreen(DoctorScreen):
                     yield Static(Text(f"! {note}"), classes="runbook-note")
         with Horizontal(classes="buttons"):
             yield Button("Diagnose again", id="rediagnose")
-            fixable = self.report.verdict is not Verdict.HEALTHY
-            yield Button("Fix it", id="remediate", variant="primary", disabled=not fixable)
+            yield Button("Fix it", id="remediate", variant="primary", disabled=not self.fixable)
+
+    @property
+    def fixable(self) -> bool:
+        """The reload ladder fixes a stale cache; any other cause's exact fix is shown above."""
+        return self.report.verdict is Verdict.STALE_CACHE
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.fixable if action == "remediate" else True
 
     def on_mount(self) -> None:
         button = self.query_one("#remediate", Button)
@@ -53,6 +60,8 @@ class FindingsScreen(DoctorScreen):
 
     @on(Button.Pressed, "#remediate")
     def action_remediate(self) -> None:
+        if not self.fixable:
+            return
         from tui.ui.screens.remediation import RemediationScreen
 
         self.app.push_screen(RemediationScreen(self.report))
