@@ -57,3 +57,15 @@ async def test_notes_exports_and_copy(fake_target, stale_report, tmp_path):
     assert written and written[0].startswith("\x1b]52;c;")
     assert status.startswith("Copied the summary (") and "OSC 52" in status
     assert "not-a-secret" not in md.read_text()  # the target's password never reaches exports
+
+
+async def test_a_failing_journal_is_reported_and_the_wizard_keeps_going(fake_target, tmp_path):
+    journal = Journal.start("wizard", root=tmp_path / "sessions")
+    journal.close()  # every later write fails, as on a full or vanished disk
+    app = make_app(fake_target, journal=journal)
+    async with app.run_test() as pilot:
+        app.record("note", {"text": "lost"}, actor="user")
+        await until(pilot, lambda: bool(app._notifications))
+        notes = list(app._notifications)
+        assert all(n.message.startswith("The transcript could not be written") for n in notes)
+        assert type(app.screen).__name__ == "ConnectScreen"

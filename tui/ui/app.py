@@ -111,9 +111,20 @@ class DoctorApp(App[None]):
         """Append one event to the session journal (a no-op without a journal)."""
         if self.journal is None:
             return
-        self._journal_last = self._journal_pool.submit(
-            self.journal.record, kind, dict(payload), actor
-        )
+        future = self._journal_pool.submit(self.journal.record, kind, dict(payload), actor)
+        future.add_done_callback(self._journal_written)
+        self._journal_last = future
+
+    def _journal_written(self, future: concurrent.futures.Future[Any]) -> None:
+        """A journal write failed (disk full, permissions): say so, keep the wizard going."""
+        error = future.exception()
+        if error is None:
+            return
+        message = f"The transcript could not be written: {error}"
+        try:
+            self.call_from_thread(self.notify, message, severity="error", timeout=10)
+        except RuntimeError:  # already on the UI thread (the write finished first)
+            self.notify(message, severity="error", timeout=10)
 
     def journal_flushed(self) -> None:
         """Block until every recorded event is on disk (call from a thread worker)."""
