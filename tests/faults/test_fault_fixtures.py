@@ -11,6 +11,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
+
 
 def test_hung_server_accepts_and_never_answers():
     with fs.FaultServer(fs.hung) as server, pytest.raises(httpx.ReadTimeout):

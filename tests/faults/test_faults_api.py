@@ -16,6 +16,8 @@ import pytest
 
 from tui.sandbox import Cluster
 
+pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
+
 TIMEOUT = 2.0
 KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlLXBsYW50ZWQ"
 

@@ -15,7 +15,10 @@ import time
 
 import fault_servers as fs
 import psycopg
+import pytest
 from psycopg import sql
+
+pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
 
 TIMEOUT = 2.0
 

@@ -7,8 +7,11 @@ the statement would break) and the diagnosis could not name the object back.
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from tui.core.specs import format_ident
+
+pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
 
 EVIL_TABLE = 'x"; DROP TABLE customers; --'
 EVIL_COLUMN = "c'); DELETE FROM customers; --"

@@ -13,7 +13,11 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tui.core.transcript.journal import read_events
+
+pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
 
 RECORDER = """
 import json, os, signal, sys

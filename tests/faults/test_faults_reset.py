@@ -22,6 +22,8 @@ from psycopg import sql
 
 from tui.core.transcript.journal import read_events
 
+pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
+
 TIMEOUT = "3"
 
 

@@ -11,10 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from tui.core.remedies.events import StepEvent, StepStatus
 from tui.core.remedies.notify import NotifyCliStep
 from tui.core.target import resolve_target
 from tui.sandbox.tools import supabase_cli
+
+pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
 
 REPO = Path(__file__).resolve().parents[2]
 PLANTED_PASSWORD = "Planted-Pw-7Yq2"  # trust auth lets it in; it must never be seen
