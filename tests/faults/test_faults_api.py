@@ -127,19 +127,26 @@ def test_tls_with_an_untrusted_certificate_is_unreachable(doctor, shop_db, tmp_p
     assert_api_unreachable(run, "certificate")
 
 
-def test_wrong_key_is_auth_rejected_pgrst301(doctor, sandbox12):
-    """A real PostgREST and a JWT signed with another secret: 401 PGRST301."""
+@pytest.mark.parametrize("kind", ["forged", "expired", "garbage"])
+def test_wrong_key_is_auth_rejected_pgrst301(doctor, sandbox12, kind):
+    """A real PostgREST and a key it must reject: signed with another secret, expired, or not a
+    JWT at all (401 PGRST301)."""
     from tui.sandbox import jwt
 
-    forged = jwt.role_key("anon", jwt.new_secret())
+    keys = {
+        "forged": jwt.role_key("anon", jwt.new_secret()),
+        "expired": jwt.sign({"role": "anon", "exp": 1_000_000_000}, sandbox12.jwt_secret),
+        "garbage": "eyJnot-a.jwt-at.all-Qx81",
+    }
+    key = keys[kind]
     conn = sandbox12.connection()
-    run = check(doctor, conn.db_url, conn.api_url, key=forged)
+    run = check(doctor, conn.db_url, conn.api_url, key=key)
     run.assert_calm(1)
     report = run.json()
     assert report["verdict"] == "not-cache"
     finding = causes(report)["auth-rejected"]
     assert finding["status"] == "fail"
-    assert forged not in run.output and forged[-20:] not in run.output
+    assert key not in run.output and key[-12:] not in run.output
 
 
 def test_openapi_disabled_still_finds_a_stale_relationship(doctor, make_sandbox):
