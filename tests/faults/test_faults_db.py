@@ -205,3 +205,8 @@ def test_notify_to_a_standby_is_refused_with_the_reason(doctor, sandbox12, stand
     step = run.json()["steps"][0]
     assert step["step"] == "notify" and step["status"] == "refused", step
     assert "standby" in step["summary"]
+
+
+def test_ssl_required_by_the_url_but_not_offered_is_one_clear_finding(doctor, sandbox12):
+    run = check(doctor, sandbox12.db_url + "?sslmode=require", sandbox12.connection())
+    assert_db_unreachable(run, "SSL")
