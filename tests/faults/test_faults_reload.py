@@ -267,3 +267,26 @@ def test_a_cancelled_program_leaves_nothing_to_complain_about_at_exit():
                           text=True, timeout=60)  # fmt: skip
     assert proc.stdout.strip() == "done"
     assert "Traceback" not in proc.stderr and "Event loop is closed" not in proc.stderr, proc.stderr
+
+
+def test_notify_sent_to_a_listener_that_is_not_postgrest_is_retried_once_then_escalated(
+    doctor, make_sandbox
+):
+    """Something LISTENs on "pgrst" under PostgREST's application_name, but the real PostgREST
+    has db-channel-enabled off: the NOTIFY is sent and lost. It is sent once more, then the
+    next rung is proposed; never a wait without end."""
+    import psycopg
+
+    box = make_sandbox("12", drift=["missing-relationship"],
+                       postgrest_extra={"db-channel-enabled": False})  # fmt: skip
+    with psycopg.connect(box.db_url, autocommit=True, application_name="PostgREST 12.0.2") as fake:
+        fake.execute('LISTEN "pgrst"')
+        run = doctor("reload", "--method", "notify", "--json", "--timeout", "3",
+                     env=target_env(box), budget=40)  # fmt: skip
+    run.assert_calm(1)
+    outcome = run.json()
+    assert outcome["fixed"] is False
+    kinds = [(s["step"], s["status"]) for s in outcome["steps"]]
+    assert kinds.count(("notify", "ok")) == 2, kinds
+    assert all(s["status"] != "ok" for s in outcome["steps"] if s["step"] == "verify"), kinds
+    assert outcome["proposal"]["id"] == "signal", outcome["proposal"]
