@@ -42,8 +42,8 @@ METRICS: dict[str, Metric] = {
     "detect_reload_s": Metric("NOTIFY -> observer's first 200 (reload, observer view)", "s"),
     "detect_rate_rps": Metric("verify polling rate", "req/s"),
     "detect_openapi_gets": Metric("OpenAPI documents fetched while polling", "count"),
-    "wizard_start_s": Metric("wizard cold start -> first screen mounted", "s"),
-    "wizard_idle_cpu_pct": Metric("wizard idle CPU (process CPU / wall, 3 s)", "%"),
+    "wizard_start_s": Metric("wizard cold start -> first screen on a tmux terminal", "s"),
+    "wizard_idle_cpu_pct": Metric("wizard idle CPU (process CPU / wall, 5 s idle)", "%"),
 }
 
 

@@ -131,28 +131,74 @@ METHOD = """\
   the sandbox roles, and per size one database: the sandbox's shop seed plus a generated schema
   (`benchmarks/schema_gen.py`): N tables `public.t1..tN` of 10 columns each (bigint PK, a foreign
   key to `t(i/2)`, text, integer, numeric, boolean, timestamptz, jsonb, date and an enum column)
-  and N/10 SQL functions `public.f1..fM` (1,000 at 10,000 tables). A real PostgREST (12.0.2)
+  and N/10 SQL functions `public.f1..fM` (1,000 at 10,000 tables). A real PostgREST 12.0.2
   serves it; then every drift of the sandbox's drift table (`tui/sandbox/drift.py`: new table,
   column, relationship, function, enum label, RLS look-alike) is applied without NOTIFY, so the
-  cache is stale the way an incident finds it.
-- **Side by side.** Each run measures PostgREST's OpenAPI GET, the full check, the OpenAPI GET again
-  (their mean is the run's OpenAPI time), the targeted
-  check, the runbook procedures and the in-process diagnosis one after another; ratios and
-  differences are paired within a run (run i with run i), then the median over runs is taken.
-  Reload runs pair PostgREST's reload (NOTIFY -> a newly created function answers 200, polled
-  every 5 ms) with a catalog snapshot taken right after it.
-- **Medians of at least five runs**, with [min–max] and n shown; the machine is shared with
-  other work (test suites of the other parts ran concurrently), so spreads are reported, not
-  hidden.
-- **The check as a user runs it:** `pgrst-doctor check --json` (and `--table public.t42`) as a
-  fresh subprocess of the installed console script, target from environment variables; wall
-  time from spawn to exit; peak RSS from `wait4()` of that child alone.
+  cache is stale the way an incident finds it (the check must report 5 stale objects).
+- **Side by side, paired by run.** Each stale run measures, one after another: PostgREST's
+  OpenAPI GET, the full check, the OpenAPI GET again (the mean of the two is that run's OpenAPI
+  time), the targeted check, the runbook procedures (psql, then Supabase CLI) and the
+  in-process diagnosis. Differences and ratios pair run i with run i; the median over runs is
+  reported with [min–max] and n. Each reload run pairs PostgREST's reload (NOTIFY -> a newly
+  created function answers 200, polled every 5 ms) with a catalog snapshot right after it, then
+  times reload detection (below). Start-up runs stop and start PostgREST.
+- **The check as a user runs it:** `pgrst-doctor check --json --timeout 120` (and
+  `--table public.t42`) as a fresh subprocess of the installed console script, the target in
+  environment variables; wall time from spawn to exit; peak RSS from `wait4()` of that child.
+  `--timeout 120` because the default 5 s per probe cuts PostgREST's OpenAPI document off at
+  10,000 tables (6-25 s here); bytecode is cached as after any install (this machine's shell
+  sets `PYTHONDONTWRITEBYTECODE=1`; the harness gives the children a `PYTHONPYCACHEPREFIX` in
+  a temp dir, warmed by one unmeasured run).
+- **Parallelism** is read from the in-process `Diagnosis.run()`: wall time of the whole run vs
+  the largest `ProbeOutcome.elapsed_ms`.
+- **Reload detection:** issue 4's `Verifier` (its real probes and polling, instrumented only to
+  timestamp each answer) watches a new table and a new function after NOTIFY, while an
+  independent observer in its own process (`benchmarks/observer.py`) polls the new function
+  back to back (1 ms pauses). Lag = when verify received its first converged answer minus when
+  the observer received its first 200 (CLOCK_MONOTONIC in both processes). Rate = verify's
+  requests from NOTIFY to detection per second; OpenAPI documents fetched are counted.
 - **The runbook (RUN-002) as written:** every diagnosis command in its Verification Steps,
   Troubleshooting "Diagnosis" blocks and health-check script, in order, each as its own
   process: SQL through `supabase db query --db-url URL --yes "SQL"` (the runbook's
   `db execute` does not exist) or through bare `psql URL -c SQL`, HTTP through `curl` with the
-  anon key, piped into `jq` where the runbook pipes. Remedies (NOTIFY, restart, reset) are not
-  run: the check changes nothing either.
+  anon key, piped into `jq` where the runbook pipes (`benchmarks/runbook_procedure.py`).
+  Remedies (NOTIFY, restart, reset) are not run: the check changes nothing either.
+- **Wizard:** `pgrst-doctor wizard` in a real terminal (tmux 120x40), from spawn until the
+  connect screen's "Next: symptoms" button is on the pane (polled every 5 ms); then the
+  process's CPU time (utime+stime from /proc) over 5 idle seconds.
+- **Shared machine:** other work (the other parts' test suites) ran at the same time, so
+  absolute times carry noise; the spreads show how much.
+"""
+
+
+PROFILING = """\
+## Profiling and fixes (2026-11-24, measured on this machine while load was 3-7)
+
+Numbers from the profiling sessions that led to each fix (cProfile; `py-spy` was not needed).
+They are before/after pairs taken minutes apart on the same sandbox, so they carry the same
+noise as the tables above.
+
+| what was slow | evidence | fix (commit) | after |
+|---|---|---|---|
+| every httpx client built its own SSL context; httpcore ran `import sniffio` (not installed) on every async request, re-searching `sys.path` | in-process diagnosis at 1,000 tables: 2.55 / 2.63 / 3.17 s; cProfile: `load_verify_locations` 4 calls 0.47 s, `current_async_library` 888 calls 1.0 s | one shared SSL context per process, a failed `sniffio` import cached (`tui/core/httpclient.py`, used by `probes/base.py`, `remedies/io.py`) | 0.99 / 0.92 s |
+| the OpenAPI document was read whole, then decoded (43.5 MB at 10,000 tables) | `check --timeout 120` at 10,000 tables: 24.7 and 31.8 s while `curl` took 11.4 and 14.2 s; peak RSS 181 / 176 MB | decode it while it streams in, entry by entry, and skip its `parameters` (`probes/openapi_stream.py`, `probes/openapi.py`) | 14.6 and 10.1 s vs `curl` 13.8 and 13.9 s; peak RSS 116 MB |
+| `pgrst-doctor check` imported every subcommand (reload, reset, export, sandbox, prevention) | import CPU of the check path 0.40 s | import only the named subcommand's module (`tui/cli/__init__.py`) | 0.33 s |
+| the wizard imported psycopg and httpx through `tui.sandbox` for a version table | `tui.sandbox` 0.20 s in `-X importtime` | `tui.sandbox` loads its names on first use | `wizard_cmd` import 0.06 s CPU, no psycopg/httpx |
+| verify waited for each answer before the next tick; right after a reload PostgREST held some answers 100-300 ms | detection lag at 1,000 tables: 9 / 130 / 127 / 3 ms (25 ms ticks) | one probe per 20 ms tick without waiting, at most 4 in flight (`remedies/verify.py`) | -7 / 22 / 10 / 48 ms |
+| this machine's shell sets `PYTHONDONTWRITEBYTECODE=1`, so every start recompiled all tui modules | headless wizard import 0.41-0.70 s | the harness runs children with cached bytecode, as an installed package has | 0.19-0.24 s |
+
+Still open (not fixed here):
+- Budget 1 at 100 and 1,000 tables: a fresh `check` process costs about 0.3 s of CPU in imports
+  (psycopg ~0.1 s, asyncio/json/argparse ~0.07 s, httpx ~0.03 s, ~70 tui modules with
+  dataclasses and regexes ~0.1 s), plus about 20 fsynced journal writes and the function sweep.
+  Starting the OpenAPI GET before the engine is imported (PostgREST needs 0.5 s for the
+  document at 1,000 tables) would hide most of it; that changes the engine's interface, so it
+  is left to its owner.
+- With the default `--timeout 5`, the OpenAPI probe gives up at 10,000 tables (PostgREST took
+  6-25 s for the document here) and the check then reports only the stale function (1 of 5
+  objects, seen at 00:34 UTC); the check now hints at `--timeout`.
+- Peak RSS at 10,000 tables was 115-119 MB when run by hand (wait4, quiet moments) but higher
+  inside the harness runs under load; the table above reports the harness's numbers.
 """
 
 
@@ -196,4 +242,5 @@ def markdown(results: RunResults) -> str:
         notes += [f"{size.tables:,} tables: {n}" for n in size.notes]
     if notes:
         out += ["## Notes", "", *(f"- {n}" for n in notes), ""]
+    out.append(PROFILING)
     return "\n".join(out)
