@@ -62,20 +62,38 @@ def test_database_refusing_connections_is_unreachable(doctor, sandbox12, db_refu
     assert_db_unreachable(run, "not currently accepting connections")
 
 
-def test_wrong_password_is_one_clear_finding_without_the_password(doctor, sandbox12, scram_user):
+def assert_configuration_error(run, line: str, *words: str, secret: str | None = None) -> None:
+    """A login the server rejects is the caller's configuration: exit 2, one clear line on
+    stderr, and still the JSON report (verdict unreachable) on stdout for scripts."""
+    run.assert_calm(2)
+    assert line in run.stderr, run.stderr
+    report = run.json()
+    assert report["verdict"] == "unreachable", report
+    summary = db_finding(report)["summary"]
+    for word in words:
+        assert word.lower() in summary.lower(), summary
+    if secret:
+        assert secret not in run.output
+
+
+def test_wrong_password_is_a_configuration_error_without_the_password(
+    doctor, sandbox12, scram_user
+):
     wrong = "wrong-Pq7Zx19"
     run = check(doctor, scram_user.dsn(sandbox12.dbname, password=wrong), sandbox12.connection())
-    assert_db_unreachable(run, "password authentication failed", secret=wrong)
+    assert_configuration_error(
+        run, "rejected the password for user", "password authentication failed", secret=wrong
+    )
 
 
-def test_missing_database_is_one_clear_finding(doctor, sandbox12, db_missing_database_url):
+def test_missing_database_is_a_configuration_error(doctor, sandbox12, db_missing_database_url):
     run = check(doctor, db_missing_database_url, sandbox12.connection())
-    assert_db_unreachable(run, "does not exist")
+    assert_configuration_error(run, "there is no database", "does not exist")
 
 
-def test_unknown_user_is_one_clear_finding(doctor, sandbox12, db_unknown_user_url):
+def test_unknown_user_is_a_configuration_error(doctor, sandbox12, db_unknown_user_url):
     run = check(doctor, db_unknown_user_url, sandbox12.connection())
-    assert_db_unreachable(run, "does not exist")
+    assert_configuration_error(run, "the database has no user", "does not exist")
 
 
 def test_database_that_accepts_and_never_answers_is_given_up_on(doctor, sandbox12):

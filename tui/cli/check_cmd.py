@@ -139,8 +139,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
         sys.stdout.flush()
-    else:
+    elif not report.config_error:
         print_report(report, verbose=args.verbose, target=target)
+    if report.config_error:  # bad input: one clear line, exit 2
+        print(f"pgrst-doctor: {report.config_error}", file=sys.stderr)
     return report.exit_code
 
 

@@ -93,6 +93,8 @@ async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) 
                 await read_fingerprint(target)  # reachability, when no diagnosis engine
             except (psycopg.Error, TimeoutError, OSError) as exc:
                 raise Unreachable(f"cannot reach the database: {type(exc).__name__}") from None
+        elif report.config_error:
+            raise UsageError(report.config_error)
         elif report.verdict is Verdict.UNREACHABLE:
             raise Unreachable("the database or the API is unreachable: run `pgrst-doctor check`")
         objects = list(report.stale_objects) if report else []

@@ -140,10 +140,11 @@ class Report:
     elapsed_ms: float
     server_version: str | None = None  # PostgreSQL's
     fingerprint: dict[str, Any] | None = None  # system identifier, database, server version
+    config_error: str | None = None  # a wrong password/user/database: the user's to fix (exit 2)
 
     @property
     def exit_code(self) -> int:
-        return VERDICT_EXIT[self.verdict]
+        return 2 if self.config_error else VERDICT_EXIT[self.verdict]
 
     def to_json(self) -> dict[str, Any]:
         return {

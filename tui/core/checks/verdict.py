@@ -10,6 +10,7 @@ from typing import Any
 
 from tui.core.checks import listening, objects, reachability, request, rls, staleness
 from tui.core.checks.evidence import Evidence
+from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.model import Cause, Finding, Report, Status, Verdict
 
 # Which probes a check's evidence comes from: its elapsed time is theirs (they ran at once).
@@ -123,4 +124,5 @@ def report(ev: Evidence, probe_ms: dict[str, float], total_ms: float) -> Report:
         elapsed_ms=total_ms,
         server_version=ev.server.server_version if ev.server else None,
         fingerprint=ev.server.fingerprint if ev.server else None,
+        config_error=configuration_error(ev.errors.get("database", "")) if not ev.server else None,
     )

@@ -1,0 +1,38 @@
+"""Database connection failures that are the caller's configuration, not an outage.
+
+A wrong password, an unknown user or database is bad input (exit 2): retrying or waiting
+will not help, fixing the URL will. Everything else that fails to connect is unreachable (3).
+libpq reports these without a SQLSTATE, so they are recognised by the server's message.
+"""
+
+from __future__ import annotations
+
+import re
+
+# server message pattern -> what to tell the user (one line, never the URL itself)
+CONFIG_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r'password authentication failed for user "([^"]*)"'),
+        "the database rejected the password for user {0!r}: check --db-url",
+    ),
+    (
+        re.compile(r'role "([^"]*)" does not exist'),
+        "the database has no user {0!r}: check the user in --db-url",
+    ),
+    (
+        re.compile(r'database "([^"]*)" does not exist'),
+        "there is no database {0!r} on that server: check the database name in --db-url",
+    ),
+    (
+        re.compile(r"no pg_hba\.conf entry for host"),
+        "the database refuses logins from this host/user (pg_hba.conf): check --db-url",
+    ),
+)
+
+
+def configuration_error(message: str) -> str | None:
+    """The one-line explanation when a connection error is a configuration mistake."""
+    for pattern, text in CONFIG_ERRORS:
+        if match := pattern.search(message):
+            return text.format(*match.groups())
+    return None
