@@ -185,15 +185,15 @@ noise as the tables above.
 | `pgrst-doctor check` imported every subcommand (reload, reset, export, sandbox, prevention) | import CPU of the check path 0.40 s | import only the named subcommand's module (`tui/cli/__init__.py`) | 0.33 s |
 | the wizard imported psycopg and httpx through `tui.sandbox` for a version table | `tui.sandbox` 0.20 s in `-X importtime` | `tui.sandbox` loads its names on first use | `wizard_cmd` import 0.06 s CPU, no psycopg/httpx |
 | verify waited for each answer before the next tick; right after a reload PostgREST held some answers 100-300 ms | detection lag at 1,000 tables: 9 / 130 / 127 / 3 ms (25 ms ticks) | one probe per 20 ms tick without waiting, at most 4 in flight (`remedies/verify.py`) | -7 / 22 / 10 / 48 ms |
+| the OpenAPI GET began only once the engine was imported (~0.25 s into a `check`) | `check --timeout 120` at 1,000 tables on a quiet machine: 1.00 / 0.98 / 0.99 s, `curl` 0.44-0.47 s | `check` asks for the document first thing, in a stdlib thread; the probe takes the stream over (`probes/openapi_prefetch.py`, `cli/check_cmd.py`, `probes/openapi.py`) | 0.83 / 0.82 / 0.79 s |
 | this machine's shell sets `PYTHONDONTWRITEBYTECODE=1`, so every start recompiled all tui modules | headless wizard import 0.41-0.70 s | the harness runs children with cached bytecode, as an installed package has | 0.19-0.24 s |
 
 Still open (not fixed here):
-- Budget 1 at 100 and 1,000 tables: a fresh `check` process costs about 0.3 s of CPU in imports
-  (psycopg ~0.1 s, asyncio/json/argparse ~0.07 s, httpx ~0.03 s, ~70 tui modules with
-  dataclasses and regexes ~0.1 s), plus about 20 fsynced journal writes and the function sweep.
-  Starting the OpenAPI GET before the engine is imported (PostgREST needs 0.5 s for the
-  document at 1,000 tables) would hide most of it; that changes the engine's interface, so it
-  is left to its owner.
+- Budget 1 at small schemas: a fresh `check` process spends ~0.24 s importing (psycopg
+  ~75 ms, httpx ~30 ms, asyncio ~28 ms, the tui modules ~60 ms), which the early OpenAPI GET
+  hides only when PostgREST needs longer than that for the document; then about 20 fsynced
+  journal writes (~1.3 ms each on /tmp here) and the sweep of the newest functions, which
+  competes with the document for PostgREST and for the event loop.
 - With the default `--timeout 5`, the OpenAPI probe gives up at 10,000 tables (PostgREST took
   6-25 s for the document here) and the check then reports only the stale function (1 of 5
   objects, seen at 00:34 UTC); the check now hints at `--timeout`.

@@ -119,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
     parse_symptoms(args.symptom)
     parse_objects(args)
     target = target_from_args(args)
+    parse_failing_request(args, target)  # every usage error before any I/O
+    if not parse_objects(args):  # the whole diagnosis reads the OpenAPI document: ask now,
+        from tui.core.probes import openapi_prefetch  # while the engine is still loading
+
+        openapi_prefetch.start(target.api_url, target.api_key, target.timeout)
     request = build_request(args, target)
     import asyncio  # here, not at the top: `--help` and usage errors stay fast
 

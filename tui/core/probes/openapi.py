@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from tui.core.probes import openapi_prefetch
 from tui.core.probes.base import OPENAPI_BODY, SMALL_BODY, BodyTooLarge, json_or_text
 from tui.core.probes.openapi_stream import DocumentStream
 
@@ -105,6 +106,10 @@ def summarize(document: Any, schema: str) -> SchemaDoc:
 async def fetch(client: httpx.AsyncClient, schema: str | None) -> SchemaDoc:
     """GET / for one schema (``Accept-Profile``; None: the default schema, named later);
     raises OpenApiUnavailable when there is no document."""
+    if schema is None and (early := openapi_prefetch.take(str(client.base_url), _key(client))):
+        doc = await _from_prefetch(early)
+        if doc is not None:
+            return doc
     headers = {"Accept": "application/openapi+json, application/json"}
     if schema is not None:
         headers["Accept-Profile"] = schema
@@ -131,3 +136,31 @@ async def fetch(client: httpx.AsyncClient, schema: str | None) -> SchemaDoc:
         except ValueError as exc:
             raise OpenApiUnavailable(response.status_code, f"not JSON: {exc}") from None
     return summarize(document, schema or "")
+
+
+def _key(client: httpx.AsyncClient) -> str | None:
+    return client.headers.get("apikey")
+
+
+async def _from_prefetch(early: openapi_prefetch.Prefetch) -> SchemaDoc | None:
+    """The document `check` asked for at start-up (openapi_prefetch.py); None when it did not
+    come as a 200 JSON answer, so the caller asks (and classifies the answer) itself."""
+    head = await early.next_item_async()
+    if not isinstance(head, tuple) or head[0] != 200 or "json" not in head[1]:
+        return None
+    stream = DocumentStream(_compact, KEPT_MEMBERS)
+    size = 0
+    while not openapi_prefetch.is_end(item := await early.next_item_async()):
+        if isinstance(item, TimeoutError):
+            raise item
+        if isinstance(item, BaseException):
+            raise httpx.ReadError(f"reading the OpenAPI document: {type(item).__name__}")
+        size += len(item)
+        if size > OPENAPI_BODY:
+            raise BodyTooLarge(f"the answer to GET / exceeds {OPENAPI_BODY // 1048576} MB")
+        stream.feed(item)
+    try:
+        document = stream.close()
+    except ValueError as exc:
+        raise OpenApiUnavailable(200, f"not JSON: {exc}") from None
+    return summarize(document, "")

@@ -1,0 +1,122 @@
+"""Ask PostgREST for its OpenAPI document before the engine is even imported.
+
+PostgREST needs 0.5 s (1,000 tables) to 10 s (10,000) to produce the document, and importing
+the engine (psycopg, httpx, asyncio, the checks) takes ~0.25 s of a `check`: started first, the
+request hides that start-up (BENCHMARKS.md). Standard library only, so starting it costs
+nothing; ``openapi.fetch`` takes the answer over when it asks for the same document, and uses
+its own request whenever anything here is unsure (proxies, custom CA settings, errors).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import os
+import queue
+import ssl
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+CHUNK = 65536
+ACCEPT = "application/openapi+json, application/json"
+SLICE = 0.2  # seconds a helper thread waits for the next chunk before looking again
+_END = object()
+_EMPTY = object()
+_lock = threading.Lock()
+_pending: dict[str, Prefetch] = {}
+
+
+class Prefetch:
+    """One GET / streamed by a daemon thread into a queue: head first, then chunks, then end."""
+
+    def __init__(self, api_url: str, key: str | None, timeout: float) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.timeout = timeout
+        self.items: queue.Queue[Any] = queue.Queue()
+        self._key = key
+        self._thread = threading.Thread(target=self._run, name="openapi-prefetch", daemon=True)
+
+    def _connection(self) -> http.client.HTTPConnection:
+        parts = urlsplit(self.api_url)
+        if parts.scheme == "https":
+            import certifi  # httpx's own default trust store
+
+            context = ssl.create_default_context(cafile=certifi.where())
+            return http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=self.timeout, context=context
+            )
+        return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout)
+
+    def _run(self) -> None:
+        try:
+            conn = self._connection()
+            headers = {"Accept": ACCEPT}
+            if self._key:
+                headers.update(apikey=self._key, Authorization=f"Bearer {self._key}")
+            path = (urlsplit(self.api_url).path or "") + "/"
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            self.items.put((response.status, response.getheader("content-type", "")))
+            while chunk := response.read1(CHUNK):
+                self.items.put(chunk)
+            self.items.put(_END)
+            conn.close()
+        except Exception as exc:  # handed to the reader, who decides
+            self.items.put(exc)
+
+    async def next_item_async(self) -> Any:
+        """The next head / chunk / end marker / exception; TimeoutError after the timeout.
+        Waits in short slices so a cancelled diagnosis never leaves a thread blocked long."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        while True:
+            try:
+                return self.items.get_nowait()
+            except queue.Empty:
+                pass
+            if loop.time() >= deadline:
+                return TimeoutError(f"no answer within {self.timeout:g}s")
+            item = await loop.run_in_executor(None, self._get_slice)
+            if item is not _EMPTY:
+                return item
+
+    def _get_slice(self) -> Any:
+        try:
+            return self.items.get(timeout=SLICE)
+        except queue.Empty:
+            return _EMPTY
+
+
+def is_end(item: object) -> bool:
+    return item is _END
+
+
+def _safe_to_prefetch(api_url: str) -> bool:
+    """Only where httpx would make the very same request: no proxy, no custom CA settings."""
+    scheme = urlsplit(api_url).scheme
+    env = {k.lower() for k in os.environ if os.environ[k]}
+    if scheme == "http":
+        return not env & {"http_proxy", "all_proxy"}
+    if scheme == "https":
+        return not env & {"https_proxy", "all_proxy", "ssl_cert_file", "ssl_cert_dir"}
+    return False
+
+
+def start(api_url: str, key: str | None, timeout: float) -> None:
+    """Begin fetching the default schema's document (no Accept-Profile) for ``api_url``."""
+    if not _safe_to_prefetch(api_url):
+        return
+    fetch = Prefetch(api_url, key, timeout)
+    with _lock:
+        _pending[fetch.api_url] = fetch
+    fetch._thread.start()
+
+
+def take(api_url: str, key: str | None) -> Prefetch | None:
+    """The prefetch for this API root and key, once (None: make your own request)."""
+    with _lock:
+        fetch = _pending.pop(api_url.rstrip("/"), None)
+    if fetch is not None and fetch._key != key:
+        return None
+    return fetch
