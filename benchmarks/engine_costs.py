@@ -172,9 +172,10 @@ def detection(box: Sandbox, res: SizeResult, k: int) -> None:
         raise RuntimeError(f"verify did not converge: {vis}")
     first_ok = next(entry for entry in verifier.log if entry[2])
     res.add("detect_lag_ms", (first_ok[1] - served_at) * 1000)
-    polling = [entry for entry in verifier.log if entry[0] <= first_ok[0]]
-    duration = first_ok[0] - since
-    res.add("detect_rate_rps", len(polling) / duration if duration > 0 else 0.0)
+    sends = sorted(entry[0] for entry in verifier.log if entry[0] <= first_ok[0])
+    # requests per second = intervals between sends over their span (no fencepost error)
+    span = sends[-1] - sends[0] if len(sends) > 1 else 0.0
+    res.add("detect_rate_rps", (len(sends) - 1) / span if span > 0 else 0.0)
     res.add("detect_openapi_gets", float(verifier.openapi_gets))
     res.add("detect_reload_s", served_at - since)
     res.add("detect_observer_wait_ms", (served_at - sent_at) * 1000)

@@ -144,7 +144,8 @@ METHOD = """\
   times reload detection (below). Start-up runs stop and start PostgREST.
 - **The check as a user runs it:** `pgrst-doctor check --json --timeout 120` (and
   `--table public.t42`) as a fresh subprocess of the installed console script, the target in
-  environment variables; wall time from spawn to exit; peak RSS from `wait4()` of that child.
+  environment variables; wall time from spawn to exit; peak RSS from GNU `time -f %M` around
+  it (a child forked straight from the harness would count the harness's pages until exec).
   `--timeout 120` because the default 5 s per probe cuts PostgREST's OpenAPI document off at
   10,000 tables (6-25 s here); bytecode is cached as after any install (this machine's shell
   sets `PYTHONDONTWRITEBYTECODE=1`; the harness gives the children a `PYTHONPYCACHEPREFIX` in
@@ -197,8 +198,10 @@ Still open (not fixed here):
 - With the default `--timeout 5`, the OpenAPI probe gives up at 10,000 tables (PostgREST took
   6-25 s for the document here) and the check then reports only the stale function (1 of 5
   objects, seen at 00:34 UTC); the check now hints at `--timeout`.
-- Peak RSS at 10,000 tables was 115-119 MB when run by hand (wait4, quiet moments) but higher
-  inside the harness runs under load; the table above reports the harness's numbers.
+- Earlier harness runs read the check's peak RSS from `wait4()` on a child forked from the
+  harness itself and got 138-189 MB at 10,000 tables (76-80 MB at 1,000): the fork counted the
+  harness's own resident pages. Run by hand the same check peaked at 115-119 MB (51 MB at
+  1,000); the harness now measures through GNU time.
 """
 
 
