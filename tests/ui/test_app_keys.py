@@ -10,8 +10,7 @@ import sys
 import pytest
 from textual.binding import Binding
 
-from tui.cli import build_parser
-from tui.cli.wizard_cmd import default_to_wizard
+from tui.cli import build_parser, route
 from tui.ui.app import DoctorApp, make_app
 from tui.ui.render import Palette
 from tui.ui.screens import (
@@ -81,14 +80,14 @@ async def test_findings_needs_a_report_first(fake_target):
 
 
 def test_no_subcommand_means_the_wizard():
-    parser = build_parser()
-    assert default_to_wizard(parser, []) == ["wizard"]
-    assert default_to_wizard(parser, ["--db-url", "x"]) == ["wizard", "--db-url", "x"]
-    assert default_to_wizard(parser, ["check", "--json"]) == ["check", "--json"]
-    assert default_to_wizard(parser, ["--version"]) == ["--version"]
-    assert parser.parse_args(default_to_wizard(parser, ["--api-url", "http://h"])).command == (
-        "wizard"
-    )
+    assert route([]) == ["wizard"]
+    assert route(["--db-url", "x"]) == ["wizard", "--db-url", "x"]
+    assert route(["check", "--json"]) == ["check", "--json"]
+    assert route(["--version"]) == ["--version"]
+    # a flag value that happens to be a command name is still the wizard's
+    assert route(["--channel", "demo"]) == ["wizard", "--channel", "demo"]
+    parser = build_parser(route(["--api-url", "http://h"]))
+    assert parser.parse_args(route(["--api-url", "http://h"])).command == "wizard"
 
 
 def test_bad_wizard_input_is_one_line_and_never_loads_textual():

@@ -80,13 +80,24 @@ def _tolerant_streams() -> None:
             reconfigure(errors="replace")
 
 
+# Words that belong to pgrst-doctor itself, not to a subcommand.
+TOP_LEVEL_ONLY = frozenset({"-h", "--help", "--version"})
+
+
+def route(words: Sequence[str]) -> list[str]:
+    """The command line with its subcommand made explicit: a line that does not start with
+    one (or with --help/--version) is the wizard's, flags included (``--db-url X``)."""
+    words = list(words)
+    if words and (words[0] in COMMAND_MODULE or words[0] in TOP_LEVEL_ONLY):
+        return words
+    return ["wizard", *words]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    words = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(words)
-    if not (words and words[0] in COMMAND_MODULE):
-        # No subcommand: the wizard (Textual is imported only when it runs).
-        words = _command_module("wizard_cmd").default_to_wizard(parser, words)
+    words = route(sys.argv[1:] if argv is None else argv)
+    # only the named command's module is imported (Textual only when the wizard runs)
+    parser = build_parser(words if words[0] in COMMAND_MODULE else None)
     args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()

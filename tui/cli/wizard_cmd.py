@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.cli.common import add_target_flags, target_from_args
@@ -18,8 +17,6 @@ from tui.sandbox.tools import POSTGREST_PINS
 
 if TYPE_CHECKING:
     from tui.sandbox import Sandbox
-
-TOP_LEVEL_ONLY = frozenset({"-h", "--help", "--version"})
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,18 +41,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="PostgREST major version (12 = 12.0.2, 11 = 11.2.2)",
     )
     demo.set_defaults(func=run_demo)
-
-
-def default_to_wizard(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
-    """No subcommand on the line: it is the wizard (target flags included)."""
-    commands: set[str] = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            commands.update(action.choices)
-    args = list(argv)
-    if any(a in commands or a in TOP_LEVEL_ONLY for a in args):
-        return args
-    return ["wizard", *args]
 
 
 def _open_journal(command: str):  # -> Journal | None
