@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tui.sandbox.processes import free_port
+
 Behaviour = Callable[["Connection"], None]
 
 HUGE_BODY_BYTES = 200 * 1024 * 1024  # 200 MB, streamed, never held in memory
@@ -268,6 +270,4 @@ def self_signed_context(directory: Path) -> ssl.SSLContext:
 
 def dead_port() -> int:
     """A loopback port nobody listens on (bound once, released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 
 from tui.cli import main
 from tui.sandbox import Sandbox
+from tui.sandbox.processes import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -76,12 +76,6 @@ def assert_contract(data: dict) -> None:
         assert set(obj) == {"kind", "name", "change"}
         assert obj["change"] in {"added", "removed"}
     assert set(data["remedies"]) <= {"notify", "signal", "restart", "reset"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_fresh_sandbox_is_healthy(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
