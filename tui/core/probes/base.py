@@ -22,12 +22,16 @@ DEFAULT_ANON_ROLE = "anon"
 OPAQUE_KEY_ROLES = {"sb_publishable_": "anon", "sb_secret_": "service_role"}
 
 
-async def connect(target: Target, *, autocommit: bool = True) -> psycopg.AsyncConnection:
-    """A connection that gives up at the target's timeout, for connecting and per statement."""
-    timeout_ms = max(1, int(target.timeout * 1000))
+async def connect(
+    target: Target, *, autocommit: bool = True, timeout: float | None = None
+) -> psycopg.AsyncConnection:
+    """A connection that gives up at ``timeout`` (default: the target's), for connecting and
+    per statement."""
+    seconds = timeout or target.timeout
+    timeout_ms = max(1, int(seconds * 1000))
     return await psycopg.AsyncConnection.connect(
         target.db_url,
-        connect_timeout=max(1, math.ceil(target.timeout)),
+        connect_timeout=max(1, math.ceil(seconds)),
         autocommit=autocommit,
         application_name=APPLICATION_NAME,
         # JIT compiling catalog queries costs more than it saves (~0.1 s at 10,000 tables)

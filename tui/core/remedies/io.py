@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -18,42 +17,22 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import psycopg
 
-from tui.core.httpclient import tls_context
+from tui.core.probes import base
 from tui.core.target import Target
 
-APPLICATION_NAME = "pgrst-doctor"
 _URL_PASSWORD = re.compile(r"(?i)(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@")
 
 
 async def connect(target: Target, *, timeout: float | None = None) -> psycopg.AsyncConnection:
-    """Autocommit connection that gives up at the timeout, to connect and per statement."""
+    """The probes' autocommit connection, also bounded as a whole (connect_timeout does not
+    cover every stall)."""
     seconds = timeout or target.timeout
-    timeout_ms = max(1, int(seconds * 1000))
-    return await asyncio.wait_for(
-        psycopg.AsyncConnection.connect(
-            target.db_url,
-            connect_timeout=max(1, math.ceil(seconds)),
-            autocommit=True,
-            application_name=APPLICATION_NAME,
-            options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}",
-        ),
-        timeout=seconds + 1,
-    )
+    return await asyncio.wait_for(base.connect(target, timeout=seconds), timeout=seconds + 1)
 
 
 def api_client(target: Target, *, base_url: str | None = None) -> httpx.AsyncClient:
-    """An AsyncClient with the failing client's key, bounded by the target's timeout."""
-    headers = {}
-    if target.api_key:
-        headers = {"apikey": target.api_key, "Authorization": f"Bearer {target.api_key}"}
-    root = (base_url or target.api_url).rstrip("/")
-    return httpx.AsyncClient(
-        base_url=root,
-        headers=headers,
-        timeout=httpx.Timeout(target.timeout),
-        follow_redirects=False,
-        verify=tls_context(root),  # one SSL context per process, not one per client
-    )
+    """The probes' AsyncClient: the failing client's key, bounded by the target's timeout."""
+    return base.http_client(target, base_url=base_url)
 
 
 def secrets_of(target: Target) -> list[str]:
