@@ -15,6 +15,7 @@ from tui.sandbox import processes
 from tui.sandbox.tools import pg_binaries
 
 SUPERUSER = "postgres"
+CONNECT_TIMEOUT = 10  # seconds; a local cluster answers in milliseconds or not at all
 # Fast and isolated: nothing here survives the sandbox, so durability is off.
 SERVER_SETTINGS = {
     "listen_addresses": "127.0.0.1",
@@ -115,20 +116,24 @@ class Cluster:
         auth = user if password is None else f"{user}:{password}"
         return f"postgresql://{auth}@127.0.0.1:{self.port}/{dbname}"
 
+    def _connect(self, dbname: str) -> psycopg.Connection:
+        """A superuser autocommit connection that gives up rather than hang the test run."""
+        return psycopg.connect(self.dsn(dbname), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+
     def create_database(self, name: str, *, template: str | None = None) -> None:
         query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template:
             query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
-        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
+        with self._connect("postgres") as conn:
             conn.execute(query)
 
     def drop_database(self, name: str) -> None:
-        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
+        with self._connect("postgres") as conn:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
 
     def execute(self, dbname: str, statements: str | sql.Composable) -> None:
         """Run SQL as the superuser with autocommit (DDL, drift, seeds)."""
-        with psycopg.connect(self.dsn(dbname), autocommit=True) as conn:
+        with self._connect(dbname) as conn:
             conn.execute(statements)  # type: ignore[arg-type]
