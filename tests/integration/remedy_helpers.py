@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from tui.cli.wizard_cmd import sandbox_target
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.remedies.events import EventKind, StepEvent
 from tui.core.target import Target
@@ -17,15 +20,8 @@ CACHE_DRIFTS = (
 
 
 def target_of(box: Sandbox, **extra: object) -> Target:
-    c = box.connection()
-    return Target(
-        db_url=c.db_url,
-        api_url=c.api_url,
-        api_key=c.anon_key,
-        admin_url=c.admin_url,
-        project_dir=c.project_dir,
-        **extra,  # type: ignore[arg-type]
-    )
+    """The wizard's sandbox Target, with ``extra`` fields replaced."""
+    return dataclasses.replace(sandbox_target(box), **extra)  # type: ignore[arg-type]
 
 
 def stale_objects(*drifts: str) -> list[StaleObject]:

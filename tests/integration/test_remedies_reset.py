@@ -60,7 +60,7 @@ async def test_reset_whose_dump_fails_is_refused_with_the_data_intact(sandbox12,
     box.apply_drift(["missing-table"])
     # a role that may connect but not read the tables: the real pg_dump fails on them
     url = box.cluster.dsn(box.dbname, user="authenticator", password="authenticator-sandbox")
-    target = target_of(box).__class__(**{**target_of(box).__dict__, "db_url": url})
+    target = target_of(box, db_url=url)
     events = Events()
     with pytest.raises(RefusedWith) as refused:
         await run_reset(
