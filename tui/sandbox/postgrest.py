@@ -132,10 +132,6 @@ class PostgrestServer:
             raise SandboxError("PostgREST is not running")
         self._proc.send_signal(sig)
 
-    def reload_schema(self) -> None:
-        """SIGUSR1: PostgREST's own schema cache reload."""
-        self.send_signal(signal.SIGUSR1)
-
     def stop(self) -> None:
         processes.stop(self._proc, sig=signal.SIGTERM, grace=10)
         self._proc = None
