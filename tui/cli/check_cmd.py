@@ -16,26 +16,19 @@ from tui.cli.common import add_target_flags, target_from_args
 from tui.core.errors import UsageError
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
 from tui.core.request import FailingRequest, parse_request
-from tui.core.specs import (
-    ObjectRef,
-    parse_column,
-    parse_enum_value,
-    parse_function,
-    parse_relationship,
-    parse_table,
-)
+from tui.core.specs import SPEC_PARSERS, ObjectRef
 
 if TYPE_CHECKING:
     from tui.core.model import Report
     from tui.core.target import Target
 
-# flag (argparse dest) -> parser, in the order objects are reported
+# argparse dest (a key of SPEC_PARSERS) -> flag, metavar, in the order objects are reported
 OBJECT_FLAGS = (
-    ("table", "--table", "SCHEMA.NAME", parse_table),
-    ("column", "--column", "SCHEMA.TABLE.COLUMN", parse_column),
-    ("function", "--function", "SCHEMA.NAME", parse_function),
-    ("relationship", "--relationship", "SCHEMA.FROM:SCHEMA.TO", parse_relationship),
-    ("enum_value", "--enum-value", "SCHEMA.TYPE:LABEL", parse_enum_value),
+    ("table", "--table", "SCHEMA.NAME"),
+    ("column", "--column", "SCHEMA.TABLE.COLUMN"),
+    ("function", "--function", "SCHEMA.NAME"),
+    ("relationship", "--relationship", "SCHEMA.FROM:SCHEMA.TO"),
+    ("enum_value", "--enum-value", "SCHEMA.TYPE:LABEL"),
 )
 
 
@@ -61,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"what the user sees (repeatable; default all): {', '.join(SYMPTOMS)}",
     )
     objects = parser.add_argument_group("objects the symptom is about (repeatable)")
-    for dest, flag, metavar, _parse in OBJECT_FLAGS:
+    for dest, flag, metavar in OBJECT_FLAGS:
         objects.add_argument(flag, dest=dest, action="append", default=[], metavar=metavar)
     parser.add_argument(
         "--request",
@@ -90,9 +83,9 @@ def parse_symptoms(ids: list[str]) -> tuple[str, ...]:
 
 def parse_objects(args: argparse.Namespace) -> tuple[ObjectRef, ...]:
     refs: list[ObjectRef] = []
-    for dest, flag, _metavar, parse in OBJECT_FLAGS:
+    for dest, flag, _metavar in OBJECT_FLAGS:
         for text in getattr(args, dest, None) or []:
-            ref = parse(text, flag)
+            ref = SPEC_PARSERS[dest](text, flag)
             if ref not in refs:
                 refs.append(ref)
     return tuple(refs)

@@ -18,25 +18,15 @@ from textual.worker import Worker, WorkerState
 from tui.core.errors import DoctorError
 from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.core.request import parse_request
-from tui.core.specs import (
-    ObjectRef,
-    parse_column,
-    parse_enum_value,
-    parse_function,
-    parse_relationship,
-    parse_table,
-)
+from tui.core.specs import SPEC_PARSERS, ObjectRef
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
 
 ALL = "all"
 ROUTES = "routes"
+# the CLI's object flags ("--enum-value"), so parse errors name the same flag in both
 OBJECT_PARSERS: dict[str, Callable[[str, str], ObjectRef]] = {
-    "--table": parse_table,
-    "--column": parse_column,
-    "--function": parse_function,
-    "--relationship": parse_relationship,
-    "--enum-value": parse_enum_value,
+    f"--{kind.replace('_', '-')}": parse for kind, parse in SPEC_PARSERS.items()
 }
 OBJECT_HINTS: dict[str, str] = {
     "--table": "table or view, e.g. public.invoices",
