@@ -13,7 +13,6 @@ import shlex
 import shutil
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,14 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from tui.core.errors import GuardRefused
+from tui.core.errors import GuardRefused, UsageError
 from tui.core.model import SCHEMA_VERSION
 from tui.core.remedies.dump import Dump, DumpStep
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
 from tui.core.remedies.fingerprint import Fingerprint, differences, read_fingerprint
 from tui.core.remedies.io import libpq_env, run_program, secrets_of, without_password
 from tui.core.remedies.restart import supabase_project
-from tui.core.target import Target
+from tui.core.target import Target, read_project_config
 
 RESET_TIMEOUT_S = 600.0
 DOCKER_SOCKET = Path("/var/run/docker.sock")
@@ -80,12 +79,11 @@ def reset_argv(
 
 
 def local_stack_port(project: Path) -> int | None:
+    """The project's [db] port, read the way target resolution reads it; None if unreadable."""
     try:
-        config = tomllib.loads((project / "supabase" / "config.toml").read_text())
-    except (OSError, tomllib.TOMLDecodeError):
+        return read_project_config(project / "supabase" / "config.toml").db_port
+    except UsageError:
         return None
-    port = (config.get("db") or {}).get("port")
-    return port if isinstance(port, int) else None
 
 
 def scratch_project(project: Path, dest: Path, target_port: int) -> Path:
