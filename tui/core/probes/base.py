@@ -8,7 +8,7 @@ import base64
 import binascii
 import json
 import math
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import psycopg
@@ -83,13 +83,19 @@ def request_role(key: str | None, anon_role: str = DEFAULT_ANON_ROLE) -> str:
     return role if isinstance(role, str) and role else anon_role
 
 
+def secrets_of(target: Target) -> list[str]:
+    """The literal secret strings a target holds (password, keys), for scrubbing."""
+    found = [s for s in (target.api_key, target.service_key) if s]
+    password = urlsplit(target.db_url).password if "://" in target.db_url else None
+    if password:
+        found += [password, unquote(password)]
+    return found
+
+
 def redact(text: str, target: Target) -> str:
     """Remove keys and the database password from error text before anyone sees it."""
-    secrets = [target.api_key, target.service_key]
-    password = urlsplit(target.db_url).password if "://" in target.db_url else None
-    secrets.append(password)
-    for secret in secrets:
-        if secret and len(secret) >= 4:
+    for secret in secrets_of(target):
+        if len(secret) >= 4:
             text = text.replace(secret, "***")
     return text
 

@@ -18,6 +18,7 @@ import httpx
 import psycopg
 
 from tui.core.probes import base
+from tui.core.probes.base import secrets_of as secrets_of  # remedies import it from here
 from tui.core.target import Target
 
 _URL_PASSWORD = re.compile(r"(?i)(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@")
@@ -33,15 +34,6 @@ async def connect(target: Target, *, timeout: float | None = None) -> psycopg.As
 def api_client(target: Target, *, base_url: str | None = None) -> httpx.AsyncClient:
     """The probes' AsyncClient: the failing client's key, bounded by the target's timeout."""
     return base.http_client(target, base_url=base_url)
-
-
-def secrets_of(target: Target) -> list[str]:
-    """The literal secret strings a target holds (password, keys), for scrubbing."""
-    found = [s for s in (target.api_key, target.service_key) if s]
-    password = urlsplit(target.db_url).password
-    if password:
-        found += [password, unquote(password)]
-    return found
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
