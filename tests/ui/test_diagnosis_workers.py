@@ -4,13 +4,13 @@ their own panels; leaving the screen cancels them."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import pytest
 from fault_servers import FaultServer, hung
 from textual.worker import WorkerState
 
+from tests.ui.pilot_helpers import until
 from tui.cli.wizard_cmd import sandbox_target
 from tui.core.model import Status
 from tui.ui.app import make_app
@@ -18,14 +18,6 @@ from tui.ui.screens.diagnosis import DiagnosisScreen
 from tui.ui.widgets.check_panel import CheckPanel
 
 pytestmark = pytest.mark.integration
-
-
-async def until(pilot, condition, timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not met before the deadline"
-        await pilot.pause(0.05)
 
 
 async def test_a_hung_api_blocks_only_its_panels_and_leaving_cancels_them(sandbox12):

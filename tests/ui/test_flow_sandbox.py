@@ -5,16 +5,15 @@ and the reset rung's typed confirmation on the same real target.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import io
-from collections.abc import Callable
 
 import psycopg
 import pytest
 from rich.console import Console
 from textual.widgets import Button, Input, Static
 
+from tests.ui.pilot_helpers import until
 from tui.cli.wizard_cmd import sandbox_target
 from tui.core.model import Status, Verdict
 from tui.core.transcript.export import load_session
@@ -29,15 +28,6 @@ from tui.ui.widgets.check_panel import CheckPanel
 
 pytestmark = pytest.mark.integration
 CACHE_DRIFT = ("missing-table", "missing-function", "missing-relationship")
-
-
-async def until(pilot, condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Let the app run until ``condition`` holds (a deadline, never a fixed sleep)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not met before the deadline"
-        await pilot.pause(0.05)
 
 
 async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path):

@@ -3,23 +3,15 @@ exports land next to the user with mode 0600, and "copy" writes an OSC 52 payloa
 
 from __future__ import annotations
 
-import asyncio
 import json
 import stat
 
 from textual.widgets import Input, Static
 
+from tests.ui.pilot_helpers import until
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
 from tui.ui.screens.transcript import TranscriptScreen
-
-
-async def until(pilot, condition, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not met before the deadline"
-        await pilot.pause(0.05)
 
 
 async def test_notes_exports_and_copy(fake_target, stale_report, tmp_path):
