@@ -117,16 +117,15 @@ async def run_program(
     try:
         await asyncio.wait_for(work, timeout=timeout)
     except TimeoutError:
-        _kill(proc)
-        await proc.wait()
+        with contextlib.suppress(TimeoutError):
+            await _stop(proc)
         lines.append(f"{Path(argv[0]).name} timed out after {timeout:.0f}s and was stopped")
         return Completed(124, lines)
     except BaseException:
-        _kill(proc)
         # reap it now: a transport left for the garbage collector after the loop closes
         # prints "Exception ignored ... Event loop is closed" with a traceback at exit
         with contextlib.suppress(BaseException):
-            await asyncio.wait_for(proc.wait(), 5)
+            await _stop(proc)
         raise
     return Completed(proc.returncode or 0, lines)
 
@@ -153,10 +152,13 @@ async def _next_line(stream: asyncio.StreamReader) -> bytes | None:
         return (head + chunk)[:MAX_LINE]
 
 
-def _kill(proc: asyncio.subprocess.Process) -> None:
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    """Kill the program's process group and reap it, bounded: a child stuck in the kernel
+    must not hang us."""
     if proc.returncode is None:
         try:
             os.killpg(proc.pid, 9)
         except (ProcessLookupError, PermissionError):
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
+    await asyncio.wait_for(proc.wait(), 5)
