@@ -11,13 +11,10 @@ import asyncio
 import json
 import sys
 
-import psycopg
-
 from tui.cli.common import add_target_flags, target_from_args
 from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
 from tui.core.errors import Unreachable, UsageError
 from tui.core.model import Verdict
-from tui.core.remedies.fingerprint import read_fingerprint
 from tui.core.remedies.record import journaled
 from tui.core.remedies.restart import parse_command
 from tui.core.remedies.runner import METHODS, ReloadOptions, ReloadOutcome, reload
@@ -86,19 +83,14 @@ async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) 
         if journal is not None:
             record_target(journal, target)
         report = await diagnose(target, request)
-        if journal is not None and report is not None:
+        if journal is not None:
             record_report(journal, report)
-        if report is None:
-            try:
-                await read_fingerprint(target)  # reachability, when no diagnosis engine
-            except (psycopg.Error, TimeoutError, OSError) as exc:
-                raise Unreachable(f"cannot reach the database: {type(exc).__name__}") from None
-        elif report.config_error:
+        if report.config_error:
             raise UsageError(report.config_error)
-        elif report.verdict is Verdict.UNREACHABLE:
+        if report.verdict is Verdict.UNREACHABLE:
             raise Unreachable("the database or the API is unreachable: run `pgrst-doctor check`")
-        objects = list(report.stale_objects) if report else []
-        if journal is not None and report is not None:
+        objects = list(report.stale_objects)
+        if journal is not None:
             journal.record(
                 "decision",
                 {"stale_objects": [o.to_json() for o in objects], "method": options.method},
@@ -110,7 +102,7 @@ async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) 
             report=report,
             options=options,
             emit=emit,
-            rediagnose=(lambda: _rediagnose(target, request)) if report is not None else None,
+            rediagnose=lambda: diagnose(target, request),
         )
         if journal is not None:
             journal.record(
@@ -127,12 +119,6 @@ async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) 
     finally:
         if journal is not None:
             journal.close()
-
-
-async def _rediagnose(target: Target, request):
-    report = await diagnose(target, request)
-    assert report is not None
-    return report
 
 
 def _summary(outcome: ReloadOutcome) -> None:

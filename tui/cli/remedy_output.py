@@ -57,10 +57,8 @@ def open_journal(command: str, target: Target) -> Any | None:
     return journal
 
 
-async def diagnose(target: Target, request: Any = None) -> Report | None:
-    """The diagnosis when the engine is available (it gives stale objects, listener, fingerprint)."""
-    try:
-        from tui.core.diagnosis import Diagnosis, DiagnosisRequest
-    except ImportError:
-        return None
+async def diagnose(target: Target, request: Any = None) -> Report:
+    """The diagnosis before a remedy: stale objects, listener, fingerprint."""
+    from tui.core.diagnosis import Diagnosis, DiagnosisRequest
+
     return await Diagnosis(target, DiagnosisRequest(request=request)).run()

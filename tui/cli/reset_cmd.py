@@ -140,7 +140,7 @@ async def _reset(
         report = await diagnose(target)
         request = ResetRequest(
             confirm=typed,
-            fingerprint=report.fingerprint if report else None,
+            fingerprint=report.fingerprint,
             allow_remote=args.allow_remote,
             confirm_host=args.confirm_host,
             reset_cmd=reset_cmd,
@@ -163,7 +163,7 @@ async def _reset(
             _record(journal, data)
             return data
         data = outcome.to_json()
-        if outcome.done and (report is None or report.listening is not False):
+        if outcome.done and report.listening is not False:
             # the CLI sends no NOTIFY: PostgREST still caches the dropped schema
             data["steps"].append((await NotifyStep(target).run(emit)).to_json())
         if outcome.done and outcome.dump is not None and args.restore:
