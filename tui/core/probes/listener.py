@@ -34,8 +34,6 @@ SELECT e.evtname::text, e.evtevent::text, e.evtenabled::text, e.evtfoid::regproc
 FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
 """
 
-ENABLED = {"O": "origin", "R": "replica", "A": "always", "D": "disabled"}
-
 
 @dataclass(frozen=True)
 class Session:
