@@ -43,16 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo.set_defaults(func=run_demo)
 
 
-def _open_journal(command: str):  # -> Journal | None
-    from tui.core.transcript.journal import Journal
-
-    return Journal.start(command=command)
-
-
 def _run_app(target: Target, command: str, sandbox: Sandbox | None = None) -> int:
+    from tui.core.transcript.journal import Journal
     from tui.ui.app import make_app
 
-    journal = _open_journal(command)
+    journal = Journal.start(command=command)  # JournalError: one line, exit 2
     for secret in (target.api_key, target.service_key):
         if secret:
             journal.register_secret(secret)
