@@ -29,13 +29,7 @@ sys.stdout.write("x" * 200000)  # one 200 KB line without a newline, then exit 0
 
 
 def target_env(box) -> dict[str, str]:
-    conn = box.connection()
-    return {
-        "PGRST_DOCTOR_DB_URL": conn.db_url,
-        "PGRST_DOCTOR_API_URL": conn.api_url,
-        "PGRST_DOCTOR_ADMIN_URL": conn.admin_url,
-        "ANON_KEY": conn.anon_key,
-    }
+    return box.connection().env()
 
 
 def journal_events() -> list[dict]:

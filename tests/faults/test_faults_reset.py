@@ -36,13 +36,8 @@ def rows(box) -> tuple[int, bool]:
 
 
 def target_env(box, db_url: str | None = None) -> dict[str, str]:
-    conn = box.connection()
-    return {
-        "PGRST_DOCTOR_DB_URL": db_url or conn.db_url,
-        "PGRST_DOCTOR_API_URL": conn.api_url,
-        "PGRST_DOCTOR_ADMIN_URL": conn.admin_url,
-        "ANON_KEY": conn.anon_key,
-    }
+    env = box.connection().env()
+    return {**env, "PGRST_DOCTOR_DB_URL": db_url} if db_url else env
 
 
 def reset_argv(box, *extra: str) -> list[str]:

@@ -169,13 +169,7 @@ def test_cli_reload_json_lists_steps_with_kpi_verdicts_and_journals_them(
 ) -> None:
     box = make_sandbox("12", drift=("missing-relationship",))
     c = box.connection()
-    env = {
-        **os.environ,
-        "PGRST_DOCTOR_DB_URL": c.db_url,
-        "PGRST_DOCTOR_API_URL": c.api_url,
-        "PGRST_DOCTOR_ADMIN_URL": c.admin_url,
-        "ANON_KEY": c.anon_key,
-    }
+    env = {**os.environ, **c.env()}
     proc = subprocess.run(
         [
             sys.executable,

@@ -192,13 +192,7 @@ def test_cli_reset_json_records_the_dump_and_restores_with_restore_flag(
     box.apply_drift(["missing-table"])
     box.execute("INSERT INTO public.customers (name) VALUES ('kept')")
     c = box.connection()
-    env = {
-        **os.environ,
-        "PGRST_DOCTOR_DB_URL": c.db_url,
-        "PGRST_DOCTOR_API_URL": c.api_url,
-        "PGRST_DOCTOR_ADMIN_URL": c.admin_url,
-        "ANON_KEY": c.anon_key,
-    }
+    env = {**os.environ, **c.env()}
     argv = [
         sys.executable,
         "-m",

@@ -49,16 +49,19 @@ class Connection:
     service_key: str
     project_dir: Path
 
-    def exports(self) -> str:
-        """Shell ``export`` lines, in the names target resolution reads."""
-        pairs = {
+    def env(self) -> dict[str, str]:
+        """Environment variables, in the names target resolution reads."""
+        return {
             "PGRST_DOCTOR_DB_URL": self.db_url,
             "PGRST_DOCTOR_API_URL": self.api_url,
             "PGRST_DOCTOR_ADMIN_URL": self.admin_url,
             "ANON_KEY": self.anon_key,
             "SERVICE_ROLE_KEY": self.service_key,
         }
-        return "\n".join(f"export {key}='{value}'" for key, value in pairs.items())
+
+    def exports(self) -> str:
+        """Shell ``export`` lines of ``env()``."""
+        return "\n".join(f"export {key}='{value}'" for key, value in self.env().items())
 
 
 class Sandbox:
