@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from tui.cli.wizard_cmd import sandbox_target
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.remedies.events import EventKind, StepEvent
 from tui.core.target import Target
@@ -20,8 +19,8 @@ CACHE_DRIFTS = (
 
 
 def target_of(box: Sandbox, **extra: object) -> Target:
-    """The wizard's sandbox Target, with ``extra`` fields replaced."""
-    return dataclasses.replace(sandbox_target(box), **extra)  # type: ignore[arg-type]
+    """The sandbox's Target (as the demo sees it), with ``extra`` fields replaced."""
+    return dataclasses.replace(box.target(), **extra)  # type: ignore[arg-type]
 
 
 def stale_objects(*drifts: str) -> list[StaleObject]:

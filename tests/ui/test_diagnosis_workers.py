@@ -11,7 +11,6 @@ from fault_servers import FaultServer, hung
 from textual.worker import WorkerState
 
 from tests.ui.pilot_helpers import until
-from tui.cli.wizard_cmd import sandbox_target
 from tui.core.model import Status
 from tui.ui.app import make_app
 from tui.ui.screens.diagnosis import DiagnosisScreen
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.integration
 async def test_a_hung_api_blocks_only_its_panels_and_leaving_cancels_them(sandbox12):
     with FaultServer(hung) as api:
         target = dataclasses.replace(
-            sandbox_target(sandbox12), api_url=api.url, admin_url=None, timeout=60.0
+            sandbox12.target(), api_url=api.url, admin_url=None, timeout=60.0
         )
         app = make_app(target)
         async with app.run_test(size=(100, 32)) as pilot:

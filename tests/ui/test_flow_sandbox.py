@@ -14,7 +14,6 @@ from rich.console import Console
 from textual.widgets import Button, Input, Static
 
 from tests.ui.pilot_helpers import until
-from tui.cli.wizard_cmd import sandbox_target
 from tui.core.model import Status, Verdict
 from tui.core.transcript.export import load_session
 from tui.core.transcript.journal import Journal
@@ -33,7 +32,7 @@ CACHE_DRIFT = ("missing-table", "missing-function", "missing-relationship")
 async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path):
     box = make_sandbox("12", drift=CACHE_DRIFT)
     journal = Journal.start("wizard", root=tmp_path / "sessions")
-    app = make_app(sandbox_target(box), journal=journal, sandbox=box)
+    app = make_app(box.target(), journal=journal, sandbox=box)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+r")  # the connectivity test: database and API, read-only
         panels = {p.probe_id: p for p in app.screen.query(CheckPanel)}
@@ -77,7 +76,7 @@ async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path)
 
 async def test_reset_rung_asks_for_the_database_name_and_escape_changes_nothing(make_sandbox):
     box = make_sandbox("12", drift=("missing-table",))
-    app = make_app(sandbox_target(box), sandbox=box)
+    app = make_app(box.target(), sandbox=box)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+n")
         await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
@@ -117,7 +116,7 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
     core resets the database from the project's migrations (the drifted table is gone)."""
     box = make_sandbox("12", drift=("missing-table",))
     journal = Journal.start("wizard", root=tmp_path / "sessions")
-    app = make_app(sandbox_target(box), journal=journal, sandbox=box)
+    app = make_app(box.target(), journal=journal, sandbox=box)
     answers: list[bool | None] = []
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+n")
@@ -175,7 +174,7 @@ async def test_a_reset_refused_by_a_guard_says_why_in_the_modal_and_drops_nothin
     """Without a Supabase project nothing could re-create the schema: the core refuses before
     the dump, and the confirmation shows the reason instead of hanging."""
     box = make_sandbox("12", drift=("missing-table",))
-    target = dataclasses.replace(sandbox_target(box), project_dir=None)
+    target = dataclasses.replace(box.target(), project_dir=None)
     app = make_app(target)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()

@@ -66,23 +66,6 @@ def run(args: argparse.Namespace) -> int:
     return _run_app(target_from_args(args), "wizard")
 
 
-def sandbox_target(sandbox: Sandbox) -> Target:
-    """The Target for a running sandbox (its anon key is what a failing client sends)."""
-    conn = sandbox.connection()
-    return Target(
-        db_url=conn.db_url,
-        api_url=conn.api_url,
-        api_key=conn.anon_key,
-        service_key=conn.service_key,
-        admin_url=conn.admin_url,
-        project_dir=conn.project_dir,
-        schemas_hint=sandbox.schemas,
-        sources=dict.fromkeys(
-            ("db_url", "api_url", "api_key", "service_key", "admin_url"), "sandbox"
-        ),
-    )
-
-
 def run_demo(args: argparse.Namespace) -> int:
     from tui.sandbox import Sandbox
 
@@ -91,7 +74,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         sandbox.start()
         sandbox.apply_drift(["all"])
-        return _run_app(sandbox_target(sandbox), "demo", sandbox)
+        return _run_app(sandbox.target(), "demo", sandbox)
     finally:
         sandbox.stop()
         print("pgrst-doctor: sandbox torn down", file=sys.stderr)

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from tui.core.errors import SandboxError, UsageError
+from tui.core.target import Target
 from tui.sandbox import jwt
 from tui.sandbox.cluster import Cluster
 from tui.sandbox.drift import DRIFTS, Drift, select_drifts
@@ -160,6 +161,22 @@ class Sandbox:
             anon_key=self.role_key("anon"),
             service_key=self.role_key("service_role"),
             project_dir=self.workdir / "project",
+        )
+
+    def target(self) -> Target:
+        """The doctor's Target for this sandbox (its anon key is what a failing client sends)."""
+        conn = self.connection()
+        return Target(
+            db_url=conn.db_url,
+            api_url=conn.api_url,
+            api_key=conn.anon_key,
+            service_key=conn.service_key,
+            admin_url=conn.admin_url,
+            project_dir=conn.project_dir,
+            schemas_hint=self.schemas,
+            sources=dict.fromkeys(
+                ("db_url", "api_url", "api_key", "service_key", "admin_url"), "sandbox"
+            ),
         )
 
     # -- drift -------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tui.cli.wizard_cmd import sandbox_target
 from tui.core.transcript.journal import Journal
 from tui.sandbox import Sandbox
 from tui.ui.app import DoctorApp, make_app
@@ -78,7 +77,7 @@ def main(argv: list[str]) -> int:
     with Sandbox() as box, tempfile.TemporaryDirectory() as tmp:
         box.apply_drift(["all"])
         journal = Journal.start("demo", root=Path(tmp))
-        app = make_app(sandbox_target(box), journal=journal, sandbox=box)
+        app = make_app(box.target(), journal=journal, sandbox=box)
         try:
             asyncio.run(shoot(app, out))
         finally:
