@@ -195,6 +195,12 @@ Still open (not fixed here):
   hides only when PostgREST needs longer than that for the document; then about 20 fsynced
   journal writes (~1.3 ms each on /tmp here) and the sweep of the newest functions, which
   competes with the document for PostgREST and for the event loop.
+- Budget 1 at 10,000 tables (final run: check 7.2 s vs the document's 5.3 s): on a quiet
+  machine PostgREST streams the 43.5 MB faster than the check decodes it while its prefetch
+  thread, the sweep of 200 functions, the catalog snapshot (0.3 s) and the drift sets share
+  one interpreter; under load (PostgREST 10-14 s) the check finished with the document.
+- The targeted check grows slightly with size (0.37 / 0.40 / 0.44 s): its scoped catalog
+  snapshot still costs more on a 10,000-table catalog.
 - With the default `--timeout 5`, the OpenAPI probe gives up at 10,000 tables (PostgREST took
   6-25 s for the document here) and the check then reports only the stale function (1 of 5
   objects, seen at 00:34 UTC); the check now hints at `--timeout`.

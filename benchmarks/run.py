@@ -202,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"{tables:,} tables: {runs} runs only (time budget), fewer than five"
                 )
             res = measure_size(cluster, tables, runs, tables in runbook_sizes, args.postgrest)
+            if tables not in runbook_sizes:
+                res.note(
+                    "runbook procedure not run at this size (--runbook-sizes; budget 2 is at 1,000)"
+                )
             results.sizes.append(res)
             results.save(json_path)
     results.finished_utc = _now()
