@@ -89,3 +89,11 @@ def test_no_prefetch_through_a_proxy_or_with_custom_ca_settings(
     monkeypatch.setenv("SSL_CERT_FILE", "/etc/ssl/custom.pem")
     assert openapi_prefetch._safe_to_prefetch("http://127.0.0.1:3000")
     assert not openapi_prefetch._safe_to_prefetch("https://x.supabase.co/rest/v1")
+
+
+def test_prefetch_caps_its_read_like_the_openapi_probe():
+    """The stdlib-only prefetch keeps its own copy of the body cap; they must agree."""
+    from tui.core.probes import openapi_prefetch
+    from tui.core.probes.base import OPENAPI_BODY
+
+    assert openapi_prefetch.MAX_BYTES == OPENAPI_BODY

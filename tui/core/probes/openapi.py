@@ -145,20 +145,23 @@ def _key(client: httpx.AsyncClient) -> str | None:
 async def _from_prefetch(early: openapi_prefetch.Prefetch) -> SchemaDoc | None:
     """The document `check` asked for at start-up (openapi_prefetch.py); None when it did not
     come as a 200 JSON answer, so the caller asks (and classifies the answer) itself."""
-    head = await early.next_item_async()
-    if not isinstance(head, tuple) or head[0] != 200 or "json" not in head[1]:
-        return None
-    stream = DocumentStream(_compact, KEPT_MEMBERS)
-    size = 0
-    while not openapi_prefetch.is_end(item := await early.next_item_async()):
-        if isinstance(item, TimeoutError):
-            raise item
-        if isinstance(item, BaseException):
-            raise httpx.ReadError(f"reading the OpenAPI document: {type(item).__name__}")
-        size += len(item)
-        if size > OPENAPI_BODY:
-            raise BodyTooLarge(f"the answer to GET / exceeds {OPENAPI_BODY // 1048576} MB")
-        stream.feed(item)
+    try:
+        head = await early.next_item_async()
+        if not isinstance(head, tuple) or head[0] != 200 or "json" not in head[1]:
+            return None
+        stream = DocumentStream(_compact, KEPT_MEMBERS)
+        size = 0
+        while not openapi_prefetch.is_end(item := await early.next_item_async()):
+            if isinstance(item, TimeoutError):
+                raise item
+            if isinstance(item, BaseException):
+                raise httpx.ReadError(f"reading the OpenAPI document: {type(item).__name__}")
+            size += len(item)
+            if size > OPENAPI_BODY:
+                raise BodyTooLarge(f"the answer to GET / exceeds {OPENAPI_BODY // 1048576} MB")
+            stream.feed(item)
+    finally:
+        early.close()  # done, failed or cancelled: the prefetch thread stops reading
     try:
         document = stream.close()
     except ValueError as exc:

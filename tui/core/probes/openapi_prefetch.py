@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 CHUNK = 65536
+QUEUED_CHUNKS = 64  # the thread may run at most 4 MB ahead of the decoder
+MAX_BYTES = 160 * 1024 * 1024  # the same cap as probes.base.OPENAPI_BODY
 ACCEPT = "application/openapi+json, application/json"
 SLICE = 0.2  # seconds a helper thread waits for the next chunk before looking again
 _END = object()
@@ -33,7 +35,8 @@ class Prefetch:
     def __init__(self, api_url: str, key: str | None, timeout: float) -> None:
         self.api_url = api_url.rstrip("/")
         self.timeout = timeout
-        self.items: queue.Queue[Any] = queue.Queue()
+        self.items: queue.Queue[Any] = queue.Queue(maxsize=QUEUED_CHUNKS)
+        self.closed = threading.Event()  # set by the reader when it stops reading
         self._key = key
         self._thread = threading.Thread(target=self._run, name="openapi-prefetch", daemon=True)
 
@@ -48,7 +51,22 @@ class Prefetch:
             )
         return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout)
 
+    def close(self) -> None:
+        """The reader is done (finished, failed or cancelled): the thread stops reading."""
+        self.closed.set()
+
+    def _put(self, item: Any) -> bool:
+        """Queue an item, waiting for the reader; False once the reader has gone."""
+        while not self.closed.is_set():
+            try:
+                self.items.put(item, timeout=SLICE)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def _run(self) -> None:
+        conn = None
         try:
             conn = self._connection()
             headers = {"Accept": ACCEPT}
@@ -57,13 +75,20 @@ class Prefetch:
             path = (urlsplit(self.api_url).path or "") + "/"
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
-            self.items.put((response.status, response.getheader("content-type", "")))
-            while chunk := response.read1(CHUNK):
-                self.items.put(chunk)
-            self.items.put(_END)
-            conn.close()
+            if not self._put((response.status, response.getheader("content-type", ""))):
+                return
+            read = 0
+            # bounded twice: never past the body cap, never far ahead of the reader
+            while read <= MAX_BYTES and (chunk := response.read1(CHUNK)):
+                read += len(chunk)
+                if not self._put(chunk):
+                    return
+            self._put(_END)
         except Exception as exc:  # handed to the reader, who decides
-            self.items.put(exc)
+            self._put(exc)
+        finally:
+            if conn is not None:
+                conn.close()
 
     async def next_item_async(self) -> Any:
         """The next head / chunk / end marker / exception; TimeoutError after the timeout.
