@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import os
 import signal
 from collections.abc import Callable, Iterable, Mapping
@@ -74,6 +75,7 @@ class DoctorApp(App[None]):
             max_workers=1, thread_name_prefix="journal"
         )
         self._journal_last: concurrent.futures.Future[Any] | None = None
+        self._ui_loop: asyncio.AbstractEventLoop | None = None  # set on mount
         self.exit_on_signals = False  # the CLI sets it: SIGTERM ends the app, SIGHUP hangs up
         self.on_hangup: list[Callable[[], object]] = []  # clean-ups when the terminal is gone
 
@@ -81,6 +83,7 @@ class DoctorApp(App[None]):
     def on_mount(self) -> None:
         from tui.ui.screens.connect import ConnectScreen
 
+        self._ui_loop = asyncio.get_running_loop()
         self.record("target", dict(self.target.masked()))
         if self.exit_on_signals:
             loop = asyncio.get_running_loop()
@@ -121,10 +124,13 @@ class DoctorApp(App[None]):
         if error is None:
             return
         message = f"The transcript could not be written: {error}"
-        try:
-            self.call_from_thread(self.notify, message, severity="error", timeout=10)
-        except RuntimeError:  # already on the UI thread (the write finished first)
-            self.notify(message, severity="error", timeout=10)
+        say = functools.partial(self.notify, message, severity="error", timeout=10)
+        if self._ui_loop is None:
+            return
+        # Never wait for the UI here (call_from_thread would): on_unmount joins this thread,
+        # and a blocking hand-over then deadlocks the shutdown.
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            self._ui_loop.call_soon_threadsafe(say)
 
     def journal_flushed(self) -> None:
         """Block until every recorded event is on disk (call from a thread worker)."""
