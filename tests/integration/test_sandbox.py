@@ -129,9 +129,11 @@ def test_unknown_drift_is_a_usage_error(sandbox12: Sandbox):
         sandbox12.apply_drift(["nope"])
 
 
-def test_port_taken_is_one_clear_error(cluster: Cluster):
+def test_port_taken_is_one_clear_error_and_leaves_no_temp_dir(cluster: Cluster):
+    second = Cluster(port=cluster.port)
     with pytest.raises(SandboxError, match=f"port {cluster.port} .* already taken"):
-        Cluster(port=cluster.port).start()
+        second.start()
+    assert not second.base_dir.exists()
 
 
 def test_initdb_failure_is_one_clear_error(tmp_path: Path):

@@ -43,6 +43,15 @@ class Cluster:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> Cluster:
+        """initdb, then postgres until it accepts connections; on any failure everything this
+        cluster made (process, temp dir) is gone again before the error is raised."""
+        try:
+            return self._start(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, timeout: float) -> Cluster:
         if processes.port_in_use(self.port):
             raise SandboxError(f"port {self.port} on 127.0.0.1 is already taken: choose another")
         self.socket_dir.mkdir(parents=True, exist_ok=True)
