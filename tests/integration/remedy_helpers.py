@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.remedies.events import EventKind, StepEvent
@@ -21,6 +25,22 @@ CACHE_DRIFTS = (
 def target_of(box: Sandbox, **extra: object) -> Target:
     """The sandbox's Target (as the demo sees it), with ``extra`` fields replaced."""
     return dataclasses.replace(box.target(), **extra)  # type: ignore[arg-type]
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`pgrst-doctor ARGS` in a child process, off a terminal (stdin closed), as CI runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        check=False,
+    )
 
 
 def stale_objects(*drifts: str) -> list[StaleObject]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.integration.remedy_helpers import Events, stale_objects, target_of
+from tests.integration.remedy_helpers import Events, run_cli, stale_objects, target_of
 from tui.core.diagnosis import Diagnosis
 from tui.core.errors import GuardRefused
 from tui.core.remedies.prevention import HOOK_MARKER, install_hook, install_trigger
@@ -43,23 +42,14 @@ async def test_install_trigger_is_idempotent_and_ddl_then_reloads_postgrest(sand
 
 
 def test_install_trigger_off_a_terminal_without_yes_refuses_and_names_the_flag(tmp_path) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "install-trigger",
-            "--db-url",
-            "postgresql://u@127.0.0.1:9/shop",
-            "--api-url",
-            "http://127.0.0.1:9",
-        ],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
+    proc = run_cli(
+        "install-trigger",
+        "--db-url",
+        "postgresql://u@127.0.0.1:9/shop",
+        "--api-url",
+        "http://127.0.0.1:9",
         cwd=tmp_path,
-        env={**os.environ, "XDG_DATA_HOME": str(tmp_path)},
+        env={"XDG_DATA_HOME": str(tmp_path)},
     )
     assert proc.returncode == 4
     assert "--yes" in proc.stderr

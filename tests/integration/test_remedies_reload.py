@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.integration.remedy_helpers import CACHE_DRIFTS, Events, stale_objects, target_of
+from tests.integration.remedy_helpers import CACHE_DRIFTS, Events, run_cli, stale_objects, target_of
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.remedies.events import EventKind, StepClock, StepStatus
 from tui.core.remedies.notify import NotifyCliStep, NotifyStep
@@ -169,22 +168,14 @@ def test_cli_reload_json_lists_steps_with_kpi_verdicts_and_journals_them(
 ) -> None:
     box = make_sandbox("12", drift=("missing-relationship",))
     c = box.connection()
-    env = {**os.environ, **c.env()}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "reload",
-            "--json",
-            "--request",
-            "GET /order_items?select=*,products(*)",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
+    proc = run_cli(
+        "reload",
+        "--json",
+        "--request",
+        "GET /order_items?select=*,products(*)",
         cwd=tmp_path,
+        env=c.env(),
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)

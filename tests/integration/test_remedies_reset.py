@@ -6,16 +6,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.integration.remedy_helpers import Events, target_of
+from tests.integration.remedy_helpers import Events, run_cli, target_of
 from tui.core.errors import GuardRefused
 from tui.core.remedies.events import EventKind
 from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
@@ -161,24 +158,14 @@ async def test_confirmed_reset_leaves_a_verified_dump_a_reset_database_and_a_wor
 
 
 def test_cli_reset_off_a_terminal_without_confirm_refuses_and_names_the_flag(tmp_path) -> None:
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "reset",
-            "--db-url",
-            "postgresql://u@127.0.0.1:9/shop",
-            "--api-url",
-            "http://127.0.0.1:9",
-        ],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        env=env,
+    proc = run_cli(
+        "reset",
+        "--db-url",
+        "postgresql://u@127.0.0.1:9/shop",
+        "--api-url",
+        "http://127.0.0.1:9",
         cwd=tmp_path,
+        env={"XDG_DATA_HOME": str(tmp_path)},
     )
     assert proc.returncode == 4
     assert "--confirm shop" in proc.stderr
@@ -192,24 +179,17 @@ def test_cli_reset_json_records_the_dump_and_restores_with_restore_flag(
     box.apply_drift(["missing-table"])
     box.execute("INSERT INTO public.customers (name) VALUES ('kept')")
     c = box.connection()
-    env = {**os.environ, **c.env()}
-    argv = [
-        sys.executable,
-        "-m",
-        "tui",
+    proc = run_cli(
         "reset",
         "--json",
         "--restore",
         "--project-dir",
         str(c.project_dir),
-    ]
-    proc = subprocess.run(
-        [*argv, "--confirm", box.dbname],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
+        "--confirm",
+        box.dbname,
         cwd=tmp_path,
+        env=c.env(),
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
