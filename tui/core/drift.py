@@ -3,7 +3,9 @@ against what PostgREST's cache advertises, per kind and both ways.
 
 Privilege-aware by construction: the database side lists only objects the role can access
 (OpenAPI hides the others even with a fresh cache), so an ungranted table is never "stale".
-Set operations throughout: no per-object loops over the other side.
+Set operations throughout: no per-object loops over the other side. Columns stay grouped by
+relation (10,000 tables hold 100,000 columns): equal relations compare as two small sets and
+only a differing one is spelled out, so the comparison builds no string per column.
 """
 
 from __future__ import annotations
@@ -23,11 +25,16 @@ class Inventory:
 
     tables: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)  # subset of tables that are views
-    columns: set[str] = field(default_factory=set)
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)  # relation -> names
     functions: set[str] = field(default_factory=set)
     relationships: set[str] = field(default_factory=set)  # "s.child:s.parent"
     enum_labels: set[str] = field(default_factory=set)  # "s.type:label"
     enum_types: set[str] = field(default_factory=set)
+
+    def has_column(self, qualified: str) -> bool:
+        """``schema.table.column`` is on this side."""
+        table, _, column = qualified.rpartition(".")
+        return column in self.columns.get(table, ())
 
 
 def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
@@ -40,7 +47,7 @@ def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
         inv.tables.add(rel.qualified)
         if rel.kind != "table":
             inv.views.add(rel.qualified)
-        inv.columns.update(f"{rel.qualified}.{c}" for c in rel.columns)
+        inv.columns[rel.qualified] = frozenset(rel.columns)
     for name, overloads in catalog.functions.items():
         schema = name.split(".", 1)[0]
         if schema in exposed and any(f.callable_by_name and f.executable for f in overloads):
@@ -62,7 +69,7 @@ def cache_inventory(docs: Iterable[SchemaDoc]) -> Inventory:
         s = doc.schema
         inv.tables.update(f"{s}.{t}" for t in doc.tables)
         for table, cols in doc.columns.items():
-            inv.columns.update(f"{s}.{table}.{c}" for c in cols)
+            inv.columns[f"{s}.{table}"] = frozenset(cols)
         inv.functions.update(f"{s}.{f}" for f in doc.functions)
         for table, targets in doc.fk_targets.items():
             inv.relationships.update(f"{s}.{table}:{s}.{t}" for t in targets)
@@ -84,7 +91,12 @@ def dump_inventory(dump: CacheDump, catalog: Catalog) -> Inventory:
     inv = Inventory()
     inv.tables = dump.tables - hidden
     inv.views = dump.views - hidden
-    inv.columns = {c for c in dump.columns if _table_of(c) not in hidden}
+    grouped: dict[str, set[str]] = {}
+    for qualified in dump.columns:
+        table, _, column = qualified.rpartition(".")
+        if table not in hidden:
+            grouped.setdefault(table, set()).add(column)
+    inv.columns = {table: frozenset(names) for table, names in grouped.items()}
     inv.functions = dump.functions - blocked
     inv.relationships = {  # same-schema keys between visible tables, as on the database side
         r for r in dump.relationships
@@ -95,10 +107,6 @@ def dump_inventory(dump: CacheDump, catalog: Catalog) -> Inventory:
         inv.enum_types.add(type_name)
         inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
     return inv
-
-
-def _table_of(column: str) -> str:
-    return column.rsplit(".", 1)[0]
 
 
 def _rel_ends_in(relationship: str, children: set[str], parents: set[str]) -> bool:
@@ -121,10 +129,14 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
         stale.append(StaleObject(ObjectKind.TABLE, name, Change.REMOVED))
 
     common = db.tables & cache.tables
-    db_cols = {c for c in db.columns if _table_of(c) in common}
-    cache_cols = {c for c in cache.columns if _table_of(c) in common}
-    stale += [StaleObject(ObjectKind.COLUMN, c, Change.ADDED) for c in db_cols - cache_cols]
-    stale += [StaleObject(ObjectKind.COLUMN, c, Change.REMOVED) for c in cache_cols - db_cols]
+    none: frozenset[str] = frozenset()
+    for table in common:
+        ours, theirs = db.columns.get(table, none), cache.columns.get(table, none)
+        if ours != theirs:
+            stale += [StaleObject(ObjectKind.COLUMN, f"{table}.{c}", Change.ADDED)
+                      for c in ours - theirs]  # fmt: skip
+            stale += [StaleObject(ObjectKind.COLUMN, f"{table}.{c}", Change.REMOVED)
+                      for c in theirs - ours]  # fmt: skip
 
     stale += [
         StaleObject(ObjectKind.FUNCTION, f, Change.ADDED) for f in db.functions - cache.functions

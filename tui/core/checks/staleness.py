@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tui.core import drift
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD
@@ -19,19 +21,20 @@ TARGETED_KIND = {
 }
 
 
-def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
+def stale_from_targeted(ev: Evidence, db: drift.Inventory) -> list[StaleObject]:
     """Objects the cache does not resolve although the catalog has them (added), and objects
     the cache still resolves although the catalog lost them (removed: PostgREST hands the
-    request on, and PostgreSQL answers 42P01 / 42883, instead of a cache miss).
+    request on, and PostgreSQL answers 42P01 / 42883, instead of a cache miss). ``db`` is
+    the database side of the drift (``drift.database_inventory``), built once per check.
     """
     if ev.catalog is None:
         return []
-    db = drift.database_inventory(ev.catalog, ev.exposed)
+    relationships = db.relationships | _reversed(db.relationships)
     known = {
-        ObjectKind.TABLE: db.tables,
-        ObjectKind.COLUMN: db.columns,
-        ObjectKind.RELATIONSHIP: db.relationships | _reversed(db.relationships),
-        ObjectKind.FUNCTION: db.functions,
+        ObjectKind.TABLE: db.tables.__contains__,
+        ObjectKind.COLUMN: db.has_column,
+        ObjectKind.RELATIONSHIP: relationships.__contains__,
+        ObjectKind.FUNCTION: db.functions.__contains__,
     }
     in_catalog = {
         ObjectKind.TABLE: set(ev.catalog.relations),
@@ -40,7 +43,7 @@ def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
     stale: set[StaleObject] = set()
     for answer in ev.targeted:
         kind = TARGETED_KIND[answer.kind]
-        if answer.cached is False and answer.name in known[kind]:
+        if answer.cached is False and known[kind](answer.name):
             if kind is ObjectKind.TABLE and answer.name in db.views:
                 kind = ObjectKind.VIEW
             stale.add(StaleObject(kind, answer.name, Change.ADDED))
@@ -49,7 +52,7 @@ def stale_from_targeted(ev: Evidence) -> list[StaleObject]:
         if answer.missing_column:
             table = answer.name.rsplit(".", 1)[0] if answer.kind == "column" else answer.name
             column = f"{table}.{answer.missing_column}"
-            if column in db.columns:
+            if db.has_column(column):
                 stale.add(StaleObject(ObjectKind.COLUMN, column, Change.ADDED))
     return sorted(stale)
 
@@ -87,19 +90,18 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
             return Finding("drift", Status.FAIL, f"cannot read the OpenAPI document: {why}",
                            cause=Cause.API_UNREACHABLE, title=title), []  # fmt: skip
         return Finding("drift", Status.SKIPPED, f"needs the API: {why}", title=title), []
-    found: set[StaleObject] = set(stale_from_targeted(ev))
+    db = drift.database_inventory(ev.catalog, ev.exposed)
+    found: set[StaleObject] = set(stale_from_targeted(ev, db))
     basis = []
     dump = ev.admin.dump if ev.admin is not None else None
     if dump is not None and not ev.scoped:
         # the exact cache (v12.2+): every kind, both ways, functions included
-        db = drift.database_inventory(ev.catalog, ev.exposed)
         found.update(drift.compute(db, drift.dump_inventory(dump, ev.catalog)))
         basis.append("catalog vs PostgREST's /schema_cache")
     elif ev.docs is not None:
-        db, cache = drift.database_inventory(ev.catalog, ev.exposed), drift.cache_inventory(ev.docs)
+        cache = drift.cache_inventory(ev.docs)
         # OpenAPI lists functions from a live query: only /rpc/ probes tell for functions.
-        db.functions, cache.functions = set(), set()
-        found.update(drift.compute(db, cache))
+        found.update(drift.compute(replace(db, functions=set()), replace(cache, functions=set())))
         basis.append(f"catalog vs OpenAPI of {', '.join(d.schema for d in ev.docs)}")
     if ev.targeted:
         basis.append(f"{len(ev.targeted)} targeted probes")
