@@ -235,10 +235,11 @@ class Diagnosis:
         return Status.FAIL, f"PostgREST {version} answers {info.status} {code or ''}", {"api": info}
 
     async def _targeted(self) -> tuple[Status, str, dict[str, Any]]:
-        """Named objects; the newest callable functions (OpenAPI lists functions from a live
-        query, not from the cache, so only /rpc/ tells whether the cache has one); and the
-        newest tables and their foreign keys when OpenAPI is disabled. Bounded, rate-limited,
-        and started without waiting for the OpenAPI document.
+        """Named objects; the most recently changed callable functions, until a wave of them
+        resolves (OpenAPI lists functions from a live query, not from the cache, so only /rpc/
+        tells whether the cache has one); and the newest tables and their foreign keys when
+        OpenAPI is disabled. Bounded, rate-limited, and started without waiting for the
+        OpenAPI document.
         """
         info = await self._need("api", self._api)
         snap = await self._need("catalog", self._catalog)
@@ -247,12 +248,9 @@ class Diagnosis:
         failing = self.request.request
         async with base.http_client(self.target) as client:
             coros = [sweep.probe_ref(client, version, r, snap, failing) for r in self._objects()]
-            if not self.scoped:
-                coros += [
-                    targeted.probe_function(client, version, f.schema, f.name, f.args)
-                    for f in sweep.newest_functions(snap, exposed)
-                ]
             first = asyncio.ensure_future(targeted.gather_limited([c for c in coros if c]))
+            functions = [] if self.scoped else sweep.newest_functions(snap, exposed)
+            swept = asyncio.ensure_future(sweep.sweep_functions(client, version, functions))
             disabled = False
             if not self.scoped:
                 try:
@@ -273,7 +271,7 @@ class Diagnosis:
                     for fk in snap.foreign_keys
                     if fk.ref_schema == fk.schema and f"{fk.schema}.{fk.table}" in names
                 ]
-            got = await first + await targeted.gather_limited(later)
+            got = await first + await swept + await targeted.gather_limited(later)
         answers = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
         misses = sum(1 for a in answers if a.cached is False)
         return (
