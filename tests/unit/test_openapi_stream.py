@@ -62,6 +62,34 @@ def test_members_not_kept_are_dropped() -> None:
     assert stream(raw, 5, keep) == expected(SAMPLE, keep)
 
 
+def test_names_only_members_keep_their_entry_names_and_drop_the_values() -> None:
+    parser = DocumentStream(tag, frozenset({"info", "paths"}), frozenset({"paths"}))
+    parser.feed(json.dumps(SAMPLE).encode())
+    assert parser.close() == {
+        "info": expected(SAMPLE)["info"],
+        "paths": {"/t1": None, "/rpc/f": None, "/": None},
+    }
+
+
+def test_the_stream_is_finished_once_every_kept_member_is_in() -> None:
+    """PostgREST sends "parameters" after "paths" and "definitions": it is never read."""
+    keep = frozenset({"info", "paths", "definitions"})
+    head = json.dumps({k: SAMPLE[k] for k in ("swagger", "info", "paths", "definitions")})
+    parser = DocumentStream(tag, keep)
+    parser.feed(head[:-1].encode() + b', "parameters": {"huge": [1, 2')
+    assert parser.finished
+    parser.feed(b"anything at all: it is not read")
+    assert parser.close() == expected(SAMPLE, keep)
+
+
+def test_a_kept_member_that_never_comes_means_reading_to_the_end() -> None:
+    parser = DocumentStream(tag, frozenset({"info", "nowhere"}))
+    parser.feed(json.dumps(SAMPLE).encode()[:-1])
+    assert not parser.finished
+    with pytest.raises(ValueError):
+        parser.close()
+
+
 @pytest.mark.parametrize(
     "raw",
     [

@@ -21,6 +21,7 @@ from tui.core.probes.openapi_stream import DocumentStream
 _FK_NOTE = re.compile(r"<fk table='(?P<table>[^']+)' column='[^']*'/>")
 _OPERATION_KEYS = frozenset({"get", "post", "patch", "delete", "put", "tags", "responses", "in"})
 KEPT_MEMBERS = frozenset({"info", "paths", "definitions"})  # "parameters" is skipped
+NAMES_ONLY = frozenset({"paths"})  # only the path names tell; their operations are dropped
 
 
 @dataclass
@@ -124,7 +125,7 @@ async def fetch(client: httpx.AsyncClient, schema: str | None) -> SchemaDoc:
             raise OpenApiUnavailable(response.status_code, json_or_text(raw[:SMALL_BODY]))
         # decoded while it streams in (PostgREST sends 43 MB over seconds at 10,000 tables),
         # so little is left after the last byte and the whole body is never held
-        stream = DocumentStream(_compact, KEPT_MEMBERS)
+        stream = DocumentStream(_compact, KEPT_MEMBERS, NAMES_ONLY)
         size = 0
         try:
             async for chunk in response.aiter_bytes():
@@ -132,6 +133,8 @@ async def fetch(client: httpx.AsyncClient, schema: str | None) -> SchemaDoc:
                 if size > OPENAPI_BODY:
                     raise BodyTooLarge(f"the answer to GET / exceeds {OPENAPI_BODY // 1048576} MB")
                 stream.feed(chunk)
+                if stream.finished:  # the rest ("parameters") is not needed
+                    break
             document = stream.close()
         except ValueError as exc:
             raise OpenApiUnavailable(response.status_code, f"not JSON: {exc}") from None
@@ -149,9 +152,11 @@ async def _from_prefetch(early: openapi_prefetch.Prefetch) -> SchemaDoc | None:
         head = await early.next_item_async()
         if not isinstance(head, tuple) or head[0] != 200 or "json" not in head[1]:
             return None
-        stream = DocumentStream(_compact, KEPT_MEMBERS)
+        stream = DocumentStream(_compact, KEPT_MEMBERS, NAMES_ONLY)
         size = 0
-        while not openapi_prefetch.is_end(item := await early.next_item_async()):
+        while not stream.finished and not openapi_prefetch.is_end(
+            item := await early.next_item_async()
+        ):
             if isinstance(item, TimeoutError):
                 raise item
             if isinstance(item, BaseException):

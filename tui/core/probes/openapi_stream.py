@@ -5,7 +5,10 @@ several seconds). Decoding each top-level member, and each entry of a top-level 
 ("paths", "definitions", ...), as soon as its closing byte is in lets the decoding overlap the
 download: when the last byte arrives, almost nothing is left to do. Only the undecoded tail is
 held, never the whole body. Entries use ``json``'s C decoder; members not kept are decoded
-without the hook and dropped.
+without the hook and dropped, and members kept for their entries' names only (``paths``: half
+the document) are decoded without the hook too, their values dropped. Once every kept member
+is in, the rest of the body is not needed: ``finished`` tells the reader to stop (PostgREST
+sends ``parameters``, a quarter of the document, after ``paths`` and ``definitions``).
 """
 
 from __future__ import annotations
@@ -48,18 +51,25 @@ class DocumentStream:
     ``keep``: top-level members to return (None: all); entries of kept objects go through
     ``object_hook`` exactly as ``json.loads(..., object_hook=...)`` would pass them, but the
     top-level object and its member objects themselves are not passed to the hook.
-    Raises ValueError on a body that is not one JSON object.
+    ``names_only``: kept object members whose entries map to None (values checked, not kept).
+    With ``keep`` given, the document is ``finished`` as soon as every kept member is complete;
+    what follows is neither read nor checked. Raises ValueError on a body that is not one
+    JSON object (as far as it was read).
     """
 
     def __init__(
         self,
         object_hook: Callable[[dict[str, Any]], Any] | None = None,
         keep: frozenset[str] | None = None,
+        names_only: frozenset[str] = frozenset(),
     ) -> None:
         self._hooked = json.JSONDecoder(object_hook=object_hook)
         self._plain = json.JSONDecoder()
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self._keep = keep
+        self._names_only = names_only
+        self._complete: set[str] = set()  # kept members read to their end
+        self._rest_ignored = False  # finished before the end: the tail is not read
         self._buf = ""
         self._pos = 0
         self._state = _START
@@ -68,8 +78,15 @@ class DocumentStream:
         self._entries: dict[str, Any] | None = None  # the member object being filled
         self.document: dict[str, Any] | None = None
 
+    @property
+    def finished(self) -> bool:
+        """The document is complete: more input is not needed."""
+        return self.document is not None
+
     # -- input ------------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
+        if self._rest_ignored:
+            return
         text = self._utf8.decode(data)
         if self._state == _DONE:
             if text.strip():
@@ -80,6 +97,8 @@ class DocumentStream:
         self._run(final=False)
 
     def close(self) -> dict[str, Any]:
+        if self._rest_ignored:
+            return self._members
         self.feed_final()
         if self.document is None:
             raise ValueError("the JSON document ends too early")
@@ -174,7 +193,7 @@ class DocumentStream:
                 value = self._decode(self._hooked if kept else self._plain, final)
                 if kept:
                     self._members[self._key] = value
-                self._state = _NEXT
+                self._member_done()
         elif state == _NEXT:
             char = self._char()
             self._pos += 1
@@ -189,17 +208,29 @@ class DocumentStream:
             if self._char() == "}":
                 self._pos += 1
                 self._entries = None
-                self._state = _NEXT
+                self._member_done()
             else:
                 self._state = _ENTRY_KEY
         elif state == _ENTRY_KEY:
             self._entries_run(final)
 
+    def _member_done(self) -> None:
+        """The current member's value is complete; the document too once all kept ones are."""
+        self._state = _NEXT
+        if self._keep is None or self._key not in self._keep:
+            return
+        self._complete.add(self._key)
+        if self._complete >= self._keep:
+            self.document = self._members
+            self._state = _DONE
+            self._rest_ignored = True
+
     def _entries_run(self, final: bool) -> None:
         """Decode whole entries (name, value, delimiter) while they are complete."""
         buf, size = self._buf, len(self._buf)
         entries = self._entries
-        decoder = self._plain if entries is None else self._hooked
+        names_only = self._key in self._names_only
+        decoder = self._plain if entries is None or names_only else self._hooked
         while True:
             head = _ENTRY_HEAD.match(buf, self._pos)
             if head is None:
@@ -219,9 +250,11 @@ class DocumentStream:
                 raise ValueError(f"expected ',' or '}}' at offset {end}")
             if entries is not None:
                 name = head.group(1)
-                entries[json.loads(f'"{name}"') if "\\" in name else name] = value
+                entries[json.loads(f'"{name}"') if "\\" in name else name] = (
+                    None if names_only else value
+                )
             self._pos = tail.end()
             if tail.group(1) == "}":
                 self._entries = None
-                self._state = _NEXT
+                self._member_done()
                 return
