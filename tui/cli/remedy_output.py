@@ -50,7 +50,7 @@ def open_journal(command: str, target: Target) -> Any | None:
     except Exception as exc:  # the journal must never block a fix
         print(f"pgrst-doctor: no transcript: {exc}", file=sys.stderr)
         return None
-    from tui.core.remedies.io import secrets_of
+    from tui.core.probes.base import secrets_of
 
     for secret in secrets_of(target):
         journal.register_secret(secret, "password" if len(secret) < 40 else "key")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,6 +295,8 @@ def _names(section: Mapping[str, Any], key: str, path: Path) -> tuple[str, ...]:
 
 
 def read_project_config(path: Path) -> ProjectConfig:
+    import tomllib  # only when a project has a config: most checks never parse one
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:

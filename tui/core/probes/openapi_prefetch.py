@@ -5,11 +5,11 @@ the engine (psycopg, httpx, asyncio, the checks) takes ~0.25 s of a `check`: sta
 request hides that start-up (BENCHMARKS.md). Standard library only, so starting it costs
 nothing; ``openapi.fetch`` takes the answer over when it asks for the same document, and uses
 its own request whenever anything here is unsure (proxies, custom CA settings, errors).
+asyncio is imported only by the reader: importing it here would hold the request back ~20 ms.
 """
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import os
 import queue
@@ -93,6 +93,8 @@ class Prefetch:
     async def next_item_async(self) -> Any:
         """The next head / chunk / end marker / exception; TimeoutError after the timeout.
         Waits in short slices so a cancelled diagnosis never leaves a thread blocked long."""
+        import asyncio  # the engine has it loaded by now
+
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         while True:
