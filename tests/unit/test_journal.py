@@ -95,6 +95,38 @@ def test_unknown_kind_or_actor_is_refused() -> None:
         journal.record("note", {"text": "late"})
 
 
+def test_record_many_writes_its_events_in_order_with_one_fsync(monkeypatch) -> None:
+    journal = Journal.start(command="check")
+    journal.register_secret(JWT, "jwt")
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    written = journal.record_many(
+        [("check", {"id": "drift", "key": JWT}), ("check", {"id": "rls"}), ("verdict", {"v": 1})]
+    )
+    monkeypatch.undo()
+    after = journal.record("note", {"text": "next"}, actor="user")
+    journal.close()
+    assert len(synced) == 1
+    assert [e["seq"] for e in written] == [2, 3, 4] and after["seq"] == 5
+    events, warnings = read_events(journal.path)
+    assert warnings == []
+    assert [(e["kind"], e["seq"]) for e in events[1:]] == [
+        ("check", 2), ("check", 3), ("verdict", 4), ("note", 5)
+    ]  # fmt: skip
+    assert JWT not in journal.path.read_text()
+    assert events[1]["payload"]["key"] == written[0]["payload"]["key"] != JWT
+
+
+def test_record_many_refuses_a_batch_with_an_unknown_kind_and_writes_none_of_it() -> None:
+    journal = Journal.start(command="check")
+    with pytest.raises(ValueError, match="kind"):
+        journal.record_many([("check", {"id": "a"}), ("gossip", {})])
+    journal.close()
+    events, _ = read_events(journal.path)
+    assert [e["kind"] for e in events] == ["session"]
+
+
 def test_attach_continues_seq_and_placeholder_numbering() -> None:
     journal = Journal.start(command="check")
     journal.record("target", {"api_key": JWT})

@@ -17,9 +17,8 @@ def record_target(journal: Any, target: Target, *, actor: str = "tool") -> None:
 def record_report(journal: Any, report: Report) -> None:
     """One ``check`` event per finding, then the ``verdict`` (the `check --json` object plus
     the environment an incident ticket needs)."""
-    for finding in report.findings:
-        journal.record("check", finding.to_record())
     verdict = report.to_json()
     verdict["server_version"] = report.server_version
     verdict["fingerprint"] = report.fingerprint
-    journal.record("verdict", verdict)
+    events = [("check", finding.to_record()) for finding in report.findings]
+    journal.record_many([*events, ("verdict", verdict)])
