@@ -146,10 +146,15 @@ METHOD = """\
   `--table public.t42`) as a fresh subprocess of the installed console script, the target in
   environment variables; wall time from spawn to exit; peak RSS from GNU `time -f %M` around
   it (a child forked straight from the harness would count the harness's pages until exec).
-  `--timeout 120` because the default 5 s per probe cuts PostgREST's OpenAPI document off at
-  10,000 tables (6-25 s here); bytecode is cached as after any install (this machine's shell
-  sets `PYTHONDONTWRITEBYTECODE=1`; the harness gives the children a `PYTHONPYCACHEPREFIX` in
-  a temp dir, warmed by one unmeasured run).
+  `--timeout 120` because under load PostgREST needed 6-25 s for the 10,000-table document
+  and the default 5 s per probe would cut it off; bytecode is cached as after any install
+  (this machine's shell sets `PYTHONDONTWRITEBYTECODE=1`; the harness gives the children a
+  `PYTHONPYCACHEPREFIX` in a temp dir, warmed by one unmeasured run).
+- **What "minus OpenAPI" compares:** the OpenAPI GET is the whole document, read to its end,
+  as the issue defines PostgREST's own cost. The check stops reading once it has `info`,
+  `paths` and `definitions`: PostgREST sends `parameters` (about a quarter of the document,
+  nothing the check needs) last. Where the document is large the check therefore ends before
+  a full GET of it would, and the difference is negative.
 - **Parallelism** is read from the in-process `Diagnosis.run()`: wall time of the whole run vs
   the largest `ProbeOutcome.elapsed_ms`.
 - **Reload detection:** issue 4's `Verifier` (its real probes and polling, instrumented only to
@@ -167,17 +172,18 @@ METHOD = """\
 - **Wizard:** `pgrst-doctor wizard` in a real terminal (tmux 120x40), from spawn until the
   connect screen's "Next: symptoms" button is on the pane (polled every 5 ms); then the
   process's CPU time (utime+stime from /proc) over 5 idle seconds.
-- **Shared machine:** other work (the other parts' test suites) ran at the same time, so
-  absolute times carry noise; the spreads show how much.
+- **Machine load:** the load average when the run began is under Machine below; earlier runs
+  shared the machine with test suites. Absolute times carry noise; the spreads show how much.
 """
 
 
 PROFILING = """\
-## Profiling and fixes (2026-11-24, measured on this machine while load was 3-7)
+## Profiling and fixes
 
-Numbers from the profiling sessions that led to each fix (cProfile; `py-spy` was not needed).
-They are before/after pairs taken minutes apart on the same sandbox, so they carry the same
-noise as the tables above.
+Numbers from the profiling sessions that led to each fix (cProfile, pyinstrument, `-X
+importtime`, EXPLAIN ANALYZE). They are before/after pairs taken minutes apart on the same
+sandbox, so they carry the same noise as the tables above. The first seven rows are from
+2026-11-24 (load 3-7), the rest from 2026-12-01 (a quiet machine, load below 1).
 
 | what was slow | evidence | fix (commit) | after |
 |---|---|---|---|
@@ -188,22 +194,29 @@ noise as the tables above.
 | verify waited for each answer before the next tick; right after a reload PostgREST held some answers 100-300 ms | detection lag at 1,000 tables: 9 / 130 / 127 / 3 ms (25 ms ticks) | one probe per 20 ms tick without waiting, at most 4 in flight (`remedies/verify.py`) | -7 / 22 / 10 / 48 ms |
 | the OpenAPI GET began only once the engine was imported (~0.25 s into a `check`) | `check --timeout 120` at 1,000 tables on a quiet machine: 1.00 / 0.98 / 0.99 s, `curl` 0.44-0.47 s | `check` asks for the document first thing, in a stdlib thread; the probe takes the stream over (`probes/openapi_prefetch.py`, `cli/check_cmd.py`, `probes/openapi.py`) | 0.83 / 0.82 / 0.79 s |
 | this machine's shell sets `PYTHONDONTWRITEBYTECODE=1`, so every start recompiled all tui modules | headless wizard import 0.41-0.70 s | the harness runs children with cached bytecode, as an installed package has | 0.19-0.24 s |
+| the conclusion (pure checks) at 10,000 tables: drift built `schema.table.column` strings for 100,000 columns on each side, filtered them by table, and built the database side twice | pyinstrument: `Diagnosis.conclude` 0.49 s under the profiler, ~0.3 s after the last probe in a timeline | columns stay grouped per relation and compare as two small sets; the database side is built once per check (`core/drift.py`, `checks/staleness.py`) | 0.09 s |
+| the targeted check grew with the schema (0.37 / 0.40 / 0.44 s): its scoped foreign-key query filtered the joined `pg_constraint` by name, scanning every key | EXPLAIN ANALYZE at 10,000 tables: 39 ms (a nested loop over 10,004 keys); in-process targeted diagnosis 62-73 ms at 10,000 tables vs 24-25 ms at 100 | the named relations' keys come through `pg_depend`'s index on the referenced object (`probes/catalog.py`) | 0.1 ms; 29-31 ms in process at 10,000 tables |
+| the function sweep asked PostgREST about the 200 newest functions on every full check (102 requests at 1,000 tables, 200 at 10,000), competing with the OpenAPI document for PostgREST and for the event loop | 107 HTTP requests per check at 1,000 tables, 17 at 100 (counted by wrapping `AsyncClient.send`) | most recently changed first (`age(pg_proc.xmin)`, then OID), in waves of 8, until a wave has no cache miss (`probes/sweep.py`); a renamed old function is now found too | 21 requests per check at 1,000 and 10,000 tables (16 of them `/rpc/`) |
+| every path's operations went through the object hook although only the path names are used; the `parameters` member (12 MB at 10,000 tables) was decoded and dropped | decoding the 43.5 MB document in 64 KB chunks: 0.79 s; per member, `paths` 23.5 MB 0.195 s hooked vs 0.090 s plain, `parameters` 0.30 s | path entries are decoded without the hook and kept as names; reading stops once `info`, `paths` and `definitions` are in, so `parameters` (PostgREST sends it last) is never read (`probes/openapi_stream.py`, `probes/openapi.py`) | `check --timeout 120` at 10,000 tables: 5.3-6.3 s while `curl` took 4.7-5.6 s, then 2.7-3.6 s while `curl` took 3.1-3.6 s; peak RSS 116 -> 99 MB |
+| the OpenAPI prefetch imported asyncio before sending its request | timeline: first byte of the request 70-90 ms into the process | asyncio is imported by the reader only (`probes/openapi_prefetch.py`); `check` no longer imports `remedies.io` or `tomllib` (without a project config) | request sent 45-70 ms into the process |
+| a report's ~15 findings were journaled with one fsync each | 0.16 ms per fsync on this machine's disk (1.3 ms on 2026-11-24's /tmp; 1-10 ms is usual on a laptop) | `Journal.record_many`: one write and one fsync per report (`transcript/journal.py`) | one fsync |
 
 Still open (not fixed here):
-- Budget 1 at small schemas: a fresh `check` process spends ~0.24 s importing (psycopg
-  ~75 ms, httpx ~30 ms, asyncio ~28 ms, the tui modules ~60 ms), which the early OpenAPI GET
-  hides only when PostgREST needs longer than that for the document; then about 20 fsynced
-  journal writes (~1.3 ms each on /tmp here) and the sweep of the newest functions, which
-  competes with the document for PostgREST and for the event loop.
-- Budget 1 at 10,000 tables (final run: check 7.2 s vs the document's 5.3 s): on a quiet
-  machine PostgREST streams the 43.5 MB faster than the check decodes it while its prefetch
-  thread, the sweep of 200 functions, the catalog snapshot (0.3 s) and the drift sets share
-  one interpreter; under load (PostgREST 10-14 s) the check finished with the document.
-- The targeted check grows slightly with size (0.37 / 0.40 / 0.44 s): its scoped catalog
-  snapshot still costs more on a 10,000-table catalog.
-- With the default `--timeout 5`, the OpenAPI probe gives up at 10,000 tables (PostgREST took
-  6-25 s for the document here) and the check then reports only the stale function (1 of 5
-  objects, seen at 00:34 UTC); the check now hints at `--timeout`.
+- Budget 1 at small schemas has the least room: at 100 tables PostgREST's document takes
+  ~0.05 s, so nearly all of a check is Python start-up. A timeline of a 100-table check: the
+  OpenAPI request leaves at 45-70 ms, the imports end at 140-190 ms (psycopg ~45 ms, httpx with
+  httpcore, anyio and h11 ~35 ms, asyncio, ssl and email ~20 ms, the tui modules ~30 ms), the
+  probes take 75-90 ms more (CPU-bound: ~25 ms of httpcore/anyio imports on the first request,
+  three database connections, 17 HTTP requests), and the report is out 3 ms later. Three
+  harness runs at 100 tables gave medians of 0.293 s (the first full run of the day: [0.248 s–
+  0.353 s]), 0.231 s and 0.238 s; importing those modules alone takes ~0.24 s of wall time.
+- The sweep's early stop rests on "a stale cache misses only the most recently written
+  functions". A function created in a transaction still open at the last reload, and
+  committed after newer ones were loaded, is found only if it falls in a wave with a miss;
+  `--function` asks about one by name.
+- With the default `--timeout 5` a 10,000-table check now reads its part of the document in
+  2.5-2.7 s here (it gave up before: PostgREST took 6-25 s for the whole document under load);
+  under heavy load it can still run out and then says to raise `--timeout`.
 - Earlier harness runs read the check's peak RSS from `wait4()` on a child forked from the
   harness itself and got 138-189 MB at 10,000 tables (76-80 MB at 1,000): the fork counted the
   harness's own resident pages. Run by hand the same check peaked at 115-119 MB (51 MB at
