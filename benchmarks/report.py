@@ -201,6 +201,22 @@ sandbox, so they carry the same noise as the tables above. The first seven rows 
 | the OpenAPI prefetch imported asyncio before sending its request | timeline: first byte of the request 70-90 ms into the process | asyncio is imported by the reader only (`probes/openapi_prefetch.py`); `check` no longer imports `remedies.io` or `tomllib` (without a project config) | request sent 45-70 ms into the process |
 | a report's ~15 findings were journaled with one fsync each | 0.16 ms per fsync on this machine's disk (1.3 ms on 2026-11-24's /tmp; 1-10 ms is usual on a laptop) | `Journal.record_many`: one write and one fsync per report (`transcript/journal.py`) | one fsync |
 
+Before and after on the same machine within the same hour (2026-12-01, 18:42 this code,
+18:47 the code of 2026-11-24 at `25d9061`; the same harness, sizes and five runs; medians):
+
+| | 100 tables | 1,000 tables | 10,000 tables |
+|---|---|---|---|
+| check minus OpenAPI GET, before | 0.231 s | 0.302 s | 1.012 s |
+| check minus OpenAPI GET, after | 0.243 s | 0.083 s | -0.244 s |
+| targeted check, before | 0.241 s | 0.342 s | 0.471 s |
+| targeted check, after | 0.267 s | 0.243 s | 0.244 s |
+| peak RSS, before / after | 43.6 / 43.5 MB | 50.6 / 48.6 MB | 115.9 / 98.5 MB |
+| runbook (psql + curl) / check, before / after | 1.46x / 1.53x | 2.59x / 3.94x | |
+
+The fixes above act where the schema is large; at 100 tables both versions spend the same
+~0.23 s, nearly all of it Python start-up (next paragraph). On 2026-11-24 the same 100-table
+check measured 0.353 s under load 3-7.
+
 Still open (not fixed here):
 - Budget 1 at small schemas has the least room: at 100 tables PostgREST's document takes
   ~0.05 s, so nearly all of a check is Python start-up. A timeline of a 100-table check: the
@@ -209,7 +225,8 @@ Still open (not fixed here):
   probes take 75-90 ms more (CPU-bound: ~25 ms of httpcore/anyio imports on the first request,
   three database connections, 17 HTTP requests), and the report is out 3 ms later. Three
   harness runs at 100 tables gave medians of 0.293 s (the first full run of the day: [0.248 s–
-  0.353 s]), 0.231 s and 0.238 s; importing those modules alone takes ~0.24 s of wall time.
+  0.353 s]), 0.231 s and 0.238 s; importing those modules alone, without any I/O, takes
+  0.22-0.24 s of wall time.
 - The sweep's early stop rests on "a stale cache misses only the most recently written
   functions". A function created in a transaction still open at the last reload, and
   committed after newer ones were loaded, is found only if it falls in a wave with a miss;
