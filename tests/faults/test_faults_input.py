@@ -170,3 +170,31 @@ def test_a_terminal_without_utf8_gets_words_not_a_traceback(doctor):
     assert "Verdict: ? UNREACHABLE" in run.stdout
     usage = doctor(*_check("--table", "a.b.c"), env={"PYTHONIOENCODING": "ascii"}, budget=2)
     usage.assert_one_line_error(2, "--table")
+
+
+@pytest.mark.parametrize(
+    "argv, code, words",
+    [
+        ([*_check("--table", "a.b.c"), "--json"], 2, ["--table"]),
+        (["check", "--json", "--tabel", "x"], 2, ["--tabel"]),
+        (["reload", "--json", "--postgrest-pid", "abc"], 2, ["--postgrest-pid"]),
+        (["reload", "--json", "--db-url", DEAD_DB, "--api-url", DEAD, "--timeout", "2"], 3,
+         ["unreachable"]),
+        (["reset", "--json", "--confirm-host", "db.example.com"], 2, ["--allow-remote"]),
+    ],
+    ids=lambda v: " ".join(v)[:40] if isinstance(v, list) else None,
+)  # fmt: skip
+def test_json_failures_still_print_exactly_one_json_object(doctor, argv, code, words):
+    """A script that asked for --json parses stdout whatever happened: one object holding the
+    error and the exit code; the one clear line stays on stderr."""
+    run = doctor(*argv, budget=2)
+    line = run.assert_one_line_error(code, *words)
+    assert run.json() == {"schema_version": 1, "error": line.removeprefix("pgrst-doctor: "),
+                          "exit_code": code}  # fmt: skip
+    assert len(run.stdout.splitlines()) == 1 and SECRET not in run.output
+
+
+def test_without_json_a_failure_prints_nothing_on_stdout(doctor):
+    run = doctor(*_check("--table", "a.b.c"), budget=2)
+    run.assert_one_line_error(2, "--table")
+    assert run.stdout == ""

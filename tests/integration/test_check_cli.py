@@ -190,11 +190,14 @@ BAD_INPUT = [
 def test_bad_input_exits_2_with_one_line(
     sandbox12: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each case has a working target except the flag under test (later flags win)."""
+    """Each case has a working target except the flag under test (later flags win); under
+    --json stdout holds only the error object."""
     for flags, needle in BAD_INPUT:
         code = main(["check", "--json", *target_args(sandbox12), *flags])
         out, err = capsys.readouterr()
-        assert (code, out) == (2, ""), flags
+        error = err.removeprefix("pgrst-doctor: ").rstrip("\n")
+        assert (code, json.loads(out)) == (2, {"schema_version": 1, "error": error,
+                                               "exit_code": 2}), flags  # fmt: skip
         assert err.count("\n") == 1 and needle in err, err
         assert "Traceback" not in err and "hunter2" not in err
 

@@ -152,7 +152,7 @@ def test_json_of_a_report_is_the_contract() -> None:
     }
 
 
-# -- usage errors: one line on stderr, exit 2, nothing on stdout --------------------------------
+# -- usage errors: one line on stderr, exit 2, nothing on stdout (the error object with --json) --
 def test_symptom_ids() -> None:
     assert parse_symptoms([]) == ALL_SYMPTOMS
     assert parse_symptoms(["all"]) == ALL_SYMPTOMS
@@ -184,7 +184,11 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], messa
     code = main(["check", *argv])
     out, err = capsys.readouterr()
     assert code == 2
-    assert out == ""
+    if "--json" in argv:
+        error = err.removeprefix("pgrst-doctor: ").rstrip()
+        assert json.loads(out) == {"schema_version": 1, "error": error, "exit_code": 2}
+    else:
+        assert out == ""
     assert err.count("\n") == 1
     assert err.startswith("pgrst-doctor: ")
     assert message in err

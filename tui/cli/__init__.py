@@ -1,19 +1,21 @@
 """Command line entry point: one subcommand per module, registered in ``COMMANDS``.
 
 Every failure the user can cause ends as one line on stderr and an exit code
-(2 usage/config, 3 unreachable, 4 refused by a guard); never a traceback.
+(2 usage/config, 3 unreachable, 4 refused by a guard); never a traceback. With ``--json`` a
+failure that leaves no result still prints exactly one JSON object: the error and the code.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from tui import __version__
-from tui.core.errors import DoctorError
+from tui.core.errors import DoctorError, UsageError
 
 # Modules under tui.cli with `register(subparsers)`, in help order; each parser sets `func`.
 COMMANDS = (
@@ -50,10 +52,10 @@ def _command_module(name: str) -> ModuleType:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line and exit 2 (no usage dump)."""
+    """argparse, but a usage error is a UsageError: one line and exit 2 (no usage dump)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"pgrst-doctor: {message}\n")
+        raise UsageError(message)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -98,15 +100,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = route(sys.argv[1:] if argv is None else argv)
     # only the named command's module is imported (Textual only when the wizard runs)
     parser = build_parser(words if words[0] in COMMAND_MODULE else None)
-    args = parser.parse_args(words)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+    wants_json = "--json" in words  # until the flags are parsed
     try:
+        args = parser.parse_args(words)
+        wants_json = bool(getattr(args, "json", False))
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 0
         return int(args.func(args) or 0)
     except DoctorError as err:
-        print(f"pgrst-doctor: {err}", file=sys.stderr)
-        return err.exit_code
+        return _failed(str(err), err.exit_code, wants_json)
     except KeyboardInterrupt:
-        print("pgrst-doctor: interrupted", file=sys.stderr)
-        return 130
+        return _failed("interrupted", 130, wants_json)
+
+
+def _failed(message: str, code: int, wants_json: bool) -> int:
+    """One line on stderr; under ``--json`` also the one object stdout promises."""
+    print(f"pgrst-doctor: {message}", file=sys.stderr)
+    if wants_json:
+        from tui.core.model import SCHEMA_VERSION
+
+        error = {"schema_version": SCHEMA_VERSION, "error": message, "exit_code": code}
+        sys.stdout.write(json.dumps(error, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return code
