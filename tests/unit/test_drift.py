@@ -163,12 +163,12 @@ def test_table_drift_is_exactly_the_two_set_differences(db: set[str], cache: set
 
 
 def _qi(name: str) -> dict:
-    schema, table = name.split(".")
+    schema, table = name.split(".", 1)
     return {"qiSchema": schema, "qiName": table}
 
 
 def _table(name: str, cols: dict, view: bool = False) -> list:
-    schema, table = name.split(".")
+    schema, table = name.split(".", 1)
     columns = {
         c: {"colName": c, "colDescription": None, "colNullable": True, "colType": t,
             "colNominalType": t, "colMaxLen": None, "colDefault": None, "colEnum": e}
@@ -219,4 +219,25 @@ def test_schema_cache_dump_drift_both_ways_with_privileges():
         ("function", "public.new_fn", "added"),
         ("function", "public.old_fn", "removed"),
         ("enum", "public.mood:sad", "added"),
+    }
+
+
+def test_names_with_dots_are_compared_as_names():
+    """A column may be called "a.b" (and a table "x.y"): grouped per relation, nothing is
+    split at a dot, so a fresh cache shows no drift and a lookup finds the column."""
+    from tui.core.probes.schema_cache import parse as parse_dump
+
+    cat = catalog(rel("t", ("id", "a.b")), rel("x.y", ("id",)))
+    dump = {
+        "dbTables": [_table("public.t", {"id": ("bigint", []), "a.b": ("text", [])}),
+                     _table("public.x.y", {"id": ("bigint", [])})],
+        "dbRelationships": [], "dbRoutines": [],
+    }  # fmt: skip
+    db = drift.database_inventory(cat, ["public"])
+    assert drift.compute(db, drift.dump_inventory(parse_dump(json.dumps(dump)), cat)) == []
+    assert compute(cat, doc({"t": ("id", "a.b"), "x.y": ("id",)})) == set()
+    assert db.has_column("public.t.a.b") and db.has_column("public.x.y.id")
+    assert not db.has_column("public.t.a") and not db.has_column("public.t")
+    assert compute(cat, doc({"t": ("id",), "x.y": ("id",)})) == {
+        ("column", "public.t.a.b", "added")
     }

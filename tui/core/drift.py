@@ -32,9 +32,14 @@ class Inventory:
     enum_types: set[str] = field(default_factory=set)
 
     def has_column(self, qualified: str) -> bool:
-        """``schema.table.column`` is on this side."""
-        table, _, column = qualified.rpartition(".")
-        return column in self.columns.get(table, ())
+        """``schema.table.column`` is on this side. Names may hold dots themselves, so every
+        split of the string is tried, as a set of joined names would match it."""
+        at = qualified.find(".")
+        while at != -1:
+            if qualified[at + 1 :] in self.columns.get(qualified[:at], ()):
+                return True
+            at = qualified.find(".", at + 1)
+        return False
 
 
 def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
@@ -91,12 +96,7 @@ def dump_inventory(dump: CacheDump, catalog: Catalog) -> Inventory:
     inv = Inventory()
     inv.tables = dump.tables - hidden
     inv.views = dump.views - hidden
-    grouped: dict[str, set[str]] = {}
-    for qualified in dump.columns:
-        table, _, column = qualified.rpartition(".")
-        if table not in hidden:
-            grouped.setdefault(table, set()).add(column)
-    inv.columns = {table: frozenset(names) for table, names in grouped.items()}
+    inv.columns = {t: frozenset(names) for t, names in dump.columns.items() if t not in hidden}
     inv.functions = dump.functions - blocked
     inv.relationships = {  # same-schema keys between visible tables, as on the database side
         r for r in dump.relationships

@@ -25,7 +25,7 @@ from tui.core.probes.base import OPENAPI_BODY, send
 class CacheDump:
     tables: set[str] = field(default_factory=set)  # "schema.name"
     views: set[str] = field(default_factory=set)
-    columns: set[str] = field(default_factory=set)  # "schema.table.column"
+    columns: dict[str, set[str]] = field(default_factory=dict)  # "schema.table" -> names
     functions: set[str] = field(default_factory=set)
     relationships: set[str] = field(default_factory=set)  # "s.child:s.parent" (foreign keys)
     enums: dict[str, set[str]] = field(default_factory=dict)  # "schema.type" -> labels
@@ -82,7 +82,7 @@ def parse(raw: bytes | str) -> CacheDump:
         if table.is_view:
             dump.views.add(table.name)
         for col_name, type_name, labels in table.columns:
-            dump.columns.add(f"{table.name}.{col_name}")
+            dump.columns.setdefault(table.name, set()).add(col_name)
             if type_name and labels:
                 dump.enums.setdefault(type_name, set()).update(labels)
     for pair in document.get("dbRoutines") or ():
