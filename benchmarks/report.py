@@ -196,7 +196,7 @@ sandbox, so they carry the same noise as the tables above. The first seven rows 
 | this machine's shell sets `PYTHONDONTWRITEBYTECODE=1`, so every start recompiled all tui modules | headless wizard import 0.41-0.70 s | the harness runs children with cached bytecode, as an installed package has | 0.19-0.24 s |
 | the conclusion (pure checks) at 10,000 tables: drift built `schema.table.column` strings for 100,000 columns on each side, filtered them by table, and built the database side twice | pyinstrument: `Diagnosis.conclude` 0.49 s under the profiler, ~0.3 s after the last probe in a timeline | columns stay grouped per relation and compare as two small sets; the database side is built once per check (`core/drift.py`, `checks/staleness.py`) | 0.09 s |
 | the targeted check grew with the schema (0.37 / 0.40 / 0.44 s): its scoped foreign-key query filtered the joined `pg_constraint` by name, scanning every key | EXPLAIN ANALYZE at 10,000 tables: 39 ms (a nested loop over 10,004 keys); in-process targeted diagnosis 62-73 ms at 10,000 tables vs 24-25 ms at 100 | the named relations' keys come through `pg_depend`'s index on the referenced object (`probes/catalog.py`) | 0.1 ms; 29-31 ms in process at 10,000 tables |
-| the function sweep asked PostgREST about the 200 newest functions on every full check (102 requests at 1,000 tables, 200 at 10,000), competing with the OpenAPI document for PostgREST and for the event loop | 107 HTTP requests per check at 1,000 tables, 17 at 100 (counted by wrapping `AsyncClient.send`) | most recently changed first (`age(pg_proc.xmin)`, then OID), in waves of 8, until a wave has no cache miss (`probes/sweep.py`); a renamed old function is now found too | 21 requests per check at 1,000 and 10,000 tables (16 of them `/rpc/`) |
+| the function sweep asked PostgREST about the 200 newest functions on every full check (102 requests at 1,000 tables, 200 at 10,000), competing with the OpenAPI document for PostgREST and for the event loop | 107 HTTP requests per check at 1,000 tables, 17 at 100 (counted by wrapping `AsyncClient.send`) | newest OID first in waves of 8 until a wave resolves without a miss, plus the 8 most recently changed catalog rows (`age(pg_proc.xmin)`) so a renamed old function is found too (`probes/sweep.py`) | 21 requests per check at 1,000 and 10,000 tables (16 of them `/rpc/`) |
 | every path's operations went through the object hook although only the path names are used; the `parameters` member (12 MB at 10,000 tables) was decoded and dropped | decoding the 43.5 MB document in 64 KB chunks: 0.79 s; per member, `paths` 23.5 MB 0.195 s hooked vs 0.090 s plain, `parameters` 0.30 s | path entries are decoded without the hook and kept as names; reading stops once `info`, `paths` and `definitions` are in, so `parameters` (PostgREST sends it last) is never read (`probes/openapi_stream.py`, `probes/openapi.py`) | `check --timeout 120` at 10,000 tables: 5.3-6.3 s while `curl` took 4.7-5.6 s, then 2.7-3.6 s while `curl` took 3.1-3.6 s; peak RSS 116 -> 99 MB |
 | the OpenAPI prefetch imported asyncio before sending its request | timeline: first byte of the request 70-90 ms into the process | asyncio is imported by the reader only (`probes/openapi_prefetch.py`); `check` no longer imports `remedies.io` or `tomllib` (without a project config) | request sent 45-70 ms into the process |
 | a report's ~15 findings were journaled with one fsync each | 0.16 ms per fsync on this machine's disk (1.3 ms on 2026-11-24's /tmp; 1-10 ms is usual on a laptop) | `Journal.record_many`: one write and one fsync per report (`transcript/journal.py`) | one fsync |
@@ -227,10 +227,11 @@ Still open (not fixed here):
   harness runs at 100 tables gave medians of 0.293 s (the first full run of the day: [0.248 s–
   0.353 s]), 0.231 s and 0.238 s; importing those modules alone, without any I/O, takes
   0.22-0.24 s of wall time.
-- The sweep's early stop rests on "a stale cache misses only the most recently written
-  functions". A function created in a transaction still open at the last reload, and
-  committed after newer ones were loaded, is found only if it falls in a wave with a miss;
-  `--function` asks about one by name.
+- The sweep's early stop rests on "a function created after the last reload has a higher OID
+  than every function created before it". Not covered: a function created in a transaction
+  still open at the reload and committed after newer ones were loaded, a rename followed by
+  more than 8 rewrites of other functions, and OID wraparound; each is found when it falls in
+  a wave with a miss, and `--function` asks about one by name (docs/diagnosis.md).
 - With the default `--timeout 5` a 10,000-table check now reads its part of the document in
   2.5-2.7 s here (it gave up before: PostgREST took 6-25 s for the whole document under load);
   under heavy load it can still run out and then says to raise `--timeout`.

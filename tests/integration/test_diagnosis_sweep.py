@@ -1,6 +1,7 @@
-"""The function sweep on the real stack: most recently changed first, wave by wave, until a
-wave has no cache miss. It finds what changed since the last reload (new, renamed, many) and
-stops after two waves however many functions the schema holds.
+"""The function sweep on the real stack: the newest by OID wave by wave until a wave resolves
+without a miss, and the most recently changed few beside them. It finds what changed since the
+last reload (new, renamed, many, new among rewritten ones) and asks two or three waves however
+many functions the schema holds.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from diagnosis_helpers import target_for
 
 from tui.core.diagnosis import Diagnosis
-from tui.core.probes.sweep import WAVE
+from tui.core.probes.sweep import RECENTLY_CHANGED, WAVE
 from tui.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
@@ -55,7 +56,8 @@ async def test_a_new_function_is_found_in_two_waves_among_many(sandbox12: Sandbo
     stale, asked = await sweep(sandbox12)
     assert stale == {"public.sw_new"}
     assert asked[0] == "public.sw_new"  # the most recently changed first
-    assert len(asked) == 2 * WAVE < OLD  # a wave with the miss, then a wave without
+    # the recently changed (sw_new among them), then one wave by OID without a miss
+    assert len(asked) == RECENTLY_CHANGED + WAVE < OLD
 
 
 async def test_an_old_function_renamed_since_the_reload_is_found(sandbox12: Sandbox):
@@ -79,11 +81,32 @@ async def test_more_new_functions_than_a_wave_are_all_found(sandbox12: Sandbox):
     )
     stale, asked = await sweep(sandbox12)
     assert stale == new
-    assert len(asked) == 3 * WAVE  # two waves with misses, one without
+    # the recently changed (8 of the new), a wave with the other 4, a wave without a miss
+    assert len(asked) == RECENTLY_CHANGED + 2 * WAVE
 
 
-async def test_a_fresh_cache_costs_one_wave(sandbox12: Sandbox):
+async def test_a_new_function_is_found_behind_later_rewrites(sandbox12: Sandbox):
+    """A migration adds a function; a later one re-creates a dozen others (CREATE OR REPLACE,
+    or a GRANT: the rows are rewritten, the cache still resolves them). Ordered by last change
+    they fill the first wave; by OID the new function is first."""
+    await asyncio.to_thread(cached_functions, sandbox12)
+    sandbox12.execute(
+        "CREATE FUNCTION public.sw_new(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a'"
+    )
+    sandbox12.execute(
+        "".join(
+            f"CREATE OR REPLACE FUNCTION public.sw_{i}(a integer) RETURNS integer"
+            f" LANGUAGE sql IMMUTABLE AS 'SELECT a + 1';"
+            for i in range(1, 13)
+        )
+    )
+    stale, asked = await sweep(sandbox12)
+    assert stale == {"public.sw_new"}
+    assert "public.sw_new" not in asked[:RECENTLY_CHANGED]  # rewritten ones came first there
+
+
+async def test_a_fresh_cache_costs_two_waves(sandbox12: Sandbox):
     await asyncio.to_thread(cached_functions, sandbox12)
     stale, asked = await sweep(sandbox12)
     assert stale == set()
-    assert len(asked) == WAVE
+    assert len(asked) == RECENTLY_CHANGED + WAVE

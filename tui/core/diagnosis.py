@@ -235,43 +235,38 @@ class Diagnosis:
         return Status.FAIL, f"PostgREST {version} answers {info.status} {code or ''}", {"api": info}
 
     async def _targeted(self) -> tuple[Status, str, dict[str, Any]]:
-        """Named objects; the most recently changed callable functions, until a wave of them
-        resolves (OpenAPI lists functions from a live query, not from the cache, so only /rpc/
-        tells whether the cache has one); and the newest tables and their foreign keys when
-        OpenAPI is disabled. Bounded, rate-limited, and started without waiting for the
-        OpenAPI document.
+        """Named objects; callable functions, newest and most recently changed first, until a
+        wave of them resolves (OpenAPI lists functions from a live query, not from the cache,
+        so only /rpc/ tells whether the cache has one; see sweep.py); and the newest tables and
+        their foreign keys when OpenAPI is disabled. Bounded (one gate for every request), and
+        started without waiting for the OpenAPI document.
         """
         info = await self._need("api", self._api)
         snap = await self._need("catalog", self._catalog)
         version = info.postgrest_version
         exposed = set(info.exposed_schemas)
         failing = self.request.request
+        gate = asyncio.Semaphore(targeted.IN_FLIGHT)
         async with base.http_client(self.target) as client:
             coros = [sweep.probe_ref(client, version, r, snap, failing) for r in self._objects()]
-            first = asyncio.ensure_future(targeted.gather_limited([c for c in coros if c]))
-            functions = [] if self.scoped else sweep.newest_functions(snap, exposed)
-            swept = asyncio.ensure_future(sweep.sweep_functions(client, version, functions))
-            disabled = False
-            if not self.scoped:
-                try:
-                    await self._need("openapi", self._openapi)
-                except Skip as exc:
-                    disabled = isinstance(exc.__cause__, openapi.OpenApiUnavailable)
-            later = []
-            if disabled:
-                tables = [r for r in snap.relations.values() if r.schema in exposed and r.visible]
-                tables = tables[: sweep.LIMIT]  # newest first (the snapshot's order)
-                names = {r.qualified for r in tables}
-                later += [
-                    targeted.probe_table(client, version, r.schema, r.name, r.columns)
-                    for r in tables
-                ]
-                later += [
-                    targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table)
-                    for fk in snap.foreign_keys
-                    if fk.ref_schema == fk.schema and f"{fk.schema}.{fk.table}" in names
-                ]
-            got = await first + await swept + await targeted.gather_limited(later)
+            named = [c for c in coros if c]
+            first = asyncio.ensure_future(targeted.gather_limited(named, gate=gate))
+            functions = [] if self.scoped else sweep.callable_functions(snap, exposed)
+            swept = asyncio.ensure_future(sweep.sweep_functions(client, version, functions, gate))
+            try:
+                disabled = False
+                if not self.scoped:
+                    try:
+                        await self._need("openapi", self._openapi)
+                    except Skip as exc:
+                        disabled = isinstance(exc.__cause__, openapi.OpenApiUnavailable)
+                later = (
+                    self._tables_without_openapi(client, version, snap, exposed) if disabled else []
+                )
+                got = await first + await swept + await targeted.gather_limited(later, gate=gate)
+            finally:  # also when cancelled (the probe's time is up): nothing keeps asking
+                first.cancel()
+                swept.cancel()
         answers = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
         misses = sum(1 for a in answers if a.cached is False)
         return (
@@ -279,6 +274,23 @@ class Diagnosis:
             f"{len(answers)} objects asked, {misses} not resolved by the cache",
             {"answers": answers, "openapi_disabled": disabled},
         )
+
+    @staticmethod
+    def _tables_without_openapi(
+        client: httpx.AsyncClient, version: str | None, snap: catalog.Catalog, exposed: set[str]
+    ) -> list:
+        """With OpenAPI disabled: the newest tables and their foreign keys, one probe each."""
+        tables = [r for r in snap.relations.values() if r.schema in exposed and r.visible]
+        tables = tables[: sweep.LIMIT]  # newest first (the snapshot's order)
+        names = {r.qualified for r in tables}
+        probes = [targeted.probe_table(client, version, r.schema, r.name, r.columns)
+                  for r in tables]  # fmt: skip
+        probes += [
+            targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table)
+            for fk in snap.foreign_keys
+            if fk.ref_schema == fk.schema and f"{fk.schema}.{fk.table}" in names
+        ]
+        return probes
 
     def _objects(self) -> tuple[ObjectRef, ...]:
         refs = list(self.request.objects)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from tui.core.probes import catalog, targeted
@@ -11,6 +13,7 @@ from tui.core.specs import ObjectRef
 
 LIMIT = 200  # objects of one kind probed one by one (newest first)
 WAVE = 8  # functions asked at once; the sweep stops after a wave without a cache miss
+RECENTLY_CHANGED = 8  # functions asked about because their catalog row changed last
 
 
 def probe_ref(
@@ -37,9 +40,8 @@ def probe_ref(
     return None
 
 
-def newest_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.Function]:
-    """One callable overload per exposed function, most recently changed first (then the
-    newest OID), at most the sweep limit."""
+def callable_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.Function]:
+    """One callable, executable overload per function in an exposed schema."""
     chosen = []
     for name, overloads in snap.functions.items():
         if name.split(".", 1)[0] not in exposed:
@@ -47,29 +49,55 @@ def newest_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.F
         fn = next((f for f in overloads if f.callable_by_name and f.executable), None)
         if fn is not None:
             chosen.append(fn)
-    chosen.sort(key=lambda f: (f.changed_age, -f.oid))
-    return chosen[:LIMIT]
+    return chosen
+
+
+def sweep_order(
+    functions: list[catalog.Function],
+) -> tuple[list[catalog.Function], list[catalog.Function]]:
+    """(the most recently changed, the rest newest OID first, at most the sweep limit).
+
+    A negative age is a transaction counter that wrapped since the row was written: old.
+    """
+    recent = sorted((f for f in functions if f.changed_age >= 0),
+                    key=lambda f: (f.changed_age, -f.oid))[:RECENTLY_CHANGED]  # fmt: skip
+    asked = {f.oid for f in recent}
+    by_oid = sorted((f for f in functions if f.oid not in asked), key=lambda f: -f.oid)
+    return recent, by_oid[:LIMIT]
 
 
 async def sweep_functions(
-    client: httpx.AsyncClient, version: str | None, functions: list[catalog.Function]
+    client: httpx.AsyncClient,
+    version: str | None,
+    functions: list[catalog.Function],
+    gate: asyncio.Semaphore,
 ) -> list:
-    """Ask about ``functions`` (most recently changed first) a wave at a time, until a wave
-    has no cache miss.
+    """Ask whether the cache resolves ``functions``, without asking about every one.
 
-    A reload loads every function, so the ones a stale cache misses are those written after
-    it: the most recently changed rows. Once a whole wave of them resolves, the older ones
-    were there at the last load too. Stopping there keeps a full check at about two waves
-    (not 200 requests in PostgREST's log) whatever the schema's size.
+    A reload loads every function, and OIDs grow with creation, so the functions a stale cache
+    misses because they were created after the load hold the highest OIDs: asked newest first,
+    a wave at a time, the sweep stops after the first wave that resolves without a miss (a
+    wave that tells nothing, all errors, does not count). A function renamed or moved since
+    the load keeps its old OID, but its catalog row was rewritten: the most recently changed
+    few are asked about too, alongside the first wave. At any schema size a check asks about
+    two or three waves of functions, not 200.
     """
+
+    def ask(chosen: list[catalog.Function]):
+        probes = [targeted.probe_function(client, version, f.schema, f.name, f.args)
+                  for f in chosen]  # fmt: skip
+        return targeted.gather_limited(probes, gate=gate)
+
+    recent, by_oid = sweep_order(functions)
+    changed = asyncio.ensure_future(ask(recent))
     answers: list = []
-    for start in range(0, len(functions), WAVE):
-        wave = [
-            targeted.probe_function(client, version, f.schema, f.name, f.args)
-            for f in functions[start : start + WAVE]
-        ]
-        got = await targeted.gather_limited(wave, WAVE)
-        answers += got
-        if not any(isinstance(a, targeted.TargetedAnswer) and a.cached is False for a in got):
-            break
-    return answers
+    try:
+        for start in range(0, len(by_oid), WAVE):
+            got = await ask(by_oid[start : start + WAVE])
+            answers += got
+            told = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
+            if any(a.cached for a in told) and not any(a.cached is False for a in told):
+                break
+        return await changed + answers
+    finally:
+        changed.cancel()

@@ -23,6 +23,7 @@ from tui.core.knowledge.errors import ErrorClass, classify
 from tui.core.probes.base import json_or_text, send
 
 NO_SUCH_COLUMN = "pgrst_doctor_probe"
+IN_FLIGHT = 8  # targeted requests at once: PostgREST's pool (db-pool 10) keeps room for others
 CACHE_MISS_CODES = {"PGRST200", "PGRST202", "PGRST204", "PGRST205", "404{}"}
 
 
@@ -126,9 +127,12 @@ async def probe_function(
     )
 
 
-async def gather_limited(coros: list, limit: int = 8) -> list:
-    """Run probes concurrently but never more than ``limit`` requests at once."""
-    gate = asyncio.Semaphore(limit)
+async def gather_limited(
+    coros: list, limit: int = IN_FLIGHT, *, gate: asyncio.Semaphore | None = None
+) -> list:
+    """Run probes concurrently but never more than ``limit`` requests at once (or as many as
+    a ``gate`` shared with other groups allows)."""
+    gate = gate or asyncio.Semaphore(limit)
 
     async def one(coro):
         async with gate:
