@@ -178,8 +178,9 @@ class Function:
     args: tuple[str, ...]  # input argument names, "" when unnamed
     returns_trigger: bool
     executable: bool
-    # transactions since its pg_proc row was last written (created, replaced, renamed, moved):
-    # the sweep asks the most recently changed first; a frozen row counts as very old
+    # transactions since its pg_proc row was last written (created, replaced, renamed, moved,
+    # granted): the sweep also asks the most recently changed; over 2^31 transactions ago the
+    # count wraps (negative), and such a row is left to the sweep by OID
     changed_age: int = 0
 
     @property

@@ -6,9 +6,9 @@ file 0600, created with O_EXCL). Every line is one event::
     {"ts": "2026-11-24T00:15:55.123Z", "seq": 3, "actor": "tool", "kind": "check", "payload": {}}
 
 Each ``record`` writes its whole line with one ``write`` and fsyncs before returning, so a crash,
-SIGKILL or Ctrl+C loses nothing already recorded (``record_many``: several lines, one write). Payloads are redacted before they are
-serialised: the file itself never holds a secret. The first line (kind ``session``) says which
-command started the session.
+SIGKILL or Ctrl+C loses nothing already recorded (``record_many``: several lines, one write).
+Payloads are redacted before they are serialised: the file itself never holds a secret. The
+first line (kind ``session``) says which command started the session.
 """
 
 from __future__ import annotations
