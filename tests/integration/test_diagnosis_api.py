@@ -65,3 +65,28 @@ async def test_named_objects_skip_openapi_and_sweeps(sandbox12: Sandbox):
     assert [s.name for s in report.stale_objects] == ["public.invoices"]
     catalog = diagnosis.outcomes["catalog"].evidence["catalog"]
     assert catalog.scoped and set(catalog.relations) == {"public.invoices"}
+
+
+async def test_a_scoped_snapshot_has_the_named_tables_keys_both_ways(sandbox12: Sandbox):
+    """The scoped foreign-key query (through pg_depend) finds exactly the keys the full one
+    lists on or to the named tables, and none of an index that shares a name."""
+    from tui.core.probes import base, catalog
+
+    sandbox12.apply_drift(["missing-relationship"])  # order_items.product_id -> products
+    sandbox12.execute(  # a key that depends on a unique index named like a named table
+        "CREATE SCHEMA other; CREATE TABLE other.parent (id int);"
+        "CREATE UNIQUE INDEX products ON other.parent (id);"
+        "CREATE TABLE other.child (pid int REFERENCES other.parent (id));"
+    )
+    conn = await base.connect(target_for(sandbox12))
+    try:
+        full = await catalog.snapshot(conn, "anon")
+        names = frozenset({"orders", "products"})
+        scoped = await catalog.snapshot(conn, "anon", names=names)
+    finally:
+        await conn.close()
+    expected = {fk for fk in full.foreign_keys if {fk.table, fk.ref_table} & names}
+    assert {(fk.table, fk.ref_table) for fk in expected} >= {
+        ("order_items", "orders"), ("order_items", "products")
+    }  # fmt: skip
+    assert set(scoped.foreign_keys) == expected

@@ -183,6 +183,8 @@ class Journal:
     ) -> list[dict[str, Any]]:
         """Events that arise together (a report's findings and its verdict): one write, one
         fsync, all or none (a fsync costs 1-10 ms on a laptop's disk; a report has ~15)."""
+        if not events:
+            return []
         for kind, _payload in events:
             if kind not in KINDS:
                 raise ValueError(f"unknown journal event kind {kind!r}")
