@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import check_cost, postgrest_costs, report, runbook_procedure
-from benchmarks.machine import describe
+from benchmarks.machine import describe, host_loop_seconds
 from benchmarks.results import RunResults, SizeResult
 from benchmarks.schema_gen import SchemaShape, generate
 from benchmarks.stats import paired
@@ -57,6 +57,7 @@ def stale_runs(box: Sandbox, res: SizeResult, runs: int, runbook: bool) -> None:
     )
     for i in range(runs):
         log(f"{res.tables}: stale run {i + 1}/{runs}")
+        res.add("host_loop_s", host_loop_seconds())
         # the check sits between two OpenAPI GETs; their mean is "the same run's" OpenAPI time
         before, size = postgrest_costs.openapi_get(box)
         full = attempt(res, "full check", lambda: check_cost.run_check(box))
