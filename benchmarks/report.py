@@ -137,8 +137,8 @@ METHOD = """\
   cache is stale the way an incident finds it (the check must report 5 stale objects).
 - **Side by side, paired by run.** Each stale run measures, one after another: PostgREST's
   OpenAPI GET, the full check, the OpenAPI GET again (the mean of the two is that run's OpenAPI
-  time), the targeted check, the runbook procedures (psql, then Supabase CLI) and the
-  in-process diagnosis. Differences and ratios pair run i with run i; the median over runs is
+  time), the targeted check (three times), the runbook procedures (psql, then Supabase CLI)
+  and the in-process diagnosis. Differences and ratios pair run i with run i; the median over runs is
   reported with [min–max] and n. Each reload run pairs PostgREST's reload (NOTIFY -> a newly
   created function answers 200, polled every 5 ms) with a catalog snapshot right after it, then
   times reload detection (below). Start-up runs stop and start PostgREST.
@@ -218,15 +218,19 @@ The fixes above act where the schema is large; at 100 tables both versions spend
 check measured 0.353 s under load 3-7.
 
 Still open (not fixed here):
-- Budget 1 at small schemas has the least room: at 100 tables PostgREST's document takes
-  ~0.05 s, so nearly all of a check is Python start-up. A timeline of a 100-table check: the
-  OpenAPI request leaves at 45-70 ms, the imports end at 140-190 ms (psycopg ~45 ms, httpx with
-  httpcore, anyio and h11 ~35 ms, asyncio, ssl and email ~20 ms, the tui modules ~30 ms), the
-  probes take 75-90 ms more (CPU-bound: ~25 ms of httpcore/anyio imports on the first request,
-  three database connections, 17 HTTP requests), and the report is out 3 ms later. Three
-  harness runs at 100 tables gave medians of 0.293 s (the first full run of the day: [0.248 s–
-  0.353 s]), 0.231 s and 0.238 s; importing those modules alone, without any I/O, takes
-  0.22-0.24 s of wall time.
+- Budget 1 at small schemas has the least room, and it depends on how fast the host runs
+  Python at the time. At 100 tables PostgREST's document takes ~0.05 s, so nearly all of a
+  check is Python start-up: in a timeline of a 100-table check the OpenAPI request leaves at
+  45-70 ms, the imports end at 140-190 ms (psycopg ~45 ms, httpx with httpcore, anyio and h11
+  ~35 ms, asyncio, ssl and email ~20 ms, the tui modules ~30 ms), the probes take 75-90 ms
+  more (CPU-bound: ~25 ms of httpcore/anyio imports on the first request, three database
+  connections, 17 HTTP requests), and the report is out 3 ms later. Importing those modules
+  alone, without any I/O, takes 0.22-0.24 s of wall time. Every full harness run of
+  2026-12-01 at 100 tables (median of five): 0.293 s (18:34), 0.243 s (18:42), 0.231 s (18:47,
+  the previous code), 0.336 s (19:05, FAIL), 0.274 s (19:16); the same check by hand took
+  0.24-0.28 s at 18:33 and 0.30-0.46 s at 19:12, with the load average below 1 both times.
+  Tried and not kept: `gc.disable()` for `check` (imports alone ~10 % faster, the whole check
+  no different in a 15-pair A/B).
 - The sweep's early stop rests on "a function created after the last reload has a higher OID
   than every function created before it". Not covered: a function created in a transaction
   still open at the reload and committed after newer ones were loaded, a rename followed by
