@@ -8,6 +8,7 @@ BENCHMARKS.md (and benchmarks/last_run.json with every sample).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -24,8 +25,8 @@ from tui.sandbox.tools import postgrest_binary, supabase_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETED_TABLE = "public.t42"
-# Targeted checks per stale run: ~0.3 s each, almost all start-up, with ±50 ms of host noise;
-# the size-independence budget compares medians within 50 ms, so it needs more than five.
+# Targeted checks per size: runs x this. Each is ~0.3 s, almost all start-up, with ±50 ms of
+# host noise, and the size-independence budget compares medians within 50 ms.
 TARGETED_REPEATS = 3
 
 
@@ -49,7 +50,7 @@ def log(message: str) -> None:
 
 # -- phases -----------------------------------------------------------------------------------
 def stale_runs(box: Sandbox, res: SizeResult, runs: int, runbook: bool) -> None:
-    """Cache stale: OpenAPI GET, full check, targeted check, runbook, in-process diagnosis."""
+    """Cache stale: OpenAPI GET, full check, runbook, in-process diagnosis."""
     from benchmarks import engine_costs
 
     target = runbook_procedure.RunbookTarget(
@@ -76,16 +77,6 @@ def stale_runs(box: Sandbox, res: SizeResult, runs: int, runbook: bool) -> None:
                 res.add("check_full_minus_openapi_s", full.seconds - seconds)
                 res.add("check_full_rss_mb", full.max_rss_mb)
                 res.add("check_stale_objects", len(full.report.get("stale_objects", [])))
-        for _ in range(TARGETED_REPEATS):
-            targeted = attempt(
-                res, "targeted check", lambda: check_cost.run_check(box, "--table", TARGETED_TABLE)
-            )
-            if not isinstance(targeted, check_cost.CheckRun):
-                continue
-            if targeted.report is None or targeted.exit_code not in (0, 1):
-                res.note(f"targeted check exit {targeted.exit_code}: {targeted.stderr[-300:]}")
-            else:
-                res.add("check_targeted_s", targeted.seconds)
         if runbook:
             for variant, metric in (("psql", "runbook_psql_s"), ("supabase", "runbook_supabase_s")):
                 took = attempt(
@@ -101,6 +92,26 @@ def stale_runs(box: Sandbox, res: SizeResult, runs: int, runbook: bool) -> None:
         manual = res.samples.get(f"runbook_{variant}_s", [])
         if check and len(manual) == len(check) == runs:
             res.samples[speedup] = paired(manual, check, "ratio")
+
+
+def targeted_runs(sized: list[tuple[Sandbox, SizeResult]], rounds: int) -> None:
+    """The targeted check at every size in turn, round after round, with every sandbox up:
+    whatever the host does meanwhile falls on all sizes alike (side by side, as the budget
+    compares sizes)."""
+    for i in range(rounds):
+        log(f"targeted checks, round {i + 1}/{rounds}")
+        for box, res in sized:
+            targeted = attempt(
+                res,
+                "targeted check",
+                lambda b=box: check_cost.run_check(b, "--table", TARGETED_TABLE),
+            )
+            if not isinstance(targeted, check_cost.CheckRun):
+                continue
+            if targeted.report is None or targeted.exit_code not in (0, 1):
+                res.note(f"targeted check exit {targeted.exit_code}: {targeted.stderr[-300:]}")
+            else:
+                res.add("check_targeted_s", targeted.seconds)
 
 
 def reload_runs(box: Sandbox, res: SizeResult, runs: int) -> None:
@@ -125,8 +136,9 @@ def start_runs(box: Sandbox, res: SizeResult, runs: int) -> None:
 
 
 def measure_size(
-    cluster: Cluster, tables: int, runs: int, runbook: bool, postgrest: str
-) -> SizeResult:
+    cluster: Cluster, tables: int, runs: int, runbook: bool, postgrest: str, started: list[Sandbox]
+) -> tuple[Sandbox, SizeResult]:
+    """One size's database and PostgREST (left running, in ``started``) and its phases."""
     shape = SchemaShape.for_tables(tables)
     res = SizeResult(tables=shape.tables, functions=shape.functions, runs=runs)
     template = f"bench_tpl_{tables}"
@@ -138,17 +150,15 @@ def measure_size(
     box = Sandbox(
         cluster=cluster, template=template, dbname=f"bench_{tables}", postgrest_version=postgrest
     )
-    try:
-        box.start()
-        box.apply_drift(["all"])
-        check_cost.warm_up(box)
-        stale_runs(box, res, runs, runbook)
-        reload_runs(box, res, runs)
-        start_runs(box, res, runs)
-    finally:
-        box.stop()
-        cluster.drop_database(template)
-    return res
+    started.append(box)
+    box.start()
+    cluster.drop_database(template)  # the sandbox has its own copy
+    box.apply_drift(["all"])
+    check_cost.warm_up(box)
+    stale_runs(box, res, runs, runbook)
+    reload_runs(box, res, runs)
+    start_runs(box, res, runs)
+    return box, res
 
 
 def measure_wizard(cluster: Cluster, results: RunResults, runs: int) -> None:
@@ -196,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         machine=describe(postgrest_binary(args.postgrest), cluster.bins.bindir, supabase_cli()),
     )
     json_path = ROOT / "benchmarks" / "last_run.json"
-    with cluster:
+    started_boxes: list[Sandbox] = []
+    sized: list[tuple[Sandbox, SizeResult]] = []
+    with cluster, contextlib.ExitStack() as stack:
+        stack.callback(lambda: [box.stop() for box in reversed(started_boxes)])
         bootstrap_roles(cluster)
         if not args.no_wizard:
             log("wizard start-up and idle CPU")
@@ -207,13 +220,18 @@ def main(argv: list[str] | None = None) -> int:
                 results.notes.append(
                     f"{tables:,} tables: {runs} runs only (time budget), fewer than five"
                 )
-            res = measure_size(cluster, tables, runs, tables in runbook_sizes, args.postgrest)
+            box, res = measure_size(
+                cluster, tables, runs, tables in runbook_sizes, args.postgrest, started_boxes
+            )
+            sized.append((box, res))
             if tables not in runbook_sizes:
                 res.note(
                     "runbook procedure not run at this size (--runbook-sizes; budget 2 is at 1,000)"
                 )
             results.sizes.append(res)
             results.save(json_path)
+        targeted_runs(sized, args.runs * TARGETED_REPEATS)
+        results.save(json_path)
     results.finished_utc = _now()
     results.duration_s = time.monotonic() - started
     results.save(json_path)
