@@ -230,9 +230,11 @@ Still open (not fixed here):
   more (CPU-bound: ~25 ms of httpcore/anyio imports on the first request, three database
   connections, 17 HTTP requests), and the report is out 3 ms later. Importing those modules
   alone, without any I/O, takes 0.22-0.24 s of wall time. Every full harness run of
-  2026-12-01 at 100 tables (median of five): 0.293 s (18:34), 0.243 s (18:42), 0.231 s (18:47,
-  the previous code), 0.336 s (19:05, FAIL), 0.274 s (19:16); the same check by hand took
-  0.24-0.28 s at 18:33 and 0.30-0.46 s at 19:12, with the load average below 1 both times.
+  2026-12-01 at 100 tables (medians): 0.293 s (18:34), 0.243 s (18:42), 0.231 s (18:47, the
+  previous code), 0.336 s (19:05, FAIL), 0.274 s (19:16), 0.256 s (19:21), 0.268 s (19:32, the
+  run above); the same check by hand took 0.24-0.28 s at 18:33 and 0.30-0.46 s at 19:12, with
+  the load average below 1 both times. The 19:21 run also read reload detection at 1,000
+  tables as 28.0 ms (over its 25 ms budget; 3.6-15.9 ms in the other runs, code unchanged).
   Tried and not kept: `gc.disable()` for `check` (imports alone ~10 % faster, the whole check
   no different in a 15-pair A/B).
 - The sweep's early stop rests on "a function created after the last reload has a higher OID
