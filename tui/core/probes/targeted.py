@@ -132,7 +132,7 @@ async def gather_limited(
 ) -> list:
     """Run probes concurrently but never more than ``limit`` requests at once (or as many as
     a ``gate`` shared with other groups allows)."""
-    gate = gate or asyncio.Semaphore(limit)
+    gate = asyncio.Semaphore(limit) if gate is None else gate
 
     async def one(coro):
         async with gate:
