@@ -136,9 +136,15 @@ def start_runs(box: Sandbox, res: SizeResult, runs: int) -> None:
 
 
 def measure_size(
-    cluster: Cluster, tables: int, runs: int, runbook: bool, postgrest: str, started: list[Sandbox]
+    cluster: Cluster,
+    tables: int,
+    runs: int,
+    runbook: bool,
+    postgrest: str,
+    stack: contextlib.ExitStack,
 ) -> tuple[Sandbox, SizeResult]:
-    """One size's database and PostgREST (left running, in ``started``) and its phases."""
+    """One size's database and PostgREST (left running until ``stack`` closes) and its
+    phases."""
     shape = SchemaShape.for_tables(tables)
     res = SizeResult(tables=shape.tables, functions=shape.functions, runs=runs)
     template = f"bench_tpl_{tables}"
@@ -150,7 +156,7 @@ def measure_size(
     box = Sandbox(
         cluster=cluster, template=template, dbname=f"bench_{tables}", postgrest_version=postgrest
     )
-    started.append(box)
+    stack.callback(box.stop)
     box.start()
     cluster.drop_database(template)  # the sandbox has its own copy
     box.apply_drift(["all"])
@@ -206,10 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         machine=describe(postgrest_binary(args.postgrest), cluster.bins.bindir, supabase_cli()),
     )
     json_path = ROOT / "benchmarks" / "last_run.json"
-    started_boxes: list[Sandbox] = []
     sized: list[tuple[Sandbox, SizeResult]] = []
-    with cluster, contextlib.ExitStack() as stack:
-        stack.callback(lambda: [box.stop() for box in reversed(started_boxes)])
+    with cluster, contextlib.ExitStack() as stack:  # the sandboxes stop before the cluster
         bootstrap_roles(cluster)
         if not args.no_wizard:
             log("wizard start-up and idle CPU")
@@ -221,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{tables:,} tables: {runs} runs only (time budget), fewer than five"
                 )
             box, res = measure_size(
-                cluster, tables, runs, tables in runbook_sizes, args.postgrest, started_boxes
+                cluster, tables, runs, tables in runbook_sizes, args.postgrest, stack
             )
             sized.append((box, res))
             if tables not in runbook_sizes:
