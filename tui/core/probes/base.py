@@ -8,11 +8,11 @@ import base64
 import binascii
 import json
 import math
-from urllib.parse import unquote, urlsplit
 
 import httpx
 import psycopg
 
+from tui.core import conninfo
 from tui.core.httpclient import tls_context
 from tui.core.target import Target
 
@@ -86,16 +86,13 @@ def request_role(key: str | None, anon_role: str = DEFAULT_ANON_ROLE) -> str:
 def secrets_of(target: Target) -> list[str]:
     """The literal secret strings a target holds (password, keys), for scrubbing."""
     found = [s for s in (target.api_key, target.service_key) if s]
-    password = urlsplit(target.db_url).password if "://" in target.db_url else None
-    if password:
-        found += [password, unquote(password)]
-    return found
+    return found + conninfo.secret_values(target.db_url)
 
 
 def redact(text: str, target: Target) -> str:
     """Remove keys and the database password from error text before anyone sees it."""
     for secret in secrets_of(target):
-        if len(secret) >= 4:
+        if len(secret) >= conninfo.MIN_FRAGMENT:
             text = text.replace(secret, "***")
     return text
 

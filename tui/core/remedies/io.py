@@ -12,11 +12,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 import psycopg
 
+from tui.core import conninfo
 from tui.core.probes import base
 from tui.core.probes.base import secrets_of as secrets_of  # remedies import it from here
 from tui.core.target import Target
@@ -45,22 +45,14 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def without_password(db_url: str) -> str:
-    """The URL minus its password (programs get the password through PGPASSWORD)."""
-    parts = urlsplit(db_url)
-    if parts.password is None:
-        return db_url
-    user = parts.username or ""
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+    """The conninfo a child's argv shows: ``postgresql://``, the rest in ``libpq_env``."""
+    return conninfo.without_password(db_url)
 
 
 def libpq_env(db_url: str) -> dict[str, str]:
-    """Environment for pg_dump / pg_restore / psql: the password travels here, not in argv."""
-    env = dict(os.environ)
-    password = urlsplit(db_url).password
-    if password is not None:
-        env["PGPASSWORD"] = unquote(password)
-    return env
+    """Environment for pg_dump / pg_restore / psql / the Supabase CLI: every parameter of the
+    URL (password included) travels here, never in argv (``conninfo.child_env``)."""
+    return conninfo.child_env(db_url)[1]
 
 
 @dataclass
