@@ -150,7 +150,7 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
         with psycopg.connect(box.db_url, connect_timeout=5) as conn:
             conn.execute("DELETE FROM public.order_items")  # lose rows after the reset
         reset_outcome = remediation.outcome
-        await pilot.press("ctrl+b")  # restore the dumped rows: offered now, recorded
+        await pilot.press("ctrl+b")  # restore the pre-reset database: offered now, recorded
 
         def result() -> str:
             return str(remediation.query_one("#remedy-result", Static).content)
@@ -161,8 +161,8 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
         app.journal_flushed()
     journal.close()
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:
-        gone = conn.execute("SELECT to_regclass('public.invoices')").fetchone()
-    assert gone == (None,)
+        back = conn.execute("SELECT to_regclass('public.invoices') IS NOT NULL").fetchone()
+    assert back == (True,)  # the exact pre-reset database: the drift table too
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:
         restored = conn.execute("SELECT count(*) FROM public.order_items").fetchone()
     assert restored[0] > 0  # the rows came back from the dump

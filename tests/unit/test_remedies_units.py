@@ -8,13 +8,12 @@ import pytest
 
 from tui.core.errors import GuardRefused
 from tui.core.model import Change, ObjectKind, StaleObject
-from tui.core.remedies.dump import copy_row_counts, table_data_entries
+from tui.core.remedies.copytext import copy_row_counts, parse_qualified, read_data_section
 from tui.core.remedies.fingerprint import Fingerprint, differences
 from tui.core.remedies.io import scrub, without_password
 from tui.core.remedies.metrics import parse_loads
 from tui.core.remedies.procs import parse_config
 from tui.core.remedies.reset import ResetRequest, check_confirmation
-from tui.core.remedies.restore import keep_entries
 from tui.core.remedies.verify import input_arg_names, percentile
 from tui.core.remedies.visibility import Answer, build_probes, openapi_has
 from tui.core.target import Target
@@ -95,9 +94,7 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([3.0], 95) == 3.0
 
 
-def test_dump_listing_and_copy_blocks_are_parsed() -> None:
-    listing = "; header\n3370; 0 16390 TABLE DATA public customers postgres\n3380; 0 0 SEQUENCE SET public customers_id_seq postgres\n"
-    assert table_data_entries(listing) == [("public", "customers")]
+def test_copy_blocks_are_parsed_with_quoted_names() -> None:
     text = [
         "COPY public.customers (id, name) FROM stdin;",
         "1\tAda",
@@ -105,12 +102,22 @@ def test_dump_listing_and_copy_blocks_are_parsed() -> None:
         "\\.",
         'COPY "internal".flags (n) FROM stdin;',
         "\\.",
+        'COPY public."order ""lines"" 2" ("line id") FROM stdin;',
+        "",
+        "7",
+        "\\.",
+        "SELECT pg_catalog.setval('public.customers_id_seq', 2, true);",
     ]
-    assert copy_row_counts(text) == {"public.customers": 2, "internal.flags": 0}
-    both = {("public", "customers"), ("public", "customers_id_seq")}
-    assert keep_entries(listing, both) == listing.splitlines()[1:]
-    assert keep_entries(listing, {("public", "customers")}) == listing.splitlines()[1:2]
-    assert keep_entries(listing, set()) == []
+    assert copy_row_counts(text) == {
+        "public.customers": 2,
+        "internal.flags": 0,
+        'public.order "lines" 2': 2,
+    }
+    section = read_data_section(iter(text))
+    assert [b.table for b in section.blocks][-1] == ("public", 'order "lines" 2')
+    assert section.blocks[-1].rows == ["", "7"]
+    assert section.statements == [text[-1]]
+    assert parse_qualified('"a.b".c x') == (("a.b", "c"), 7)
 
 
 def test_metrics_success_counter_is_read_from_prometheus_text() -> None:

@@ -21,7 +21,7 @@ from tui.core.remedies.notify import NotifyStep
 from tui.core.remedies.record import journaled
 from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
 from tui.core.remedies.restart import parse_command
-from tui.core.remedies.restore import RestoreStep
+from tui.core.remedies.restore import RestoreStep, verified_dump
 from tui.core.target import Target
 
 
@@ -194,6 +194,7 @@ def run_restore(args: argparse.Namespace) -> int:
     typed = _typed_name(args.confirm, target, "restore").rstrip("\r\n")
     if typed != target.db_name:
         raise GuardRefused(f"restore refused: type the database name (--confirm {target.db_name})")
+    verified_dump(dump)  # a swapped or altered file: exit 4 before anything is touched
     result = asyncio.run(
         RestoreStep(target, dump, pg_bindir=_bindir()).run(EventPrinter(quiet=args.json))
     )

@@ -1,8 +1,11 @@
-"""The pre-reset data dump: taken before anything is dropped, verified, hashed, 0600.
+"""The pre-reset dump: the whole database, schema and rows (``pg_dump -Fc``), taken before
+anything is dropped, verified, hashed, 0600, with a manifest beside it.
 
-``supabase db dump --data-only`` where it works (it needs Docker), else ``pg_dump -Fc
---data-only``. Verified means: ``pg_restore --list`` parses it, and every table that held rows
-has rows in the dump (counted by decoding the COPY blocks). No verified dump, no reset.
+Full, not data-only: a restore must put back objects the migrations never had (a column added
+with psql), and the rows that live in them. Verified means: ``pg_restore --list`` parses it,
+and every table that held rows has rows in the dump (counted by decoding the COPY blocks, per
+leaf table, so partitions and names with blanks count like any other). No verified dump, no
+reset.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from tui.core.remedies.copytext import CopyCounter, key
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
 from tui.core.remedies.io import connect, libpq_env, run_program, secrets_of, without_password
 from tui.core.target import Target
@@ -44,7 +48,7 @@ MANAGED_SCHEMAS = (
 )
 TABLES_SQL = """
 SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE c.relkind = 'r'
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
   AND n.nspname <> ALL(%s)
 ORDER BY 1, 2
@@ -53,7 +57,7 @@ ESTIMATE_SQL = """
 SELECT greatest(c.reltuples, 0)::bigint FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s
 """
-DOCKER_MISSING = "Cannot connect to the Docker daemon"
+MANIFEST_SUFFIX = ".manifest.json"
 
 
 def new_session_dir() -> Path:
@@ -75,44 +79,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def table_data_entries(listing: str) -> list[tuple[str, str]]:
-    """(schema, table) of each ``TABLE DATA`` line of ``pg_restore --list``."""
-    found = []
-    for line in listing.splitlines():
-        if line.startswith(";") or " TABLE DATA " not in line:
-            continue
-        parts = line.split(" TABLE DATA ", 1)[1].split()
-        if len(parts) >= 2:
-            found.append((parts[0], parts[1]))
-    return found
-
-
-class CopyCounter:
-    """Rows per table in SQL text, fed line by line: ``COPY schema.table (...) FROM stdin;``
-    blocks ending in ``\\.`` (so a large dump is counted without holding it in memory)."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str, int] = {}
-        self._current: str | None = None
-
-    def __call__(self, line: str) -> None:
-        if self._current is None:
-            if line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
-                self._current = line.split()[1].replace('"', "")
-                self.counts[self._current] = 0
-        elif line == "\\.":
-            self._current = None
-        else:
-            self.counts[self._current] += 1
-
-
-def copy_row_counts(lines: list[str]) -> dict[str, int]:
-    counter = CopyCounter()
-    for line in lines:
-        counter(line)
-    return counter.counts
-
-
 async def count_rows(target: Target) -> dict[str, int]:
     """Exact rows per user table (the dump must hold rows wherever these are > 0)."""
     async with await connect(target, timeout=max(target.timeout, 30.0)) as conn:
@@ -128,15 +94,15 @@ async def count_rows(target: Target) -> dict[str, int]:
                 continue  # pg_dump will fail on it and say so
             except psycopg.errors.QueryCanceled:  # too big to count in time: the estimate
                 row = await (await conn.execute(ESTIMATE_SQL, (schema, table))).fetchone()
-            counts[f"{schema}.{table}"] = int(row[0]) if row else 0
+            counts[key(schema, table)] = int(row[0]) if row else 0
         return counts
 
 
 @dataclass
 class Dump:
     path: Path
-    tool: str  # "supabase db dump" or "pg_dump"
-    format: str  # "custom" or "plain"
+    tool: str = "pg_dump"
+    format: str = "custom"  # pg_dump -Fc: schema and data
     sha256: str = ""
     bytes: int = 0
     rows: dict[str, int] = field(default_factory=dict)  # rows found in the dump, per table
@@ -154,49 +120,85 @@ class Dump:
         }
 
 
+def manifest_path(dump: Path) -> Path:
+    return dump.with_name(dump.name + MANIFEST_SUFFIX)
+
+
+def check_manifest(dump: Path) -> str | None:
+    """Why this file may not be restored (no manifest, or not the file it describes); None
+    when its sha256 is the one recorded when the dump was verified."""
+    manifest = manifest_path(dump)
+    try:
+        recorded = json.loads(manifest.read_text()).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        return f"no readable manifest beside the dump ({manifest.name}): cannot verify it"
+    if not isinstance(recorded, str) or not recorded:
+        return f"the manifest {manifest.name} records no sha256"
+    actual = sha256_of(dump)
+    if actual != recorded:
+        return (
+            f"the dump's sha256 {actual[:16]}… is not the {recorded[:16]}… its manifest "
+            "recorded: the file was changed or swapped"
+        )
+    return None
+
+
+async def listing_of(dump: Path, bindir: Path) -> str | None:
+    """``pg_restore --list`` of the dump, None when it cannot be read as a dump."""
+    done = await run_program([str(bindir / "pg_restore"), "--list", str(dump)], timeout=120)
+    return "\n".join(done.lines) if done.returncode == 0 else None
+
+
 class DumpStep:
     id = "dump"
     kpi_id: str | None = "data_dump"
-    title = "data dump before the reset (verified, sha256)"
+    title = "full dump before the reset: schema and rows (verified, sha256)"
 
-    def __init__(
-        self, target: Target, *, out_dir: Path, pg_bindir: Path, cli: str | None = None
-    ) -> None:
+    def __init__(self, target: Target, *, out_dir: Path, pg_bindir: Path) -> None:
         self.target = target
         self.out_dir = out_dir
         self.bindir = pg_bindir
-        self.cli = cli
         self.dump: Dump | None = None
 
     async def run(self, emit: Emit) -> StepResult:
         async with running(self.id, self.title, emit, self.kpi_id) as clock:
             stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
-            base = self.out_dir / f"dump-{self.target.db_name}-{stamp}"
+            path = self.out_dir / f"dump-{self.target.db_name}-{stamp}.pgdump"
             try:
                 before = await count_rows(self.target)
             except (psycopg.Error, TimeoutError) as exc:
                 return clock.result(
                     StepStatus.FAILED, f"cannot count rows before the dump: {type(exc).__name__}"
                 )
-            dump: Dump | None = None
-            if self.cli:
-                dump = await self._supabase(base.with_suffix(".sql"), clock)
-            if dump is None:
-                dump = await self._pg_dump(base.with_suffix(".pgdump"), clock)
+            try:
+                self._prepare(path)
+            except OSError as exc:
+                return clock.result(
+                    StepStatus.FAILED, f"cannot write the dump to {self.out_dir}: {exc.strerror}"
+                )
+            dump = await self._pg_dump(path, clock)
             if isinstance(dump, str):
                 return clock.result(StepStatus.FAILED, dump)
             problem = await self._verify(dump, before, clock)
             if problem:
+                path.unlink(missing_ok=True)
                 return clock.result(StepStatus.FAILED, f"the dump did not verify: {problem}")
             dump.sha256 = sha256_of(dump.path)
             dump.bytes = dump.path.stat().st_size
-            dump.manifest = self._write_manifest(dump, before)
+            try:
+                dump.manifest = self._write_manifest(dump, before)
+            except OSError as exc:
+                path.unlink(missing_ok=True)
+                return clock.result(
+                    StepStatus.FAILED, f"cannot write the dump's manifest: {exc.strerror}"
+                )
             self.dump = dump
             figure = clock.kpi(KpiFigure.measure("data_dump", clock.elapsed))
             clock.output(f"{dump.path} ({dump.bytes} bytes) sha256 {dump.sha256}")
             return clock.result(
                 StepStatus.OK,
-                f"verified dump of {len(dump.rows)} tables, {sum(dump.rows.values())} rows",
+                f"verified full dump: schema and {len(dump.rows)} tables, "
+                f"{sum(dump.rows.values())} rows",
                 kpis=[figure],
                 details=dump.to_json(),
             )
@@ -206,47 +208,12 @@ class DumpStep:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
 
-    async def _supabase(self, path: Path, clock: Any) -> Dump | None:
-        self._prepare(path)
-        argv = [
-            self.cli,
-            "db",
-            "dump",
-            "--data-only",
-            "--db-url",
-            without_password(self.target.db_url),  # argv is visible to every local user (ps)
-            "-f",
-            str(path),
-        ]
-        try:
-            done = await run_program(
-                argv,
-                timeout=DUMP_TIMEOUT_S,
-                secrets=secrets_of(self.target),
-                env=libpq_env(self.target.db_url),
-            )
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        if done.returncode == 0 and path.stat().st_size > 0:
-            os.chmod(path, 0o600)
-            return Dump(path, "supabase db dump", "plain")
-        path.unlink(missing_ok=True)
-        if any(DOCKER_MISSING in line for line in done.lines):
-            clock.output(
-                "supabase db dump needs Docker (not running here): falling back to pg_dump"
-            )
-        else:
-            clock.output(f"supabase db dump failed ({done.tail}): falling back to pg_dump")
-        return None
-
     async def _pg_dump(self, path: Path, clock: Any) -> Dump | str:
-        self._prepare(path)
-        argv = [str(self.bindir / "pg_dump"), "--data-only", "-Fc", "-f", str(path)]
+        argv = [str(self.bindir / "pg_dump"), "-Fc", "-f", str(path)]
         for schema in MANAGED_SCHEMAS:
             argv += ["--exclude-schema", schema]
         argv += ["-d", without_password(self.target.db_url)]
-        clock.output("$ pg_dump --data-only -Fc (managed schemas excluded)")
+        clock.output("$ pg_dump -Fc (schema and data; managed schemas excluded)")
         try:
             done = await run_program(
                 argv,
@@ -262,43 +229,33 @@ class DumpStep:
             path.unlink(missing_ok=True)
             return f"pg_dump failed: {done.tail}"
         os.chmod(path, 0o600)
-        return Dump(path, "pg_dump", "custom")
+        return Dump(path)
 
     async def _verify(self, dump: Dump, before: dict[str, int], clock: Any) -> str | None:
         if dump.path.stat().st_size == 0:
             return "the file is empty"
-        if dump.format == "custom":
-            listing = await run_program(
-                [str(self.bindir / "pg_restore"), "--list", str(dump.path)], timeout=120
-            )
-            if listing.returncode != 0:
-                return f"pg_restore --list cannot read it: {listing.tail}"
-            clock.output(
-                f"pg_restore --list: {len(table_data_entries(chr(10).join(listing.lines)))} tables"
-            )
-            counter = CopyCounter()
-            text = await run_program(
-                [str(self.bindir / "pg_restore"), "--data-only", "-f", "-", str(dump.path)],
-                timeout=DUMP_TIMEOUT_S,
-                on_line=counter,
-                keep=5,
-            )
-            if text.returncode != 0:
-                return f"pg_restore cannot decode it: {text.tail}"
-            dump.rows = counter.counts
-        else:
-            lines = dump.path.read_text(errors="replace").splitlines()
-            dump.rows = copy_row_counts(lines)
+        listing = await listing_of(dump.path, self.bindir)
+        if listing is None:
+            return "pg_restore --list cannot read it"
+        entries = sum(1 for ln in listing.splitlines() if ln and not ln.startswith(";"))
+        clock.output(f"pg_restore --list: {entries} entries")
+        counter = CopyCounter()
+        text = await run_program(
+            [str(self.bindir / "pg_restore"), "--data-only", "-f", "-", str(dump.path)],
+            timeout=DUMP_TIMEOUT_S,
+            on_line=counter,
+            keep=5,
+        )
+        if text.returncode != 0:
+            return f"pg_restore cannot decode it: {text.tail}"
+        dump.rows = counter.counts
         missing = [t for t, n in before.items() if n > 0 and dump.rows.get(t, 0) == 0]
-        if missing and dump.format == "plain":
-            text = "\n".join(lines)
-            missing = [t for t in missing if t.split(".", 1)[1] not in text]
         if missing:
             return f"tables with rows but none in the dump: {', '.join(missing[:5])}"
         return None
 
     def _write_manifest(self, dump: Dump, before: dict[str, int]) -> Path:
-        path = dump.path.with_suffix(dump.path.suffix + ".manifest.json")
+        path = manifest_path(dump.path)
         data = {
             **dump.to_json(),
             "rows_before": before,

@@ -195,7 +195,7 @@ async def run_reset(
         from tui.core.remedies.dump import new_session_dir
 
         out_dir = new_session_dir()
-    dump_step = DumpStep(target, out_dir=out_dir, pg_bindir=pg_bindir, cli=cli)
+    dump_step = DumpStep(target, out_dir=out_dir, pg_bindir=pg_bindir)
     outcome.steps.append(await dump_step.run(emit))
     if dump_step.dump is None:
         outcome.refused = f"reset refused: {outcome.steps[-1].summary}; nothing was dropped"
