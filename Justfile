@@ -1,6 +1,8 @@
 # pgrst-doctor: recipes named for what people do. `just` lists them.
 set shell := ["bash", "-euo", "pipefail", "-c"]
 export PATH := justfile_directory() + "/.venv/bin:" + env_var("PATH")
+# a checkout keeps its npm parts in its ignored .tools/ (an installed wheel uses the user data dir)
+export PGRST_DOCTOR_TOOLS := env_var_or_default("PGRST_DOCTOR_TOOLS", justfile_directory() + "/.tools")
 
 # list the recipes
 default:
@@ -18,8 +20,8 @@ demo: setup
 sandbox *ARGS: setup
     pgrst-doctor sandbox {{ARGS}}
 
-# the whole test suite (unit + integration on the real stack)
-test *ARGS: setup
+# lint, then the whole test suite (unit + integration on the real stack)
+test *ARGS: setup lint
     pytest {{ARGS}}
 
 # re-record the UI snapshots in snapshots/
@@ -34,7 +36,8 @@ bench *ARGS: setup
 screenshots: setup
     python -m tui.ui.screenshots docs/screenshots
 
-# ruff lint + format check
+# ruff lint + format check, the import contracts of pyproject.toml (import-linter)
 lint:
     ruff check .
     ruff format --check .
+    lint-imports --no-cache

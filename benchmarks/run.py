@@ -20,8 +20,8 @@ from benchmarks.machine import describe, host_loop_seconds
 from benchmarks.results import RunResults, SizeResult
 from benchmarks.schema_gen import SchemaShape, generate
 from benchmarks.stats import paired
+from tui.core.tools import postgrest_binary, supabase_cli
 from tui.sandbox import Cluster, Sandbox, bootstrap_roles, seed_database
-from tui.sandbox.tools import postgrest_binary, supabase_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETED_TABLE = "public.t42"

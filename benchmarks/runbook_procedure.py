@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.sandbox.tools import supabase_cli
+from tui.core.tools import supabase_cli
 
 STEP_TIMEOUT = 120.0  # seconds; the OpenAPI document alone takes ~11 s at 10,000 tables
 

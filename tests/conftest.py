@@ -6,6 +6,7 @@ PostgREST process, so NOTIFY, drift and reloads never leak between tests.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,10 @@ import pytest
 from tui.sandbox import Cluster, Sandbox, bootstrap_roles, seed_database
 
 TEMPLATE_DB = "shop_template"
+
+# The checkout's npm parts (`just setup`), as the Justfile exports it; per-test XDG dirs
+# (below) would otherwise move the user data dir the locator falls back to.
+os.environ.setdefault("PGRST_DOCTOR_TOOLS", str(Path(__file__).resolve().parents[1] / ".tools"))
 
 # Environment that target resolution reads: tests start from a clean slate.
 TARGET_ENV = (

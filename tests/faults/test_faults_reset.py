@@ -257,7 +257,7 @@ async def test_dump_verifies_a_row_longer_than_the_pipe_buffer(drifted, tmp_path
     from tui.core.remedies.dump import DumpStep
     from tui.core.remedies.events import StepStatus
     from tui.core.target import resolve_target
-    from tui.sandbox.tools import pg_binaries
+    from tui.core.tools import pg_binaries
 
     drifted.execute("CREATE TABLE public.big AS SELECT 1 AS id, repeat('y', 300000) AS body")
     conn = drifted.connection()

@@ -16,7 +16,7 @@ import pytest
 from tui.core.remedies.events import StepEvent, StepStatus
 from tui.core.remedies.notify import NotifyCliStep
 from tui.core.target import resolve_target
-from tui.sandbox.tools import supabase_cli
+from tui.core.tools import supabase_cli
 
 pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
 

@@ -17,7 +17,7 @@ from tui.core.remedies.events import EventKind, StepClock, StepStatus
 from tui.core.remedies.notify import NotifyCliStep, NotifyStep
 from tui.core.remedies.runner import ReloadOptions, reload
 from tui.core.remedies.verify import Verifier, VerifyStep
-from tui.sandbox.tools import supabase_cli
+from tui.core.tools import supabase_cli
 
 pytestmark = pytest.mark.integration
 

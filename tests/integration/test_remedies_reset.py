@@ -17,7 +17,7 @@ from tui.core.errors import GuardRefused
 from tui.core.remedies.events import EventKind
 from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
 from tui.core.remedies.restore import RestoreStep
-from tui.sandbox.tools import pg_binaries, supabase_cli
+from tui.core.tools import pg_binaries, supabase_cli
 
 pytestmark = pytest.mark.integration
 BINDIR = pg_binaries().bindir

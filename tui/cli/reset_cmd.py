@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.cli.common import add_target_flags, target_from_args
 from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
-from tui.core.errors import GuardRefused, MissingPart, UsageError
+from tui.core.errors import GuardRefused, UsageError
 from tui.core.model import SCHEMA_VERSION
 from tui.core.remedies.notify import NotifyStep
 from tui.core.remedies.record import journaled
@@ -23,6 +23,7 @@ from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
 from tui.core.remedies.restart import parse_command
 from tui.core.remedies.restore import RestoreStep, verified_dump
 from tui.core.target import Target
+from tui.core.tools import find_supabase_cli, pg_binaries
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,18 +86,7 @@ def _ask(question: str) -> bool:
 
 
 def _bindir() -> Path:
-    from tui.sandbox.tools import pg_binaries
-
     return pg_binaries().bindir
-
-
-def _cli() -> str | None:
-    from tui.sandbox.tools import supabase_cli
-
-    try:
-        return str(supabase_cli())
-    except MissingPart:
-        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,7 +137,9 @@ async def _reset(
             session_dir=journal.dir if journal is not None else None,
         )
         try:
-            outcome = await run_reset(target, request, emit=emit, pg_bindir=_bindir(), cli=_cli())
+            outcome = await run_reset(
+                target, request, emit=emit, pg_bindir=_bindir(), cli=find_supabase_cli()
+            )
         except RefusedWith as refused:
             data = refused.outcome.to_json()
             _record(journal, data)

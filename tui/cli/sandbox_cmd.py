@@ -7,9 +7,10 @@ import signal
 import sys
 import threading
 
+from tui.cli.fetch import ensure_postgrest
 from tui.core.errors import UsageError
+from tui.core.tools import POSTGREST_PINS
 from tui.sandbox import DRIFTS, Sandbox
-from tui.sandbox.tools import POSTGREST_PINS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     schemas = tuple(s.strip() for s in args.schemas.split(",") if s.strip())
     if not schemas:
         raise UsageError("--schemas needs at least one schema name")
+    ensure_postgrest(args.postgrest_version)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     signal.signal(signal.SIGHUP, _raise_interrupt)
     sandbox = Sandbox(postgrest_version=args.postgrest_version, schemas=schemas)

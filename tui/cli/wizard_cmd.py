@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tui.cli.common import add_target_flags, target_from_args
 from tui.core.target import Target
-from tui.sandbox.tools import POSTGREST_PINS
+from tui.core.tools import POSTGREST_PINS
 
 if TYPE_CHECKING:
     from tui.sandbox import Sandbox
@@ -67,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from tui.cli.fetch import ensure_postgrest
     from tui.sandbox import Sandbox
 
+    ensure_postgrest(args.postgrest_version)
     sandbox = Sandbox(postgrest_version=args.postgrest_version)
     print("pgrst-doctor: starting the sandbox (PostgreSQL 15 + PostgREST)…", file=sys.stderr)
     try:

@@ -1,7 +1,7 @@
 """The embedded sandbox: a throwaway PostgreSQL 15 cluster and a real PostgREST on loopback.
 
 Names load on first use (PEP 562), so importing a light submodule such as
-``tui.sandbox.tools`` (the wizard and CLI do, for the version pins) does not pull in psycopg
+``tui.sandbox.tools`` (the CLI does, for the first-use fetch) does not pull in psycopg
 and httpx: that cost ~0.15 s of the wizard's start-up (BENCHMARKS.md).
 """
 

@@ -11,8 +11,8 @@ import psycopg
 from psycopg import sql
 
 from tui.core.errors import SandboxError
+from tui.core.tools import pg_binaries
 from tui.sandbox import processes
-from tui.sandbox.tools import pg_binaries
 
 SUPERUSER = "postgres"
 CONNECT_TIMEOUT = 10  # seconds; a local cluster answers in milliseconds or not at all

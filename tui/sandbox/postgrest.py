@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 
 from tui.core.errors import SandboxError
+from tui.core.tools import DEFAULT_POSTGREST, POSTGREST_PINS, postgrest_binary
 from tui.sandbox import processes
-from tui.sandbox.tools import DEFAULT_POSTGREST, POSTGREST_PINS, postgrest_binary
 
 AUTHENTICATOR_PASSWORD = "authenticator-sandbox"
 
@@ -61,7 +61,7 @@ class PostgrestServer:
 
     def __init__(self, config: PostgrestConfig, *, workdir: Path, major: str = DEFAULT_POSTGREST):
         self.binary = postgrest_binary(major)
-        self.expected_version = POSTGREST_PINS.get(major, ("", "", ""))[2]
+        self.expected_version = POSTGREST_PINS[major].version
         self.config = config
         self.workdir = workdir
         self.config_path = workdir / "postgrest.conf"
@@ -90,10 +90,9 @@ class PostgrestServer:
             self.workdir.mkdir(parents=True, exist_ok=True)
             self.config_path.write_text(self.config.render())
             self.config_path.chmod(0o600)  # holds the JWT secret
+            binary = processes.runnable_copy(self.binary, self.workdir)
             processes.hand_over(self.workdir)
-            self._proc = processes.spawn(
-                [str(self.binary), str(self.config_path)], log=self.log_path
-            )
+            self._proc = processes.spawn([str(binary), str(self.config_path)], log=self.log_path)
             if self._wait_ready(timeout):
                 return self
             # lost a port race with another process: pick new ports and retry

@@ -10,8 +10,10 @@ from __future__ import annotations
 import ctypes
 import os
 import pwd
+import shutil
 import signal
 import socket
+import stat
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -49,6 +51,37 @@ def hand_over(path: Path) -> None:
         os.chown(root, user.pw_uid, user.pw_gid)
         for name in dirs + files:
             os.chown(os.path.join(root, name), user.pw_uid, user.pw_gid, follow_symlinks=False)
+
+
+def _reachable(path: Path, user: pwd.struct_passwd) -> bool:
+    """Whether ``user`` (no supplementary groups, as children run) may execute ``path``."""
+    for part in (*reversed(path.parents), path):
+        mode = part.stat()
+        if mode.st_uid == user.pw_uid:
+            bit = stat.S_IXUSR
+        elif mode.st_gid == user.pw_gid:
+            bit = stat.S_IXGRP
+        else:
+            bit = stat.S_IXOTH
+        if not mode.st_mode & bit:
+            return False
+    return True
+
+
+def runnable_copy(binary: Path, workdir: Path) -> Path:
+    """``binary`` when the service user can run it, else a copy of it in ``workdir``.
+
+    As root, tools fetched under a private HOME (``/root`` is 0700) are out of the service
+    user's reach; the copy is handed over with the workdir.
+    """
+    user = service_user()
+    binary = binary.resolve()
+    if user is None or _reachable(binary, user):
+        return binary
+    staged = workdir / binary.name
+    if not staged.exists():
+        shutil.copy2(binary, staged)
+    return staged
 
 
 def _die_with_parent() -> None:

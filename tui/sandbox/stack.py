@@ -16,11 +16,11 @@ from pathlib import Path
 
 from tui.core.errors import SandboxError, UsageError
 from tui.core.target import Target
+from tui.core.tools import DEFAULT_POSTGREST
 from tui.sandbox import jwt
 from tui.sandbox.cluster import Cluster
 from tui.sandbox.drift import DRIFTS, Drift, select_drifts
 from tui.sandbox.postgrest import PostgrestConfig, PostgrestServer
-from tui.sandbox.tools import DEFAULT_POSTGREST
 
 SUPERUSER_PASSWORD = "postgres"  # trust auth ignores it; kept so URLs look like Supabase's
 

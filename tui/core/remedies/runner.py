@@ -21,6 +21,7 @@ from tui.core.remedies.signal_step import SignalStep
 from tui.core.remedies.verify import Verifier, VerifyStep
 from tui.core.request import FailingRequest
 from tui.core.target import Target
+from tui.core.tools import INSTALL_HINT, find_supabase_cli
 
 METHODS = ("notify", "notify-cli", "signal", "restart")
 WAIT_TIMEOUT_S = 60.0
@@ -65,19 +66,10 @@ class ReloadOutcome:
         }
 
 
-def _supabase_cli() -> str | None:
-    from tui.sandbox.tools import supabase_cli
-
-    try:
-        return str(supabase_cli())
-    except MissingPart:
-        return None
-
-
 def plan_options(target: Target, options: ReloadOptions) -> PlanOptions:
     local = bool(options.postgrest_pid) or (target.is_loopback and bool(find_postgrest(target)))
     return PlanOptions(
-        options.postgrest_pid, options.restart_cmd, local, _supabase_cli() is not None
+        options.postgrest_pid, options.restart_cmd, local, find_supabase_cli() is not None
     )
 
 
@@ -90,16 +82,16 @@ def build_step(
             target, reload_config=options.reload_config, listening=listening, attempt=attempt
         )
     if rung.id == "notify-cli":
-        cli = _supabase_cli()
+        cli = find_supabase_cli()
         if cli is None:
-            raise MissingPart("Supabase CLI not installed: run `pgrst-doctor install-tools`")
+            raise MissingPart(f"Supabase CLI not installed: {INSTALL_HINT}")
         return NotifyCliStep(
             target, cli=cli, reload_config=options.reload_config, listening=listening
         )
     if rung.id == "signal":
         return SignalStep(target, pid=options.postgrest_pid, reload_config=options.reload_config)
     if rung.id == "restart":
-        return RestartStep(target, command=options.restart_cmd, cli=_supabase_cli())
+        return RestartStep(target, command=options.restart_cmd, cli=find_supabase_cli())
     raise ValueError(rung.id)
 
 

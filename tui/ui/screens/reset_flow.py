@@ -83,16 +83,12 @@ class ResetFlow:
         )
 
     async def _reset(self: RemediationScreen, typed: str) -> Any:
-        from tui.core.errors import DoctorError, MissingPart
+        from tui.core.errors import DoctorError
         from tui.core.remedies.reset import RefusedWith, ResetOutcome, ResetRequest, run_reset
-        from tui.sandbox.tools import pg_binaries, supabase_cli
+        from tui.core.tools import find_supabase_cli, pg_binaries
 
         def tools() -> tuple[Any, str | None]:
-            try:
-                cli: str | None = str(supabase_cli())
-            except MissingPart:
-                cli = None
-            return pg_binaries().bindir, cli
+            return pg_binaries().bindir, find_supabase_cli()
 
         try:
             bindir, cli = await asyncio.to_thread(tools)
@@ -178,7 +174,7 @@ class ResetFlow:
 
     async def _restore(self: RemediationScreen, path: Any) -> Any:
         from tui.core.remedies.restore import RestoreStep
-        from tui.sandbox.tools import pg_binaries
+        from tui.core.tools import pg_binaries
 
         bindir = (await asyncio.to_thread(pg_binaries)).bindir
         step = RestoreStep(self.doctor.target, path, pg_bindir=bindir)
