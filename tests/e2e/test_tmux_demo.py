@@ -1,4 +1,4 @@
-"""The real `pgrst-doctor demo` in a real terminal (tmux, 100x32): symptom -> diagnosis ->
+"""The real `pgrst-doctor demo` in a real terminal (tmux, 100x32): pasted error -> diagnosis ->
 findings -> NOTIFY -> verified healthy, driven by send-keys and read with capture-pane. Killing
 the session (SIGHUP, as a closed terminal does) must tear the sandbox down: no orphans.
 """
@@ -89,7 +89,9 @@ def test_demo_in_tmux_reaches_healthy_and_tears_down_on_hangup(tmp_path):
 
         tmux.send("C-n")
         tmux.wait_for("What do you see?")
-        tmux.send("Enter")  # the first symptom: API returns 404 for a new table
+        # on-call starts from the error in hand: typed into the first field, diagnosed at once
+        tmux.send("-l", "Column 'loyalty_tier' of relation 'customers' does not exist")
+        tmux.send("Enter")
         tmux.wait_for("Stale schema cache: PostgREST serves", timeout=90)
         tmux.send("Enter")  # the Findings button has focus
         tmux.wait_for("Stale objects")

@@ -11,6 +11,7 @@ import io
 import psycopg
 import pytest
 from rich.console import Console
+from textual import events
 from textual.widgets import Button, Input, Static
 
 from tests.ui.pilot_helpers import until
@@ -41,7 +42,7 @@ async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path)
         await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
         await until(pilot, lambda: bool(app.session.catalog))  # live names for the picker
         assert "public.invoices" in app.session.catalog["--table"]
-        await pilot.press("enter")  # the first symptom: a new table answers 404
+        await pilot.press("tab", "enter")  # past the error field: the first symptom
         await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
         diagnosis = app.screen
         await until(pilot, lambda: diagnosis.report is not None)
@@ -198,3 +199,29 @@ async def test_a_reset_refused_by_a_guard_says_why_in_the_modal_and_drops_nothin
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:
         count = conn.execute("SELECT count(*) FROM public.invoices").fetchone()
     assert count == (1,)
+
+
+async def test_a_pasted_error_object_is_diagnosed_at_once(make_sandbox):
+    """The first field takes the error as supabase-js logs it (several lines, bare keys,
+    single quotes): its symptom and its object, schema-qualified, without another question."""
+    box = make_sandbox("12", drift=("missing-column",))
+    app = make_app(box.target(), sandbox=box)
+    logged = (
+        "{\n  code: 'PGRST204',\n  details: null,\n  hint: null,\n"
+        "  message: \"Column 'loyalty_tier' of relation 'customers' does not exist\"\n}"
+    )
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
+        field = app.screen.query_one("#error", Input)
+        assert app.screen.focused is field  # the first field has the focus
+        field.post_message(events.Paste(logged))
+        await pilot.pause()
+        assert "PGRST204" in field.value and "loyalty_tier" in field.value  # every line kept
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
+        await until(pilot, lambda: app.screen.report is not None)
+        assert app.session.symptoms == ("missing-column",)
+        report = app.screen.report
+        assert report.verdict is Verdict.STALE_CACHE
+        assert "public.customers.loyalty_tier" in {o.name for o in report.stale_objects}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tui.cli.common import add_target_flags, target_from_args
 from tui.core.errors import UsageError
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
+from tui.core.pasted_error import MAX_PASTE, PastedError, parse_error
 from tui.core.request import FailingRequest, parse_request
 from tui.core.specs import SPEC_PARSERS, ObjectRef
 
@@ -52,6 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=[],
         metavar="ID",
         help=f"what the user sees (repeatable; default all): {', '.join(SYMPTOMS)}",
+    )
+    parser.add_argument(
+        "--error",
+        metavar="TEXT",
+        help="start from the error in hand: its message, JSON body, a log line holding it or a "
+        "supabase-js error object as logged ('-' reads it from stdin); sets the symptom and "
+        "the objects it names",
     )
     objects = parser.add_argument_group("objects the symptom is about (repeatable)")
     for dest, flag, metavar in OBJECT_FLAGS:
@@ -96,25 +104,42 @@ def parse_failing_request(args: argparse.Namespace, target: Target) -> FailingRe
     return None if text is None else parse_request(text, target.api_url)
 
 
+def parse_pasted_error(args: argparse.Namespace) -> PastedError | None:
+    """``--error TEXT`` (``-``: stdin), read once and kept on ``args``."""
+    text = getattr(args, "error", None)
+    if text is None:
+        return None
+    if text == "-":
+        text = sys.stdin.read(MAX_PASTE + 1)
+        args.error = text
+    return parse_error(text)
+
+
 def build_request(args: argparse.Namespace, target: Target) -> Any:
     """The engine's DiagnosisRequest for these flags. Every usage error is raised before the
-    engine is imported, so bad input costs no start-up time."""
+    engine is imported, so bad input costs no start-up time. A pasted error picks the
+    symptom (unless --symptom does) and adds the objects it names."""
+    error = parse_pasted_error(args)
     symptoms = parse_symptoms(args.symptom)
+    if error is not None and not args.symptom:
+        symptoms = (error.symptom,) if error.symptom else ALL_SYMPTOMS
     objects = parse_objects(args)
     failing = parse_failing_request(args, target)
     from tui.core.diagnosis import DiagnosisRequest
 
-    return DiagnosisRequest(symptoms=symptoms, objects=objects, request=failing)
+    return DiagnosisRequest(symptoms=symptoms, objects=objects, request=failing, error=error)
 
 
 def run(args: argparse.Namespace) -> int:
     # cheap checks first (no I/O): symptoms and specs, then the target, then --request
     parse_symptoms(args.symptom)
     parse_objects(args)
+    error = parse_pasted_error(args)
     target = target_from_args(args)
     parse_failing_request(args, target)  # every usage error before any I/O
-    if not parse_objects(args):  # the whole diagnosis reads the OpenAPI document: ask now,
-        from tui.core.probes import openapi_prefetch  # while the engine is still loading
+    if not parse_objects(args) and not (error and error.objects):
+        # the whole diagnosis reads the OpenAPI document: ask now, while the engine loads
+        from tui.core.probes import openapi_prefetch
 
         openapi_prefetch.start(target.api_url, target.api_key, target.timeout)
     request = build_request(args, target)
@@ -128,16 +153,21 @@ def run(args: argparse.Namespace) -> int:
         if journal is not None:
             record_target(journal, target)
             journal.record("symptom", _asked(request), actor="user")
-        report = asyncio.run(_diagnose(target, request, progress=not args.json))
+        report, named = asyncio.run(_diagnose(target, request, progress=not args.json))
         if journal is not None:
             record_report(journal, report)
     finally:
         if journal is not None:
             journal.close()
     if args.json:
-        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+        data = report.to_json()
+        if error is not None:
+            data["pasted_error"] = error.to_json(named)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     elif not report.config_error:
+        if error is not None:
+            print(error.intake_line(named))
         print_report(report, verbose=args.verbose, target=target)
     if report.config_error:  # bad input: one clear line, exit 2
         print(f"pgrst-doctor: {report.config_error}", file=sys.stderr)
@@ -150,19 +180,25 @@ def _asked(request: Any) -> dict[str, Any]:
         "symptoms": list(request.symptoms),
         "objects": [ref.display for ref in request.objects],
         "request": request.request.display if request.request else None,
+        "error": request.error.message if request.error else None,
     }
 
 
-async def _diagnose(target: Target, request: Any, *, progress: bool) -> Report:
+async def _diagnose(
+    target: Target, request: Any, *, progress: bool
+) -> tuple[Report, tuple[ObjectRef, ...]]:
+    """The report, and the pasted error's objects as the diagnosis qualified them."""
     from tui.core.diagnosis import Diagnosis
 
     diagnosis = Diagnosis(target, request)
     if not (progress and sys.stderr.isatty()):
-        return await diagnosis.run()
-    from rich.console import Console
+        report = await diagnosis.run()
+    else:
+        from rich.console import Console
 
-    with Console(stderr=True).status("probing the database and PostgREST…"):
-        return await diagnosis.run()
+        with Console(stderr=True).status("probing the database and PostgREST…"):
+            report = await diagnosis.run()
+    return report, diagnosis.error_objects()
 
 
 def print_report(report: Report, *, verbose: bool, target: Target | None) -> None:

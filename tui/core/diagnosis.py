@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -22,6 +22,7 @@ from tui.core.checks.evidence import Evidence
 from tui.core.checks.verdict import decide, remedies
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
 from tui.core.model import Report, Status
+from tui.core.pasted_error import PastedError, qualify
 from tui.core.probes import (
     admin,
     api,
@@ -44,6 +45,7 @@ class DiagnosisRequest:
     symptoms: tuple[str, ...] = ALL_SYMPTOMS  # ids from knowledge/symptoms.py
     objects: tuple[ObjectRef, ...] = ()  # what the user asked about
     request: FailingRequest | None = None  # replayed with the target's key
+    error: PastedError | None = None  # the pasted error the user started from
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ class Diagnosis:
     @property
     def scoped(self) -> bool:
         """Objects were named: probe those directly, at a cost independent of schema size."""
-        return bool(self.request.objects)
+        return bool(self.request.objects or (self.request.error and self.request.error.objects))
 
     def _names(self) -> frozenset[str] | None:
         if not self.scoped:
@@ -146,7 +148,16 @@ class Diagnosis:
         return frozenset(names)
 
     async def _catalog(self) -> catalog.Catalog:
-        cols = tuple((o.schema, o.name, o.column) for o in self._objects() if o.column is not None)
+        refs = list(self._objects())
+        error = self.request.error
+        if error and error.unqualified:  # an unqualified column: its privileges in every
+            try:  # exposed schema, since the catalog decides which one holds the table
+                info = await self._need("api", self._api)
+            except Skip:
+                info = None
+            schemas = (info.exposed_schemas if info else []) or list(self.target.schemas_hint)
+            refs += [replace(o, schema=s) for o in error.unqualified for s in schemas]
+        cols = tuple(dict.fromkeys((o.schema, o.name, o.column) for o in refs if o.column))
         names = self._names()
         return await self._with_db(lambda c: catalog.snapshot(c, self.role, cols, names))
 
@@ -292,8 +303,29 @@ class Diagnosis:
         ]
         return probes
 
+    def _done(self, step: str) -> Any:
+        """A shared step's result once it has one (None while pending or failed)."""
+        task = self._steps.get(step)
+        if task is None or not task.done() or task.cancelled() or task.exception():
+            return None
+        return task.result()
+
+    def error_objects(self) -> tuple[ObjectRef, ...]:
+        """The pasted error's objects, schema-qualified through the exposed schemas once the
+        API and catalog steps have answered (names alone scope the catalog before that)."""
+        error = self.request.error
+        if error is None:
+            return ()
+        info, snap = self._done("api"), self._done("catalog")
+        exposed = list(info.exposed_schemas) if info else []
+        exposed = exposed or list(self.target.schemas_hint)
+        names: set[str] = set()
+        if snap is not None:
+            names = {*snap.relations, *snap.functions, *snap.enums}
+        return qualify(error, exposed, names)
+
     def _objects(self) -> tuple[ObjectRef, ...]:
-        refs = list(self.request.objects)
+        refs = list(self.request.objects) + list(self.error_objects())
         if self.request.request is not None:
             default = self.target.schemas_hint[0] if self.target.schemas_hint else "public"
             refs += request.objects_in(self.request.request, default)

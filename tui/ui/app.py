@@ -23,6 +23,7 @@ from textual.clock import Clock
 from textual.screen import Screen
 
 from tui.core.model import Report
+from tui.core.pasted_error import PastedError
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
 from tui.core.target import Target
@@ -40,6 +41,7 @@ class Session:
     symptoms: tuple[str, ...] = ()
     objects: tuple[ObjectRef, ...] = ()
     request: FailingRequest | None = None
+    error: PastedError | None = None  # the pasted error the user started from
     report: Report | None = None
     catalog: dict[str, list[str]] = field(default_factory=dict)  # object flag -> names
 
@@ -153,6 +155,7 @@ class DoctorApp(App[None]):
             symptoms=self.session.symptoms or ALL_SYMPTOMS,
             objects=self.session.objects,
             request=self.session.request,
+            error=self.session.error,
         )
         return Diagnosis(self.target, request)
 

@@ -118,11 +118,12 @@ _COMMON: tuple[ErrorAnswer, ...] = (
     ErrorAnswer("PGRST202", 404, "function not in the schema cache (new function, or no "
                 "function with these argument names exists)",
                 ObjectKind.FUNCTION, True, Cause.OBJECT_MISSING,
-                (Pattern(r"function (?P<function>[^\s(]+)\((?P<args>[^)]*)\)"),)),
+                (Pattern(r"function (?P<function>[^\s(]+)\((?P<args>[^)]*)\)"),
+                 Pattern(r"function (?P<function>\S+) without parameters"))),
     ErrorAnswer("PGRST203", 300, "overloaded function: cannot choose the candidate"),
     ErrorAnswer("PGRST204", 400, "column (a body key or ?columns=) not in the schema cache",
                 ObjectKind.COLUMN, True, Cause.OBJECT_MISSING,
-                (Pattern(r"^Column " + _Q.format("column") + r" of relation "
+                (Pattern(r"\bColumn " + _Q.format("column") + r" of relation "
                          + _Q.format("relation")),  # v11.0 - v12.0.2
                  Pattern(r"find the " + _Q.format("column") + r" column of "
                          + _Q.format("relation")))),  # v12.0.3+

@@ -17,10 +17,12 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.errors import DoctorError
 from tui.core.knowledge.symptoms import SYMPTOMS
+from tui.core.pasted_error import PastedError, parse_error
 from tui.core.request import parse_request
 from tui.core.specs import SPEC_PARSERS, ObjectRef
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
+from tui.ui.widgets.paste_input import PasteInput
 
 ALL = "all"
 ROUTES = "routes"
@@ -51,10 +53,19 @@ class SymptomsScreen(DoctorScreen):
         options: list[Option | None] = [Option(s.title, id=s.id) for s in SYMPTOMS.values()]
         options += [Option(NOT_SURE, id=ALL), None, Option(HOW_CHANGED, id=ROUTES)]
         with Vertical(classes="body"):
-            yield Label("What do you see? Pick one and press Enter.", classes="lead")
+            yield Label(
+                "What do you see? Paste the error, or pick a symptom; Enter starts.",
+                classes="lead",
+            )
+            with Horizontal(classes="field"):
+                yield Label("Error  ", classes="field-label")
+                yield PasteInput(
+                    placeholder="the error: message, JSON body, log line or supabase-js object",
+                    id="error",
+                )
             with Horizontal(id="symptom-pick"):
                 yield OptionList(*options, id="symptom-list")
-                with VerticalScroll(id="symptom-detail-box"):
+                with VerticalScroll(id="symptom-detail-box", can_focus=False):
                     yield Static(id="symptom-detail")
             with Horizontal(classes="field"):
                 yield Label("Object ", classes="field-label")
@@ -64,7 +75,7 @@ class SymptomsScreen(DoctorScreen):
                 yield Input(placeholder="optional: GET /invoices or a pasted curl", id="request")
 
     def on_mount(self) -> None:
-        self.query_one("#symptom-list", OptionList).focus()
+        self.query_one("#error", Input).focus()
         self._show(SYMPTOMS_FIRST)
         if not self.doctor.session.catalog:
             self.run_worker(
@@ -127,7 +138,21 @@ class SymptomsScreen(DoctorScreen):
         else:
             self.start(choice)
 
-    @on(Input.Submitted)
+    @on(Input.Submitted, "#error")
+    def _error_submitted(self, event: Input.Submitted) -> None:
+        """A pasted error is the whole question: its symptom and objects, diagnosed at once."""
+        event.stop()
+        if not event.value.strip():
+            self.query_one("#symptom-list", OptionList).focus()
+            return
+        try:
+            error = parse_error(event.value)
+        except DoctorError as err:
+            self.notify(str(err), severity="error", title="Check the error")
+            return
+        self.start(error.symptom or ALL, error=error)
+
+    @on(Input.Submitted, "#object, #request")
     def _submitted(self, event: Input.Submitted) -> None:
         option = self.query_one("#symptom-list", OptionList).highlighted_option
         choice = option.id if option is not None and option.id != ROUTES else ALL
@@ -141,7 +166,7 @@ class SymptomsScreen(DoctorScreen):
 
         self.app.push_screen(RoutesScreen())
 
-    def start(self, choice: str) -> None:
+    def start(self, choice: str, error: PastedError | None = None) -> None:
         """Parse what the user typed (one clear line when it is wrong), then diagnose."""
         session = self.doctor.session
         symptom = SYMPTOMS.get(choice)
@@ -159,15 +184,19 @@ class SymptomsScreen(DoctorScreen):
         session.symptoms = (choice,) if symptom else ()
         session.objects = objects
         session.request = request
+        session.error = error
         self.doctor.record(
             "symptom",
             {
                 "symptoms": list(session.symptoms) or [ALL],
                 "objects": [o.display for o in objects],
                 "request": request.display if request else None,
+                "error": error.message if error else None,
             },
             actor="user",
         )
+        if error is not None:
+            self.notify(error.intake_line(), title="Starting from the error")
         from tui.ui.screens.diagnosis import DiagnosisScreen
 
         self.app.push_screen(DiagnosisScreen(self.doctor.new_diagnosis()))
