@@ -117,7 +117,7 @@ def test_the_empty_404_of_a_write_leads_to_the_table_symptom(
 ) -> None:
     status, text = live_body(drifted, "POST", "/invoices", {"order_id": 1, "amount_cents": 1})
     assert (status, text.strip()) == (404, "{}")  # PostgREST 11-12's answer
-    code, data = check_error(capsys, drifted, f"POST /invoices {status} {text}")
+    _code, data = check_error(capsys, drifted, f"POST /invoices {status} {text}")
     assert data["pasted_error"]["symptom"] == "missing-table"
     assert "public.invoices" in {o["name"] for o in data["stale_objects"]}
 
@@ -135,6 +135,6 @@ def test_text_without_an_error_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], drifted: Sandbox
 ) -> None:
     code = main(["check", "--error", "the site is down", *target(drifted)])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 2
     assert err.count("\n") == 1 and "no PostgREST or PostgreSQL error found" in err
