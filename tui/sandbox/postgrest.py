@@ -24,6 +24,7 @@ class PostgrestConfig:
     db_name: str
     jwt_secret: str
     schemas: tuple[str, ...] = ("public",)
+    anon_role: str = "anon"  # db-anon-role: the role of requests without a JWT
     server_port: int = 0
     admin_port: int = 0
     extra: dict[str, str | int | bool] = field(default_factory=dict)
@@ -35,7 +36,7 @@ class PostgrestConfig:
                 f"@127.0.0.1:{self.db_port}/{self.db_name}"
             ),
             "db-schemas": ",".join(self.schemas),
-            "db-anon-role": "anon",
+            "db-anon-role": self.anon_role,
             "db-pool": 4,
             "jwt-secret": self.jwt_secret,
             "server-host": "127.0.0.1",

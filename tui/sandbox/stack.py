@@ -77,6 +77,7 @@ class Sandbox:
         template: str | None = None,
         dbname: str | None = None,
         postgrest_extra: dict[str, str | int | bool] | None = None,
+        anon_role: str = "anon",
     ) -> None:
         self.postgrest_version = postgrest_version
         self.schemas = schemas
@@ -85,6 +86,7 @@ class Sandbox:
         self.template = template
         self.dbname = dbname or f"shop_{uuid.uuid4().hex[:8]}"
         self.postgrest_extra = postgrest_extra or {}
+        self.anon_role = anon_role  # db-anon-role; the anon key names it too
         self.jwt_secret = jwt.new_secret()
         self.workdir = Path(tempfile.mkdtemp(prefix="pgrst-sandbox-"))
         self.workdir.chmod(0o711)  # PostgREST runs as the service user when we are root
@@ -107,6 +109,7 @@ class Sandbox:
                 db_name=self.dbname,
                 jwt_secret=self.jwt_secret,
                 schemas=self.schemas,
+                anon_role=self.anon_role,
                 extra=self.postgrest_extra,
             )
             self.postgrest = PostgrestServer(
@@ -158,7 +161,7 @@ class Sandbox:
             db_url=self.db_url,
             api_url=server.api_url,
             admin_url=server.admin_url,
-            anon_key=self.role_key("anon"),
+            anon_key=self.role_key(self.anon_role),
             service_key=self.role_key("service_role"),
             project_dir=self.workdir / "project",
         )
@@ -174,6 +177,7 @@ class Sandbox:
             admin_url=conn.admin_url,
             project_dir=conn.project_dir,
             schemas_hint=self.schemas,
+            anon_role=self.anon_role,
             sources=dict.fromkeys(
                 ("db_url", "api_url", "api_key", "service_key", "admin_url"), "sandbox"
             ),

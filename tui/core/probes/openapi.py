@@ -47,7 +47,14 @@ class OpenApiUnavailable(Exception):
 
 
 def _compact(obj: dict[str, Any]) -> Any:
-    """Called bottom-up for every JSON object: keep only what drift needs."""
+    """Called bottom-up for every JSON object: keep only what drift needs.
+
+    A definition's ``properties`` map is named by columns, and a column may be called
+    ``description``, ``type`` or ``properties``: the map is told by its values, which are
+    column schemas already compacted to None or a tuple (a column schema's own values are
+    strings, numbers and lists)."""
+    if obj and all(v is None or isinstance(v, tuple) for v in obj.values()):
+        return obj
     if "swagger" in obj or "paths" in obj or "definitions" in obj:
         return obj
     if "title" in obj and "version" in obj:  # info

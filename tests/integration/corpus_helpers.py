@@ -1,0 +1,118 @@
+"""The corpus (tests/corpus/): real public schemas, loaded into the test cluster and served by
+real PostgREST, each the way a deployment would: its own exposed schemas and anon role.
+
+Which schemas each serves and which role reads them is data (``CORPORA``); the loader only
+runs the published SQL, then the grants that table implies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from tui.sandbox import Cluster, Sandbox
+
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
+TABLE_PRIVILEGES = sql.SQL("SELECT, INSERT, UPDATE, DELETE")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """One published schema and how it is served."""
+
+    name: str  # folder under tests/corpus/
+    schemas: tuple[str, ...]  # db-schemas, in order: the first is the default
+    anon_role: str  # db-anon-role
+    load_into: str | None = None  # run the file with this search_path (schema created first)
+
+    @property
+    def default_schema(self) -> str:
+        return self.schemas[0]
+
+    @property
+    def template(self) -> str:
+        return f"corpus_{self.name}"
+
+    def schema_sql(self) -> str:
+        return (CORPUS_DIR / self.name / "schema.sql").read_text(encoding="utf-8")
+
+
+CORPORA: tuple[Corpus, ...] = (
+    Corpus("pagila", ("public",), "web_anon"),
+    Corpus("chinook", ("public",), "anon"),
+    Corpus("northwind", ("northwind",), "web_anon", load_into="northwind"),
+    Corpus(
+        "adventureworks",
+        ("sales", "person", "production", "purchasing", "humanresources", "sa"),
+        "api_reader",
+    ),
+)
+CORPUS_IDS = [c.name for c in CORPORA]
+
+
+def ensure_role(cluster: Cluster, role: str) -> None:
+    """A NOLOGIN role PostgREST's authenticator may switch to (roles are cluster-wide)."""
+    with psycopg.connect(cluster.dsn("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN NOINHERIT").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("GRANT {} TO authenticator").format(sql.Identifier(role)))
+
+
+def grants(corpus: Corpus) -> sql.Composed:
+    """Usage and table privileges on every exposed schema, now and for tables made later (as
+    a deployment's default privileges do); functions keep PostgreSQL's EXECUTE to PUBLIC."""
+    role = sql.Identifier(corpus.anon_role)
+    parts = []
+    for schema in map(sql.Identifier, corpus.schemas):
+        parts.append(
+            sql.SQL(
+                "GRANT USAGE ON SCHEMA {s} TO {r};"
+                "GRANT {p} ON ALL TABLES IN SCHEMA {s} TO {r};"
+                "ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT {p} ON TABLES TO {r};"
+            ).format(s=schema, r=role, p=TABLE_PRIVILEGES)
+        )
+    return sql.Composed(parts)
+
+
+def load_template(cluster: Cluster, corpus: Corpus) -> str:
+    """The corpus in its own database, with its role and grants; returns the database name
+    (used as the template of each served copy)."""
+    ensure_role(cluster, corpus.anon_role)
+    cluster.drop_database(corpus.template)
+    cluster.create_database(corpus.template)
+    with psycopg.connect(cluster.dsn(corpus.template), autocommit=True) as conn:
+        if corpus.load_into:
+            schema = sql.Identifier(corpus.load_into)
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
+            conn.execute(sql.SQL("SET search_path = {}, public").format(schema))
+        conn.execute(corpus.schema_sql())  # type: ignore[arg-type]  # the published file
+        conn.execute("RESET search_path")
+        conn.execute(grants(corpus))
+    return corpus.template
+
+
+def serve(cluster: Cluster, corpus: Corpus, version: str) -> Sandbox:
+    """A copy of the corpus database served by PostgREST ``version`` (a fresh cache)."""
+    box = Sandbox(
+        postgrest_version=version,
+        schemas=corpus.schemas,
+        cluster=cluster,
+        template=corpus.template,
+        dbname=f"{corpus.template}_{version}",
+        anon_role=corpus.anon_role,
+    )
+    return box.start()
+
+
+def target_flags(box: Sandbox, *, key: bool = True) -> list[str]:
+    """``check`` flags for ``box``: with the anon role's key, or with none (the caller adds
+    ``--anon-role``)."""
+    conn = box.connection()
+    flags = ["--db-url", conn.db_url, "--api-url", conn.api_url, "--admin-url", conn.admin_url]
+    if key:
+        flags += ["--api-key", conn.anon_key]
+    return flags

@@ -1,0 +1,86 @@
+"""Real public schemas (tests/corpus/) served by real PostgREST 12.0.2 and 11.2.2 right after
+start-up: a cache that is fresh by definition must read as healthy, with the anon role's key
+and with no key plus ``--anon-role``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from corpus_helpers import CORPORA, Corpus, load_template, serve, target_flags
+
+from tui.cli import main
+from tui.sandbox import Cluster, Sandbox
+
+pytestmark = pytest.mark.integration
+
+VERSIONS = ("12", "11")
+# Open model defects a corpus still trips over (strict: the day one is fixed, the test says so
+# and its line goes). Issue 12 item 1: one-to-one and composite keys are counted as "added".
+OPEN_DEFECTS = {
+    "adventureworks": "issue 12 item 1: keys PostgREST leaves out of OpenAPI read as added",
+}
+
+
+def corpus_param(corpus: Corpus):
+    marks = []
+    if corpus.name in OPEN_DEFECTS:
+        marks.append(pytest.mark.xfail(reason=OPEN_DEFECTS[corpus.name], strict=True))
+    return pytest.param(corpus, id=corpus.name, marks=marks)
+
+
+@pytest.fixture(scope="module")
+def served(cluster: Cluster) -> Iterator[dict[tuple[str, str], Sandbox]]:
+    """Every corpus loaded once and served by each PostgREST version (one process each)."""
+    boxes: dict[tuple[str, str], Sandbox] = {}
+    try:
+        for corpus in CORPORA:
+            load_template(cluster, corpus)
+            for version in VERSIONS:
+                boxes[corpus.name, version] = serve(cluster, corpus, version)
+        yield boxes
+    finally:
+        for box in boxes.values():
+            box.stop()
+
+
+def check_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict]:
+    code = main(["check", "--json", *argv])
+    out, _err = capsys.readouterr()
+    return code, json.loads(out)
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=[f"pgrst{v}" for v in VERSIONS])
+@pytest.mark.parametrize("corpus", [corpus_param(c) for c in CORPORA])
+@pytest.mark.parametrize("with_key", [True, False], ids=["key", "anon-role"])
+def test_fresh_cache_is_healthy(
+    served: dict[tuple[str, str], Sandbox],
+    capsys: pytest.CaptureFixture[str],
+    corpus: Corpus,
+    version: str,
+    with_key: bool,
+) -> None:
+    box = served[corpus.name, version]
+    argv = target_flags(box, key=with_key)
+    if not with_key:
+        argv += ["--anon-role", corpus.anon_role]
+    code, data = check_json(capsys, argv)
+    problems = [f for f in data["findings"] if f["status"] in ("fail", "error")]
+    assert data["stale_objects"] == [], data["stale_objects"]
+    assert problems == []
+    assert (data["verdict"], code) == ("healthy", 0)
+
+
+def test_no_key_and_unknown_anon_role_is_said_not_guessed(
+    served: dict[tuple[str, str], Sandbox], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pagila's anon role is web_anon: with no key and nothing naming the role, the doctor says
+    the role is unknown; it neither invents role anon nor calls cached tables dropped."""
+    code, data = check_json(capsys, target_flags(served["pagila", "12"], key=False))
+    text = json.dumps(data)
+    assert "CREATE ROLE" not in text and "'anon'" not in text
+    assert [s for s in data["stale_objects"] if s["change"] == "removed"] == []
+    drift = next(f for f in data["findings"] if f["check"] == "drift")
+    assert "anon role unknown" in drift["summary"]
+    assert (data["verdict"], code) == ("healthy", 0)
