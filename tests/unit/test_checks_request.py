@@ -60,12 +60,14 @@ def test_writes_are_replayed_without_writing():
 
 
 def test_request_role_from_the_key_without_verifying_it():
-    assert request_role(None) == "anon"
-    assert request_role(jwt({"role": "service_role"})) == "service_role"
-    assert request_role(jwt({"sub": "x"})) == "anon"
-    assert request_role("not-a-jwt") == "anon"
-    assert request_role("sb_secret_abc") == "service_role"
-    assert request_role("sb_publishable_abc") == "anon"
+    assert request_role(None, "anon") == "anon"
+    assert request_role(None, "web_anon") == "web_anon"
+    assert request_role(None, None) is None  # no key, anon role unknown: never guessed
+    assert request_role(jwt({"role": "service_role"}), None) == "service_role"
+    assert request_role(jwt({"sub": "x"}), "web_anon") == "web_anon"
+    assert request_role("not-a-jwt", "anon") == "anon"
+    assert request_role("sb_secret_abc", None) == "service_role"
+    assert request_role("sb_publishable_abc", None) == "anon"
 
 
 def test_secrets_never_survive_redaction():

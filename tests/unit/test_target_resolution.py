@@ -281,3 +281,86 @@ def test_hosted_supabase_url_has_no_admin_server(tmp_path: Path) -> None:
 def test_malformed_supabase_url_names_its_source(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="SUPABASE_URL"):
         resolve_target({}, env={"SUPABASE_URL": "http://[::1"}, cwd=tmp_path)
+
+
+# -- the anon role: flag > PGRST_DB_ANON_ROLE > --postgrest-config > Supabase project > unknown
+
+
+def write_pgrst_config(folder: Path, body: str) -> Path:
+    path = folder / "postgrest.conf"
+    path.write_text(body)
+    return path
+
+
+PGRST_CONF = (
+    'db-uri = "postgres://authenticator:s3cret@db:5432/app"\n'
+    'db-anon-role = "web_anon"\n'
+    'db-schemas = "api, public"\n'
+    'db-channel = "pgrst_app"\n'
+    "db-channel-enabled = true\n"
+    'jwt-secret = "reallyreallyreallyreallyverysafe"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "config", "project", "role", "source"),
+    [
+        ("flagged", {"PGRST_DB_ANON_ROLE": "env_role"}, True, True, "flagged", "flag"),
+        (
+            None,
+            {"PGRST_DB_ANON_ROLE": "env_role"},
+            True,
+            True,
+            "env_role",
+            "env:PGRST_DB_ANON_ROLE",
+        ),
+        (None, {}, True, True, "web_anon", "postgrest-config:"),
+        (None, {}, False, True, "anon", "project:"),
+        (None, {}, False, False, None, "unknown"),
+    ],
+    ids=["flag", "env", "postgrest-config", "supabase-project", "unknown"],
+)
+def test_anon_role_precedence(
+    tmp_path: Path, flag, env, config: bool, project: bool, role, source: str
+) -> None:
+    flags = {"anon_role": flag}
+    if config:
+        flags["postgrest_config"] = str(write_pgrst_config(tmp_path, PGRST_CONF))
+    if project:
+        write_config(tmp_path, "[api]\nport = 60001\n")
+    target = resolve_target(flags, env=env, cwd=tmp_path)
+    assert target.anon_role == role
+    assert target.sources["anon_role"].startswith(source)
+
+
+def test_postgrest_config_gives_schemas_and_channel_but_flags_win(tmp_path: Path) -> None:
+    conf = str(write_pgrst_config(tmp_path, PGRST_CONF))
+    target = resolve_target({"postgrest_config": conf}, env={}, cwd=tmp_path)
+    assert target.schemas_hint == ("api", "public")
+    assert target.channel == "pgrst_app"
+    assert target.sources["channel"].startswith("postgrest-config:")
+    flagged = resolve_target({"postgrest_config": conf, "channel": "mine"}, env={}, cwd=tmp_path)
+    assert flagged.channel == "mine"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('db-uri = "postgres://u:s3cret@db/x"\nnot a line\n', "not a PostgREST config file"),
+        ('db-anon-role = ""\n', "db-anon-role must be a role name"),
+    ],
+)
+def test_bad_postgrest_config_is_one_line_without_secrets(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    conf = str(write_pgrst_config(tmp_path, body))
+    with pytest.raises(UsageError) as err:
+        resolve_target({"postgrest_config": conf}, env={}, cwd=tmp_path)
+    assert message in str(err.value) and "s3cret" not in str(err.value)
+
+
+def test_missing_postgrest_config_and_bad_anon_role_flag(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="cannot read"):
+        resolve_target({"postgrest_config": str(tmp_path / "nope.conf")}, env={}, cwd=tmp_path)
+    with pytest.raises(UsageError, match="--anon-role must be a role name"):
+        resolve_target({"anon_role": "x" * 64}, env={}, cwd=tmp_path)

@@ -19,12 +19,14 @@ TARGET_FLAGS = (
     "project_dir",
     "timeout",
     "channel",
+    "anon_role",
+    "postgrest_config",
 )
 
 
 def add_target_flags(parser: argparse.ArgumentParser) -> None:
     """Add --db-url, --api-url, --api-key, --service-key, --admin-url, --project-dir,
-    --timeout and --channel. Unset flags stay None so environment and project files apply."""
+    --timeout, --channel, --anon-role and --postgrest-config. Unset flags stay None so environment and project files apply."""
     group = parser.add_argument_group(
         "target",
         "where to look; each falls back to the environment, then supabase/config.toml "
@@ -75,6 +77,19 @@ def add_target_flags(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         default=None,
         help=f"PostgREST's db-channel (default {DEFAULT_CHANNEL})",
+    )
+    group.add_argument(
+        "--anon-role",
+        metavar="ROLE",
+        default=None,
+        help="PostgREST's db-anon-role: whose privileges count when no key is sent (env "
+        "PGRST_DB_ANON_ROLE; a Supabase project's is anon; otherwise unknown)",
+    )
+    group.add_argument(
+        "--postgrest-config",
+        metavar="FILE",
+        default=None,
+        help="PostgREST's config file: its db-anon-role, db-schemas and db-channel apply",
     )
 
 

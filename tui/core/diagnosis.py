@@ -98,7 +98,7 @@ class Diagnosis:
     def __init__(self, target: Target, request: DiagnosisRequest = DiagnosisRequest()) -> None:
         self.target = target
         self.request = request
-        self.role = base.request_role(target.api_key)
+        self.role = base.request_role(target.api_key, target.anon_role)
         ids = ["database", "api", "catalog", "openapi", "listener"]
         if target.admin_url:
             ids.append("admin")
@@ -159,7 +159,9 @@ class Diagnosis:
             refs += [replace(o, schema=s) for o in error.unqualified for s in schemas]
         cols = tuple(dict.fromkeys((o.schema, o.name, o.column) for o in refs if o.column))
         names = self._names()
-        return await self._with_db(lambda c: catalog.snapshot(c, self.role, cols, names))
+        # an unknown role is looked at with PUBLIC's privileges; the checks know it is unknown
+        role = self.role if self.role is not None else catalog.PUBLIC
+        return await self._with_db(lambda c: catalog.snapshot(c, role, cols, names))
 
     async def _openapi(self) -> list[openapi.SchemaDoc]:
         """The default schema's document (no profile header) is fetched while the API probe
@@ -198,8 +200,10 @@ class Diagnosis:
             n = len(snap.relations)
             return (Status.PASS,
                     f"{n} relations, {sum(map(len, snap.functions.values()))} functions, "
-                    f"{len(snap.enums)} enum types; role {snap.role.name}"
-                    + ("" if snap.role.exists else " (does not exist)"), {"catalog": snap})  # fmt: skip
+                    f"{len(snap.enums)} enum types; "
+                    + (f"role {snap.role.name}" + ("" if snap.role.exists else " (does not exist)")
+                       if self.role is not None else "anon role unknown: PUBLIC's privileges"),
+                    {"catalog": snap})  # fmt: skip
         if probe_id == "openapi":
             if self.scoped:
                 return (Status.SKIPPED, "not needed: the named objects are probed directly",
@@ -212,7 +216,11 @@ class Diagnosis:
                             "targeted probes stand in", {"disabled": True})  # fmt: skip
                 raise
             tables = sum(len(d.tables) for d in docs)
-            return Status.PASS, f"{tables} relations advertised to {self.role}", {"docs": docs}
+            return (
+                Status.PASS,
+                f"{tables} relations advertised to {self.role or 'the anon role'}",
+                {"docs": docs},
+            )
         if probe_id == "listener":
             info = await self._step(
                 "listener",

@@ -30,6 +30,8 @@ class Inventory:
     relationships: set[str] = field(default_factory=set)  # "s.child:s.parent"
     enum_labels: set[str] = field(default_factory=set)  # "s.type:label"
     enum_types: set[str] = field(default_factory=set)
+    # relations in the catalog the role may not see: never "removed", whatever the cache says
+    hidden: set[str] = field(default_factory=set)
 
     def has_column(self, qualified: str) -> bool:
         """``schema.table.column`` is on this side. Names may hold dots themselves, so every
@@ -47,7 +49,10 @@ def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
     exposed = set(schemas)
     inv = Inventory()
     for rel in catalog.relations.values():
-        if rel.schema not in exposed or not rel.visible:
+        if rel.schema not in exposed:
+            continue
+        if not rel.visible:
+            inv.hidden.add(rel.qualified)
             continue
         inv.tables.add(rel.qualified)
         if rel.kind != "table":
@@ -125,7 +130,7 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
     for name in db.tables - cache.tables:
         kind = ObjectKind.VIEW if name in db.views else ObjectKind.TABLE
         stale.append(StaleObject(kind, name, Change.ADDED))
-    for name in cache.tables - db.tables:
+    for name in cache.tables - db.tables - db.hidden:  # in the catalog is never "dropped"
         stale.append(StaleObject(ObjectKind.TABLE, name, Change.REMOVED))
 
     common = db.tables & cache.tables

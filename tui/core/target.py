@@ -63,6 +63,7 @@ class Target:
     schemas_hint: tuple[str, ...] = ()  # exposed schemas according to project files
     sources: dict[str, str] = field(default_factory=dict)  # value name -> "flag"/"env:X"/...
     extra_search_path: tuple[str, ...] = ()  # [api] extra_search_path from project files
+    anon_role: str | None = None  # db-anon-role (requests without a key); None: unknown
 
     @property
     def db_host(self) -> str:
@@ -373,6 +374,8 @@ def resolve_target(
     project_dir, timeout, channel (missing or None = not given). Raises UsageError, whose
     message never contains a secret.
     """
+    from tui.core.postgrest_config import read_postgrest_config, resolve_anon_role
+
     flags = flags or {}
     cwd = cwd or Path.cwd()
     values: dict[str, str] = {}
@@ -439,9 +442,20 @@ def resolve_target(
     timeout = validate_timeout(
         DEFAULT_TIMEOUT if _flag(flags, "timeout") is None else flags["timeout"]
     )
-    channel = validate_channel(str(_flag(flags, "channel") or DEFAULT_CHANNEL))
+    pgrst_flag = _flag(flags, "postgrest_config")
+    pgrst = read_postgrest_config(Path(pgrst_flag).expanduser()) if pgrst_flag else None
+    anon_role, sources["anon_role"] = resolve_anon_role(
+        _flag(flags, "anon_role"), env, pgrst, project.path if project else None
+    )
     sources["timeout"] = "default" if _flag(flags, "timeout") is None else "flag"
-    sources["channel"] = "default" if _flag(flags, "channel") is None else "flag"
+    channel_given = _flag(flags, "channel")
+    if channel_given is None and pgrst is not None and pgrst.channel:
+        channel_given, sources["channel"] = pgrst.channel, f"postgrest-config:{pgrst.path}"
+    channel = validate_channel(str(channel_given or DEFAULT_CHANNEL))
+    sources.setdefault("channel", "default" if channel_given is None else "flag")
+    schemas = project.schemas if project else ()
+    if not schemas and pgrst is not None:
+        schemas = pgrst.schemas
     return Target(
         db_url=db_url,
         api_url=api_url,
@@ -451,9 +465,10 @@ def resolve_target(
         project_dir=project.project_dir if project else None,
         timeout=timeout,
         channel=channel,
-        schemas_hint=project.schemas if project else (),
+        schemas_hint=schemas,
         extra_search_path=project.extra_search_path if project else (),
         sources=sources,
+        anon_role=anon_role,
     )
 
 

@@ -19,12 +19,16 @@ from tui.core.specs import ObjectRef
 from tui.core.target import Target
 
 LOCAL_SUPABASE_PORTS = {54321, 54322}
+UNKNOWN_ROLE = (
+    "no key was given and the anon role is unknown (name it with --anon-role, "
+    "PGRST_DB_ANON_ROLE or --postgrest-config)"
+)
 
 
 @dataclass
 class Evidence:
     target: Target
-    role: str  # the PostgreSQL role the API key maps to
+    role: str | None  # the PostgreSQL role the API key maps to; None: no key, anon role unknown
     symptoms: tuple[str, ...] = ALL_SYMPTOMS
     objects: tuple[ObjectRef, ...] = ()  # named by the user or read from the failing request
     scoped: bool = False  # objects were named: only they were probed (no OpenAPI, no sweep)
@@ -41,6 +45,14 @@ class Evidence:
     local_pids: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
     failed: set[str] = field(default_factory=set)  # probe ids that errored (not skipped)
+
+    @property
+    def role_known(self) -> bool:
+        return self.role is not None
+
+    @property
+    def role_shown(self) -> str:
+        return self.role if self.role is not None else "(unknown anon role)"
 
     @property
     def narrowed(self) -> bool:

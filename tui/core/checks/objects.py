@@ -4,7 +4,9 @@ role use it, and is the cache behind? The first "no" is the cause.
 
 from __future__ import annotations
 
-from tui.core.checks.evidence import Evidence
+from dataclasses import replace
+
+from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.probes.catalog import Catalog
@@ -268,4 +270,15 @@ def check(ev: Evidence, stale: list[StaleObject]) -> list[Finding]:
         why = ev.errors.get("catalog", "no catalog")
         return [Finding("object", Status.SKIPPED, f"needs the catalog: {why}",
                         objects=[o.display for o in ev.objects], title="Objects")]  # fmt: skip
-    return [CHECKS[ref.kind](ev, ref, stale) for ref in ev.objects]
+    return [_unjudged(ev, CHECKS[ref.kind](ev, ref, stale)) for ref in ev.objects]
+
+
+def _unjudged(ev: Evidence, finding: Finding) -> Finding:
+    """No key and no known anon role: the privileges looked at were PUBLIC's, so a missing
+    one says nothing about the role PostgREST really uses."""
+    if ev.role_known or finding.cause is not Cause.MISSING_PRIVILEGE:
+        return finding
+    return replace(
+        finding, status=Status.WARN, cause=None, fix=None,
+        summary=f"privileges not judged: {UNKNOWN_ROLE} ({finding.summary} for PUBLIC)",
+    )  # fmt: skip

@@ -61,7 +61,7 @@ def api(ev: Evidence) -> Finding:
             runbook_note="A rejected key fails every request before any table is looked up; "
             "no schema reload changes that.",
         )
-    if ev.catalog is not None and not ev.catalog.role.exists:
+    if ev.role_known and ev.catalog is not None and not ev.catalog.role.exists:
         role = ev.catalog.role.name
         return Finding(
             "api",

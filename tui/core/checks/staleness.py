@@ -107,6 +107,8 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         basis.append(f"{len(ev.targeted)} targeted probes")
     if ev.openapi_disabled:
         basis.append("OpenAPI is disabled")
+    if not ev.role_known:  # what PUBLIC may see, every role may: new objects it sees are real
+        basis.append("anon role unknown: only objects PUBLIC may use were compared")
     stale = sorted(_without_parts_of_new_tables(found))
     # OpenAPI was wanted but did not come: tables, columns, keys and labels were not compared.
     unknown = None
@@ -135,7 +137,7 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         return Finding("drift", Status.ERROR, f"drift unknown ({basis_text})", title=title), []
     if not stale:
         return Finding(
-            "drift", Status.PASS, f"no drift ({basis_text}, as role {ev.role})", title=title
+            "drift", Status.PASS, f"no drift ({basis_text}, as role {ev.role_shown})", title=title
         ), []
     added = sum(1 for s in stale if s.change is Change.ADDED)
     removed = len(stale) - added

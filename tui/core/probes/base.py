@@ -17,7 +17,6 @@ from tui.core.httpclient import tls_context
 from tui.core.target import Target
 
 APPLICATION_NAME = "pgrst-doctor"
-DEFAULT_ANON_ROLE = "anon"
 # Supabase's non-JWT keys: the gateway swaps them for the anon / service_role JWT.
 OPAQUE_KEY_ROLES = {"sb_publishable_": "anon", "sb_secret_": "service_role"}
 
@@ -71,8 +70,9 @@ def jwt_claims(key: str | None) -> dict | None:
     return claims if isinstance(claims, dict) else None
 
 
-def request_role(key: str | None, anon_role: str = DEFAULT_ANON_ROLE) -> str:
-    """The PostgreSQL role PostgREST switches to for requests made with ``key``."""
+def request_role(key: str | None, anon_role: str | None) -> str | None:
+    """The PostgreSQL role PostgREST switches to for requests made with ``key``: the key's
+    ``role`` claim, else the deployment's anon role (None when that is unknown)."""
     if not key:
         return anon_role
     for prefix, role in OPAQUE_KEY_ROLES.items():

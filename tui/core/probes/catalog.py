@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+PUBLIC = "public"  # the pseudo-role whose privileges every role has (the lower bound)
 USER_SCHEMAS = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 
 ROLE_QUERY = """
@@ -274,7 +275,7 @@ async def snapshot(
             role_info = RoleInfo(role, False)
         # A role that does not exist has exactly PUBLIC's privileges.
         params: dict = {
-            "role": role if role_info.exists else "public",
+            "role": role if role_info.exists else PUBLIC,
             "names": sorted(names) if names is not None else None,
         }
         catalog = Catalog(role=role_info, timings_ms=timings, scoped=names is not None)
