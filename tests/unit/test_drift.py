@@ -143,7 +143,6 @@ def test_openapi_parse_keeps_only_names():
     assert parsed.enums == {"public.order_status": {"paid", "new"}}
 
 
-
 def test_openapi_parse_columns_named_like_schema_keys():
     """northwind's categories.description and similar: a column named after a JSON-schema key
     is still a column (the properties map was read as a column schema and dropped)."""
@@ -156,6 +155,7 @@ def test_openapi_parse_columns_named_like_schema_keys():
     parsed = parse(json.dumps(document), "public")
     assert parsed.columns == {"odd": tuple(props)}
     assert parsed.enums == {"public.mood": {"a"}}
+
 
 names = st.sets(st.from_regex(r"[a-z]{1,6}", fullmatch=True), max_size=12)
 
