@@ -7,6 +7,8 @@ runs the published SQL, then the grants that table implies.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,17 +97,36 @@ def load_template(cluster: Cluster, corpus: Corpus) -> str:
     return corpus.template
 
 
-def serve(cluster: Cluster, corpus: Corpus, version: str) -> Sandbox:
-    """A copy of the corpus database served by PostgREST ``version`` (a fresh cache)."""
+VERSIONS = ("12", "11")
+
+
+def serve(cluster: Cluster, corpus: Corpus, version: str, tag: str) -> Sandbox:
+    """A copy of the corpus database (``tag`` tells copies apart) served by PostgREST
+    ``version``: a fresh cache."""
     box = Sandbox(
         postgrest_version=version,
         schemas=corpus.schemas,
         cluster=cluster,
         template=corpus.template,
-        dbname=f"{corpus.template}_{version}",
+        dbname=f"{corpus.template}_{tag}_{version}",
         anon_role=corpus.anon_role,
     )
     return box.start()
+
+
+@contextlib.contextmanager
+def serve_all(cluster: Cluster, tag: str) -> Iterator[dict[tuple[str, str], Sandbox]]:
+    """Every corpus (templates loaded) served by every PostgREST version, one process each,
+    keyed by (corpus name, version); all stopped on exit."""
+    boxes: dict[tuple[str, str], Sandbox] = {}
+    try:
+        for corpus in CORPORA:
+            for version in VERSIONS:
+                boxes[corpus.name, version] = serve(cluster, corpus, version, tag)
+        yield boxes
+    finally:
+        for box in boxes.values():
+            box.stop()
 
 
 def target_flags(box: Sandbox, *, key: bool = True) -> list[str]:

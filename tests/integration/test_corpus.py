@@ -8,14 +8,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from corpus_helpers import CORPORA, Corpus, load_template, serve, target_flags
+from corpus_helpers import CORPORA, VERSIONS, Corpus, serve_all, target_flags
 
 from tui.cli import main
 from tui.sandbox import Cluster, Sandbox
 
 pytestmark = pytest.mark.integration
 
-VERSIONS = ("12", "11")
 # Open model defects a corpus still trips over (strict: the day one is fixed, the test says so
 # and its line goes). Issue 12 item 1: one-to-one and composite keys are counted as "added".
 OPEN_DEFECTS = {
@@ -31,18 +30,9 @@ def corpus_param(corpus: Corpus):
 
 
 @pytest.fixture(scope="module")
-def served(cluster: Cluster) -> Iterator[dict[tuple[str, str], Sandbox]]:
-    """Every corpus loaded once and served by each PostgREST version (one process each)."""
-    boxes: dict[tuple[str, str], Sandbox] = {}
-    try:
-        for corpus in CORPORA:
-            load_template(cluster, corpus)
-            for version in VERSIONS:
-                boxes[corpus.name, version] = serve(cluster, corpus, version)
+def served(corpus_templates: Cluster) -> Iterator[dict[tuple[str, str], Sandbox]]:
+    with serve_all(corpus_templates, "fresh") as boxes:
         yield boxes
-    finally:
-        for box in boxes.values():
-            box.stop()
 
 
 def check_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict]:
