@@ -1,4 +1,4 @@
-"""Issue 7's budgets as data: which metric, which limit, at which sizes."""
+"""The benchmark budgets as data: which metric, which limit, at which sizes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The engine's own costs, in process: the whole Diagnosis, the catalog probe alone, and
-issue 4's verify polling against an independent observer.
+the remedies' verify polling against an independent observer.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def _stale_pair(box: Sandbox, k: int) -> tuple[str, str]:
 
 
 def detection(box: Sandbox, res: SizeResult, k: int) -> None:
-    """NOTIFY, then issue 4's Verifier polls the stale objects while an observer process polls
+    """NOTIFY, then the remedies' Verifier polls the stale objects while an observer process polls
     the new function back to back. Lag: when verify received its first converged answer minus
     when the observer received its first 200 (both CLOCK_MONOTONIC)."""
     from tui.core.model import Change, ObjectKind, StaleObject

@@ -155,13 +155,13 @@ METHOD = """\
   (this machine's shell sets `PYTHONDONTWRITEBYTECODE=1`; the harness gives the children a
   `PYTHONPYCACHEPREFIX` in a temp dir, warmed by one unmeasured run).
 - **What "minus OpenAPI" compares:** the OpenAPI GET is the whole document, read to its end,
-  as the issue defines PostgREST's own cost. The check stops reading once it has `info`,
+  as the budget defines PostgREST's own cost. The check stops reading once it has `info`,
   `paths` and `definitions`: PostgREST sends `parameters` (about a quarter of the document,
   nothing the check needs) last. Where the document is large the check therefore ends before
   a full GET of it would, and the difference is negative.
 - **Parallelism** is read from the in-process `Diagnosis.run()`: wall time of the whole run vs
   the largest `ProbeOutcome.elapsed_ms`.
-- **Reload detection:** issue 4's `Verifier` (its real probes and polling, instrumented only to
+- **Reload detection:** the remedies' `Verifier` (`tui/core/remedies/verify.py`) (its real probes and polling, instrumented only to
   timestamp each answer) watches a new table and a new function after NOTIFY, while an
   independent observer in its own process (`benchmarks/observer.py`) polls the new function
   back to back (1 ms pauses). Lag = when verify received its first converged answer minus when
@@ -271,7 +271,7 @@ def markdown(results: RunResults) -> str:
         "",
         *(f"- {key}: {value}" for key, value in results.machine.items()),
         "",
-        "## Budgets (issue 7)",
+        "## Budgets",
         "",
         "| # | budget | where | measured (median) | verdict |",
         "|---|---|---|---|---|",

@@ -64,7 +64,7 @@ class SchemaShape:
 
     @classmethod
     def for_tables(cls, tables: int) -> SchemaShape:
-        """One function per ten tables, 1,000 at most (the issue's largest schema)."""
+        """One function per ten tables, 1,000 at most (the largest schema benchmarked)."""
         if tables < 1:
             raise ValueError("a schema needs at least one table")
         return cls(tables=tables, functions=min(MAX_FUNCTIONS, max(1, tables // 10)))

@@ -4,7 +4,6 @@ codes and one clear line for bad input."""
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import stat
@@ -18,7 +17,7 @@ import psycopg
 import pytest
 
 from tui.cli import main
-from tui.core.transcript.clipboard import copy_summary
+from tui.core.transcript.clipboard import copy_summary, osc52_payload
 from tui.core.transcript.export import load_session
 from tui.core.transcript.journal import Journal
 from tui.sandbox import Sandbox
@@ -106,8 +105,8 @@ def test_real_session_exports_with_no_secret_anywhere(sandbox12: Sandbox, tmp_pa
     out_file = tmp_path / "ticket.json"
     js = cli("export", journal.session_id, "--format", "json", "-o", str(out_file))
     listing = cli("sessions")
-    payload, notice = copy_summary(load_session(journal.dir).events, tmux=True)
-    clip_text = base64.b64decode(payload.split(b";c;")[1].split(b"\x07")[0]).decode()
+    clip_text, notice = copy_summary(load_session(journal.dir).events, tmux=True)
+    payload = osc52_payload(clip_text, tmux=True)
 
     artifacts = {
         "journal.jsonl": journal.path.read_text(),

@@ -14,6 +14,13 @@ from rich.console import Console
 from tui.core.knowledge.kpis import KPIS
 from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.core.model import STATUS_GLYPH, Finding, Status
+from tui.core.specs import (
+    parse_column,
+    parse_enum_value,
+    parse_function,
+    parse_relationship,
+    parse_table,
+)
 from tui.ui import render
 
 
@@ -99,21 +106,42 @@ def test_kpi_words_follow_the_thresholds():
     assert "✓" in render.render_kpi(kpi, 0.2).plain
 
 
-def test_catalog_names_per_object_flag():
+def _snapshot(schema: str, table: str, column: str, function: str, enum: str, label: str):
     """Only the fields the pickers read (the catalog probe's own tests cover the rest)."""
-    snap = SimpleNamespace(
-        relations={"public.orders": SimpleNamespace(columns=("id", "status"))},
-        functions={"public.order_total": []},
-        foreign_keys=[SimpleNamespace(qualified="public.order_items:public.orders")],
-        enums={"public.order_status": ("new", "paid")},
+    rel = SimpleNamespace(schema=schema, name=table, columns=(column,))
+    fn = SimpleNamespace(schema=schema, name=function)
+    fk = SimpleNamespace(schema=schema, table=table, ref_schema="public", ref_table="orders")
+    return SimpleNamespace(
+        relations={f"{schema}.{table}": rel},
+        functions={f"{schema}.{function}": [fn]},
+        foreign_keys=[fk],
+        enums={f"{schema}.{enum}": (label,)},
     )
+
+
+def test_catalog_names_per_object_flag():
+    snap = _snapshot("public", "order_items", "id", "order_total", "order_status", "paid")
     names = render.catalog_names({"catalog": snap})
-    assert names["--table"] == ["public.orders"]
-    assert names["--column"] == ["public.orders.id", "public.orders.status"]
+    assert names["--table"] == ["public.order_items"]
+    assert names["--column"] == ["public.order_items.id"]
     assert names["--function"] == ["public.order_total"]
     assert names["--relationship"] == ["public.order_items:public.orders"]
-    assert names["--enum-value"] == ["public.order_status:new", "public.order_status:paid"]
+    assert names["--enum-value"] == ["public.order_status:paid"]
     assert render.catalog_names({}) == {}
+
+
+def test_completed_names_parse_back_to_the_catalog_objects():
+    """A completion is typed into the object field as is: odd names must be quoted."""
+    snap = _snapshot("Sales Data", 'My.Table "x"', "a:b", "f(x)", "st.atus", " two words")
+    names = render.catalog_names({"catalog": snap})
+    table = parse_table(names["--table"][0])
+    assert (table.schema, table.name) == ("Sales Data", 'My.Table "x"')
+    assert parse_column(names["--column"][0]).column == "a:b"
+    assert parse_function(names["--function"][0]).name == "f(x)"
+    rel = parse_relationship(names["--relationship"][0])
+    assert (rel.name, rel.target_name) == ('My.Table "x"', "orders")
+    enum = parse_enum_value(names["--enum-value"][0])
+    assert (enum.schema, enum.name, enum.label) == ("Sales Data", "st.atus", " two words")
 
 
 def test_crash_panel_names_the_error():

@@ -9,6 +9,7 @@ import stat
 from textual.widgets import Input, Static
 
 from tests.ui.pilot_helpers import until
+from tui.core.transcript.clipboard import osc52_payload
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
 from tui.ui.screens.transcript import TranscriptScreen
@@ -61,3 +62,16 @@ async def test_a_failing_journal_is_reported_and_the_wizard_keeps_going(fake_tar
         notes = list(app._notifications)
         assert all(n.message.startswith("The transcript could not be written") for n in notes)
         assert type(app.screen).__name__ == "ConnectScreen"
+
+
+async def test_copy_inside_tmux_is_wrapped_for_its_passthrough(fake_target, monkeypatch):
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    app = make_app(fake_target)
+    written: list[str] = []
+    async with app.run_test():
+        driver = app._driver
+        original = driver.write
+        driver.write = lambda data: (written.append(data), original(data))[1]
+        app.copy_to_clipboard("summary ✓")
+    assert app.clipboard == "summary ✓"
+    assert osc52_payload("summary ✓", tmux=True).decode("ascii") in written

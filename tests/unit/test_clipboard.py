@@ -12,7 +12,6 @@ from tui.core.transcript.clipboard import (
     TRUNCATION_MARKER,
     cap_text,
     copy_summary,
-    copy_transcript_path,
     osc52_payload,
 )
 
@@ -66,8 +65,7 @@ def test_tmux_wraps_in_dcs_passthrough_with_doubled_escapes() -> None:
 
 
 def test_copy_summary_small_is_not_truncated_and_notice_counts_bytes() -> None:
-    payload, notice = copy_summary(EVENTS, session_id="s1", tmux=False)
-    text = decode(payload)
+    text, notice = copy_summary(EVENTS, session_id="s1", tmux=False)
     assert "- **Outcome:** resolved: stale-cache → healthy after notify" in text
     assert "- **Stale objects:** table public.orders (added)" in text
     assert text.endswith("Masked: no secrets were detected in this session.")
@@ -84,8 +82,7 @@ def test_copy_summary_is_capped_at_4_kb_with_a_marker() -> None:
         for n in range(400)
     ]
     events = [EVENTS[0], event(2, "verdict", {"verdict": "stale-cache", "stale_objects": many})]
-    payload, notice = copy_summary(events, tmux=False)
-    text = decode(payload)
+    text, notice = copy_summary(events, tmux=False)
     assert len(text.encode("utf-8")) <= SUMMARY_LIMIT
     assert text.endswith(TRUNCATION_MARKER)
     assert re.search(r"\(\d+ bytes, truncated from \d+ bytes\)", notice)
@@ -93,16 +90,16 @@ def test_copy_summary_is_capped_at_4_kb_with_a_marker() -> None:
 
 def test_copy_summary_tmux_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
-    payload, notice = copy_summary(EVENTS)
-    assert payload.startswith(b"\x1bPtmux;") and "through tmux" in notice
+    _, notice = copy_summary(EVENTS)
+    assert "through tmux" in notice
     monkeypatch.delenv("TMUX")
-    payload, notice = copy_summary(EVENTS)
-    assert payload.startswith(b"\x1b]52;c;") and "tmux" not in notice
+    text, notice = copy_summary(EVENTS)
+    assert "tmux" not in notice and decode(osc52_payload(text, tmux=False)) == text
 
 
 def test_copy_summary_strips_escapes_from_event_text() -> None:
     events = [*EVENTS, event(5, "step-end", {"step": "x\x1b]0;pwn\x07y", "status": "ok"})]
-    text = decode(copy_summary(events, tmux=False)[0])
+    text = copy_summary(events, tmux=False)[0]
     assert "\x1b" not in text and "\x07" not in text and "xy: ok" in text
 
 
@@ -110,9 +107,3 @@ def test_copy_summary_strips_escapes_from_event_text() -> None:
 def test_cap_text_never_splits_a_character_and_respects_the_limit(limit: int) -> None:
     text, cut = cap_text("é€😀" * 100, limit)
     assert cut and len(text.encode("utf-8")) <= limit and text.endswith(TRUNCATION_MARKER)
-
-
-def test_copy_transcript_path() -> None:
-    payload, notice = copy_transcript_path("/home/me/ticket.md", tmux=False)
-    assert decode(payload) == "/home/me/ticket.md"
-    assert notice.startswith("Copied the transcript path /home/me/ticket.md (18 bytes) via OSC 52")

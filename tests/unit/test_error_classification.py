@@ -1,6 +1,6 @@
 """PostgREST error answers per version family. 11/12 bodies are the ones real PostgREST 11.2.2
 and 12.0.2 answered in the sandbox here (drift applied, no NOTIFY); 13/14 bodies follow the
-documented error table and messages (postgrest-facts.md §3)."""
+documented error table and messages."""
 
 from __future__ import annotations
 

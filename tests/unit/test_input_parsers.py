@@ -1,6 +1,6 @@
 """Property tests for everything the user types: object specs, targets, keys, requests.
 
-The contract for bad input (issue 8): a parser returns a value or raises ``UsageError`` whose
+The contract for bad input: a parser returns a value or raises ``UsageError`` whose
 message is one short line — never another exception, never a traceback, never a secret.
 """
 

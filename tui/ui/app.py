@@ -139,6 +139,19 @@ class DoctorApp(App[None]):
         if self._journal_last is not None:
             self._journal_last.result(timeout=10)
 
+    # -- the terminal's clipboard -----------------------------------------------------------
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 as Textual writes it, but inside tmux wrapped for its passthrough, so the
+        copy reaches the outer terminal (``tui.core.transcript.clipboard``)."""
+        from tui.core.transcript.clipboard import in_tmux, osc52_payload
+
+        if not in_tmux():
+            super().copy_to_clipboard(text)
+            return
+        self._clipboard = text
+        if self._driver is not None:
+            self._driver.write(osc52_payload(text, tmux=True).decode("ascii"))
+
     # -- target ----------------------------------------------------------------------------
     def set_target(self, target: Target) -> None:
         """The user edited the target: remember it, record it, forget the old findings."""

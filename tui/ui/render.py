@@ -20,6 +20,7 @@ from tui.core.knowledge.events import SchemaChangeRoute
 from tui.core.knowledge.kpis import Kpi, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS, Symptom
 from tui.core.model import STATUS_GLYPH, Finding, Report, Status, Verdict
+from tui.core.specs import format_ident
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 STATUS_WORD: dict[Status, str] = {
@@ -312,18 +313,25 @@ def catalog_names(evidence: Mapping[str, Any]) -> dict[str, list[str]]:
     snap = evidence.get("catalog")
     if snap is None:
         return {}
-    relations = getattr(snap, "relations", {}) or {}
+    relations = (getattr(snap, "relations", {}) or {}).values()
+    functions = (getattr(snap, "functions", {}) or {}).values()
+    keys = getattr(snap, "foreign_keys", []) or []
     names: dict[str, list[str]] = {
-        "--table": sorted(relations),
-        "--column": sorted(
-            f"{key}.{column}" for key, rel in relations.items() for column in rel.columns
+        "--table": sorted(spec_name(r.schema, r.name) for r in relations),
+        "--column": sorted(spec_name(r.schema, r.name, c) for r in relations for c in r.columns),
+        "--function": sorted({spec_name(f.schema, f.name) for fs in functions for f in fs}),
+        "--relationship": sorted(
+            {f"{spec_name(k.schema, k.table)}:{spec_name(k.ref_schema, k.ref_table)}" for k in keys}
         ),
-        "--function": sorted(getattr(snap, "functions", {}) or {}),
-        "--relationship": sorted({fk.qualified for fk in getattr(snap, "foreign_keys", [])}),
         "--enum-value": sorted(
-            f"{key}:{label}"
+            f"{spec_name(*key.split('.', 1))}:{format_ident(label)}"
             for key, labels in (getattr(snap, "enums", {}) or {}).items()
             for label in labels
         ),
     }
     return names
+
+
+def spec_name(*parts: str) -> str:
+    """Dotted name in the pickers' grammar: a part that would not read back bare is quoted."""
+    return ".".join(format_ident(part) for part in parts)

@@ -112,8 +112,10 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
                        cause=Cause.STALE_CACHE, fix=RELOAD.format(channel=ev.target.channel),
                        objects=[s.name for s in stale], title=title)  # fmt: skip
     cause = error.cause_if_not_stale
+    named = error.object_name(ev.exposed[0])  # the object the answer names, for the report
     return Finding(
         "request", Status.FAIL, what, cause=cause, title=title,
+        objects=[named] if named else [],
         evidence={"status": replay.status, "code": error.code, "names": error.names},
         runbook_note=None if error.may_be_stale else
         "This answer does not come from the schema cache: a reload won't change it.",

@@ -1,7 +1,7 @@
 """PostgREST's error answers as data: one table per version family, and ``classify()``.
 
-Families: 11 and 12 as measured on the real 11.2.2 / 12.0.2 here (../shared/STACK.md), 13 for
-v13 and later (v14, v16) from the documented error table (postgrest-facts.md §3). Each entry
+Families: 11 and 12 as measured on the real 11.2.2 / 12.0.2 (the sandbox, drift applied),
+13 for v13 and later (v14, v16) from PostgREST's documented error table. Each entry
 says what the answer means, which kind of object it is about, whether a schema-cache reload
 could change it (``may_be_stale``) and what it means when the cache is not to blame. Names are
 pulled out of the message by per-entry regexes, so a check never parses text itself.

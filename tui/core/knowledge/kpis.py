@@ -1,4 +1,4 @@
-"""RUN-002's KPI table (from OBSERVABILITY_SPEC): targets and alert thresholds, in seconds."""
+"""RUN-002's KPI table: targets and alert thresholds, in seconds."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 Terminals cap OSC 52 (a few KB in several: Tabby 1–3 KB, alacritty under tmux about 1 KB, kitty
 and Termux about 6 KB), drop oversized writes silently and never acknowledge one. So "copy
-summary" copies a ticket-sized summary of at most ``SUMMARY_LIMIT`` bytes, "copy transcript"
-copies a file path, and each returns a notice that says what was copied and how many bytes.
-The bytes are returned, not written: the UI/CLI writes them to the terminal.
+summary" copies a ticket-sized summary of at most ``SUMMARY_LIMIT`` bytes and returns a notice
+that says what was copied and how many bytes. The text is returned, not written: the wizard's
+``copy_to_clipboard`` writes ``osc52_payload`` (wrapped for tmux inside tmux) to the terminal.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from tui.core.transcript.redact import strip_escapes
@@ -75,21 +74,11 @@ def _notice(what: str, size: int, *, tmux: bool, truncated_from: int | None = No
 
 def copy_summary(
     events: Sequence[Mapping[str, Any]], *, session_id: str = "", tmux: bool | None = None
-) -> tuple[bytes, str]:
-    """(bytes to write to the terminal, notice) for "copy summary" (≤ 4 KB of text)."""
+) -> tuple[str, str]:
+    """(text to copy, notice) for "copy summary" (≤ 4 KB of text)."""
     tmux = in_tmux() if tmux is None else tmux
     full = summary_text(events, session_id)
     text, truncated = cap_text(full)
     size = len(text.encode("utf-8"))
     original = len(full.encode("utf-8")) if truncated else None
-    return osc52_payload(text, tmux=tmux), _notice(
-        "the summary", size, tmux=tmux, truncated_from=original
-    )
-
-
-def copy_transcript_path(path: Path | str, *, tmux: bool | None = None) -> tuple[bytes, str]:
-    """(bytes, notice) copying the saved transcript's path (the file itself is too big)."""
-    tmux = in_tmux() if tmux is None else tmux
-    text = str(path)
-    size = len(text.encode("utf-8"))
-    return osc52_payload(text, tmux=tmux), _notice(f"the transcript path {text}", size, tmux=tmux)
+    return text, _notice("the summary", size, tmux=tmux, truncated_from=original)

@@ -110,9 +110,7 @@ class TranscriptScreen(DoctorScreen):
         if self.doctor.journal is None:
             self.notify("No journal to copy.", severity="warning")
             return
-        payload, notice = copy_summary(self.events, session_id=self.doctor.journal.session_id)
-        driver = self.app._driver
-        if driver is not None:
-            driver.write(payload.decode("ascii"))
+        text, notice = copy_summary(self.events, session_id=self.doctor.journal.session_id)
+        self.app.copy_to_clipboard(text)
         self.query_one("#transcript-status", Static).update(notice)
         self.notify(notice, title="Clipboard")
