@@ -74,3 +74,38 @@ def test_no_key_and_unknown_anon_role_is_said_not_guessed(
     drift = next(f for f in data["findings"] if f["check"] == "drift")
     assert "anon role unknown" in drift["summary"]
     assert (data["verdict"], code) == ("healthy", 0)
+
+
+@pytest.mark.parametrize(
+    ("corpus", "request_text", "table"),
+    [
+        # db-schemas = "northwind": the first exposed schema, not public
+        ("northwind", "GET /categories?select=category_id,description", "northwind.categories"),
+        # Accept-Profile picks person of AdventureWorks' six schemas (sales is the default)
+        (
+            "adventureworks",
+            "curl -H 'Accept-Profile: person' '{api}/person?select=businessentityid'",
+            "person.person",
+        ),
+        (
+            "adventureworks",
+            'POST /person HTTP/1.1\nContent-Profile: person\n\n{{"businessentityid": 1}}',
+            "person.person",
+        ),
+    ],
+    ids=["default-schema", "accept-profile-curl", "content-profile-raw"],
+)
+def test_request_resolves_against_the_exposed_schemas(
+    served: dict[tuple[str, str], Sandbox],
+    capsys: pytest.CaptureFixture[str],
+    corpus: str,
+    request_text: str,
+    table: str,
+) -> None:
+    box = served[corpus, "12"]
+    text = request_text.format(api=box.connection().api_url)
+    _code, data = check_json(capsys, [*target_flags(box), "--request", text])
+    objects = [f for f in data["findings"] if f["check"] == "object"]
+    assert objects and all(f["status"] == "pass" for f in objects), objects
+    assert any(table in f["summary"] for f in objects), objects
+    assert not any(f["cause"] == "object-missing" for f in data["findings"])

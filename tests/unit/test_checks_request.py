@@ -76,3 +76,14 @@ def test_secrets_never_survive_redaction():
                     api_key=key)  # fmt: skip
     text = redact(f"failed for {key} with password hunter22", target)
     assert key not in text and "hunter22" not in text
+
+
+def test_profile_headers_choose_the_schema_of_a_request() -> None:
+    """A request goes to db-schemas' first schema unless Accept-Profile (reads) or
+    Content-Profile (writes) names another."""
+    plain = objects_in(FailingRequest("GET", "/zone?select=id"), "test")
+    assert {r.schema for r in plain} == {"test"}
+    read = FailingRequest("GET", "/zone?select=id", headers={"Accept-Profile": "api"})
+    write = FailingRequest("POST", "/zone", b'{"id": 1}', {"Content-Profile": "api"})
+    assert {r.schema for r in objects_in(read, "test")} == {"api"}
+    assert {r.schema for r in objects_in(write, "test")} == {"api"}

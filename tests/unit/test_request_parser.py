@@ -202,3 +202,30 @@ def test_malformed_curl_header_is_a_usage_error() -> None:
         parse_request("curl -H 'Bad Name: x' http://127.0.0.1:3000/t", PLAIN)
     with pytest.raises(UsageError, match="header is malformed"):
         parse_request("curl -H 'Prefer: a\x01b' http://127.0.0.1:3000/t", PLAIN)
+
+
+def test_raw_http_request_keeps_profile_headers_and_drops_credentials() -> None:
+    raw = (
+        "POST /rest/v1/zone?columns=id HTTP/1.1\r\n"
+        "Host: 127.0.0.1:54321\r\n"
+        f"Authorization: Bearer {SECRET}\r\n"
+        f"apikey: {SECRET}\r\n"
+        "Content-Profile: test\r\n"
+        "\r\n"
+        '{"id": 1}'
+    )
+    req = parse_request(raw, SUPABASE)
+    assert (req.method, req.path, req.body) == ("POST", "/zone?columns=id", b'{"id": 1}')
+    assert req.headers == {"Content-Profile": "test", "Content-Type": "application/json"}
+    assert SECRET not in repr(req)
+
+
+def test_raw_http_get_without_body_and_a_malformed_header() -> None:
+    req = parse_request("GET /zone?select=id HTTP/1.1\nAccept-Profile: test\n", PLAIN)
+    assert (req.path, req.body, req.headers) == (
+        "/zone?select=id",
+        None,
+        {"Accept-Profile": "test"},
+    )
+    with pytest.raises(UsageError, match="header line"):
+        parse_request(f"GET /zone HTTP/1.1\nnot a header {SECRET}", PLAIN)

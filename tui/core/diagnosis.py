@@ -9,6 +9,7 @@ schemas) await a shared, memoised step, so nothing runs twice and nothing waits 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -148,6 +149,9 @@ class Diagnosis:
         return frozenset(names)
 
     async def _catalog(self) -> catalog.Catalog:
+        if self.request.request is not None:  # its path resolves against db-schemas
+            with contextlib.suppress(Skip):
+                await self._need("api", self._api)
         refs = list(self._objects())
         error = self.request.error
         if error and error.unqualified:  # an unqualified column: its privileges in every
@@ -335,9 +339,15 @@ class Diagnosis:
     def _objects(self) -> tuple[ObjectRef, ...]:
         refs = list(self.request.objects) + list(self.error_objects())
         if self.request.request is not None:
-            default = self.target.schemas_hint[0] if self.target.schemas_hint else "public"
-            refs += request.objects_in(self.request.request, default)
+            refs += request.objects_in(self.request.request, self._default_schema())
         return tuple(dict.fromkeys(refs))
+
+    def _default_schema(self) -> str:
+        """Where a request without a profile header goes: the first of db-schemas, as the
+        API answered them (PGRST106), else the project's, else ``public``."""
+        info = self._done("api")
+        exposed = list(info.exposed_schemas) if info else []
+        return (exposed or list(self.target.schemas_hint) or ["public"])[0]
 
     def _describe(self, exc: BaseException) -> str:
         if isinstance(exc, Skip):

@@ -92,6 +92,8 @@ def parse_request(text: str, api_url: str) -> FailingRequest:
         rest = text[len(first) :].strip()
         if not rest:
             raise UsageError(f"--request {method}: a path is missing, e.g. {method} /orders")
+    if method is not None and _RAW_REQUEST_LINE.match(rest):
+        return _parse_raw(method, rest, api_url)
     target = re.split(r"\s+", rest, maxsplit=1)[0]
     body_text = rest[len(target) :].strip()  # verbatim: a JSON body may contain blanks
     if method is None:
@@ -105,6 +107,42 @@ def parse_request(text: str, api_url: str) -> FailingRequest:
         headers["Content-Type"] = "application/json" if _is_json(body_text) else FORM
     path = _relative_path(target, api_url)
     return FailingRequest(method=method, path=path, body=body, headers=headers)
+
+
+_RAW_REQUEST_LINE = re.compile(r"\S+[ \t]+HTTP/\d(?:\.\d)?[ \t]*(?:\r?\n|$)")
+
+
+def _parse_raw(method: str, rest: str, api_url: str) -> FailingRequest:
+    """A raw HTTP request as a proxy log or browser shows it: ``GET /x HTTP/1.1``, header
+    lines (``Accept-Profile: api`` kept, credentials dropped), a blank line, the body."""
+    head, body_text = _split_head(rest)
+    lines = head.splitlines()
+    target = lines[0].split()[0]
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        name, value = name.strip(), value.strip()
+        if not colon or not _HEADER_NAME.fullmatch(name) or _CONTROL.search(value):
+            raise UsageError("--request: a header line of the pasted request is malformed")
+        if name.lower() not in DROPPED_HEADERS:
+            headers[name] = value
+    body_text = body_text.strip()
+    if _CONTROL.search(body_text):
+        raise UsageError("--request: the body contains control characters")
+    if body_text and "content-type" not in {k.lower() for k in headers}:
+        headers["Content-Type"] = "application/json" if _is_json(body_text) else FORM
+    return FailingRequest(
+        method=method,
+        path=_relative_path(target, api_url),
+        body=body_text.encode("utf-8") if body_text else None,
+        headers=headers,
+    )
+
+
+def _split_head(rest: str) -> tuple[str, str]:
+    """(request line and headers, body): the head ends at the first blank line."""
+    parts = re.split(r"\r?\n[ \t]*\r?\n", rest, maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 def _is_json(text: str) -> bool:
