@@ -82,7 +82,7 @@ async def test_reset_is_refused_when_the_fingerprint_changed_since_diagnosis(
     with psycopg.connect(box.db_url) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
     seen = {"database": box.dbname, "server_version": version, "system_identifier": "1"}
-    with pytest.raises(RefusedWith, match="system_identifier: 1 ->"):
+    with pytest.raises(GuardRefused, match="system_identifier: 1 ->"):
         await run_reset(
             target_of(box),
             ResetRequest(confirm=box.dbname, fingerprint=seen, session_dir=tmp_path),
@@ -91,6 +91,7 @@ async def test_reset_is_refused_when_the_fingerprint_changed_since_diagnosis(
             cli=str(supabase_cli()),
         )
     assert counts(box) == (2, True)
+    assert dumps_under(tmp_path) == []  # refused before the dump, on the guard's connection
 
 
 async def test_ctrl_c_during_the_dump_drops_nothing(sandbox12, tmp_path) -> None:

@@ -17,9 +17,10 @@ from tui.cli.common import add_target_flags, target_from_args
 from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
 from tui.core.errors import GuardRefused, UsageError
 from tui.core.model import SCHEMA_VERSION
+from tui.core.remedies.guard import TargetGuard, check_remote
 from tui.core.remedies.notify import NotifyStep
 from tui.core.remedies.record import journaled
-from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
+from tui.core.remedies.reset import RefusedWith, ResetRequest, check_confirmation, run_reset
 from tui.core.remedies.restart import parse_command
 from tui.core.remedies.restore import RestoreStep, verified_dump
 from tui.core.target import Target
@@ -56,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     restore.add_argument("dump", metavar="DUMP", help="the .pgdump file `reset` printed")
     restore.add_argument("--confirm", metavar="NAME", help="the database name, typed to confirm")
     restore.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    restore.add_argument("--allow-remote", action="store_true", help="allow a non-local target")
+    restore.add_argument("--confirm-host", metavar="HOST", help="the remote host, typed too")
     add_target_flags(restore)
     restore.set_defaults(func=run_restore)
 
@@ -95,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--confirm-host goes with --allow-remote")
     target = target_from_args(args)
     typed = _typed_name(args.confirm, target, "reset")
+    # the typed name and the hosts first: a refusal here touches nothing, not even the network
+    check_confirmation(
+        target, ResetRequest(typed, allow_remote=args.allow_remote, confirm_host=args.confirm_host)
+    )
     result = asyncio.run(_reset(target, args, typed, reset_cmd))
     if args.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -107,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"dump: {dump.get('path')}\n  sha256 {dump.get('sha256')}")
         if result.get("restore") is None and dump.get("path") and result["reset"]:
             if _ask("Restore the dumped rows now? [y/N] "):
-                restore = RestoreStep(target, Path(dump["path"]), pg_bindir=_bindir())
-                result["restore"] = asyncio.run(restore.run(EventPrinter(quiet=False))).to_json()
+                printer = EventPrinter(quiet=False)
+                restored = asyncio.run(_restore(target, Path(dump["path"]), typed, printer))
+                result["restore"] = restored.to_json()
             else:
                 print(
                     f"restore later: pgrst-doctor restore {dump['path']} --confirm {target.db_name}"
@@ -137,9 +145,10 @@ async def _reset(
             session_dir=journal.dir if journal is not None else None,
         )
         try:
-            outcome = await run_reset(
-                target, request, emit=emit, pg_bindir=_bindir(), cli=find_supabase_cli()
-            )
+            # one hold on the database from the dump to the end of the restore (re-entrant:
+            # run_reset takes the same hold inside)
+            async with TargetGuard(target, typed.rstrip("\r\n"), "reset"):
+                return await _reset_held(target, args, request, report, journal, emit)
         except RefusedWith as refused:
             data = refused.outcome.to_json()
             _record(journal, data)
@@ -154,20 +163,29 @@ async def _reset(
             }
             _record(journal, data)
             return data
-        data = outcome.to_json()
-        if outcome.done and report.listening is not False:
-            # the CLI sends no NOTIFY: PostgREST still caches the dropped schema
-            data["steps"].append((await NotifyStep(target).run(emit)).to_json())
-        if outcome.done and outcome.dump is not None and args.restore:
-            restored = await RestoreStep(target, outcome.dump.path, pg_bindir=_bindir()).run(emit)
-            data["restore"] = restored.to_json()
-        else:
-            data["restore"] = None
-        _record(journal, data)
-        return data
     finally:
         if journal is not None:
             journal.close()
+
+
+async def _reset_held(
+    target: Target, args: argparse.Namespace, request: ResetRequest, report: Any, journal: Any,
+    emit: Any,
+) -> dict[str, Any]:  # fmt: skip
+    outcome = await run_reset(
+        target, request, emit=emit, pg_bindir=_bindir(), cli=find_supabase_cli()
+    )
+    data = outcome.to_json()
+    if outcome.done and report.listening is not False:
+        # the CLI sends no NOTIFY: PostgREST still caches the dropped schema
+        data["steps"].append((await NotifyStep(target).run(emit)).to_json())
+    if outcome.done and outcome.dump is not None and args.restore:
+        restored = await RestoreStep(target, outcome.dump.path, pg_bindir=_bindir()).run(emit)
+        data["restore"] = restored.to_json()
+    else:
+        data["restore"] = None
+    _record(journal, data)
+    return data
 
 
 def _record(journal: Any, data: dict[str, Any]) -> None:
@@ -186,12 +204,17 @@ def run_restore(args: argparse.Namespace) -> int:
     typed = _typed_name(args.confirm, target, "restore").rstrip("\r\n")
     if typed != target.db_name:
         raise GuardRefused(f"restore refused: type the database name (--confirm {target.db_name})")
+    check_remote(target, "restore", args.allow_remote, args.confirm_host)
     verified_dump(dump)  # a swapped or altered file: exit 4 before anything is touched
-    result = asyncio.run(
-        RestoreStep(target, dump, pg_bindir=_bindir()).run(EventPrinter(quiet=args.json))
-    )
+    result = asyncio.run(_restore(target, dump, typed, EventPrinter(quiet=args.json)))
     if args.json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
     else:
         print(("✓ " if result.ok else "✗ ") + result.summary)
     return 0 if result.ok else 1
+
+
+async def _restore(target: Target, dump: Path, typed: str, emit: Any) -> Any:
+    """The restore under the same hold as a reset: the confirmed database, one at a time."""
+    async with TargetGuard(target, typed, "restore"):
+        return await RestoreStep(target, dump, pg_bindir=_bindir()).run(emit)

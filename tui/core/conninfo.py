@@ -1,4 +1,12 @@
-"""A database conninfo as libpq reads it, and how it reaches child programs without its secret.
+"""A database conninfo as libpq reads it: where it connects, and how it reaches child programs
+without its secret.
+
+Where: a URL's visible host and path are not the whole story. ``?host=`` and ``?dbname=``
+override them, ``hostaddr`` (parameter or ``PGHOSTADDR``) is the address actually dialled, a
+multi-host list tries each host, and ``PGHOST`` / ``PGDATABASE`` / ``PGSERVICE`` fill in what
+the URL leaves out (precedence as in libpq's ``conninfo_add_defaults``: the conninfo, the
+service file entry, the ``PG*`` environment, the built-in defaults). The reset's guards (typed
+name, remote host) judge that connection, never the URL's text.
 
 A child's command line is readable by every local user (``ps``, ``/proc/PID/cmdline``); its
 environment only by the same user. So children (``pg_dump``, ``pg_restore``, ``psql``,
@@ -16,9 +24,13 @@ Secret parameters without a ``PG*`` variable (``sslpassword``, ``oauth_client_se
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
+import ipaddress
 import os
+import pwd
 import shutil
+import socket
 import tempfile
 from collections.abc import Mapping
 from functools import cache
@@ -161,3 +173,162 @@ def _service_file(values: Mapping[str, str]) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     return Path(path)
+
+
+# -- where it connects: the reset's guards judge the connection libpq will make -------------
+# conninfo keyword -> its environment variable (the ones that decide where and as whom)
+ENV_OF = {
+    "host": "PGHOST",
+    "hostaddr": "PGHOSTADDR",
+    "port": "PGPORT",
+    "dbname": "PGDATABASE",
+    "user": "PGUSER",
+    "service": "PGSERVICE",
+}
+RESOLVE_TIMEOUT_S = 3.0
+SYSCONFDIRS = ("/etc/postgresql-common", "/etc/postgresql", "/usr/local/pgsql/etc")
+
+
+def _service_files(env: Mapping[str, str]) -> list[Path]:
+    user = Path(env["PGSERVICEFILE"]) if env.get("PGSERVICEFILE") else None
+    if user is None and env.get("HOME"):
+        user = Path(env["HOME"]) / ".pg_service.conf"
+    dirs = [env["PGSYSCONFDIR"]] if env.get("PGSYSCONFDIR") else list(SYSCONFDIRS)
+    return [p for p in (user, *(Path(d) / "pg_service.conf" for d in dirs)) if p is not None]
+
+
+def service_entry(name: str, env: Mapping[str, str]) -> dict[str, str] | None:
+    """The ``[name]`` section of the first service file that has one (None: not found)."""
+    for path in _service_files(env):
+        try:
+            lines = path.read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        found: dict[str, str] | None = None
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                if found is not None:
+                    return found
+                found = {} if line.rstrip("]")[1:] == name else None
+            elif found is not None and "=" in line:
+                key, _, value = line.partition("=")
+                found.setdefault(key.strip(), value.strip())
+        if found is not None:
+            return found
+    return None
+
+
+def effective(conninfo: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The parameters libpq will use: conninfo, then service file, then ``PG*``, then defaults.
+
+    Raises UsageError when the conninfo does not parse or names a service that no service
+    file defines (libpq refuses to connect then too).
+    """
+    env = os.environ if env is None else env
+    params = parse(conninfo)
+    service = params.get("service") or env.get("PGSERVICE")
+    if service:
+        entry = service_entry(service, env)
+        if entry is None:
+            raise UsageError(f'definition of service "{service[:60]}" not found')
+        for key, value in entry.items():
+            params.setdefault(key, value)
+    for key, var in ENV_OF.items():
+        if key not in params and env.get(var):
+            params[key] = env[var]
+    if "user" not in params:
+        params["user"] = _os_user()
+    params.setdefault("dbname", params["user"])
+    return params
+
+
+def _os_user() -> str:
+    """libpq's default user: the effective user's login name (not $USER)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return ""
+
+
+def dialled(params: Mapping[str, str]) -> list[str]:
+    """What libpq dials, one entry per host of the list: the ``hostaddr`` where one is given
+    for that position (the host name then only serves TLS and auth), else the host; an empty
+    entry is the default Unix socket."""
+    hosts = params.get("host", "").split(",")
+    addrs = params.get("hostaddr", "").split(",") if params.get("hostaddr") else []
+    count = max(len(hosts), len(addrs))
+    out = []
+    for i in range(count):
+        addr = addrs[i].strip() if i < len(addrs) else ""
+        host = hosts[i].strip() if i < len(hosts) else ""
+        out.append(addr or host)
+    return out
+
+
+def _nonlocal_bind_allowed() -> bool:
+    for path in ("/proc/sys/net/ipv4/ip_nonlocal_bind", "/proc/sys/net/ipv6/ip_nonlocal_bind"):
+        try:
+            if Path(path).read_text().strip() not in ("", "0"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def is_local_address(address: str) -> bool:
+    """A loopback address, or one assigned to an interface of this machine (in this network
+    namespace): the kernel lets us bind a socket to it only then."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if ip.is_loopback:
+        return True
+    if ip.is_unspecified or ip.is_multicast or _nonlocal_bind_allowed():
+        return False
+    family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.bind((address, 0))
+        except OSError:
+            return False
+    return True
+
+
+def _resolve(host: str) -> list[str]:
+    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def is_this_machine(host: str) -> bool:
+    """An entry of the host list that stays on this machine: the default socket, a socket
+    directory or abstract socket, or a name/address whose every address is local."""
+    if host == "" or host.startswith(("/", "@")):
+        return True
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        return is_local_address(host)
+    except ValueError:
+        pass
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        addresses = pool.submit(_resolve, host).result(timeout=RESOLVE_TIMEOUT_S)
+    except (OSError, UnicodeError, concurrent.futures.TimeoutError):
+        return False  # not resolvable here: not known to be this machine
+    finally:
+        pool.shutdown(wait=False)
+    return bool(addresses) and all(is_local_address(a) for a in addresses)
+
+
+def remote_hosts(conninfo: str, env: Mapping[str, str] | None = None) -> list[str]:
+    """Every host (or hostaddr) of the effective conninfo that is not this machine."""
+    params = effective(conninfo, env)
+    return [h for h in dialled(params) if not is_this_machine(h)]
+
+
+def database_name(conninfo: str, env: Mapping[str, str] | None = None) -> str:
+    """The database libpq connects to (``?dbname=`` and ``PGDATABASE`` included)."""
+    return effective(conninfo, env)["dbname"]

@@ -80,7 +80,14 @@ class Target:
 
     @property
     def db_name(self) -> str:
-        return urlsplit(self.db_url).path.lstrip("/") or "postgres"
+        """The database libpq connects to: ``?dbname=`` and ``PGDATABASE`` count, not only
+        the URL's path (a reset confirmed by name must name the database it resets)."""
+        from tui.core.conninfo import database_name
+
+        try:
+            return database_name(self.db_url)
+        except UsageError:
+            return urlsplit(self.db_url).path.lstrip("/") or "postgres"
 
     def masked(self) -> dict[str, str]:
         """Display strings for banners and output: passwords and keys never appear."""

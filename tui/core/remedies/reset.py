@@ -25,6 +25,7 @@ from tui.core.model import SCHEMA_VERSION
 from tui.core.remedies.dump import Dump, DumpStep
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
 from tui.core.remedies.fingerprint import Fingerprint, differences, read_fingerprint
+from tui.core.remedies.guard import TargetGuard, check_remote
 from tui.core.remedies.io import libpq_env, run_program, secrets_of, without_password
 from tui.core.remedies.restart import supabase_project
 from tui.core.target import Target, read_project_config
@@ -44,23 +45,19 @@ class ResetRequest:
     session_dir: Path | None = None
 
 
-def check_confirmation(target: Target, request: ResetRequest) -> None:
-    """The typed guards, before any I/O: raise GuardRefused with the one line to show."""
+def check_confirmation(target: Target, request: ResetRequest, what: str = "reset") -> None:
+    """The typed guards, before any I/O: raise GuardRefused with the one line to show.
+
+    The name is the one libpq connects to (``?dbname=``, ``PGDATABASE`` included); the remote
+    guard judges every host libpq may dial (``?host=``, ``hostaddr``, ``PGHOST``, lists)."""
     name = target.db_name
     typed = (request.confirm or "").rstrip("\r\n")
     if typed != name:
         shown = f"{typed[:80]!r}" if typed else "nothing"
         raise GuardRefused(
-            f"reset refused: type the database name to confirm (--confirm {name}); got {shown}"
+            f"{what} refused: type the database name to confirm (--confirm {name}); got {shown}"
         )
-    if not target.is_loopback:
-        host = target.db_host
-        if not request.allow_remote:
-            raise GuardRefused(
-                f"reset refused: {host} is not this machine; add --allow-remote --confirm-host {host}"
-            )
-        if (request.confirm_host or "") != host:
-            raise GuardRefused(f"reset refused: --confirm-host must be the database host {host}")
+    check_remote(target, what, request.allow_remote, request.confirm_host)
 
 
 def reset_argv(
@@ -183,13 +180,25 @@ async def run_reset(
     """Guards, dump, fingerprint re-check, reset. Raises GuardRefused (nothing dropped)."""
     check_confirmation(target, request)
     argv, cwd = reset_argv(target, request, cli)
+    typed = (request.confirm or "").rstrip("\r\n")
+    async with TargetGuard(target, typed, "reset", seen=request.fingerprint) as guard:
+        return await _guarded_reset(target, request, guard, argv, cwd, emit, pg_bindir, cli)
+
+
+async def _guarded_reset(
+    target: Target,
+    request: ResetRequest,
+    guard: TargetGuard,
+    argv: list[str],
+    cwd: Path | None,
+    emit: Emit,
+    pg_bindir: Path,
+    cli: str | None,
+) -> ResetOutcome:
+    """Dump, fingerprint re-check, reset: all under the guard's hold on the database."""
     outcome = ResetOutcome()
-    try:
-        before = request.fingerprint or await read_fingerprint(target)
-    except (psycopg.Error, TimeoutError) as exc:
-        raise GuardRefused(
-            f"reset refused: cannot read the target's fingerprint ({type(exc).__name__})"
-        ) from None
+    before = request.fingerprint or guard.fingerprint
+    assert before is not None
     out_dir = request.session_dir
     if out_dir is None:
         from tui.core.remedies.dump import new_session_dir
@@ -212,6 +221,8 @@ async def run_reset(
             outcome.steps.append(clock.result(StepStatus.REFUSED, outcome.refused))
             raise RefusedWith(outcome) from None
         changed = differences(before, now)
+        if now.database != guard.typed:
+            changed.append(f"database: {now.database} is not the confirmed {guard.typed}")
         if changed:
             outcome.refused = (
                 "reset refused: the target changed since the diagnosis (" + "; ".join(changed) + ")"
