@@ -13,6 +13,7 @@ in front of them, which is what an incident looks like from the doctor's side.
 from __future__ import annotations
 
 import contextlib
+import json
 import select
 import socket
 import ssl
@@ -205,6 +206,22 @@ ERROR_500 = status(500, b'{"message":"upstream exploded"}')
 NON_JSON = status(
     200, b"<html><body><h1>Welcome to nginx!</h1></body></html>", "application/openapi+json"
 )
+
+
+def pgrst12_404(conn: Connection) -> None:
+    """Claims to be PostgREST 12 and answers every request with a 404 JSON error."""
+    conn.read_request()
+    body = b'{"code":"PGRST125","details":null,"hint":null,"message":"Invalid path specified"}'
+    conn.respond("404 Not Found", body, {"Content-Type": "application/json",
+                                         "Server": "postgrest/12.0.2"})  # fmt: skip
+
+
+def echo_headers(conn: Connection) -> None:
+    """A broken proxy that quotes the request back in its 401 error, headers and all."""
+    request = conn.read_request().decode("latin-1")
+    said = f"bad request: {request}; upstream said password=Echoed-Srv-Pw42"
+    body = json.dumps({"message": said, "code": "PGRST301"}).encode()
+    conn.respond("401 Unauthorized", body, {"Content-Type": "application/json"})
 
 
 def huge_body(total: int = HUGE_BODY_BYTES) -> Behaviour:

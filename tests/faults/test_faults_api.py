@@ -94,6 +94,22 @@ def test_api_answering_500_is_not_called_healthy(doctor, shop_db):
     assert "500" in summaries(report)
 
 
+def test_fake_postgrest_answering_404_to_everything_is_undetermined(doctor, shop_db):
+    """It claims PostgREST 12 but serves no OpenAPI document: the cache cannot be compared
+    with the database, so the verdict is undetermined (exit 5), never healthy."""
+    with fs.FaultServer(fs.pgrst12_404) as server:
+        run = check(doctor, shop_db, server.url)
+        plain = doctor("check", "--db-url", shop_db, "--api-url", server.url,
+                       "--timeout", str(TIMEOUT), budget=TIMEOUT)  # fmt: skip
+    run.assert_calm(5)
+    report = run.json()
+    assert report["verdict"] == "undetermined", report
+    drift = next(f for f in report["findings"] if f["check"] == "drift")
+    assert drift["status"] in ("skipped", "error"), drift
+    plain.assert_calm(5)
+    assert "UNDETERMINED" in plain.stdout and "HEALTHY" not in plain.stdout
+
+
 def test_api_answering_html_is_not_called_healthy(doctor, shop_db):
     with fs.FaultServer(fs.NON_JSON) as server:
         run = check(doctor, shop_db, server.url)

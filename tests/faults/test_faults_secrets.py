@@ -164,3 +164,112 @@ def test_check_keeps_planted_secrets_out_of_output_journal_exports_and_titles(do
     # the doctor's own argv holds the pasted curl (the user's choice, documented: prefer env);
     # no other process may show a planted secret
     assert [t for t in titles.seen if " -m tui check " not in t] == []
+
+
+# A password holding every character libpq may cut a URL at; each piece is planted too.
+SCRAM_PASSWORD = "Frag0ne@Tw0Part:Thr3e/Four4"
+PIECES = ["Frag0ne", "Tw0Part", "Thr3e", "Four4"]
+
+
+def _form_url(form: str, user: str, port: int, dbname: str) -> str:
+    from urllib.parse import quote
+
+    host = f"127.0.0.1:{port}/{dbname}"
+    return {
+        "userinfo-encoded": f"postgresql://{user}:{quote(SCRAM_PASSWORD, safe='')}@{host}",
+        "password-param": f"postgresql://{user}@{host}?password={quote(SCRAM_PASSWORD, safe='')}",
+        # libpq ends the user info at the first "@": the rest lands in host and dbname
+        "raw": f"postgresql://{user}:{SCRAM_PASSWORD}@{host}",
+    }[form]
+
+
+@pytest.mark.parametrize("form", ["userinfo-encoded", "password-param", "raw"])
+async def test_children_get_no_secret_in_argv_in_any_conninfo_form(
+    sandbox12, scram_user, tmp_path, form
+):
+    """supabase db query (reload), pg_dump (before a reset), pg_restore and psql (restore),
+    with a password PostgreSQL really checks (SCRAM): no piece of it in any process title."""
+    from psycopg import sql
+
+    from tui.core.remedies.dump import DumpStep
+    from tui.core.remedies.restore import RestoreStep
+    from tui.sandbox.tools import pg_binaries
+
+    scram_user.cluster.execute(
+        "postgres",
+        sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+            sql.Identifier(scram_user.user), sql.Literal(SCRAM_PASSWORD)
+        ),
+    )
+    conn = sandbox12.connection()
+    db_url = _form_url(form, scram_user.user, scram_user.cluster.port, sandbox12.dbname)
+    target = resolve_target({"db_url": db_url, "api_url": conn.api_url}, env={})
+    events: list[StepEvent] = []
+    bindir = pg_binaries().bindir
+    with watching(SCRAM_PASSWORD, *PIECES) as watcher:
+        notified = await NotifyCliStep(target, cli=str(supabase_cli()), listening=True).run(
+            events.append
+        )
+        dump_step = DumpStep(target, out_dir=tmp_path / "dumps", pg_bindir=bindir)
+        dumped = await dump_step.run(events.append)
+        restored = None
+        if dump_step.dump is not None:
+            tables = sql.SQL(", ").join(
+                sql.Identifier(*name.split(".", 1)) for name in dump_step.dump.rows
+            )
+            scram_user.cluster.execute(
+                sandbox12.dbname, sql.SQL("TRUNCATE {} CASCADE").format(tables)
+            )
+            restored = await RestoreStep(target, dump_step.dump.path, pg_bindir=bindir).run(
+                events.append
+            )
+    assert watcher.samples >= (1 if form == "raw" else 3)  # raw: every step stops at once
+    assert watcher.seen == []
+    if form == "raw":  # libpq reads host "Tw0Part:Thr3e/Four4@127.0.0.1": nothing connects
+        assert notified.status is StepStatus.FAILED and dumped.status is StepStatus.FAILED
+    else:  # the password reached every child through its environment: SCRAM let it in
+        assert notified.status is StepStatus.OK, notified.summary
+        assert dumped.status is StepStatus.OK, dumped.summary
+        assert restored is not None and restored.status is StepStatus.OK, restored.summary
+        assert sum(dump_step.dump.rows.values()) > 0
+    shown = json.dumps([e.to_json() for e in events]) + notified.summary + dumped.summary
+    for secret in (SCRAM_PASSWORD, *PIECES):
+        assert secret not in shown
+
+
+ECHO_KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.RWNob2VkLWtleS1zaWduYXR1cmU"
+
+
+def test_secrets_quoted_back_and_raw_at_pieces_reach_no_output_nor_artifact(doctor, cluster):
+    """The API quotes the request back (apikey, Authorization: Bearer) and a password=…; the
+    DB URL's password holds a raw "@", so libpq reads its second half as the host and quotes
+    it in its error ("failed to resolve host 'RawF6@127.0.0.1'"). stdout, stderr, --json,
+    the journal and both exports (stdout and -o) hold none of it."""
+    import os
+
+    import fault_servers as fs
+
+    db_url = f"postgresql://postgres:FirstH@RawF6@127.0.0.1:{cluster.port}/postgres"
+    planted = ["FirstH@RawF6", "FirstH", "RawF6", ECHO_KEY, ECHO_KEY[-16:], "Echoed-Srv-Pw42"]
+    env = {"PGRST_DOCTOR_DB_URL": db_url, "ANON_KEY": ECHO_KEY}
+    texts: dict[str, str] = {}
+    with fs.FaultServer(fs.echo_headers) as api:
+        for extra in ((), ("--json",), ("-v",)):
+            run = doctor("check", "--api-url", api.url, "--timeout", "2", *extra, env=env,
+                         budget=2)  # fmt: skip
+            run.assert_calm(3)
+            texts[f"check {extra}"] = run.output
+    assert "<key#" in texts["check ('-v',)"]  # the echoed key was shown, masked
+    for fmt in ("md", "json"):
+        exported = doctor("export", "--last", "--format", fmt, env=env, budget=10)
+        exported.assert_calm(0)
+        texts[f"export {fmt}"] = exported.output
+        out = Path(f"ticket.{fmt}")
+        doctor("export", "--last", "--format", fmt, "-o", str(out), env=env).assert_calm(0)
+        texts[str(out)] = out.read_text()
+    for path in Path(os.environ["XDG_DATA_HOME"]).rglob("*"):
+        if path.is_file():
+            texts[str(path)] = path.read_text(errors="replace")
+    for where, text in texts.items():
+        for secret in planted:
+            assert secret not in text, f"{secret!r} in {where}"

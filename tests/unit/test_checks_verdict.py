@@ -24,13 +24,29 @@ def test_precedence_unreachable_then_stale_then_not_cache():
     assert decide([fail(Cause.STALE_CACHE), fail(Cause.API_UNREACHABLE)]) is Verdict.UNREACHABLE
     assert decide([fail(Cause.RLS_DISABLED), fail(Cause.STALE_CACHE)]) is Verdict.STALE_CACHE
     assert decide([fail(Cause.MISSING_PRIVILEGE)]) is Verdict.NOT_CACHE
-    assert decide([Finding("x", Status.PASS, "ok")]) is Verdict.HEALTHY
+    assert decide([DRIFT_JUDGED]) is Verdict.HEALTHY
+
+
+DRIFT_JUDGED = Finding("drift", Status.PASS, "no drift")
 
 
 def test_warnings_never_change_the_verdict():
     advice = [warn(Cause.AUTO_RELOAD_OFF), warn(Cause.NO_LISTENER), warn(Cause.RLS_DISABLED)]
-    assert decide(advice) is Verdict.HEALTHY
+    assert decide([DRIFT_JUDGED, *advice]) is Verdict.HEALTHY
     assert decide([*advice, fail(Cause.STALE_CACHE)]) is Verdict.STALE_CACHE
+
+
+def test_a_cache_that_could_not_be_judged_is_never_healthy():
+    """Drift skipped (no OpenAPI document: a server answering 404 to everything), errored,
+    or missing: undetermined, exit 5; a drift warning (stale elsewhere) did judge it."""
+    for status in (Status.SKIPPED, Status.ERROR):
+        found = [Finding("api", Status.PASS, "PostgREST 12"), Finding("drift", status, "?")]
+        assert decide(found) is Verdict.UNDETERMINED
+    assert decide([Finding("api", Status.PASS, "ok")]) is Verdict.UNDETERMINED
+    assert decide([Finding("drift", Status.WARN, "stale elsewhere")]) is Verdict.HEALTHY
+    assert decide([Finding("drift", Status.SKIPPED, "?"), fail(Cause.MISSING_PRIVILEGE)]) is (
+        Verdict.NOT_CACHE
+    )
 
 
 def server(in_recovery: bool = False) -> ServerInfo:

@@ -4,6 +4,7 @@ bad journal lines become warnings, session lookup."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,13 @@ from tui.core.model import (
     Verdict,
 )
 from tui.core.transcript.clipboard import copy_summary
-from tui.core.transcript.export import export_session, load_session, to_json, write_private
+from tui.core.transcript.export import (
+    ExportExists,
+    export_session,
+    load_session,
+    to_json,
+    write_private,
+)
 from tui.core.transcript.journal import Journal
 from tui.core.transcript.render import md_cell
 from tui.core.transcript.sessions import UnknownSession, find_session, list_sessions
@@ -245,13 +252,45 @@ def test_a_session_cut_short_still_exports() -> None:
     assert "- **Outcome:** no verdict recorded" in md
 
 
-def test_write_private_is_0600_even_over_an_existing_file(tmp_path: Path) -> None:
+def test_write_private_is_0600_and_over_an_existing_file_only_when_forced(tmp_path: Path) -> None:
     target = tmp_path / "ticket.md"
     target.write_text("old")
     target.chmod(0o644)
-    assert write_private(target, "new ✓") == len("new ✓".encode())
+    with pytest.raises(ExportExists, match="add --force"):
+        write_private(target, "new ✓")
+    assert target.read_text() == "old"
+    assert write_private(target, "new ✓", force=True) == len("new ✓".encode())
     assert target.read_text() == "new ✓"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["ticket.md"]  # no temp file left
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_write_private_never_writes_through_a_symlink(tmp_path: Path, dangling: bool) -> None:
+    victim = tmp_path / "victim.txt"
+    if not dangling:
+        victim.write_text("precious")
+        victim.chmod(0o644)
+    link = tmp_path / "ticket.md"
+    link.symlink_to(victim)
+    for force in (False, True):
+        with pytest.raises(ExportExists, match="symbolic link"):
+            write_private(link, "attacker's choice", force=force)
+    assert link.is_symlink()
+    if dangling:
+        assert not victim.exists()
+    else:
+        assert victim.read_text() == "precious"
+        assert stat.S_IMODE(victim.stat().st_mode) == 0o644
+
+
+def test_write_private_never_writes_through_a_hard_link(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    os.link(victim, tmp_path / "ticket.md")
+    write_private(tmp_path / "ticket.md", "new", force=True)
+    assert victim.read_text() == "precious"
+    assert (tmp_path / "ticket.md").read_text() == "new"
 
 
 def test_sessions_listed_newest_first_and_found_by_id_short_id_or_last() -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from tui import __version__
 from tui.core.errors import DoctorError, UsageError
+from tui.core.shown import json_text
 
 # Modules under tui.cli with `register(subparsers)`, in help order; each parser sets `func`.
 COMMANDS = (
@@ -82,6 +82,7 @@ def _tolerant_streams() -> None:
             reconfigure(errors="replace")
 
 
+WIZARD_COMMANDS = frozenset({"wizard", "demo"})
 # Words that belong to pgrst-doctor itself, not to a subcommand.
 TOP_LEVEL_ONLY = frozenset({"-h", "--help", "--version"})
 
@@ -98,6 +99,22 @@ def route(words: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     words = route(sys.argv[1:] if argv is None else argv)
+    if words[0] in WIZARD_COMMANDS:  # Textual draws the screen; its panels are shielded
+        return _main(words)
+    from tui.core.shown import MaskedStream
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = MaskedStream(sys.stdout), MaskedStream(sys.stderr)
+    try:
+        return _main(words)
+    finally:
+        for masked in (sys.stdout, sys.stderr):
+            masked.flush()
+        sys.stdout, sys.stderr = streams
+
+
+def _main(words: list[str]) -> int:
+    """Parse and run; every output of a command that is not the wizard passes a redaction."""
     # only the named command's module is imported (Textual only when the wizard runs)
     parser = build_parser(words if words[0] in COMMAND_MODULE else None)
     wants_json = "--json" in words  # until the flags are parsed
@@ -116,11 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _failed(message: str, code: int, wants_json: bool) -> int:
     """One line on stderr; under ``--json`` also the one object stdout promises."""
+    from tui.core.shown import visible
+
+    message = visible(message, lines=False)
     print(f"pgrst-doctor: {message}", file=sys.stderr)
     if wants_json:
         from tui.core.model import SCHEMA_VERSION
 
         error = {"schema_version": SCHEMA_VERSION, "error": message, "exit_code": code}
-        sys.stdout.write(json.dumps(error, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(error) + "\n")
         sys.stdout.flush()
     return code

@@ -1,6 +1,7 @@
 """`pgrst-doctor check`: the whole diagnosis, once, for scripts, CI and a quick look.
 
-Exit codes: 0 healthy, 1 stale-cache or not-cache, 3 unreachable, 2 usage/configuration.
+Exit codes: 0 healthy, 1 stale-cache or not-cache, 3 unreachable, 2 usage/configuration,
+5 undetermined (the cache could not be compared with the database: never called healthy).
 With ``--json`` stdout holds exactly one JSON object (``Report.to_json()``), nothing else.
 Kept free of Textual (start-up time): the engine is imported only when the command runs.
 """
@@ -8,7 +9,6 @@ Kept free of Textual (start-up time): the engine is imported only when the comma
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,8 @@ OBJECT_FLAGS = (
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "check",
-        help="diagnose the schema cache once and exit (0 healthy, 1 stale/not-cache, 3 unreachable)",
+        help="diagnose the schema cache once and exit "
+        "(0 healthy, 1 stale/not-cache, 3 unreachable, 5 undetermined)",
         description=(
             "Probe the database and PostgREST concurrently, compare what the database holds "
             "with what PostgREST serves, and say whether the schema cache is stale, something "
@@ -146,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: `--help` and usage errors stay fast
 
     from tui.cli.remedy_output import open_journal
+    from tui.core.shown import clean, json_text
     from tui.core.transcript.records import record_report, record_target
 
     journal = open_journal("check", target)
@@ -163,14 +165,14 @@ def run(args: argparse.Namespace) -> int:
         data = report.to_json()
         if error is not None:
             data["pasted_error"] = error.to_json(named)
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(data) + "\n")
         sys.stdout.flush()
     elif not report.config_error:
         if error is not None:
-            print(error.intake_line(named))
+            print(clean(error.intake_line(named)))
         print_report(report, verbose=args.verbose, target=target)
     if report.config_error:  # bad input: one clear line, exit 2
-        print(f"pgrst-doctor: {report.config_error}", file=sys.stderr)
+        print(f"pgrst-doctor: {clean(report.config_error, lines=False)}", file=sys.stderr)
     return report.exit_code
 
 
@@ -205,7 +207,8 @@ def print_report(report: Report, *, verbose: bool, target: Target | None) -> Non
     from rich.console import Console
 
     from tui.cli.render import render_report
+    from tui.core.shown import shield
 
     Console(highlight=False, soft_wrap=False).print(
-        render_report(report, verbose=verbose, target=target)
+        render_report(shield(report), verbose=verbose, target=target)
     )

@@ -26,7 +26,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--last", action="store_true", help="the newest session (the default)")
     parser.add_argument("--format", choices=FORMATS, default="md", help="md (default) or json")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (mode 0600; never through a symbolic link; an existing FILE only "
+        "with --force)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (a regular file only)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -44,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     target = Path(args.output).expanduser()
     try:
-        size = write_private(target, result.text)
+        size = write_private(target, result.text, force=args.force)
     except OSError as err:
         raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
     print(f"exported session {session_dir.name} to {target} ({args.format}, {size} bytes)")

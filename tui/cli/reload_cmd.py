@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 
 from tui.cli.common import add_target_flags, target_from_args
@@ -19,6 +18,7 @@ from tui.core.remedies.record import journaled
 from tui.core.remedies.restart import parse_command
 from tui.core.remedies.runner import METHODS, ReloadOptions, ReloadOutcome, reload
 from tui.core.request import parse_request
+from tui.core.shown import json_text
 from tui.core.target import Target
 from tui.core.transcript.records import record_report, record_target
 
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     )
     outcome = asyncio.run(_run(target, request, options, quiet=args.json))
     if args.json:
-        sys.stdout.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(outcome.to_json()) + "\n")
     else:
         _summary(outcome)
     return outcome.exit_code

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 from tui.core.knowledge.kpis import KpiVerdict
 from tui.core.model import Report
 from tui.core.remedies.events import EventKind, StepEvent
+from tui.core.shown import clean
 from tui.core.target import Target
 
 GLYPH = {KpiVerdict.OK: "✓ ok", KpiVerdict.SLOW: "! slow", KpiVerdict.ALERT: "✗ alert"}
@@ -24,10 +25,11 @@ class EventPrinter:
         if self.quiet or event.kind is EventKind.ELAPSED:
             return
         t = f"{event.elapsed_s * 1000:7.0f} ms"
+        message = clean(event.message)
         if event.kind is EventKind.STARTED:
-            line = f"▶ {event.message}"
+            line = f"▶ {message}"
         elif event.kind is EventKind.OUTPUT:
-            line = f"  {t}  {event.message}"
+            line = f"  {t}  {message}"
         elif event.kind is EventKind.KPI and event.kpi is not None:
             k = event.kpi.to_json()
             line = (
@@ -35,14 +37,19 @@ class EventPrinter:
                 f"(target < {k['target_ms']:.0f}, alert > {k['alert_ms']:.0f}) {GLYPH[event.kpi.verdict]}"
             )
         elif event.kind is EventKind.FINISHED:
-            line = f"✓ {event.message} ({t.strip()})"
+            line = f"✓ {message} ({t.strip()})"
         else:
-            line = f"✗ {event.message} ({t.strip()})"
+            line = f"✗ {message} ({t.strip()})"
         print(line, file=self.stream, flush=True)
 
 
 def open_journal(command: str, target: Target) -> Any | None:
-    """A session journal with the target's secrets registered, or None if it cannot be written."""
+    """A session journal, or None if it cannot be written; the target's secrets are masked in
+    it and on every output path of this process from now on."""
+    from tui.core.probes.base import secrets_of
+    from tui.core.shown import register_secrets
+
+    register_secrets(secrets_of(target))
     try:
         from tui.core.transcript.journal import Journal
 
@@ -50,10 +57,7 @@ def open_journal(command: str, target: Target) -> Any | None:
     except Exception as exc:  # the journal must never block a fix
         print(f"pgrst-doctor: no transcript: {exc}", file=sys.stderr)
         return None
-    from tui.core.probes.base import secrets_of
-
-    for secret in secrets_of(target):
-        journal.register_secret(secret, "password" if len(secret) < 40 else "key")
+    register_secrets(secrets_of(target), journal)
     return journal
 
 

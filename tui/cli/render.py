@@ -47,6 +47,12 @@ VERDICT_TEXT: dict[Verdict, tuple[str, str, str, str]] = {
         "bold red",
         "The database or the API could not be reached; nothing else could be judged.",
     ),
+    Verdict.UNDETERMINED: (
+        "?",
+        "UNDETERMINED",
+        "yellow",
+        "The schema cache could not be compared with the database: not known to be healthy.",
+    ),
 }
 
 SHOWN_QUIET = frozenset({Status.FAIL, Status.ERROR})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from tui.core.remedies.record import journaled
 from tui.core.remedies.reset import RefusedWith, ResetRequest, check_confirmation, run_reset
 from tui.core.remedies.restart import parse_command
 from tui.core.remedies.restore import RestoreStep, verified_dump
+from tui.core.shown import json_text
 from tui.core.target import Target
 from tui.core.tools import find_supabase_cli, pg_binaries
 
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     )
     result = asyncio.run(_reset(target, args, typed, reset_cmd))
     if args.json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(result) + "\n")
     if result.get("refused"):
         if not args.json:
             print(f"pgrst-doctor: {result['refused']}", file=sys.stderr)
@@ -208,7 +208,7 @@ def run_restore(args: argparse.Namespace) -> int:
     verified_dump(dump)  # a swapped or altered file: exit 4 before anything is touched
     result = asyncio.run(_restore(target, dump, typed, EventPrinter(quiet=args.json)))
     if args.json:
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(result.to_json()) + "\n")
     else:
         print(("✓ " if result.ok else "✗ ") + result.summary)
     return 0 if result.ok else 1

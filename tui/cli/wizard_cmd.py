@@ -48,9 +48,6 @@ def _run_app(target: Target, command: str, sandbox: Sandbox | None = None) -> in
     from tui.ui.app import make_app
 
     journal = Journal.start(command=command)  # JournalError: one line, exit 2
-    for secret in (target.api_key, target.service_key):
-        if secret:
-            journal.register_secret(secret)
     app = make_app(target, journal=journal, sandbox=sandbox)
     app.exit_on_signals = True
     app.on_hangup = [journal.close] + ([sandbox.stop] if sandbox is not None else [])

@@ -52,6 +52,9 @@ class Verdict(StrEnum):
     STALE_CACHE = "stale-cache"
     NOT_CACHE = "not-cache"
     UNREACHABLE = "unreachable"
+    # nothing failed, but the cache could not be compared with the database (no OpenAPI, no
+    # catalog, drift unknown): never "healthy"
+    UNDETERMINED = "undetermined"
 
 
 # CLI exit code per verdict (2 = usage/config, 4 = refused by a guard are raised, not verdicts).
@@ -60,6 +63,7 @@ VERDICT_EXIT: dict[Verdict, int] = {
     Verdict.STALE_CACHE: 1,
     Verdict.NOT_CACHE: 1,
     Verdict.UNREACHABLE: 3,
+    Verdict.UNDETERMINED: 5,
 }
 
 

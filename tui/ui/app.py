@@ -77,6 +77,7 @@ class DoctorApp(App[None]):
             max_workers=1, thread_name_prefix="journal"
         )
         self._journal_last: concurrent.futures.Future[Any] | None = None
+        self._register_secrets(target)
         self._ui_loop: asyncio.AbstractEventLoop | None = None  # set on mount
         self.exit_on_signals = False  # the CLI sets it: SIGTERM ends the app, SIGHUP hangs up
         self.on_hangup: list[Callable[[], object]] = []  # clean-ups when the terminal is gone
@@ -157,7 +158,19 @@ class DoctorApp(App[None]):
         """The user edited the target: remember it, record it, forget the old findings."""
         self.target = target
         self.session = Session()
+        self._register_secrets(target)
         self.record("target", dict(target.masked()), actor="user")
+
+    def _register_secrets(self, target: Target) -> None:
+        """Mask the target's password (every piece of it) and keys in every panel and in the
+        journal; through the journal's writer, so it is in place before the next record."""
+        from tui.core.probes.base import secrets_of
+        from tui.core.shown import register_secrets
+
+        secrets = secrets_of(target)
+        register_secrets(secrets)
+        if self.journal is not None:
+            self._journal_pool.submit(register_secrets, secrets, self.journal).result(timeout=10)
 
     def new_diagnosis(self) -> Any:
         """A core Diagnosis for the session's choices (imports the probes on first use)."""

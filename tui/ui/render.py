@@ -20,6 +20,7 @@ from tui.core.knowledge.events import SchemaChangeRoute
 from tui.core.knowledge.kpis import Kpi, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS, Symptom
 from tui.core.model import STATUS_GLYPH, Finding, Report, Status, Verdict
+from tui.core.shown import clean
 from tui.core.specs import format_ident
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -38,6 +39,10 @@ VERDICT_LINE: dict[Verdict, tuple[str, str]] = {
     ),
     Verdict.NOT_CACHE: ("!", "Not a cache problem: a reload will not fix what you see."),
     Verdict.UNREACHABLE: ("✗", "Unreachable: the doctor could not reach the database or the API."),
+    Verdict.UNDETERMINED: (
+        "?",
+        "Undetermined: the cache could not be compared with the database; not known healthy.",
+    ),
 }
 KPI_WORDS: dict[KpiVerdict, tuple[str, str]] = {
     KpiVerdict.OK: ("✓", "within target"),
@@ -133,10 +138,10 @@ def evidence_lines(evidence: Mapping[str, Any], limit: int = EVIDENCE_LINES) -> 
     """Evidence as short ``key: value`` lines (long values cut); the transcript keeps it all."""
     lines: list[str] = []
     for key, value in evidence.items():
-        shown = _short(value)
+        shown = clean(_short(value), lines=False)  # escapes first, then the cut
         if len(shown) > 72:
             shown = shown[:71] + "…"
-        lines.append(f"{key}: {shown}")
+        lines.append(f"{clean(str(key), lines=False)}: {shown}")
     if len(lines) > limit:
         rest = len(lines) - limit + 1
         lines = [*lines[: limit - 1], f"… {rest} more in the transcript"]
@@ -154,7 +159,7 @@ def render_outcome(
     head = status_label(status, palette)
     if elapsed_ms is not None:
         head.append(f"  {seconds(elapsed_ms / 1000)}", style=palette.muted)
-    parts: list[RenderableType] = [head, Text(summary)]
+    parts: list[RenderableType] = [head, Text(clean(summary))]
     parts.extend(
         Text(line, style=palette.muted, no_wrap=True, overflow="ellipsis")
         for line in evidence_lines(evidence)
@@ -167,7 +172,7 @@ def render_crash(error: BaseException, palette: Palette = PLAIN) -> RenderableTy
     name = type(error).__name__
     return Group(
         Text(f"{STATUS_GLYPH[Status.ERROR]} crashed", style=palette.bad),
-        Text(f"{name}: {error}"[:200]),
+        Text(clean(f"{name}: {error}"[:200])),
     )
 
 
@@ -178,6 +183,7 @@ def render_verdict(report: Report, palette: Palette = PLAIN) -> Text:
         Verdict.STALE_CACHE: palette.bad,
         Verdict.NOT_CACHE: palette.warn,
         Verdict.UNREACHABLE: palette.bad,
+        Verdict.UNDETERMINED: palette.warn,
     }[report.verdict]
     return Text(f"{glyph} {words}", style=f"bold {style}".strip())
 
@@ -197,11 +203,11 @@ def render_root_cause(report: Report, palette: Palette = PLAIN) -> RenderableTyp
         head = status_label(finding.status, palette)
         head.append(f"  {info.title if info else finding.title or finding.check}", style="bold")
         parts.append(head)
-        parts.append(Text(info.explanation if info else finding.summary))
+        parts.append(Text(info.explanation if info else clean(finding.summary)))
         if info and finding.summary:
-            parts.append(Text(finding.summary, style=palette.muted))
+            parts.append(Text(clean(finding.summary), style=palette.muted))
         if finding.fix:
-            parts.append(Text(f"fix: {finding.fix}", style=palette.accent))
+            parts.append(Text(clean(f"fix: {finding.fix}"), style=palette.accent))
     if len(parts) == 1 and report.verdict is Verdict.HEALTHY:
         parts.append(Text("Nothing to fix. Every check passed."))
     return Group(*parts)
@@ -211,7 +217,7 @@ def stale_rows(report: Report) -> list[tuple[str, str, str]]:
     """Rows for the stale-objects table: kind, name, and what disagrees, in words."""
     words = {"added": "in database, not in cache", "removed": "in cache, gone from database"}
     return [
-        (str(o.kind), o.name, words.get(str(o.change), str(o.change)))
+        (str(o.kind), clean(o.name, lines=False), words.get(str(o.change), str(o.change)))
         for o in sorted(report.stale_objects)
     ]
 

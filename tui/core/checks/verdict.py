@@ -41,8 +41,14 @@ def _borrow_fixes(findings: list[Finding]) -> None:
 UNREACHABLE = {Cause.API_UNREACHABLE, Cause.DB_UNREACHABLE}
 
 
+# Statuses of the drift check that judged the cache (a warning: stale on kinds not asked about).
+JUDGED = frozenset({Status.PASS, Status.WARN})
+
+
 def decide(findings: list[Finding]) -> Verdict:
-    """Precedence: unreachable, stale-cache, not-cache, healthy. Warnings never count."""
+    """Precedence: unreachable, stale-cache, not-cache, undetermined, healthy. Warnings never
+    count. Healthy needs the drift check to have compared the cache with the database: a
+    server that answers everything with 404 leaves it skipped, which is undetermined."""
     failing = [f for f in findings if f.status is Status.FAIL]
     if any(f.cause in UNREACHABLE for f in failing):
         return Verdict.UNREACHABLE
@@ -50,6 +56,8 @@ def decide(findings: list[Finding]) -> Verdict:
         return Verdict.STALE_CACHE
     if failing:
         return Verdict.NOT_CACHE
+    if not any(f.check == "drift" and f.status in JUDGED for f in findings):
+        return Verdict.UNDETERMINED
     return Verdict.HEALTHY
 
 

@@ -7,13 +7,17 @@ has terminal escapes stripped. Corrupt lines become ``warnings``, never an excep
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core.errors import UsageError
 from tui.core.transcript.journal import JOURNAL_NAME, JOURNAL_SCHEMA, read_events
 from tui.core.transcript.redact import Redactor
 from tui.core.transcript.render import compact, event_text, fence, fmt_ms, md_cell, one_line
@@ -200,10 +204,50 @@ def export_session(session_dir: Path, fmt: str) -> Export:
     return Export(text=text, warnings=list(session.warnings))
 
 
-def write_private(path: Path, text: str) -> int:
-    """Write an export with mode 0600 (also when replacing a file); returns bytes written."""
+class ExportExists(UsageError):
+    """The export's path exists (or is a link): nothing was written."""
+
+
+def write_private(path: Path, text: str, *, force: bool = False) -> int:
+    """Write an export with mode 0600; returns bytes written.
+
+    Never through a symbolic link, even with ``force`` (an export path in a shared folder is
+    an invitation to point it at the user's files); an existing regular file is replaced only
+    with ``force``, by a rename of a new 0600 file (so a hard link is not written through
+    either). Raises ``ExportExists`` (one line, exit 2) or ``OSError``.
+    """
     data = text.encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        existing = os.lstat(path)
+    except FileNotFoundError:
+        existing = None
+    if existing is not None:
+        if stat.S_ISLNK(existing.st_mode):
+            raise ExportExists(f"{path} is a symbolic link: not writing through it")
+        if not force:
+            raise ExportExists(f"{path} exists: add --force to overwrite it")
+        if not stat.S_ISREG(existing.st_mode):
+            raise ExportExists(f"{path} is not a regular file: not overwriting it")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            _write_all(fd, data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return len(data)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:  # created (or linked) since the lstat
+        raise ExportExists(f"{path} exists: add --force to overwrite it") from None
+    _write_all(fd, data)
+    return len(data)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write, make 0600, fsync and close ``fd``."""
     try:
         os.fchmod(fd, 0o600)
         view = memoryview(data)
@@ -212,4 +256,3 @@ def write_private(path: Path, text: str) -> int:
         os.fsync(fd)
     finally:
         os.close(fd)
-    return len(data)

@@ -51,7 +51,7 @@ _URL_PW_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@'\"]*:)([^\s/?#'\"
 _VALUE = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;,'\"\x00-\x1f\x7f-\x9f]+"
 # Only names containing one of these can be secret names (``secret_kind_for_name`` decides);
 # the lookahead keeps the Python callback off every "http:" and "select=".
-_MAYBE = r"(?=[A-Za-z0-9_.-]*?(?i:passw|secret|token|key|authorization|jwt|credential))"
+_MAYBE = r"(?=[A-Za-z0-9_.-]*?(?i:passw|pw|secret|token|key|authorization|jwt|credential))"
 _ASSIGN_RE = re.compile(
     rf"(?<![A-Za-z0-9_.-]){_MAYBE}(-{{0,2}}[A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)({_VALUE})"
 )
@@ -71,6 +71,8 @@ _SECRET_WORDS = {
     "password": "password",
     "passwd": "password",
     "pgpassword": "password",
+    "pw": "password",
+    "pwd": "password",
     "secret": "key",
     "token": "token",
     "apikey": "key",
@@ -217,8 +219,10 @@ class Redactor:
 
     # strings
 
-    def text(self, text: str) -> str:
-        """Mask every secret in a free-form string (command lines, output, URLs, prose)."""
+    def text(self, text: str, *, flags: bool = True) -> str:
+        """Mask every secret in a free-form string (command lines, output, URLs, prose).
+        ``flags=False`` leaves ``--flag value`` alone: the doctor's own messages name flags in
+        prose ("--api-key does not look like a key")."""
         if not text:
             return text
         learned = len(self._literals_set)
@@ -231,7 +235,7 @@ class Redactor:
             text = _sub_named(_ASSIGN_RE, 1, self._assign, text)
         if ":" in text:
             text = _sub_named(_COLON_RE, 2, self._colon, text)
-        if "-" in text:
+        if flags and "-" in text:
             text = _sub_named(_FLAG_RE, 1, self._flag, text)
         if len(self._literals_set) != learned:  # earlier occurrences of newly learned values
             text = self._literals(text)

@@ -21,6 +21,7 @@ from tui.core.knowledge.kpis import KPIS
 from tui.core.model import Report
 from tui.core.remedies.events import EventKind, StepResult, StepStatus
 from tui.core.remedies.ladder import PlanOptions, Rung, explain, plan
+from tui.core.shown import clean
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
 from tui.ui.screens.reset_flow import ResetFlow, StepUpdate
@@ -178,9 +179,9 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             return  # the timer ticks by itself, from the injected clock
         if event.kind is EventKind.STARTED:
             timer.start(KPIS.get(event.kpi_id or ""))
-            log.write(Text(f"▶ {event.message}", style="bold"))
+            log.write(Text(f"▶ {clean(event.message)}", style="bold"))
         elif event.kind is EventKind.OUTPUT:
-            log.write(Text(f"  {event.message}"))
+            log.write(Text(f"  {clean(event.message)}"))
         elif event.kind is EventKind.KPI and event.kpi is not None:
             log.write(
                 render.render_kpi(KPIS[event.kpi.kpi], event.kpi.seconds, self.doctor.palette)
@@ -188,7 +189,7 @@ class RemediationScreen(ResetFlow, DoctorScreen):
         elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
             timer.stop()
             glyph = "✓" if event.kind is EventKind.FINISHED else "✗"
-            log.write(Text(f"{glyph} {event.step}: {event.message}"))
+            log.write(Text(f"{glyph} {event.step}: {clean(event.message)}"))
         payload = event.to_json()
         if event.kind is EventKind.KPI and event.kpi is not None:
             payload = {**event.kpi.to_json(), "step": event.step}

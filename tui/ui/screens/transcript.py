@@ -15,7 +15,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from tui.core.transcript.clipboard import copy_summary
-from tui.core.transcript.export import export_session, load_session, write_private
+from tui.core.transcript.export import (
+    ExportExists,
+    export_session,
+    load_session,
+    write_private,
+)
 from tui.core.transcript.render import event_text
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
@@ -101,8 +106,16 @@ class TranscriptScreen(DoctorScreen):
         journal = self.doctor.journal
         assert journal is not None
         exported = export_session(journal.dir, fmt)
-        path = self.export_dir / f"pgrst-doctor-{journal.session_id}.{EXPORT_SUFFIX[fmt]}"
-        size = write_private(path, exported.text)
+        stem, suffix = f"pgrst-doctor-{journal.session_id}", EXPORT_SUFFIX[fmt]
+        for n in range(1, 100):  # never over an existing file, never through a link
+            path = self.export_dir / (f"{stem}.{suffix}" if n == 1 else f"{stem}-{n}.{suffix}")
+            try:
+                size = write_private(path, exported.text)
+                break
+            except ExportExists:
+                continue
+        else:
+            raise ExportExists(f"{path}: 99 exports of this session exist already")
         self.app.call_from_thread(self.notify, f"Saved {path} ({size} bytes)", title="Transcript")
 
     def action_copy(self) -> None:
