@@ -1,4 +1,5 @@
-"""The failing request: the objects it names, its no-write form, and the key's role."""
+"""The failing request: the objects it names, and the key's role (its cache-only form:
+test_cache_only.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from tui.core.checks.request import objects_in
 from tui.core.model import ObjectKind
 from tui.core.probes.base import redact, request_role
-from tui.core.probes.replay import no_write_form, rpc_args
+from tui.core.probes.cache_only import rpc_args
 from tui.core.request import FailingRequest
 from tui.core.target import Target
 
@@ -46,17 +47,6 @@ def test_objects_of_an_rpc_call_and_a_profile():
     [ref] = objects_in(req, "public")
     assert (ref.kind, ref.display) == (ObjectKind.FUNCTION, "api.total")
     assert rpc_args(req, "total") == ("order_id",)
-
-
-def test_writes_are_replayed_without_writing():
-    req, changed = no_write_form(FailingRequest("PATCH", "/orders?id=eq.1", b'{"status":"x"}'))
-    assert changed and req.method == "POST" and req.body == b"[]"
-    assert req.path == "/orders?columns=status"
-    rpc, changed = no_write_form(FailingRequest("POST", "/rpc/total", b'{"order_id": 1}'))
-    assert changed and rpc.method == "GET" and rpc.body is None
-    assert rpc.path == "/rpc/total?order_id=&select=pgrst_doctor_probe"
-    read = FailingRequest("GET", "/orders?select=*")
-    assert no_write_form(read) == (read, False)
 
 
 def test_request_role_from_the_key_without_verifying_it():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from tui.core.errors import GuardRefused
 from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.probes.cache_only import MADE_UP_SUFFIX, NO_SUCH_EMBED
 from tui.core.remedies.copytext import copy_row_counts, parse_qualified, read_data_section
 from tui.core.remedies.fingerprint import Fingerprint, differences
 from tui.core.remedies.io import scrub, without_password
@@ -38,26 +40,34 @@ def test_probes_read_the_measured_answers_of_postgrest() -> None:
     probes, rest = build_probes(objects, {"public.order_total": ["order_id"]})
     assert rest == [objects[-1]]  # enum labels: OpenAPI only
     table, column, rel, fn = probes
-    assert (table.method, table.path) == ("POST", "/invoices?columns=pgrst_doctor_no_such_column")
+    made_up = f"Column 'x{MADE_UP_SUFFIX}' of relation 'x' does not exist"
+    planned = json.dumps({"code": "PGRST204", "message": made_up}).encode()
+    assert (table.method, table.body) == ("POST", b"[]")
+    assert table.path.startswith("/invoices?columns=")
     assert not table.converged(Answer(404, b"{}"))
-    assert table.converged(Answer(400, b'{"code":"PGRST204"}'))
-    assert (
-        column.method == "POST" and "columns=loyalty_tier" in column.path and column.body == b"[]"
-    )
-    assert not column.converged(Answer(400, b'{"code":"PGRST204"}'))
-    assert column.converged(Answer(400, b'{"code":"42703"}'))
-    assert not rel.converged(Answer(400, b'{"code":"PGRST200"}')) and rel.converged(
-        Answer(200, b"[]")
-    )
+    assert table.converged(Answer(400, planned))
+    assert column.method == "POST" and "loyalty_tier" in column.path and column.body == b"[]"
+    stale_column = b'{"code":"PGRST204","message":"Column \'loyalty_tier\' of relation"}'
+    assert not column.converged(Answer(400, stale_column))
+    assert column.converged(Answer(400, planned))
+    assert not column.converged(Answer(401, b'{"code":"42501"}'))  # tells nothing
+    assert not rel.converged(Answer(400, b'{"code":"PGRST200","message":"order_items"}'))
+    embed = f"'{NO_SUCH_EMBED}' is not an embedded resource in this request"
+    assert rel.converged(Answer(400, json.dumps({"code": "PGRST108", "message": embed}).encode()))
     assert fn.path.startswith("/rpc/order_total?order_id=0&select=")
     assert not fn.converged(Answer(404, b'{"code":"PGRST202"}'))
-    assert fn.converged(Answer(400, b'{"code":"PGRST200"}'))
+    between = f"between 'order_total' and '{NO_SUCH_EMBED}'"
+    assert fn.converged(Answer(400, json.dumps({"code": "PGRST200", "details": between}).encode()))
 
 
 def test_a_removed_object_converges_when_it_is_gone_from_the_cache() -> None:
     (probe,), _ = build_probes([obj("table", "public.old", "removed")], {})
     assert probe.converged(Answer(404, b"{}"))
-    assert not probe.converged(Answer(400, b'{"code":"PGRST204"}'))
+    made_up = f"Column 'x{MADE_UP_SUFFIX}' of relation 'old' does not exist"
+    assert not probe.converged(
+        Answer(400, json.dumps({"code": "PGRST204", "message": made_up}).encode())
+    )
+    assert not probe.converged(Answer(502, b"<html>bad gateway</html>"))  # tells nothing
 
 
 def test_dropped_functions_fall_back_to_openapi() -> None:

@@ -69,7 +69,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--request",
         metavar="REQUEST",
         help="the failing request, replayed with --api-key: 'GET /orders?select=*,customers(*)', "
-        "a path, a full URL or a pasted curl command",
+        "a path, a full URL or a pasted curl command. It is sent in a form PostgREST answers "
+        "from its schema cache alone: nothing is written, no trigger or function runs",
+    )
+    parser.add_argument(
+        "--replay-writes",
+        action="store_true",
+        help="send --request itself, once (it may write and run triggers and functions)",
     )
     add_target_flags(parser)
     parser.set_defaults(func=run)
@@ -128,7 +134,13 @@ def build_request(args: argparse.Namespace, target: Target) -> Any:
     failing = parse_failing_request(args, target)
     from tui.core.diagnosis import DiagnosisRequest
 
-    return DiagnosisRequest(symptoms=symptoms, objects=objects, request=failing, error=error)
+    return DiagnosisRequest(
+        symptoms=symptoms,
+        objects=objects,
+        request=failing,
+        error=error,
+        replay_for_real=bool(getattr(args, "replay_writes", False)),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -138,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
     error = parse_pasted_error(args)
     target = target_from_args(args)
     parse_failing_request(args, target)  # every usage error before any I/O
+    if args.replay_writes and args.request is None:
+        raise UsageError("--replay-writes needs --request (the request to send for real)")
     if not parse_objects(args) and not (error and error.objects):
         # the whole diagnosis reads the OpenAPI document: ask now, while the engine loads
         from tui.core.probes import openapi_prefetch

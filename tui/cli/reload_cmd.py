@@ -50,7 +50,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="send 'reload config' before 'reload schema' (exposed schemas changed in config)",
     )
-    parser.add_argument("--request", metavar="REQUEST", help="the failing request to replay")
+    parser.add_argument(
+        "--request",
+        metavar="REQUEST",
+        help="the failing request: verified in a form PostgREST answers from its cache alone",
+    )
+    parser.add_argument(
+        "--replay-writes",
+        action="store_true",
+        help="after the fix, send --request itself once (it may write and run triggers)",
+    )
     add_target_flags(parser)
     parser.set_defaults(func=run)
 
@@ -59,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     restart_cmd = parse_command(args.restart_cmd) if args.restart_cmd else None
     if args.postgrest_pid is not None and args.postgrest_pid <= 0:
         raise UsageError("--postgrest-pid must be a positive process id")
+    if args.replay_writes and not args.request:
+        raise UsageError("--replay-writes needs --request (the request to send for real)")
     target = target_from_args(args)
     request = parse_request(args.request, target.api_url) if args.request else None
     options = ReloadOptions(
@@ -67,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         postgrest_pid=args.postgrest_pid,
         restart_cmd=restart_cmd,
         reload_config=args.reload_config,
+        replay_for_real=args.replay_writes,
     )
     outcome = asyncio.run(_run(target, request, options, quiet=args.json))
     if args.json:

@@ -45,8 +45,9 @@ from tui.core.target import Target
 class DiagnosisRequest:
     symptoms: tuple[str, ...] = ALL_SYMPTOMS  # ids from knowledge/symptoms.py
     objects: tuple[ObjectRef, ...] = ()  # what the user asked about
-    request: FailingRequest | None = None  # replayed with the target's key
+    request: FailingRequest | None = None  # replayed with the target's key, cache-only
     error: PastedError | None = None  # the pasted error the user started from
+    replay_for_real: bool = False  # send the request itself once (--replay-writes)
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,10 @@ class Diagnosis:
             assert self.request.request is not None
             async with base.http_client(t) as client:
                 result = await asyncio.wait_for(
-                    replay.replay(client, self.request.request), t.timeout
+                    replay.replay(
+                        client, self.request.request, for_real=self.request.replay_for_real
+                    ),
+                    t.timeout,
                 )
             return Status.PASS, f"{result.request} -> {result.status}", {"replay": result}
         if probe_id == "targeted":

@@ -9,8 +9,8 @@ from dataclasses import replace
 from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
+from tui.core.probes.cache_only import rpc_args
 from tui.core.probes.catalog import Catalog
-from tui.core.probes.replay import rpc_args
 from tui.core.specs import ObjectRef
 
 NOTE_PRIVILEGE = "Privileges are not cached: a reload changes nothing; GRANT does, at once."

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, unquote
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
-from tui.core.probes.replay import body_keys
+from tui.core.probes.cache_only import body_keys
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
 
@@ -73,6 +73,8 @@ def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
     return refs
 
 
+CACHE_ONLY = " (asked of PostgREST's cache only: nothing was sent to the database)"
+
 # how Diagnosis._describe words a timeout or a failed connection
 UNANSWERED = ("no answer within", "cannot connect to")
 
@@ -97,12 +99,15 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
                            title="Your request")  # fmt: skip
         return None
     title = f"Your request: {replay.request}"
-    form = " (replayed without writing)" if replay.no_write else ""
+    form = " (replayed for real, once)" if replay.for_real else CACHE_ONLY
     if replay.ok:
-        return Finding("request", Status.PASS,
-                       f"answers {replay.status}{form}: PostgREST's cache resolves everything it "
-                       "names" + ("; privileges are judged from the catalog" if form else ""),
-                       title=title)  # fmt: skip
+        if replay.for_real:
+            summary = f"answers {replay.status}{form}: PostgREST serves it"
+        else:
+            shown = "" if replay.planned else f"answers {replay.status}: "
+            summary = (f"{shown}PostgREST's cache resolves everything it names{form}; "
+                       "privileges are judged from the catalog")  # fmt: skip
+        return Finding("request", Status.PASS, summary, title=title)
     error = replay.error
     assert error is not None
     what = f"answers {replay.status} {error.code or ''}{form}: {error.meaning}"

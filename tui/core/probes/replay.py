@@ -1,74 +1,27 @@
 """Replay the user's failing request with the target's key: the first evidence, and after a
 fix, the proof.
+
+It is sent in its cache-only form (``cache_only.cache_only``): PostgREST looks up everything
+the request names and then fails on a made-up name before any SQL, so nothing is written and
+nothing runs. Only ``for_real`` (``--replay-writes``, or a typed yes in the wizard) sends the
+request itself, once.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify
+from tui.core.probes import cache_only
 from tui.core.probes.api import version_from_server_header
 from tui.core.probes.base import json_or_text, send
 from tui.core.request import FailingRequest
 
-WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
-NO_SUCH_COLUMN = "pgrst_doctor_probe"
 RESOLUTION_FAILURES = {"404{}", "42P01", "42883", "22P02"}
-
-
-def body_keys(body: bytes | None) -> list[str]:
-    """The column names a JSON body writes (object or array of objects)."""
-    try:
-        data = json.loads(body) if body else None
-    except ValueError:
-        return []
-    rows = data if isinstance(data, list) else [data]
-    keys: dict[str, None] = {}
-    for row in rows:
-        if isinstance(row, dict):
-            keys.update(dict.fromkeys(row))
-    return list(keys)
-
-
-RESERVED_PARAMS = {"select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"}
-
-
-def rpc_args(request: FailingRequest, function: str) -> tuple[str, ...]:
-    """The argument names a call to /rpc/<function> passes (query keys, or body keys)."""
-    path, _, query = request.path.partition("?")
-    if path.rstrip("/").split("/")[-1] != function:
-        return ()
-    names = [k for k, _ in parse_qsl(query, keep_blank_values=True) if k not in RESERVED_PARAMS]
-    return tuple(dict.fromkeys(names + body_keys(request.body)))
-
-
-def no_write_form(request: FailingRequest) -> tuple[FailingRequest, bool]:
-    """The same cache lookups without writing or running anything: a write becomes
-    ``POST ?columns=<its keys>`` with ``[]`` (inserts nothing); an RPC call becomes a GET
-    that PostgreSQL rejects while planning. Reads are replayed as they are.
-    """
-    method = request.method.upper()
-    path, _, query = request.path.partition("?")
-    if path.rstrip("/").split("/")[-2:-1] == ["rpc"]:
-        parts = [p for p in query.split("&") if p and not p.startswith("select=")]
-        parts += [f"{a}=" for a in body_keys(request.body)] if method == "POST" else []
-        parts.append(f"select={NO_SUCH_COLUMN}")
-        return replace(request, method="GET", path=f"{path}?{'&'.join(parts)}", body=None), True
-    if method not in WRITE_METHODS:
-        return request, False
-    # without keys (DELETE, an empty body) a made-up column still makes PostgREST resolve the
-    # table in its cache: a cached table then answers PGRST204 naming that column
-    keys = body_keys(request.body) or [NO_SUCH_COLUMN]
-    new_path = f"{path}?columns={','.join(keys)}"
-    headers = {k: v for k, v in request.headers.items() if k.lower() != "prefer"}
-    headers["Prefer"] = "return=minimal"
-    return replace(request, method="POST", path=new_path, body=b"[]", headers=headers), True
 
 
 @dataclass
@@ -79,28 +32,32 @@ class ReplayResult:
     error: ErrorClass | None  # None for 2xx/3xx answers
     elapsed_ms: float
     postgrest_version: str | None
-    no_write: bool = False  # replayed in its no-write form (see no_write_form)
+    for_real: bool = False  # the request itself was sent (else its cache-only form)
+    planned: bool = False  # the cache-only form failed where planned: everything resolved
 
     @property
     def ok(self) -> bool:
-        """Served (or, in no-write form, resolved by PostgREST and handed to PostgreSQL)."""
-        if self.status < 400:
+        """Served (or, in cache-only form, everything it names resolved by PostgREST)."""
+        if self.status < 400 or self.planned:
             return True
-        if not self.no_write or self.error is None:
+        if self.for_real or self.error is None:
             return False
         code = self.error.code or ""
-        if code == "PGRST204" and self.error.names.get("column") == NO_SUCH_COLUMN:
-            return True  # our made-up column: the table itself resolved
         if code == "42501":
             return True  # resolved; the method's privilege is judged from the catalog
         return code not in RESOLUTION_FAILURES and not code.startswith(("PGRST", "HTTP"))
 
 
 async def replay(
-    client: httpx.AsyncClient, request: FailingRequest, version: str | None = None
+    client: httpx.AsyncClient,
+    request: FailingRequest,
+    version: str | None = None,
+    *,
+    for_real: bool = False,
 ) -> ReplayResult:
     original = request.display
-    request, no_write = no_write_form(request)
+    if not for_real:
+        request = cache_only.cache_only(request)
     headers = dict(request.headers)
     if request.body is not None and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = "application/json"
@@ -115,4 +72,7 @@ async def replay(
     if response.status_code >= 400:
         error = classify(version, response.status_code, body)
     shown = body if not isinstance(body, str) else body[:500]
-    return ReplayResult(original, response.status_code, shown, error, elapsed, version, no_write)
+    planned = not for_real and cache_only.planned(body)
+    return ReplayResult(
+        original, response.status_code, shown, error, elapsed, version, for_real, planned
+    )

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 
 from tui.core.probes import catalog, targeted
-from tui.core.probes.replay import rpc_args
+from tui.core.probes.cache_only import rpc_args
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
 

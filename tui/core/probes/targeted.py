@@ -1,14 +1,15 @@
 """Ask PostgREST about one object without touching data, for when OpenAPI is disabled or the
-user named the object. Each request is one the cache must resolve before any SQL runs:
+user named the object. Each request is one PostgREST answers from its cache alone, failing on
+purpose in planning right after the object was looked up, so nothing reaches PostgreSQL (the
+shapes and their answers: ``cache_only``):
 
-- table / columns: ``POST /t?columns=a,b`` with body ``[]`` (inserts nothing): 404 ``{}``
-  (11-12) or PGRST205 (13+) when the table is not cached, PGRST204 for a column. Without
-  known columns a made-up one is sent: a cached table then answers PGRST204 (without any
-  ``columns`` PostgREST skips the cache and PostgreSQL answers instead);
-- relationship: ``GET /child?select=<no such column>,parent(*)``: PGRST200 when not cached,
-  otherwise PostgreSQL rejects the unknown column (42703) before reading a row;
-- function: ``GET /rpc/f?arg=&select=<no such column>``: PGRST202 when not cached, otherwise
-  42703 while planning, so the function never runs.
+- table / columns: ``POST /t?columns=c1,…,<made up>`` with ``[]``: 404 ``{}`` (11-12) or
+  PGRST205 (13+) when the table is not cached, PGRST204 naming a real column when that one
+  is not, PGRST204 naming the made-up column when all are;
+- relationship: ``GET /child?select=parent(*)&order=<no such embed>(x)``: PGRST200 when not
+  cached, PGRST108 when it is;
+- function: ``GET /rpc/f?arg=0&select=<no such embed>(*)``: PGRST202 when not cached,
+  PGRST200 when it is; the function never runs.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify
+from tui.core.probes import cache_only
 from tui.core.probes.base import json_or_text, send
 
-NO_SUCH_COLUMN = "pgrst_doctor_probe"
 IN_FLIGHT = 8  # targeted requests at once: PostgREST's pool (db-pool 10) keeps room for others
 CACHE_MISS_CODES = {"PGRST200", "PGRST202", "PGRST204", "PGRST205", "404{}"}
 
@@ -38,7 +39,9 @@ class TargetedAnswer:
     error: ErrorClass | None = None
 
 
-def _verdict(error: ErrorClass, status: int) -> bool | None:
+def _verdict(error: ErrorClass, status: int, body: Any = None) -> bool | None:
+    if cache_only.planned(body):
+        return True  # failed on our made-up name: everything before it resolved
     code = error.code or ""
     if code in CACHE_MISS_CODES:
         return False
@@ -50,9 +53,11 @@ def _verdict(error: ErrorClass, status: int) -> bool | None:
 
 
 async def _ask(
-    client: httpx.AsyncClient, version: str | None, method: str, path: str, **kwargs: Any
+    client: httpx.AsyncClient, version: str | None, shape: cache_only.Shape
 ) -> tuple[int, Any, ErrorClass]:
-    response, raw = await send(client, method, path, **kwargs)
+    response, raw = await send(
+        client, shape.method, shape.path, content=shape.body, headers=shape.headers
+    )
     body = json_or_text(raw)
     return response.status_code, body, classify(version, response.status_code, body)
 
@@ -64,23 +69,13 @@ async def probe_table(
     table: str,
     columns: tuple[str, ...],
 ) -> TargetedAnswer:
-    params = {"columns": ",".join(columns or (NO_SUCH_COLUMN,))}
-    status, _, error = await _ask(
-        client,
-        version,
-        "POST",
-        f"/{table}",
-        params=params,
-        content=b"[]",
-        headers={"Content-Type": "application/json", "Content-Profile": schema,
-                 "Prefer": "return=minimal"},
-    )  # fmt: skip
-    cached = _verdict(error, status)
+    status, body, error = await _ask(client, version, cache_only.table(schema, table, columns))
+    cached = _verdict(error, status, body)
     missing = error.names.get("column") if error.code == "PGRST204" else None
-    if missing == NO_SUCH_COLUMN:
+    if cache_only.planned(body):
         missing = None
     if error.code == "PGRST204":
-        cached = True  # the table is cached; one of its columns is not
+        cached = True  # the table is cached; one of its columns may not be
     return TargetedAnswer("table", f"{schema}.{table}", status, error.code, cached, missing, error)
 
 
@@ -88,43 +83,34 @@ async def probe_column(
     client: httpx.AsyncClient, version: str | None, schema: str, table: str, column: str
 ) -> TargetedAnswer:
     answer = await probe_table(client, version, schema, table, (column,))
-    cached = answer.cached if answer.code != "PGRST204" else False
+    cached = answer.cached if answer.missing_column is None else False
     if answer.code in {"404{}", "PGRST205"}:
         cached = False
     return TargetedAnswer(
         "column", f"{schema}.{table}.{column}", answer.status, answer.code, cached,
-        column if answer.code == "PGRST204" else None, answer.error,
+        answer.missing_column, answer.error,
     )  # fmt: skip
 
 
 async def probe_relationship(
     client: httpx.AsyncClient, version: str | None, schema: str, child: str, parent: str
 ) -> TargetedAnswer:
-    status, _, error = await _ask(
-        client,
-        version,
-        "GET",
-        f"/{child}",
-        params={"select": f"{NO_SUCH_COLUMN},{parent}(*)", "limit": "0"},
-        headers={"Accept-Profile": schema},
-    )
+    shape = cache_only.relationship(schema, child, parent)
+    status, body, error = await _ask(client, version, shape)
     return TargetedAnswer(
         "relationship", f"{schema}.{child}:{schema}.{parent}", status, error.code,
-        _verdict(error, status), None, error,
+        _verdict(error, status, body), None, error,
     )  # fmt: skip
 
 
 async def probe_function(
     client: httpx.AsyncClient, version: str | None, schema: str, name: str, args: tuple[str, ...]
 ) -> TargetedAnswer:
-    params = {arg: "" for arg in args}
-    params["select"] = NO_SUCH_COLUMN
-    status, _, error = await _ask(
-        client, version, "GET", f"/rpc/{name}", params=params, headers={"Accept-Profile": schema}
-    )
+    status, body, error = await _ask(client, version, cache_only.function(schema, name, args))
     return TargetedAnswer(
-        "function", f"{schema}.{name}", status, error.code, _verdict(error, status), None, error
-    )
+        "function", f"{schema}.{name}", status, error.code, _verdict(error, status, body), None,
+        error,
+    )  # fmt: skip
 
 
 async def gather_limited(

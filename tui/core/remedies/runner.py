@@ -35,6 +35,7 @@ class ReloadOptions:
     postgrest_pid: int | None = None
     restart_cmd: list[str] | None = None
     reload_config: bool = False
+    replay_for_real: bool = False  # verification sends the user's request itself, once
 
 
 @dataclass
@@ -106,7 +107,7 @@ async def reload(
     rediagnose: Callable[[], Awaitable[Report]] | None = None,
 ) -> ReloadOutcome:
     outcome = ReloadOutcome(report=report)
-    verifier = Verifier(target, objects, request)
+    verifier = Verifier(target, objects, request, replay_for_real=options.replay_for_real)
     await verifier.prepare()
     ladder = plan(report, target, plan_options(target, options))
     rungs = [RUNG_BY_ID[options.method]] if options.method else [r for r in ladder if r.automatic]

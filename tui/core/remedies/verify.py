@@ -20,6 +20,8 @@ import httpx
 import psycopg
 
 from tui.core.model import Change, ObjectKind, Report, StaleObject
+from tui.core.probes import api, cache_only
+from tui.core.probes.replay import replay as replay_request
 from tui.core.remedies.events import Emit, KpiFigure, StepClock, StepResult, StepStatus, running
 from tui.core.remedies.io import api_client, connect
 from tui.core.remedies.metrics import schema_cache_loads
@@ -32,7 +34,6 @@ MAX_REQUESTS_PER_S = 50
 MAX_IN_FLIGHT = 4  # probes awaiting an answer at once (one is sent per tick regardless)
 OPENAPI_INTERVAL_S = 0.25  # the document can be megabytes: at most 4 per second
 API_SAMPLES = 10
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 FUNCTION_ARGS_SQL = """
 SELECT n.nspname || '.' || p.proname, p.pronargs, p.proargnames, p.proargmodes::text[]
@@ -81,10 +82,12 @@ class Verifier:
         request: FailingRequest | None = None,
         *,
         interval: float = POLL_INTERVAL_S,
+        replay_for_real: bool = False,
     ) -> None:
         self.target = target
         self.objects = [o for o in objects if o.change in (Change.ADDED, Change.REMOVED)]
         self.request = request
+        self.replay_for_real = replay_for_real  # the user said so (--replay-writes, typed yes)
         self.interval = max(interval, 1.0 / MAX_REQUESTS_PER_S)
         self.probes: list[Probe] = []
         self.openapi_objects: list[StaleObject] = []
@@ -238,44 +241,40 @@ class Verifier:
 
     # -- the user's request and the API's speed ---------------------------------------------
     async def replay(self) -> tuple[bool, int | None, str]:
-        """Send the user's failing request once: (succeeded, status, note)."""
+        """Replay the user's request once: (succeeded, status, note). In its cache-only form
+        unless the user allowed the real request (then it may write, and the note says so)."""
         if self.request is None:
             return True, None, "no request given"
-        req = self.request
-        note = "" if req.method in SAFE_METHODS else "replayed once (it writes)"
         async with api_client(self.target) as client:
             try:
-                r = await client.request(
-                    req.method, req.path, headers=req.headers, content=req.body
-                )
+                result = await replay_request(client, self.request, for_real=self.replay_for_real)
             except httpx.HTTPError as exc:
                 return False, None, f"no answer: {type(exc).__name__}"
-        return r.status_code < 400, r.status_code, note
+        if result.for_real:
+            note = "replayed for real, once (--replay-writes / confirmed)"
+        else:
+            note = "asked of the cache only: nothing ran in the database"
+        return result.ok, result.status, note
 
-    def sample_request(self) -> tuple[str, str, dict[str, str]]:
-        """A read to time: the user's request when safe, else a table we watched, else OpenAPI."""
-        if self.request is not None and self.request.method in SAFE_METHODS:
-            return self.request.method, self.request.path, dict(self.request.headers)
-        for obj in self.objects:
-            if obj.kind in (
-                ObjectKind.TABLE,
-                ObjectKind.VIEW,
-                ObjectKind.COLUMN,
-                ObjectKind.RELATIONSHIP,
-            ):
-                schema, table = obj.name.split(":", 1)[0].split(".")[:2]
-                if obj.change is Change.ADDED:
-                    return "GET", f"/{table}?limit=1", {"Accept-Profile": schema}
-        return "GET", "/", {"Accept": "application/openapi+json"}
+    def sample_request(self) -> tuple[str, str, dict[str, str], bytes | None]:
+        """A request to time that PostgREST answers from its cache alone (no SQL runs): the
+        user's request in that form, else the probe of an object we watched, else the
+        exposed-schemas question the api probe asks."""
+        if self.request is not None:
+            req = cache_only.cache_only(self.request)
+            return req.method, req.path, dict(req.headers), req.body
+        for probe in self.probes:
+            return probe.method, probe.path, dict(probe.headers), probe.body
+        return "GET", "/", {"Accept-Profile": api.PROBE_PROFILE}, None
 
     async def api_timings(self, samples: int = API_SAMPLES) -> list[float]:
-        method, path, headers = self.sample_request()
+        method, path, headers, body = self.sample_request()
         timings = []
         async with api_client(self.target) as client:
             for _ in range(samples):
                 t0 = time.perf_counter()
                 try:
-                    await client.request(method, path, headers=headers)
+                    await client.request(method, path, headers=headers, content=body)
                 except httpx.HTTPError:
                     continue
                 timings.append(time.perf_counter() - t0)
@@ -344,7 +343,8 @@ class VerifyStep:
             ok, status, note = await self.verifier.replay()
             details["request"] = {"ok": ok, "status": status, "note": note}
             if self.verifier.request is not None:
-                clock.output(f"{self.verifier.request.display} -> {status} {note}".rstrip())
+                verdict = "resolved" if ok else "fails"
+                clock.output(f"{self.verifier.request.display} -> {status} {verdict} ({note})")
             timings = await self.verifier.api_timings()
             if timings:
                 kpis.append(

@@ -1,15 +1,16 @@
-"""Cheap, side-effect-free requests that tell whether PostgREST's cache holds an object.
-
-Measured on the real PostgREST 12.0.2 and 11.2.2 (nothing is executed, nothing written):
+"""Cheap requests that tell whether PostgREST's cache holds an object, answered from the cache
+alone: nothing reaches PostgreSQL, nothing is written, no trigger or function runs (the
+shapes, read from PostgREST's source and measured on 12.0.2 and 11.2.2: ``cache_only``).
 
 | kind | request | not cached | cached |
 |---|---|---|---|
-| table / view | ``POST /t?columns=<no such column>``, body ``[]`` | 404 ``{}`` | PGRST204 |
-| column | ``POST /t?columns=c&on_conflict=<no such column>`` + merge-duplicates, body ``[]`` | PGRST204 | 42703 from PostgreSQL's parser (before any trigger or privilege check) |
-| relationship | ``GET /child?select=parent(*)&limit=0`` | PGRST200 | 200 ``[]`` (or a privilege error) |
+| table / view | ``POST /t?columns=<made up>``, body ``[]`` | 404 ``{}`` | PGRST204 naming the made-up column |
+| column | ``POST /t?columns=c,<made up>``, body ``[]`` | 404 ``{}`` or PGRST204 naming ``c`` | PGRST204 naming the made-up column |
+| relationship | ``GET /child?select=parent(*)&order=<no such embed>(x)`` | PGRST200 | PGRST108 |
 | function | ``GET /rpc/fn?arg=0&select=<no such embed>(*)`` | PGRST202 | PGRST200: resolved, never executed |
 | enum label | only the OpenAPI document shows it | | |
 
+Any other answer (an auth error, a gateway's page) tells nothing and never counts as converged.
 One positive answer means a reload happened after the drift: a reload is atomic, so the whole
 cache is new. Enum labels are checked in OpenAPI only when nothing else can be probed.
 """
@@ -20,12 +21,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from tui.core.model import Change, ObjectKind, StaleObject
-
-NO_SUCH_COLUMN = "pgrst_doctor_no_such_column"
-NO_SUCH_EMBED = "pgrst_doctor_no_such_embed"
+from tui.core.probes import cache_only
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,15 @@ class Answer:
     body: bytes
 
     @property
-    def code(self) -> str | None:
+    def data(self) -> object:
         try:
-            data = json.loads(self.body or b"null")
+            return json.loads(self.body or b"null")
         except ValueError:
             return None
+
+    @property
+    def code(self) -> str | None:
+        data = self.data
         return data.get("code") if isinstance(data, dict) else None
 
     @property
@@ -48,14 +50,20 @@ class Answer:
 
 @dataclass(frozen=True)
 class Probe:
-    """One request and how to read its answer: ``cached(answer)`` -> is the object in the cache."""
+    """One request and how to read its answer: ``cached(answer)`` -> is the object in the cache
+    (None: the answer does not tell)."""
 
     obj: StaleObject
     method: str
     path: str
-    cached: Callable[[Answer], bool]
+    cached: Callable[[Answer], bool | None]
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
+
+    @classmethod
+    def of(cls, obj: StaleObject, shape: cache_only.Shape) -> Probe:
+        return cls(obj, shape.method, shape.path, lambda a: shape.read(a.status, a.data),
+                   shape.headers, shape.body)  # fmt: skip
 
     @property
     def want_cached(self) -> bool:
@@ -73,53 +81,30 @@ def _split(name: str, parts: int) -> list[str]:
     return pieces
 
 
-def _profile(schema: str, *, write: bool = False) -> dict[str, str]:
-    return {"Content-Profile" if write else "Accept-Profile": schema}
-
-
 def table_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
-    """A write naming a column that cannot exist: PostgREST answers from its cache alone
-    (404 ``{}`` for an unknown table, PGRST204 for a known one) and never runs SQL. Unlike
-    ``OPTIONS /t`` it is not answered early by a gateway's CORS preflight handling."""
+    """Unlike ``OPTIONS /t`` (also answered from the cache alone) it is not answered early by
+    a gateway's CORS preflight handling."""
     schema, table = _split(obj.name, 2)
-    headers = {**_profile(schema, write=True), "Content-Type": "application/json"}
-    path = f"/{quote(table)}?columns={NO_SUCH_COLUMN}"
-    return Probe(obj, "POST", path, lambda a: not a.empty_404, headers, b"[]")
+    return Probe.of(obj, cache_only.table(schema, table))
 
 
 def column_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
     schema, table, column = _split(obj.name, 3)
-    path = f"/{quote(table)}?columns={quote(column)}&on_conflict={NO_SUCH_COLUMN}"
-    headers = {
-        **_profile(schema, write=True),
-        "Prefer": "resolution=merge-duplicates,return=minimal",
-        "Content-Type": "application/json",
-    }
-    return Probe(
-        obj,
-        "POST",
-        path,
-        lambda a: a.code != "PGRST204" and not a.empty_404,
-        headers,
-        b"[]",
-    )
+    return Probe.of(obj, cache_only.table(schema, table, (column,)))
 
 
 def relationship_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
     source, dest = obj.name.split(":", 1)
     schema, table = _split(source, 2)
     _dest_schema, dest_table = _split(dest, 2)
-    path = f"/{quote(table)}?select={quote(dest_table)}(*)&limit=0"
-    return Probe(obj, "GET", path, lambda a: a.code != "PGRST200", _profile(schema))
+    return Probe.of(obj, cache_only.relationship(schema, table, dest_table))
 
 
 def function_probe(obj: StaleObject, args: dict[str, list[str]]) -> Probe | None:
     if obj.name not in args:  # a dropped function's parameters are unknown: use OpenAPI
         return None
     schema, fn = _split(obj.name, 2)
-    query = "&".join(f"{quote(arg)}=0" for arg in args[obj.name])
-    path = f"/rpc/{quote(fn)}?{query + '&' if query else ''}select={NO_SUCH_EMBED}(*)"
-    return Probe(obj, "GET", path, lambda a: a.code != "PGRST202", _profile(schema))
+    return Probe.of(obj, cache_only.function(schema, fn, args[obj.name]))
 
 
 BUILDERS: dict[ObjectKind, Callable[[StaleObject, dict[str, list[str]]], Probe | None]] = {

@@ -1,0 +1,177 @@
+"""Diagnosis and verification never execute anything in the database, on PostgREST 12 and 11.
+
+An audit trap (``audit_trap.py``) records every trigger and function call through dblink, so
+even a call inside a read-only or rolled-back transaction leaves a row. Every test here ends
+with the trap empty, except the one that asks for a real replay (``--replay-writes``).
+The module shares one sandbox per PostgREST version: the drifted objects stay stale until
+the reload test at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.integration import audit_trap
+from tests.integration.remedy_helpers import run_cli
+from tui.cli import main
+from tui.core.probes import targeted
+from tui.sandbox import Sandbox
+
+pytestmark = pytest.mark.integration
+
+DRIFTS = ["missing-table", "missing-column", "missing-relationship", "missing-function"]
+COLUMN_WRITE = 'POST /customers {"name": "Linus", "loyalty_tier": "gold"}'
+
+
+def wait_until_cached(box: Sandbox, path: str, timeout: float = 10.0) -> None:
+    """After NOTIFY: until PostgREST's cache holds the function behind ``path``."""
+    conn = box.connection()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = httpx.options(conn.api_url + path, headers={"apikey": conn.anon_key})
+        if r.status_code == 200:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"PostgREST never loaded {path}")
+
+
+@pytest.fixture(scope="module", params=["12", "11"], ids=["pgrst12", "pgrst11"])
+def trapped(cluster, request) -> Iterator[Sandbox]:
+    """A sandbox with the trap set and loaded, then the drift applied behind its back."""
+    from tests.conftest import TEMPLATE_DB
+
+    box = Sandbox(postgrest_version=request.param, cluster=cluster, template=TEMPLATE_DB)
+    box.start()
+    try:
+        audit_trap.install(box)
+        box.execute("NOTIFY pgrst, 'reload schema'")
+        wait_until_cached(box, "/rpc/audit_ping")
+        box.apply_drift(DRIFTS)
+        yield box
+    finally:
+        box.stop()
+
+
+@pytest.fixture
+def trap(trapped: Sandbox) -> Iterator[Sandbox]:
+    """The shared sandbox, its trap emptied before and asserted empty after the test."""
+    audit_trap.clear(trapped)
+    yield trapped
+
+
+def check(capsys, box: Sandbox, *argv: str) -> tuple[int, dict]:
+    conn = box.connection()
+    target = ["--db-url", conn.db_url, "--api-url", conn.api_url, "--admin-url", conn.admin_url]
+    code = main(["check", "--json", *target, "--api-key", conn.anon_key, *argv])
+    out, _err = capsys.readouterr()
+    return code, json.loads(out)
+
+
+def request_finding(data: dict) -> dict:
+    return next(f for f in data["findings"] if f["check"] == "request")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "resolves"),
+    [
+        (COLUMN_WRITE, False),  # the stale column
+        ('POST /invoices {"order_id": 1, "amount_cents": 5}', False),  # the stale table
+        ('POST /orders {"customer_id": 1}', True),
+        ('PATCH /customers?id=eq.1 {"name": "Ada"}', True),
+        ('PUT /customers?id=eq.1 {"id": 1, "name": "Ada", "email": "ada@example.test"}', True),
+        ("DELETE /customers?id=eq.2", True),
+        ("GET /rpc/audit_ping", True),
+        ("POST /rpc/audit_ping", True),
+        ('POST /rpc/audit_note {"note": "hi"}', True),
+        ("GET /rpc/audit_note?note=hi", True),
+        ("GET /rpc/order_total?order_id=1", False),  # the stale function
+        ("GET /audited_customers", True),  # a view calling a volatile function
+        ("HEAD /audited_customers?select=id", True),
+        ("GET /order_items?select=*,products(*)", False),  # the stale relationship
+        ("GET /orders?select=*,customers(*)&order=id.desc", True),
+    ],
+)
+def test_check_request_runs_nothing_in_the_database(capsys, trap, request_text, resolves):
+    code, data = check(capsys, trap, "--request", request_text, "--symptom", "missing-table")
+    finding = request_finding(data)
+    assert (finding["status"] == "pass") is resolves, finding
+    assert "nothing was sent to the database" in finding["summary"]
+    assert audit_trap.hits(trap) == []
+    assert code in (0, 1)
+
+
+def test_full_check_and_function_check_run_nothing(capsys, trap):
+    code, data = check(capsys, trap)
+    assert code == 1 and data["verdict"] == "stale-cache"
+    assert {("function", "public.order_total")} <= {
+        (o["kind"], o["name"]) for o in data["stale_objects"]
+    }
+    for function in ("public.audit_ping", "public.audit_note", "public.audit_seen"):
+        check(capsys, trap, "--function", function)
+    assert audit_trap.hits(trap) == []
+
+
+async def test_targeted_probes_with_every_column_run_nothing(trap):
+    """With OpenAPI disabled the doctor asks about every table with all its columns: a
+    zero-row INSERT there would fire statement triggers on every table."""
+    conn = trap.connection()
+    headers = {"apikey": conn.anon_key, "Authorization": f"Bearer {conn.anon_key}"}
+    async with httpx.AsyncClient(base_url=conn.api_url, headers=headers) as client:
+        fresh = await targeted.probe_table(
+            client, None, "public", "customers", ("id", "name", "email")
+        )
+        stale = await targeted.probe_column(client, None, "public", "customers", "loyalty_tier")
+        view = await targeted.probe_table(client, None, "public", "audited_customers", ("seen",))
+        rel = await targeted.probe_relationship(client, None, "public", "orders", "customers")
+        fn = await targeted.probe_function(client, None, "public", "audit_note", ("note",))
+    assert (fresh.cached, fresh.missing_column) == (True, None)
+    assert (stale.cached, stale.missing_column) == (False, "loyalty_tier")
+    assert view.cached and rel.cached and fn.cached
+    assert audit_trap.hits(trap) == []
+
+
+def test_replay_writes_sends_the_write_once_and_says_so(capsys, trap):
+    _code, data = check(
+        capsys, trap, "--request", 'POST /orders {"customer_id": 2}', "--replay-writes",
+        "--symptom", "missing-table",
+    )  # fmt: skip
+    finding = request_finding(data)
+    assert "replayed for real, once" in finding["summary"] and finding["status"] == "pass"
+    direct = [h for h in audit_trap.hits(trap) if not h.endswith("(dblink)")]
+    assert sorted(direct) == sorted(
+        ["BEFORE STATEMENT INSERT orders", "BEFORE ROW INSERT orders",
+         "AFTER STATEMENT INSERT orders"]
+    )  # fmt: skip
+
+
+def test_replay_writes_needs_a_request(capsys, trap):
+    conn = trap.connection()
+    code = main(["check", "--api-url", conn.api_url, "--db-url", conn.db_url, "--replay-writes"])
+    assert code == 2
+    assert "--replay-writes needs --request" in capsys.readouterr().err
+
+
+def test_reload_verification_runs_nothing_then_replays_for_real_only_when_asked(trap, tmp_path):
+    """Last in the module: the reload makes the shared sandbox's cache fresh."""
+    env = trap.connection().env()
+    proc = run_cli("reload", "--json", "--request", COLUMN_WRITE, cwd=tmp_path, env=env,
+                   timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    verify = data["steps"][-1]["details"]
+    assert verify["request"]["ok"] and "nothing ran" in verify["request"]["note"]
+    assert audit_trap.hits(trap) == []
+    trap.execute("ALTER TABLE public.customers ADD COLUMN nickname text")
+    proc = run_cli("reload", "--json", "--request", 'POST /customers {"name": "Bo", '
+                   '"nickname": "b"}', "--replay-writes", cwd=tmp_path, env=env,
+                   timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    note = json.loads(proc.stdout)["steps"][-1]["details"]["request"]["note"]
+    assert "replayed for real, once" in note
+    direct = [h for h in audit_trap.hits(trap) if not h.endswith("(dblink)")]
+    assert direct.count("BEFORE ROW INSERT customers") == 1
