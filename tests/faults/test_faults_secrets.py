@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -273,3 +274,65 @@ def test_secrets_quoted_back_and_raw_at_pieces_reach_no_output_nor_artifact(doct
     for where, text in texts.items():
         for secret in planted:
             assert secret not in text, f"{secret!r} in {where}"
+
+
+# An OSC 52 clipboard write, a clear-screen, a C1 CSI and a right-to-left override in one name.
+HOSTILE_TABLE = "osc\x1b]52;c;SGFja2VkIQ==\x07cls\x1b[2Jcsi\x9b31mrlo\u202ex"
+RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def test_a_table_named_with_terminal_controls_cannot_drive_the_terminal(doctor, sandbox12):
+    """Created after PostgREST loaded its cache, so `check` names it as stale: in plain output
+    (NO_COLOR, -v), --json and the Markdown export it shows escaped, never as raw bytes."""
+    from psycopg import sql
+
+    sandbox12.cluster.execute(
+        sandbox12.dbname,
+        sql.SQL("CREATE TABLE public.{} (id int); GRANT SELECT ON public.{} TO anon").format(
+            sql.Identifier(HOSTILE_TABLE), sql.Identifier(HOSTILE_TABLE)
+        ),
+    )
+    env = {**sandbox12.connection().env(), "NO_COLOR": "1"}
+    outputs = {}
+    for extra in ((), ("-v",), ("--json",)):
+        run = doctor("check", "--timeout", "3", *extra, env=env, budget=3)
+        run.assert_calm(1)
+        outputs[f"check {extra}"] = run.output
+    exported = doctor("export", "--last", "--format", "md", env=env, budget=10)
+    exported.assert_calm(0)
+    outputs["export md"] = exported.output
+    for where, text in outputs.items():
+        for control in RAW_CONTROLS:
+            assert control not in text, f"{control!r} raw in {where}"
+    shown = "osc\\x1b]52;c;SGFja2VkIQ==\\x07cls\\x1b[2Jcsi\\x9b31mrlo\\u202ex"
+    assert shown in outputs["check ()"] and shown in outputs["check ('-v',)"]
+    report = json.loads(outputs["check ('--json',)"])
+    assert f"public.{HOSTILE_TABLE}" in {o["name"] for o in report["stale_objects"]}
+
+
+def test_export_never_writes_through_a_symlink_nor_over_a_file(doctor, tmp_path):
+    """`export -o`: a link (to an existing file or dangling) is refused even with --force; an
+    existing file is replaced only with --force; the refusals are one line, exit 2."""
+    import fault_servers as fs
+
+    env = {"PGRST_DOCTOR_DB_URL": f"postgresql://u@127.0.0.1:{fs.dead_port()}/db",
+           "PGRST_DOCTOR_API_URL": f"http://127.0.0.1:{fs.dead_port()}"}  # fmt: skip
+    doctor("check", "--timeout", "1", env=env, budget=1).assert_calm(3)  # a session to export
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    link, dangling = tmp_path / "ticket.md", tmp_path / "dangling.md"
+    link.symlink_to(victim)
+    dangling.symlink_to(tmp_path / "created-by-the-export.txt")
+    for path in (link, dangling):
+        for force in ((), ("--force",)):
+            run = doctor("export", "--last", "-o", str(path), *force, env=env)
+            run.assert_one_line_error(2, "symbolic link")
+    assert victim.read_text() == "precious"
+    assert not (tmp_path / "created-by-the-export.txt").exists()
+    existing = tmp_path / "existing.md"
+    existing.write_text("keep me")
+    doctor("export", "--last", "-o", str(existing), env=env).assert_one_line_error(2, "--force")
+    assert existing.read_text() == "keep me"
+    doctor("export", "--last", "-o", str(existing), "--force", env=env).assert_calm(0)
+    assert existing.read_text().startswith("#")
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600

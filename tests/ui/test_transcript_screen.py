@@ -75,3 +75,42 @@ async def test_copy_inside_tmux_is_wrapped_for_its_passthrough(fake_target, monk
         app.copy_to_clipboard("summary ✓")
     assert app.clipboard == "summary ✓"
     assert osc52_payload("summary ✓", tmux=True).decode("ascii") in written
+
+
+async def test_the_wizard_masks_the_db_password_its_pieces_and_pw_notes(fake_target, tmp_path):
+    """The DB password (with a raw "@": libpq reads its tail as the host) is registered with
+    the journal like the keys; a note "pw=postgres" is masked and the footer counts it; a second
+    save never overwrites the first."""
+    import dataclasses
+
+    password = "Wizard-Db-Pw9@HalfTwo7"
+    target = dataclasses.replace(
+        fake_target, db_url=f"postgresql://postgres:{password}@127.0.0.1:1/shop"
+    )
+    journal = Journal.start("wizard", root=tmp_path / "sessions")
+    app = make_app(target, journal=journal)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.record("check", {"check": "database", "status": "fail",
+                             "summary": "failed to resolve host 'HalfTwo7@127.0.0.1'"})  # fmt: skip
+        app.record("check", {"check": "api", "status": "fail", "summary": f"echo {password}"})
+        screen = TranscriptScreen(export_dir=tmp_path)
+        await app.push_screen(screen)
+        await until(pilot, lambda: len(screen.events) >= 4)
+        screen.query_one("#note", Input).focus()
+        await pilot.press(*"pw=postgres", "enter")
+        await until(pilot, lambda: any(e["kind"] == "note" for e in screen.events))
+        md = tmp_path / f"pgrst-doctor-{journal.session_id}.md"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: md.exists())
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+s")
+        again = md.with_name(f"{md.stem}-2.md")
+        await until(pilot, lambda: again.exists())
+        await app.workers.wait_for_complete()
+    journal.close()
+    texts = {"journal": journal.path.read_text(), "md": md.read_text(), "md-2": again.read_text()}
+    for where, text in texts.items():
+        for secret in (password, "Wizard-Db-Pw9", "HalfTwo7", "pw=postgres"):
+            assert secret not in text, f"{secret!r} in {where}"
+    assert "pw=<password#" in texts["md"]
+    assert "no secrets were detected" not in texts["md"] and "Masked: " in texts["md"]

@@ -95,9 +95,25 @@ def _shield(obj: Any) -> Any:
 
 
 def json_text(value: Any) -> str:
-    """One JSON document for stdout: secrets masked; C1 and bidi controls written as ``\\u``
-    escapes (``json`` already escapes C0), so a terminal showing it is not driven by it."""
-    text = json.dumps(_REDACTOR.value(value), ensure_ascii=False)
+    """One JSON document for stdout, secrets masked (``json_dumps``). Names keep every
+    character: JSON's escapes make them safe, and scripts match them."""
+    return json_dumps(_masked(value))
+
+
+def _masked(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return mask(obj)
+    if isinstance(obj, dict):
+        return {mask(str(k)): _masked(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_masked(v) for v in obj]
+    return obj
+
+
+def json_dumps(value: Any, *, indent: int | None = None) -> str:
+    """JSON with C1 and bidi controls written as ``\\u`` escapes (``json`` already escapes
+    C0; the rest of Unicode stays readable), so a terminal showing it is not driven by it."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 

@@ -8,7 +8,6 @@ has terminal escapes stripped. Corrupt lines become ``warnings``, never an excep
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import UsageError
+from tui.core.shown import json_dumps, visible
 from tui.core.transcript.journal import JOURNAL_NAME, JOURNAL_SCHEMA, read_events
 from tui.core.transcript.redact import Redactor
 from tui.core.transcript.render import compact, event_text, fence, fmt_ms, md_cell, one_line
@@ -189,7 +189,9 @@ def to_markdown(session: Session) -> str:
     if session.warnings:
         out += ["", "## Warnings", "", *(f"- {md_cell(w)}" for w in session.warnings)]
     out += ["", "---", "", footer(summary), ""]
-    return "\n".join(out)
+    # escape sequences and C0/C1 controls were stripped on record; what is left invisible
+    # (bidi overrides, zero-width characters) is made visible
+    return visible("\n".join(out))
 
 
 def export_session(session_dir: Path, fmt: str) -> Export:
@@ -197,10 +199,7 @@ def export_session(session_dir: Path, fmt: str) -> Export:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     session = load_session(session_dir)
-    if fmt == "json":
-        text = json.dumps(to_json(session), indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = to_markdown(session)
+    text = json_dumps(to_json(session), indent=2) + "\n" if fmt == "json" else to_markdown(session)
     return Export(text=text, warnings=list(session.warnings))
 
 
