@@ -92,7 +92,7 @@ def test_demo_in_tmux_reaches_healthy_and_tears_down_on_hangup(tmp_path):
         # on-call starts from the error in hand: typed into the first field, diagnosed at once
         tmux.send("-l", "Column 'loyalty_tier' of relation 'customers' does not exist")
         tmux.send("Enter")
-        tmux.wait_for("Stale schema cache: PostgREST serves", timeout=90)
+        tmux.wait_for("stale cache: PostgREST serves", timeout=90)
         tmux.send("Enter")  # the Findings button has focus
         tmux.wait_for("Stale objects")
         tmux.send("C-n")  # fix it

@@ -107,7 +107,7 @@ def test_fake_postgrest_answering_404_to_everything_is_undetermined(doctor, shop
     drift = next(f for f in report["findings"] if f["check"] == "drift")
     assert drift["status"] in ("skipped", "error"), drift
     plain.assert_calm(5)
-    assert "UNDETERMINED" in plain.stdout and "HEALTHY" not in plain.stdout
+    assert "? undetermined" in plain.stdout and "healthy" not in plain.stdout
 
 
 def test_api_answering_html_is_not_called_healthy(doctor, shop_db):
@@ -245,7 +245,7 @@ def test_human_output_under_faults_names_the_verdict_and_masks_the_password(doct
             budget=3,
         )  # fmt: skip
     run.assert_calm(3)
-    assert "Verdict: ✗ UNREACHABLE" in run.stdout
+    assert "Verdict: ✗ unreachable" in run.stdout
     assert "[db-unreachable]" in run.stdout and "[api-unreachable]" in run.stdout
     assert "Pw-Human-77" not in run.output and "postgres:***@" in run.stdout
 

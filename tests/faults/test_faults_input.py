@@ -167,7 +167,7 @@ def test_a_terminal_without_utf8_gets_words_not_a_traceback(doctor):
     """PYTHONIOENCODING=ascii (like an ISO-8859-1 locale) cannot encode ✓ / ✗."""
     run = doctor(*_check(), env={"PYTHONIOENCODING": "ascii"}, budget=2)
     run.assert_calm(3)
-    assert "Verdict: ? UNREACHABLE" in run.stdout
+    assert "Verdict: ? unreachable" in run.stdout
     usage = doctor(*_check("--table", "a.b.c"), env={"PYTHONIOENCODING": "ascii"}, budget=2)
     usage.assert_one_line_error(2, "--table")
 

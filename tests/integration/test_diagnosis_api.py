@@ -32,7 +32,11 @@ async def test_probes_one_by_one_then_conclude_like_run(sandbox12: Sandbox):
     for probe_id in reversed(ids):  # any order: dependencies are awaited, not assumed
         outcome = await wizard.run_probe(probe_id)
         assert isinstance(outcome, ProbeOutcome) and outcome.probe == probe_id
-        assert outcome.status is Status.PASS, outcome.summary
+        # a panel holding evidence of the failure says so: the replayed write fails and the
+        # cache misses the column; every other probe ran and found nothing wrong
+        failing = {"request", "targeted"}
+        expected = Status.FAIL if probe_id in failing else Status.PASS
+        assert outcome.status is expected, (probe_id, outcome.summary)
     by_hand = wizard.conclude()
 
     events: list = []

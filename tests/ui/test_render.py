@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
+from tui.cli import render as cli_render
 from tui.core.knowledge.kpis import KPIS
 from tui.core.knowledge.symptoms import SYMPTOMS
-from tui.core.model import STATUS_GLYPH, Finding, Status
+from tui.core.model import STATUS_WORDING, Finding, Report, Status, Verdict, verdict_line
 from tui.core.specs import (
     parse_column,
     parse_enum_value,
@@ -30,11 +31,17 @@ def text_of(renderable) -> str:
     return console.export_text()
 
 
-def test_every_status_has_a_glyph_and_a_word():
+def test_every_status_and_verdict_is_rendered_by_both_front_ends_from_the_core_table():
     for status in Status:
-        label = render.status_label(status).plain
-        glyph, word = label.split(" ", 1)
-        assert glyph == STATUS_GLYPH[status] and word == render.STATUS_WORD[status]
+        wording = STATUS_WORDING[status]
+        assert render.status_label(status).plain == wording.label
+        assert cli_render.status_label(status).plain.rstrip() == wording.label
+    assert len({w.label for w in STATUS_WORDING.values()}) == len(Status)  # one meaning each
+    for verdict in Verdict:
+        report = Report(verdict, None, None, [], [], [], 0.0)
+        line = verdict_line(verdict)
+        assert render.render_verdict(report).plain == line
+        assert f"Verdict: {line}" in text_of(cli_render.render_verdict(report))
 
 
 def test_plain_palette_adds_no_colour():
@@ -89,9 +96,10 @@ def test_stale_rows_are_sorted_and_say_which_side_lags(stale_report):
     assert all(r[2] == "in database, not in cache" for r in rows)
 
 
-def test_root_cause_leads_with_the_failing_cause_and_its_exact_fix(stale_report):
+def test_root_cause_shows_a_security_exposure_first_then_the_failing_cause(stale_report):
     shown = text_of(render.render_root_cause(stale_report))
-    assert shown.index("Stale schema cache") < shown.index("RLS not enabled")
+    assert shown.index("stale cache") < shown.index("RLS not enabled")  # the verdict line
+    assert shown.index("RLS not enabled") < shown.index("Stale schema cache")
     assert "fix: NOTIFY pgrst, 'reload schema';" in shown
 
 
@@ -146,7 +154,9 @@ def test_completed_names_parse_back_to_the_catalog_objects():
 
 def test_crash_panel_names_the_error():
     shown = text_of(render.render_crash(TimeoutError("listener query timed out")))
-    assert "✗ crashed" in shown and "TimeoutError: listener query timed out" in shown
+    assert (
+        "? error: the check crashed" in shown and "TimeoutError: listener query timed out" in shown
+    )
 
 
 def test_healthy_report_says_there_is_nothing_to_fix(healthy_report):

@@ -73,21 +73,32 @@ def render(report: Report, **kwargs) -> str:
     return buffer.getvalue()
 
 
-def test_quiet_output_shows_failures_fix_and_verdict_only() -> None:
+def test_quiet_output_shows_problems_warnings_fix_and_verdict() -> None:
     text = render(stale_report())
-    assert "✗ FAIL" in text
+    assert "✗ problem" in text
     assert "NOTIFY pgrst, 'reload schema';" in text
     assert "[stale-cache]" in text
-    assert "Verdict: ✗ STALE CACHE" in text
+    assert "Verdict: ✗ stale cache: PostgREST serves an old picture" in text
     assert "Remedies, best first: notify, signal, restart" in text
-    assert "✓ PASS" not in text
-    assert "! WARN" not in text
-    assert "1 warning, 1 passed, 1 skipped not shown (-v shows every check)" in text
+    assert "✓ ok" not in text
+    assert "! warning" in text and "no event trigger sends NOTIFY after DDL" in text
+    assert "not shown: 1 ok, 1 skipped (-v shows every check)" in text
+
+
+def test_a_security_exposure_is_shown_first_even_as_a_warning() -> None:
+    report = stale_report()
+    report.findings.append(
+        Finding("rls", Status.WARN, "policies exist but RLS is not enabled on public.customers",
+                cause=Cause.RLS_DISABLED, objects=["public.customers"],
+                fix="ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY;")
+    )  # fmt: skip
+    text = render(report)
+    assert text.index("RLS is not enabled") < text.index("✗ problem") < text.index("no event")
 
 
 def test_verbose_output_shows_every_check_with_glyph_and_word() -> None:
     text = render(stale_report(), verbose=True)
-    for label in ("✓ PASS", "✗ FAIL", "! WARN", "- SKIPPED"):
+    for label in ("✓ ok", "✗ problem", "! warning", "- skipped"):
         assert label in text
     assert "CREATE EVENT TRIGGER pgrst_watch ON ddl_command_end" in text
     assert "EXECUTE PROCEDURE public.pgrst_watch();" in text
@@ -116,7 +127,7 @@ def test_healthy_report() -> None:
         elapsed_ms=12.0,
     )
     text = render(report)
-    assert "Verdict: ✓ HEALTHY" in text
+    assert "Verdict: ✓ healthy" in text
     assert "listener unknown" in text
     assert "Remedies" not in text
 

@@ -15,53 +15,27 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.model import STATUS_GLYPH, Finding, Report, Status, Verdict
+from tui.core.knowledge.causes import shown_first
+from tui.core.model import STATUS_WORDING, VERDICT_WORDING, Finding, Report, Status, Tone
 from tui.core.target import Target
 
-STATUS_STYLE: dict[Status, str] = {
-    Status.PASS: "green",
-    Status.WARN: "yellow",
-    Status.FAIL: "bold red",
-    Status.ERROR: "red",
-    Status.SKIPPED: "dim",
+# the CLI's style per tone; glyphs and words come from the core (model.STATUS_WORDING)
+TONE_STYLE: dict[Tone, str] = {
+    Tone.GOOD: "green",
+    Tone.WARN: "yellow",
+    Tone.BAD: "bold red",
+    Tone.MUTED: "dim",
 }
+LABEL_WIDTH = max(len(w.label) for w in STATUS_WORDING.values())
 
-# Verdict line: glyph, word, what it means for the person on call.
-VERDICT_TEXT: dict[Verdict, tuple[str, str, str, str]] = {
-    Verdict.HEALTHY: ("✓", "HEALTHY", "green", "PostgREST's schema cache matches the database."),
-    Verdict.STALE_CACHE: (
-        "✗",
-        "STALE CACHE",
-        "bold red",
-        "PostgREST's schema cache is behind the database: reload it.",
-    ),
-    Verdict.NOT_CACHE: (
-        "✗",
-        "NOT THE CACHE",
-        "bold red",
-        "A reload will not fix this: see the failures and their fixes above.",
-    ),
-    Verdict.UNREACHABLE: (
-        "✗",
-        "UNREACHABLE",
-        "bold red",
-        "The database or the API could not be reached; nothing else could be judged.",
-    ),
-    Verdict.UNDETERMINED: (
-        "?",
-        "UNDETERMINED",
-        "yellow",
-        "The schema cache could not be compared with the database: not known to be healthy.",
-    ),
-}
-
-SHOWN_QUIET = frozenset({Status.FAIL, Status.ERROR})
-INDENT = 10  # under the finding's title, past the "✗ FAIL" label
+SHOWN_QUIET = frozenset({Status.FAIL, Status.ERROR, Status.WARN})  # warnings are never hidden
+INDENT = LABEL_WIDTH + 1  # under the finding's title, past the "✗ problem" label
 
 
 def status_label(status: Status) -> Text:
-    """``✗ FAIL`` in the status's style: glyph and word, colour only as a bonus."""
-    return Text(f"{STATUS_GLYPH[status]} {status.value.upper():<7}", style=STATUS_STYLE[status])
+    """``✗ problem`` in the status's style: glyph and word, colour only as a bonus."""
+    wording = STATUS_WORDING[status]
+    return Text(f"{wording.label:<{LABEL_WIDTH}}", style=TONE_STYLE[wording.tone])
 
 
 def _indented(text: Text, left: int = INDENT) -> Padding:
@@ -103,8 +77,10 @@ def render_stale_objects(report: Report) -> RenderableType | None:
 
 
 def render_verdict(report: Report) -> RenderableType:
-    glyph, word, style, meaning = VERDICT_TEXT[report.verdict]
-    line = Text.assemble(("Verdict: ", "bold"), (f"{glyph} {word}", style), "  ", meaning)
+    wording = VERDICT_WORDING[report.verdict]
+    line = Text.assemble(
+        ("Verdict: ", "bold"), (wording.label, TONE_STYLE[wording.tone]), f": {wording.meaning}"
+    )
     parts: list[RenderableType] = [line]
     if report.remedies:
         parts.append(Text("Remedies, best first: " + ", ".join(report.remedies)))
@@ -124,13 +100,15 @@ def render_target(target: Target) -> RenderableType:
 
 
 def _hidden_note(findings: Iterable[Finding]) -> Text | None:
+    """What the quiet output left out, counted by what it is (only passed and skipped checks
+    are ever left out)."""
     hidden = Counter(f.status for f in findings if f.status not in SHOWN_QUIET)
     if not hidden:
         return None
-    words = {Status.WARN: ("warning", "warnings"), Status.PASS: ("passed", "passed"),
-             Status.SKIPPED: ("skipped", "skipped")}  # fmt: skip
-    counts = ", ".join(f"{hidden[s]} {words[s][hidden[s] != 1]}" for s in words if hidden.get(s))
-    return Text(f"{counts} not shown (-v shows every check)", style="dim")
+    counts = ", ".join(
+        f"{hidden[s]} {STATUS_WORDING[s].word}" for s in (Status.PASS, Status.SKIPPED) if hidden[s]
+    )
+    return Text(f"not shown: {counts} (-v shows every check)", style="dim")
 
 
 def render_report(
@@ -141,7 +119,7 @@ def render_report(
     parts: list[RenderableType] = []
     if verbose and target is not None:
         parts += [Text("Target", style="bold"), render_target(target), Text("")]
-    shown = [f for f in report.findings if verbose or f.status in SHOWN_QUIET]
+    shown = [f for f in shown_first(report.findings) if verbose or f.status in SHOWN_QUIET]
     for finding in shown:
         parts += [render_finding(finding, verbose), Text("")]
     if (stale := render_stale_objects(report)) is not None:

@@ -82,6 +82,9 @@ class Skip(Exception):
     """A prerequisite failed: the probe is skipped, with the reason."""
 
 
+# the listener panel's status by what pg_stat_activity showed (None: could not tell)
+LISTENING_STATUS = {True: Status.PASS, False: Status.FAIL, None: Status.WARN}
+
 PROBE_TITLES = {
     "database": "Database",
     "api": "PostgREST API",
@@ -234,11 +237,13 @@ class Diagnosis:
             )
             pids = await asyncio.to_thread(local_postgrest_pids, t) if t.is_loopback else []
             state = {True: "listening", False: "nobody listening", None: "unknown"}[info.listening]
-            return Status.PASS, f'channel "{t.channel}": {state}', {"listener": info, "pids": pids}
+            return (LISTENING_STATUS[info.listening], f'channel "{t.channel}": {state}',
+                    {"listener": info, "pids": pids})  # fmt: skip
         if probe_id == "admin":
             async with base.http_client(t, key="", base_url=t.admin_url) as client:
                 info = await asyncio.wait_for(admin.admin_info(client), t.timeout)
-            return Status.PASS, f"/live {info.live}, /ready {info.ready}", {"admin": info}
+            status = Status.PASS if info.ready == 200 else Status.WARN
+            return status, f"/live {info.live}, /ready {info.ready}", {"admin": info}
         if probe_id == "request":
             assert self.request.request is not None
             async with base.http_client(t) as client:
@@ -248,7 +253,9 @@ class Diagnosis:
                     ),
                     t.timeout,
                 )
-            return Status.PASS, f"{result.request} -> {result.status}", {"replay": result}
+            # the panel shows the evidence: a failing request is a problem, not "ok"
+            status = Status.PASS if result.ok else Status.FAIL
+            return status, f"{result.request} -> {result.status}", {"replay": result}
         if probe_id == "targeted":
             return await self._targeted()
         raise KeyError(probe_id)
@@ -297,7 +304,7 @@ class Diagnosis:
         answers = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
         misses = sum(1 for a in answers if a.cached is False)
         return (
-            Status.PASS,
+            Status.FAIL if misses else Status.PASS,
             f"{len(answers)} objects asked, {misses} not resolved by the cache",
             {"answers": answers, "openapi_disabled": disabled},
         )

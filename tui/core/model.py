@@ -19,14 +19,38 @@ class Status(StrEnum):
     SKIPPED = "skipped"  # a prerequisite failed; `summary` says which
 
 
-# Glyph + word per status: colour is never the only signal.
-STATUS_GLYPH: dict[Status, str] = {
-    Status.PASS: "✓",
-    Status.WARN: "!",
-    Status.FAIL: "✗",
-    Status.ERROR: "✗",
-    Status.SKIPPED: "-",
+class Tone(StrEnum):
+    """What a word means to the reader; each front end maps a tone to its own style."""
+
+    GOOD = "good"
+    WARN = "warn"
+    BAD = "bad"
+    MUTED = "muted"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The one glyph and word for a status or verdict, rendered as is by the CLI, the wizard
+    and the transcript (colour is never the only signal; renderers add only style)."""
+
+    glyph: str
+    word: str
+    tone: Tone
+    meaning: str = ""  # verdicts: what it means for the person on call
+
+    @property
+    def label(self) -> str:
+        return f"{self.glyph} {self.word}"
+
+
+STATUS_WORDING: dict[Status, Wording] = {
+    Status.PASS: Wording("✓", "ok", Tone.GOOD),
+    Status.WARN: Wording("!", "warning", Tone.WARN),
+    Status.FAIL: Wording("✗", "problem", Tone.BAD),
+    Status.ERROR: Wording("?", "error", Tone.BAD),  # the check could not run: no verdict
+    Status.SKIPPED: Wording("-", "skipped", Tone.MUTED),
 }
+STATUS_GLYPH: dict[Status, str] = {s: w.glyph for s, w in STATUS_WORDING.items()}
 
 
 class Cause(StrEnum):
@@ -55,6 +79,35 @@ class Verdict(StrEnum):
     # nothing failed, but the cache could not be compared with the database (no OpenAPI, no
     # catalog, drift unknown): never "healthy"
     UNDETERMINED = "undetermined"
+
+
+VERDICT_WORDING: dict[Verdict, Wording] = {
+    Verdict.HEALTHY: Wording(
+        "✓", "healthy", Tone.GOOD, "the API serves what the database holds."
+    ),
+    Verdict.STALE_CACHE: Wording(
+        "✗", "stale cache", Tone.BAD,
+        "PostgREST serves an old picture of the database: reload its schema cache.",
+    ),
+    Verdict.NOT_CACHE: Wording(
+        "✗", "not the cache", Tone.BAD,
+        "a reload will not fix what you see: fix the problems below.",
+    ),
+    Verdict.UNREACHABLE: Wording(
+        "✗", "unreachable", Tone.BAD,
+        "the database or the API could not be reached; nothing else could be judged.",
+    ),
+    Verdict.UNDETERMINED: Wording(
+        "?", "undetermined", Tone.WARN,
+        "the cache could not be compared with the database: not known to be healthy.",
+    ),
+}  # fmt: skip
+
+
+def verdict_line(verdict: Verdict) -> str:
+    """``✗ stale cache: PostgREST serves …``: the verdict as every front end words it."""
+    w = VERDICT_WORDING[verdict]
+    return f"{w.label}: {w.meaning}"
 
 
 # CLI exit code per verdict (2 = usage/config, 4 = refused by a guard are raised, not verdicts).

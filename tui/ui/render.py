@@ -15,35 +15,24 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.knowledge.causes import CAUSES
+from tui.core.knowledge.causes import CAUSES, shown_first
 from tui.core.knowledge.events import SchemaChangeRoute
 from tui.core.knowledge.kpis import Kpi, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS, Symptom
-from tui.core.model import STATUS_GLYPH, Finding, Report, Status, Verdict
+from tui.core.model import (
+    STATUS_WORDING,
+    VERDICT_WORDING,
+    Finding,
+    Report,
+    Status,
+    Tone,
+    Verdict,
+    verdict_line,
+)
 from tui.core.shown import clean
 from tui.core.specs import format_ident
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-STATUS_WORD: dict[Status, str] = {
-    Status.PASS: "ok",
-    Status.WARN: "warning",
-    Status.FAIL: "problem",
-    Status.ERROR: "could not run",
-    Status.SKIPPED: "skipped",
-}
-VERDICT_LINE: dict[Verdict, tuple[str, str]] = {
-    Verdict.HEALTHY: ("✓", "Healthy: the API serves what the database holds."),
-    Verdict.STALE_CACHE: (
-        "✗",
-        "Stale schema cache: PostgREST serves an old picture of the database.",
-    ),
-    Verdict.NOT_CACHE: ("!", "Not a cache problem: a reload will not fix what you see."),
-    Verdict.UNREACHABLE: ("✗", "Unreachable: the doctor could not reach the database or the API."),
-    Verdict.UNDETERMINED: (
-        "?",
-        "Undetermined: the cache could not be compared with the database; not known healthy.",
-    ),
-}
 KPI_WORDS: dict[KpiVerdict, tuple[str, str]] = {
     KpiVerdict.OK: ("✓", "within target"),
     KpiVerdict.SLOW: ("!", "over target"),
@@ -73,14 +62,12 @@ class Palette:
             accent=variables.get("text-accent", variables.get("accent", "")),
         )
 
+    def for_tone(self, tone: Tone) -> str:
+        return {Tone.GOOD: self.good, Tone.WARN: self.warn, Tone.BAD: self.bad,
+                Tone.MUTED: self.muted}[tone]  # fmt: skip
+
     def for_status(self, status: Status) -> str:
-        return {
-            Status.PASS: self.good,
-            Status.WARN: self.warn,
-            Status.FAIL: self.bad,
-            Status.ERROR: self.bad,
-            Status.SKIPPED: self.muted,
-        }[status]
+        return self.for_tone(STATUS_WORDING[status].tone)
 
     def for_kpi(self, verdict: KpiVerdict) -> str:
         return {KpiVerdict.OK: self.good, KpiVerdict.SLOW: self.warn, KpiVerdict.ALERT: self.bad}[
@@ -101,8 +88,8 @@ def seconds(value: float) -> str:
 
 
 def status_label(status: Status, palette: Palette = PLAIN) -> Text:
-    """Glyph plus word, e.g. ``✗ problem``."""
-    return Text(f"{STATUS_GLYPH[status]} {STATUS_WORD[status]}", style=palette.for_status(status))
+    """Glyph plus word from the core's one table, e.g. ``✗ problem``."""
+    return Text(STATUS_WORDING[status].label, style=palette.for_status(status))
 
 
 def running_label(elapsed_s: float, frame: int) -> Text:
@@ -171,28 +158,20 @@ def render_crash(error: BaseException, palette: Palette = PLAIN) -> RenderableTy
     """A check whose worker crashed: shown as a red panel, the others keep going."""
     name = type(error).__name__
     return Group(
-        Text(f"{STATUS_GLYPH[Status.ERROR]} crashed", style=palette.bad),
+        Text(f"{STATUS_WORDING[Status.ERROR].label}: the check crashed", style=palette.bad),
         Text(clean(f"{name}: {error}"[:200])),
     )
 
 
 def render_verdict(report: Report, palette: Palette = PLAIN) -> Text:
-    glyph, words = VERDICT_LINE[report.verdict]
-    style = {
-        Verdict.HEALTHY: palette.good,
-        Verdict.STALE_CACHE: palette.bad,
-        Verdict.NOT_CACHE: palette.warn,
-        Verdict.UNREACHABLE: palette.bad,
-        Verdict.UNDETERMINED: palette.warn,
-    }[report.verdict]
-    return Text(f"{glyph} {words}", style=f"bold {style}".strip())
+    style = palette.for_tone(VERDICT_WORDING[report.verdict].tone)
+    return Text(verdict_line(report.verdict), style=f"bold {style}".strip())
 
 
 def causal_findings(report: Report) -> list[Finding]:
-    """Findings that name a cause, worst first (the root cause leads)."""
-    rank = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
+    """Findings that name a cause, security exposures first, then worst first."""
     found = [f for f in report.findings if f.cause is not None and f.status is not Status.PASS]
-    return sorted(found, key=lambda f: rank[f.status])
+    return shown_first(found)
 
 
 def render_root_cause(report: Report, palette: Palette = PLAIN) -> RenderableType:

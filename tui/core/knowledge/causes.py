@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tui.core.model import Cause
+from tui.core.model import Cause, Finding, Status
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class CauseInfo:
     title: str
     explanation: str  # plain words for the findings screen
     reload_fixes: bool
+    exposes_data: bool = False  # rows visible that should not be: shown before anything else
 
 
 CAUSES: dict[Cause, CauseInfo] = {
@@ -56,6 +58,7 @@ CAUSES: dict[Cause, CauseInfo] = {
             "Policies exist but row level security is not enabled on the table, so they are "
             "ignored. RLS is PostgreSQL's, not the cache's.",
             False,
+            exposes_data=True,
         ),
         CauseInfo(
             Cause.RLS_BYPASSED,
@@ -64,6 +67,7 @@ CAUSES: dict[Cause, CauseInfo] = {
             "permissive policy lets every row through, or a view without security_invoker is "
             "queried.",
             False,
+            exposes_data=True,
         ),
         CauseInfo(
             Cause.ENUM_VALUE_MISSING,
@@ -105,3 +109,19 @@ CAUSES: dict[Cause, CauseInfo] = {
         ),
     )
 }
+
+
+# display order: what is wrong before what is unknown before what merely warns
+STATUS_RANK = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.SKIPPED: 3, Status.PASS: 4}
+
+
+def exposes_data(finding: Finding) -> bool:
+    """A security exposure (RLS off or bypassed) that is not merely "checked and fine"."""
+    info = CAUSES.get(finding.cause) if finding.cause else None
+    return bool(info and info.exposes_data and finding.status is not Status.PASS)
+
+
+def shown_first(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in the order both front ends show them: security exposures first, then by
+    status (problems, errors, warnings, skipped, passed); ties keep the checks' order."""
+    return sorted(findings, key=lambda f: (not exposes_data(f), STATUS_RANK[f.status]))

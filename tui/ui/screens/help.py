@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.core.model import STATUS_WORDING, VERDICT_WORDING
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
 
@@ -37,7 +38,11 @@ HOW = (
     "Diagnosis only reads: it compares the catalog with what PostgREST serves, checks the "
     "listener, the exposure, grants and RLS, and replays your request. Steps that write "
     "(NOTIFY, signal, restart, reset) run only when you choose them, and each is recorded. "
-    "Status is always a glyph and a word: ✓ ok, ! warning, ✗ problem."
+    "Status is always a glyph and a word: "
+    + ", ".join(w.label for w in STATUS_WORDING.values())
+    + "; verdicts: "
+    + ", ".join(w.label for w in VERDICT_WORDING.values())
+    + "."
 )
 
 
