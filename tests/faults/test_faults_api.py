@@ -107,7 +107,7 @@ def test_fake_postgrest_answering_404_to_everything_is_undetermined(doctor, shop
     drift = next(f for f in report["findings"] if f["check"] == "drift")
     assert drift["status"] in ("skipped", "error"), drift
     plain.assert_calm(5)
-    assert "? undetermined" in plain.stdout and "healthy" not in plain.stdout
+    assert "? undetermined" in plain.stdout and "✓ healthy" not in plain.stdout
 
 
 def test_api_answering_html_is_not_called_healthy(doctor, shop_db):
