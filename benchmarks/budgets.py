@@ -46,6 +46,9 @@ METRICS: dict[str, Metric] = {
     "detect_reload_s": Metric("NOTIFY -> observer's first 200 (reload, observer view)", "s"),
     "detect_rate_rps": Metric("verify polling rate", "req/s"),
     "detect_openapi_gets": Metric("OpenAPI documents fetched while polling", "count"),
+    "check_one_instance_s": Metric("check of one instance (fleet phase, alternating)", "s"),
+    "check_three_instances_s": Metric("check of three instances, each judged (same run)", "s"),
+    "fleet_ratio": Metric("three instances / one instance, same run", "x"),
     "wizard_start_s": Metric("wizard cold start -> first screen on a tmux terminal", "s"),
     "wizard_idle_cpu_pct": Metric("wizard idle CPU (process CPU / wall, 5 s idle)", "%"),
 }
@@ -78,6 +81,7 @@ BUDGETS: tuple[Budget, ...] = (
     Budget(5, "verify polls at <= 50 requests/s", "detect_rate_rps", "<=", 50.0),
     Budget(5, "no OpenAPI document fetched per poll", "detect_openapi_gets", "<=", 0.0),
     Budget(6, "peak RSS of a full check <= 250 MB", "check_full_rss_mb", "<=", 250.0, (10000,)),
+    Budget(7, "checking three instances <= 1.2x one", "fleet_ratio", "<=", 1.2, (100, 1000)),
 )
 
 # Size-independent budgets (measured once per run, not per schema size).

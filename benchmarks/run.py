@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import check_cost, postgrest_costs, report, runbook_procedure
+from benchmarks import check_cost, fleet_cost, postgrest_costs, report, runbook_procedure
 from benchmarks.machine import describe, host_loop_seconds
 from benchmarks.results import RunResults, SizeResult
 from benchmarks.schema_gen import SchemaShape, generate
@@ -28,6 +28,9 @@ TARGETED_TABLE = "public.t42"
 # Targeted checks per size: runs x this. Each is ~0.3 s, almost all start-up, with ±50 ms of
 # host noise, and the size-independence budget compares medians within 50 ms.
 TARGETED_REPEATS = 3
+
+
+FLEET_SIZES = (100, 1000)  # issue 17's budget: three instances of one database vs one
 
 
 def _now() -> str:
@@ -164,6 +167,8 @@ def measure_size(
     stale_runs(box, res, runs, runbook)
     reload_runs(box, res, runs)
     start_runs(box, res, runs)
+    if tables in FLEET_SIZES:
+        attempt(res, "fleet", lambda: fleet_cost.fleet_runs(box, res, runs, log))
     return box, res
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tui.sandbox import Cluster, Sandbox, bootstrap_roles, seed_database
+from tui.sandbox.shape import Topology
 
 TEMPLATE_DB = "shop_template"
 
@@ -73,6 +74,7 @@ def make_sandbox(cluster: Cluster) -> Iterator[SandboxFactory]:
         schemas: tuple[str, ...] = ("public",),
         drift: tuple[str, ...] | list[str] = (),
         postgrest_extra: dict | None = None,
+        topology: Topology | None = None,
     ) -> Sandbox:
         box = Sandbox(
             postgrest_version=postgrest_version,
@@ -80,6 +82,7 @@ def make_sandbox(cluster: Cluster) -> Iterator[SandboxFactory]:
             cluster=cluster,
             template=TEMPLATE_DB,
             postgrest_extra=postgrest_extra,
+            topology=topology,
         )
         started.append(box)
         box.start()

@@ -10,10 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -26,8 +24,8 @@ import pytest
 from fault_servers import dead_port
 from psycopg import sql
 
-from tui.sandbox import Cluster, processes
-from tui.sandbox.cluster import SERVER_SETTINGS
+from tui.sandbox import Cluster
+from tui.sandbox.topology import Standby
 
 HANG_MARGIN = 10.0  # seconds on top of the command's own --timeout before we call it a hang
 
@@ -265,52 +263,13 @@ def hold_lock() -> Iterator[Callable[[str, sql.Composable], LockHolder]]:
 # -- a real hot standby ------------------------------------------------------------------------
 
 
-@dataclass
-class Standby:
-    port: int
-    proc: subprocess.Popen
-
-    def dsn(self, dbname: str) -> str:
-        return f"postgresql://postgres:postgres@127.0.0.1:{self.port}/{dbname}"
-
-
 @pytest.fixture
 def standby(cluster: Cluster) -> Iterator[Standby]:
-    """A hot standby of the session cluster (``pg_basebackup -R``) on its own port."""
-    base = Path(tempfile.mkdtemp(prefix="pgrst-standby-"))
-    base.chmod(0o755)
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    processes.hand_over(base)
-    processes.run(
-        [
-            str(cluster.bins.tool("pg_basebackup")),
-            "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres",
-            "-D", str(data), "-R", "-X", "stream", "--no-sync", "-c", "fast",
-        ],
-        timeout=120,
-    )  # fmt: skip
-    port = processes.free_port()
-    argv = [str(cluster.bins.tool("postgres")), "-D", str(data), "-p", str(port), "-k", str(sock)]
-    for key, value in SERVER_SETTINGS.items():
-        argv += ["-c", f"{key}={value}"]
-    proc = processes.spawn(argv, log=base / "standby.log")
+    """A hot standby of the session cluster (``pg_basebackup -R``) on its own port: the
+    sandbox's own (``tui.sandbox.topology.Standby``), so the fault tests and the topologies
+    run the same part."""
+    replica = Standby(cluster).start()
     try:
-        _wait_for(lambda: _in_recovery(port), timeout=60)
-        yield Standby(port, proc)
+        yield replica
     finally:
-        import signal
-
-        processes.stop(proc, sig=signal.SIGINT, grace=15)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _in_recovery(port: int) -> bool:
-    try:
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:{port}/postgres", connect_timeout=2
-        ) as conn:
-            row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
-            return bool(row and row[0])
-    except psycopg.OperationalError:
-        return False
+        replica.stop()

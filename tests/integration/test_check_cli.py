@@ -31,12 +31,14 @@ JSON_KEYS = {
     "findings",
     "remedies",
     "elapsed_ms",
+    "instances",
 }
 FINDING_KEYS = {"check", "status", "cause", "objects", "summary", "fix", "elapsed_ms"}
 CAUSES = {
     "stale-cache", "object-missing", "schema-not-exposed", "missing-privilege", "no-listener",
     "rls-disabled", "rls-bypassed", "enum-value-missing", "api-unreachable", "db-unreachable",
-    "auth-rejected", "cache-load-failed", "auto-reload-off",
+    "auth-rejected", "cache-load-failed", "auto-reload-off", "instances-disagree",
+    "listener-behind-pooler", "postgrest-on-standby", "channel-mismatch",
 }  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from tui.core.request import FailingRequest, parse_request
 from tui.core.specs import SPEC_PARSERS, ObjectRef
 
 if TYPE_CHECKING:
+    from tui.core.fleet import InstanceReport
     from tui.core.model import Report
     from tui.core.target import Target
 
@@ -169,14 +170,15 @@ def run(args: argparse.Namespace) -> int:
         if journal is not None:
             record_target(journal, target)
             journal.record("symptom", _asked(request), actor="user")
-        report, named = asyncio.run(_diagnose(target, request, progress=not args.json))
+        report, instances = asyncio.run(_diagnose(target, request, progress=not args.json))
+        named = instances[0].error_objects
         if journal is not None:
             record_report(journal, report)
     finally:
         if journal is not None:
             journal.close()
     if args.json:
-        data = report.to_json()
+        data = {**report.to_json(), "instances": [i.to_json() for i in instances]}
         if error is not None:
             data["pasted_error"] = error.to_json(named)
         sys.stdout.write(json_text(data) + "\n")
@@ -184,6 +186,8 @@ def run(args: argparse.Namespace) -> int:
     elif not report.config_error:
         if error is not None:
             print(clean(error.intake_line(named)))
+        if len(instances) > 1:
+            print_instances(instances)
         print_report(report, verbose=args.verbose, target=target)
     if report.config_error:  # bad input: one clear line, exit 2
         print(f"pgrst-doctor: {clean(report.config_error, lines=False)}", file=sys.stderr)
@@ -202,19 +206,30 @@ def _asked(request: Any) -> dict[str, Any]:
 
 async def _diagnose(
     target: Target, request: Any, *, progress: bool
-) -> tuple[Report, tuple[ObjectRef, ...]]:
-    """The report, and the pasted error's objects as the diagnosis qualified them."""
-    from tui.core.diagnosis import Diagnosis
+) -> tuple[Report, list[InstanceReport]]:
+    """The (merged) report and every instance's; the first holds the pasted error's objects
+    as its diagnosis qualified them."""
+    from tui.core import fleet
 
-    diagnosis = Diagnosis(target, request)
     if not (progress and sys.stderr.isatty()):
-        report = await diagnosis.run()
-    else:
-        from rich.console import Console
+        return await fleet.diagnose(target, request)
+    from rich.console import Console
 
-        with Console(stderr=True).status("probing the database and PostgREST…"):
-            report = await diagnosis.run()
-    return report, diagnosis.error_objects()
+    with Console(stderr=True).status("probing the database and PostgREST…"):
+        return await fleet.diagnose(target, request)
+
+
+def print_instances(instances: list[InstanceReport]) -> None:
+    """One line per instance, each judged on its own, before the worst one's report."""
+    from tui.core.target import mask_url
+
+    print(f"{len(instances)} PostgREST instances, each judged on its own:")
+    for i in instances:
+        r = i.report
+        stale = f", {len(r.stale_objects)} stale" if r.stale_objects else ""
+        version = r.postgrest_version or "?"
+        print(f"  {mask_url(i.api_url)}  {r.verdict}  (PostgREST {version}{stale})")
+    print()
 
 
 def print_report(report: Report, *, verbose: bool, target: Target | None) -> None:

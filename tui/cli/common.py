@@ -41,8 +41,10 @@ def add_target_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--api-url",
         metavar="URL",
-        help="PostgREST root, e.g. http://127.0.0.1:54321/rest/v1 "
-        "(env PGRST_DOCTOR_API_URL, API_URL or REST_URL, SUPABASE_URL + /rest/v1)",
+        action="append",
+        help="PostgREST root, e.g. http://127.0.0.1:54321/rest/v1; repeat it for each instance "
+        "of a fleet, each is probed and judged on its own (env PGRST_DOCTOR_API_URLS "
+        "comma-separated, PGRST_DOCTOR_API_URL, API_URL or REST_URL, SUPABASE_URL + /rest/v1)",
     )
     group.add_argument(
         "--api-key",

@@ -16,10 +16,17 @@ from tui.core.errors import Unreachable, UsageError
 from tui.core.model import Verdict
 from tui.core.remedies.record import journaled
 from tui.core.remedies.restart import parse_command
-from tui.core.remedies.runner import METHODS, ReloadOptions, ReloadOutcome, reload
+from tui.core.remedies.runner import (
+    MAX_WAIT_S,
+    METHODS,
+    WAIT_TIMEOUT_S,
+    ReloadOptions,
+    ReloadOutcome,
+    reload,
+)
 from tui.core.request import parse_request
 from tui.core.shown import json_text
-from tui.core.target import Target
+from tui.core.target import Target, mask_url
 from tui.core.transcript.records import record_report, record_target
 
 
@@ -36,7 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--method", choices=METHODS, help="run only this rung of the ladder")
     parser.add_argument(
-        "--wait", action="store_true", help="keep verifying past the KPI alert threshold (60 s)"
+        "--wait",
+        nargs="?",
+        type=float,
+        const=WAIT_TIMEOUT_S,
+        default=None,
+        metavar="SECONDS",
+        help="keep verifying past the KPI alert threshold (5 s), up to SECONDS "
+        f"(default {WAIT_TIMEOUT_S:g}); every wait ends",
     )
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object")
     parser.add_argument("--postgrest-pid", type=int, metavar="PID", help="PostgREST to SIGUSR1")
@@ -72,9 +86,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--replay-writes needs --request (the request to send for real)")
     target = target_from_args(args)
     request = parse_request(args.request, target.api_url) if args.request else None
+    if args.wait is not None and not 0 < args.wait <= MAX_WAIT_S:
+        raise UsageError(f"--wait must be a number of seconds from 0 to {MAX_WAIT_S:g}")
     options = ReloadOptions(
         method=args.method,
-        wait=args.wait,
+        wait=args.wait is not None,
+        wait_timeout=args.wait if args.wait is not None else WAIT_TIMEOUT_S,
         postgrest_pid=args.postgrest_pid,
         restart_cmd=restart_cmd,
         reload_config=args.reload_config,
@@ -139,6 +156,10 @@ def _summary(outcome: ReloadOutcome) -> None:
     else:
         last = outcome.steps[-1].summary if outcome.steps else "nothing ran"
         print(f"✗ not fixed: {last}")
+        for url in outcome.unfixed:
+            print(f"  still stale: {mask_url(url)}")
+        if outcome.why:
+            print(f"  why NOTIFY did not reach it: {outcome.why}")
     if outcome.proposal is not None and not outcome.fixed:
         rung = outcome.proposal
         command = (

@@ -62,7 +62,10 @@ def open_journal(command: str, target: Target) -> Any | None:
 
 
 async def diagnose(target: Target, request: Any = None) -> Report:
-    """The diagnosis before a remedy: stale objects, listener, fingerprint."""
-    from tui.core.diagnosis import Diagnosis, DiagnosisRequest
+    """The diagnosis before a remedy: stale objects, listener, fingerprint (every instance;
+    the worst one's report)."""
+    from tui.core import fleet
+    from tui.core.diagnosis import DiagnosisRequest
 
-    return await Diagnosis(target, DiagnosisRequest(request=request)).run()
+    report, _instances = await fleet.diagnose(target, DiagnosisRequest(request=request))
+    return report

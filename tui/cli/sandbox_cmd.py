@@ -8,6 +8,7 @@ import sys
 import threading
 
 from tui.cli.fetch import ensure_postgrest
+from tui.cli.topology_flags import add_topology_flags, topology_from_args
 from tui.core.errors import UsageError
 from tui.core.tools import POSTGREST_PINS
 from tui.sandbox import DRIFTS, Sandbox
@@ -39,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--schemas", default="public", help="comma-separated db-schemas (default: public)"
     )
+    add_topology_flags(parser)
     parser.set_defaults(func=run)
 
 
@@ -63,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     ensure_postgrest(args.postgrest_version)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     signal.signal(signal.SIGHUP, _raise_interrupt)
-    sandbox = Sandbox(postgrest_version=args.postgrest_version, schemas=schemas)
+    topology = topology_from_args(args)
+    sandbox = Sandbox(postgrest_version=args.postgrest_version, schemas=schemas, topology=topology)
     try:
         sandbox.start()
         applied = sandbox.apply_drift(drift_names)
@@ -72,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         server = sandbox.postgrest
         version = server.expected_version if server else "?"
         print(f"# PostgREST {version} on {conn.api_url}, admin {conn.admin_url}", file=sys.stderr)
+        for line in sandbox.describe_topology():
+            print(f"# {line}", file=sys.stderr)
         for drift in applied:
             print(f"# drift {drift.symptom}: {drift.description}", file=sys.stderr)
             print(f"#   try: {drift.request}", file=sys.stderr)

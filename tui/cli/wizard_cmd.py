@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tui.cli.common import add_target_flags, target_from_args
+from tui.cli.topology_flags import add_topology_flags, topology_from_args
 from tui.core.target import Target
 from tui.core.tools import POSTGREST_PINS
 
@@ -40,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=sorted(POSTGREST_PINS, reverse=True),
         help="PostgREST major version (12 = 12.0.2, 11 = 11.2.2)",
     )
+    add_topology_flags(demo)
     demo.set_defaults(func=run_demo)
 
 
@@ -68,7 +70,9 @@ def run_demo(args: argparse.Namespace) -> int:
     from tui.sandbox import Sandbox
 
     ensure_postgrest(args.postgrest_version)
-    sandbox = Sandbox(postgrest_version=args.postgrest_version)
+    sandbox = Sandbox(
+        postgrest_version=args.postgrest_version, topology=topology_from_args(args)
+    )
     print("pgrst-doctor: starting the sandbox (PostgreSQL 15 + PostgREST)…", file=sys.stderr)
     try:
         sandbox.start()

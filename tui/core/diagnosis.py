@@ -26,19 +26,21 @@ from tui.core.model import Report, Status
 from tui.core.pasted_error import PastedError, qualify
 from tui.core.probes import (
     admin,
+    agreement,
     api,
     base,
     catalog,
     db,
     listener,
     openapi,
+    path,
     replay,
     sweep,
     targeted,
 )
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
-from tui.core.target import Target
+from tui.core.target import Target, mask_url
 
 
 @dataclass(frozen=True)
@@ -94,36 +96,56 @@ PROBE_TITLES = {
     "admin": "Admin server",
     "request": "Your request",
     "targeted": "Targeted probes",
+    "path": "Reload path",
+    "agreement": "Instances behind the URL",
+    "instances": "Other instances",
 }
+
+# Steps that read only the database: shared by the diagnoses of several instances of one
+# target (see fleet.py), so a fleet of three costs one catalog snapshot, not three.
+SHARED_STEPS = frozenset({"database", "catalog", "listener"})
 
 
 class Diagnosis:
     """One diagnosis of one target. Not thread-safe; use from one event loop."""
 
-    def __init__(self, target: Target, request: DiagnosisRequest = DiagnosisRequest()) -> None:
+    def __init__(
+        self,
+        target: Target,
+        request: DiagnosisRequest = DiagnosisRequest(),
+        *,
+        shared: dict[str, asyncio.Task] | None = None,
+    ) -> None:
         self.target = target
         self.request = request
         self.role = base.request_role(target.api_key, target.anon_role)
-        ids = ["database", "api", "catalog", "openapi", "listener"]
+        ids = ["database", "api", "catalog", "openapi", "listener", "path"]
         if target.admin_url:
             ids.append("admin")
         if request.request is not None:
             ids.append("request")
-        ids.append("targeted")
+        ids += ["targeted", "agreement"]
+        if len(target.instances) > 1:
+            ids.append("instances")  # the other instances, side by side (see fleet.py)
         self.probes: list[ProbeSpec] = [ProbeSpec(i, PROBE_TITLES[i]) for i in ids]
         self.outcomes: dict[str, ProbeOutcome] = {}
         self._steps: dict[str, asyncio.Task] = {}
+        self._shared = shared  # database-only steps of a fleet run, owned by the fleet
+        self._targeted_done = asyncio.Event()  # the agreement probe asks after it (no overlap)
         self._started = time.perf_counter()
 
     # -- shared steps ----------------------------------------------------------------------
     def _step(self, name: str, make: Callable[[], Awaitable[Any]], fresh: bool = False):
         """The memoised task for a step; each step is bounded by the target's timeout."""
-        task = self._steps.get(name)
+        steps = self._steps
+        if self._shared is not None and name in SHARED_STEPS:
+            steps, fresh = self._shared, False  # one run of the fleet: read once for all
+        task = steps.get(name)
         loop = asyncio.get_running_loop()
         # fresh: a re-run replaces a finished step; a pending one is shared, never doubled
         if task is None or task.get_loop() is not loop or (fresh and task.done()):
             task = loop.create_task(asyncio.wait_for(make(), self.target.timeout))
-            self._steps[name] = task
+            steps[name] = task
         return task
 
     async def _with_db(self, work: Callable[[psycopg.AsyncConnection], Awaitable[Any]]) -> Any:
@@ -257,8 +279,93 @@ class Diagnosis:
             status = Status.PASS if result.ok else Status.FAIL
             return status, f"{result.request} -> {result.status}", {"replay": result}
         if probe_id == "targeted":
-            return await self._targeted()
+            try:
+                return await self._targeted()
+            finally:
+                self._targeted_done.set()
+        if probe_id == "path":
+            return await self._path()
+        if probe_id == "agreement":
+            return await self._agreement()
+        if probe_id == "instances":
+            return await self._instances()
         raise KeyError(probe_id)
+
+    def _listener_step(self) -> asyncio.Task:
+        t = self.target
+        return self._step(
+            "listener",
+            lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
+        )
+
+    async def _path(self) -> tuple[Status, str, dict[str, Any]]:
+        """How a reload reaches this instance: pooler, standby, channel (see probes/path)."""
+        t = self.target
+        heard = await self._need("listener", self._listener_step)
+        server = await self._need("database", lambda: self._with_db(db.server_info))
+        info = await self._with_db(
+            lambda c: path.path_info(c, t.db_url, t.instances, heard, server.server_port,
+                                     t.is_loopback, t.timeout)
+        )  # fmt: skip
+        shown = info.instances[0] if info.instances else None
+        if shown is None or not shown.local:
+            where = "not on this machine: judged from the primary only"
+        elif shown.via_pooler:
+            where = f"through {shown.via_pooler}"
+        elif shown.on_other_server:
+            where = f"to another server on port {shown.on_other_server}"
+        elif shown.served_by and not shown.pids:
+            where = f"served by {shown.served_by}"
+        else:
+            where = "direct" + (", listening" if shown.listens else ", not listening")
+        replicas = f"; {info.replicas} standby streaming" if info.replicas else ""
+        return Status.PASS, f"{where}{replicas}", {"path": info}
+
+    async def _agreement(self) -> tuple[Status, str, dict[str, Any]]:
+        """The most recently changed objects asked a few times in a row (probes/agreement)."""
+        info = await self._need("api", self._api)
+        schemas = list(info.exposed_schemas) or list(self.target.schemas_hint) or ["public"]
+        if self.scoped:
+            snap = await self._need("catalog", self._catalog)
+            recent = self._named_recent(snap)
+        else:
+            recent = await self._with_db(lambda c: agreement.recent_objects(c, schemas))
+            with contextlib.suppress(TimeoutError):  # after the targeted requests, which
+                await asyncio.wait_for(self._targeted_done.wait(), self.target.timeout * 2)
+        async with base.http_client(self.target) as client:
+            got = await agreement.ask_repeatedly(client, recent)
+        split = got.disagreeing
+        summary = (f"{got.requests} requests, answers disagree on {', '.join(split)}" if split
+                   else f"{got.requests} requests, answers agree")  # fmt: skip
+        return Status.FAIL if split else Status.PASS, summary, {"agreement": got}
+
+    async def _instances(self) -> tuple[Status, str, dict[str, Any]]:
+        """The other instances of a fleet, each diagnosed on its own with this diagnosis's
+        database steps (read once), for a side-by-side view."""
+        from tui.core import fleet  # fleet builds on this module
+
+        others = await fleet.diagnose_each(
+            self.target, self.target.instances[1:], self.request, self._steps
+        )
+        lines = [f"{mask_url(i.api_url)}  {i.report.verdict}"
+                 + (f" ({len(i.report.stale_objects)} stale)" if i.report.stale_objects else "")
+                 for i in others]  # fmt: skip
+        healthy = all(i.report.verdict == "healthy" for i in others)
+        return Status.PASS if healthy else Status.FAIL, "\n".join(lines), {"instances": others}
+
+    def _named_recent(self, snap: catalog.Catalog) -> list[agreement.Recent]:
+        found: list[agreement.Recent] = []
+        for ref in self._objects()[:2]:
+            kind = str(ref.kind)
+            if kind in ("table", "view", "column"):
+                cols = (ref.column,) if ref.column else ()
+                found.append(agreement.Recent("relation", ref.schema, ref.name, cols, 0))
+            elif kind == "function":
+                overloads = snap.functions.get(ref.display, [])
+                fn = next((f for f in overloads if f.callable_by_name), None)
+                if fn is not None:
+                    found.append(agreement.Recent("function", ref.schema, ref.name, fn.args, 0))
+        return found
 
     def _api_outcome(self, info: api.ApiInfo) -> tuple[Status, str, dict[str, Any]]:
         version = info.postgrest_version or "?"
@@ -329,6 +436,8 @@ class Diagnosis:
     def _done(self, step: str) -> Any:
         """A shared step's result once it has one (None while pending or failed)."""
         task = self._steps.get(step)
+        if task is None and self._shared is not None:
+            task = self._shared.get(step)
         if task is None or not task.done() or task.cancelled() or task.exception():
             return None
         return task.result()
@@ -397,6 +506,7 @@ class Diagnosis:
         """Every probe concurrently, then conclude()."""
         self._started = time.perf_counter()
         self._steps.clear()
+        self._targeted_done = asyncio.Event()
 
         async def one(spec: ProbeSpec) -> None:
             if on_event:
@@ -430,6 +540,9 @@ class Diagnosis:
             ev.local_pids = e.get("pids", ev.local_pids)
             ev.admin = e.get("admin", ev.admin)
             ev.replay = e.get("replay", ev.replay)
+            ev.path = e.get("path", ev.path)
+            ev.agreement = e.get("agreement", ev.agreement)
+            ev.instances = e.get("instances", ev.instances)
             ev.targeted = e.get("answers", ev.targeted)
             ev.openapi_disabled = ev.openapi_disabled or bool(e.get("disabled"))
         return ev

@@ -69,6 +69,10 @@ class Cause(StrEnum):
     AUTH_REJECTED = "auth-rejected"
     CACHE_LOAD_FAILED = "cache-load-failed"
     AUTO_RELOAD_OFF = "auto-reload-off"
+    INSTANCES_DISAGREE = "instances-disagree"
+    LISTENER_BEHIND_POOLER = "listener-behind-pooler"
+    POSTGREST_ON_STANDBY = "postgrest-on-standby"
+    CHANNEL_MISMATCH = "channel-mismatch"
 
 
 class Verdict(StrEnum):

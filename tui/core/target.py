@@ -11,7 +11,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +35,7 @@ NAMEDATALEN = 63  # PostgreSQL identifiers: at most 63 bytes
 # Environment variables per value, first match wins.
 ENV_NAMES: dict[str, tuple[str, ...]] = {
     "db_url": ("PGRST_DOCTOR_DB_URL", "SUPABASE_DB_URL", "DATABASE_URL", "DB_URL"),
-    "api_url": ("PGRST_DOCTOR_API_URL", "API_URL"),
+    "api_url": ("PGRST_DOCTOR_API_URLS", "PGRST_DOCTOR_API_URL", "API_URL"),
     "admin_url": ("PGRST_DOCTOR_ADMIN_URL",),
     "api_key": ("ANON_KEY", "SUPABASE_ANON_KEY"),
     "service_key": ("SERVICE_ROLE_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
@@ -64,6 +64,17 @@ class Target:
     sources: dict[str, str] = field(default_factory=dict)  # value name -> "flag"/"env:X"/...
     extra_search_path: tuple[str, ...] = ()  # [api] extra_search_path from project files
     anon_role: str | None = None  # db-anon-role (requests without a key); None: unknown
+    api_urls: tuple[str, ...] = ()  # every PostgREST instance, when several were named
+
+    @property
+    def instances(self) -> tuple[str, ...]:
+        """The API URLs to probe, one PostgREST instance each (``api_url`` first)."""
+        return self.api_urls or (self.api_url,)
+
+    def for_instance(self, api_url: str) -> Target:
+        """This target narrowed to one instance (the admin server belongs to the first)."""
+        admin = self.admin_url if api_url == self.api_url else None
+        return replace(self, api_url=api_url, api_urls=(), admin_url=admin)
 
     @property
     def db_host(self) -> str:
@@ -76,7 +87,8 @@ class Target:
     @property
     def is_loopback(self) -> bool:
         """True when both database and API are on this machine (the banner warns otherwise)."""
-        return self.db_host in LOOPBACK_HOSTS and self.api_host in LOOPBACK_HOSTS
+        api_hosts = {urlsplit(u).hostname or "" for u in self.instances}
+        return self.db_host in LOOPBACK_HOSTS and api_hosts <= LOOPBACK_HOSTS
 
     @property
     def db_name(self) -> str:
@@ -390,6 +402,8 @@ def resolve_target(
 
     for name in ("db_url", "api_url", "admin_url", "api_key", "service_key"):
         if (given := _flag(flags, name)) is not None:
+            # a repeated --api-url arrives as a list: one comma-separated value, split later
+            given = ",".join(map(str, given)) if isinstance(given, list | tuple) else given
             values[name], sources[name] = str(given), "flag"
         elif (found := _from_env(env, name)) is not None:
             values[name], sources[name] = found
@@ -430,7 +444,7 @@ def resolve_target(
         return flag if source == "flag" else f"{flag} (from {source})"
 
     db_url = validate_db_url(values["db_url"], what("db_url", "--db-url"))
-    api_url = validate_api_url(values["api_url"], what("api_url", "--api-url"))
+    api_urls = _api_urls(values["api_url"], what("api_url", "--api-url"))
     admin_url = (
         validate_api_url(values["admin_url"], what("admin_url", "--admin-url"))
         if "admin_url" in values
@@ -465,7 +479,8 @@ def resolve_target(
         schemas = pgrst.schemas
     return Target(
         db_url=db_url,
-        api_url=api_url,
+        api_url=api_urls[0],
+        api_urls=api_urls if len(api_urls) > 1 else (),
         api_key=api_key,
         service_key=service_key,
         admin_url=admin_url,
@@ -477,6 +492,16 @@ def resolve_target(
         sources=sources,
         anon_role=anon_role,
     )
+
+
+def _api_urls(value: str | list[str], what: str) -> tuple[str, ...]:
+    """One URL per PostgREST instance: a repeated ``--api-url`` or a comma-separated list
+    (``PGRST_DOCTOR_API_URLS``), each validated, duplicates dropped, order kept."""
+    items = value if isinstance(value, list) else [value]
+    urls = [u for item in items for u in str(item).split(",") if u.strip()]
+    if not urls:
+        raise UsageError(f"{what} is empty")
+    return tuple(dict.fromkeys(validate_api_url(u, what) for u in urls))
 
 
 def _local_db_url(port: int) -> str:

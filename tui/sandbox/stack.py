@@ -21,6 +21,8 @@ from tui.sandbox import jwt
 from tui.sandbox.cluster import Cluster
 from tui.sandbox.drift import DRIFTS, Drift, select_drifts
 from tui.sandbox.postgrest import PostgrestConfig, PostgrestServer
+from tui.sandbox.shape import Topology
+from tui.sandbox.topology import LoadBalancer, Pooler, Standby
 
 SUPERUSER_PASSWORD = "postgres"  # trust auth ignores it; kept so URLs look like Supabase's
 
@@ -50,11 +52,15 @@ class Connection:
     service_key: str
     project_dir: Path
 
+    api_urls: tuple[str, ...] = ()  # every instance's own URL, when there are several
+
     def env(self) -> dict[str, str]:
         """Environment variables, in the names target resolution reads."""
+        urls = {"PGRST_DOCTOR_API_URLS": ",".join(self.api_urls)} if self.api_urls else {}
         return {
             "PGRST_DOCTOR_DB_URL": self.db_url,
             "PGRST_DOCTOR_API_URL": self.api_url,
+            **urls,
             "PGRST_DOCTOR_ADMIN_URL": self.admin_url,
             "ANON_KEY": self.anon_key,
             "SERVICE_ROLE_KEY": self.service_key,
@@ -78,6 +84,7 @@ class Sandbox:
         dbname: str | None = None,
         postgrest_extra: dict[str, str | int | bool] | None = None,
         anon_role: str = "anon",
+        topology: Topology | None = None,
     ) -> None:
         self.postgrest_version = postgrest_version
         self.schemas = schemas
@@ -91,6 +98,11 @@ class Sandbox:
         self.workdir = Path(tempfile.mkdtemp(prefix="pgrst-sandbox-"))
         self.workdir.chmod(0o711)  # PostgREST runs as the service user when we are root
         self.postgrest: PostgrestServer | None = None
+        self.topology = topology or Topology()
+        self.instances: list[PostgrestServer] = []
+        self.balancer: LoadBalancer | None = None
+        self.pooler: Pooler | None = None
+        self.standby: Standby | None = None
         self.applied: list[Drift] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -104,27 +116,85 @@ class Sandbox:
             else:
                 seed_database(self.cluster, self.dbname)
             self._write_project()
-            config = PostgrestConfig(
-                db_port=self.cluster.port,
-                db_name=self.dbname,
-                jwt_secret=self.jwt_secret,
-                schemas=self.schemas,
-                anon_role=self.anon_role,
-                extra=self.postgrest_extra,
-            )
-            self.postgrest = PostgrestServer(
-                config, workdir=self.workdir / "postgrest", major=self.postgrest_version
-            ).start()
+            self._start_topology(self.cluster)
         except BaseException:
             self.stop()
             raise
         return self
 
+    def _start_topology(self, cluster: Cluster) -> None:
+        """The PostgREST instances and what stands around them (see topology.py): the last
+        instance goes through the pooler or to the standby when those are asked for."""
+        shape = self.topology
+        direct_port = cluster.port
+        special_port = cluster.port
+        extra_last: dict[str, str | int | bool] = {}
+        if shape.standby:
+            self.standby = Standby(cluster).start()
+            special_port = self.standby.port
+        if shape.pooler:
+            self.pooler = Pooler(
+                special_port, self.workdir / "pgbouncer", ("authenticator", "postgres")
+            ).start()
+            special_port = self.pooler.port
+            extra_last["db-prepared-statements"] = False
+        for index in range(shape.instances):
+            last = index == shape.instances - 1
+            extra = dict(self.postgrest_extra)
+            extra.update(shape.extra_for(index))
+            if last:
+                extra.update(extra_last)
+            config = PostgrestConfig(
+                db_port=special_port if last else direct_port,
+                db_name=self.dbname,
+                jwt_secret=self.jwt_secret,
+                schemas=self.schemas,
+                anon_role=self.anon_role,
+                extra=extra,
+            )
+            name = "postgrest" if index == 0 else f"postgrest-{index + 1}"
+            server = PostgrestServer(
+                config, workdir=self.workdir / name, major=self.postgrest_version
+            )
+            self.instances.append(server.start())
+        self.postgrest = self.instances[0]
+        if shape.load_balancer:
+            upstreams = [f"127.0.0.1:{s.config.server_port}" for s in self.instances]
+            self.balancer = LoadBalancer(upstreams, self.workdir / "nginx").start()
+
+    def describe_topology(self) -> list[str]:
+        """One line per part beyond the single direct PostgREST, for the sandbox's banner."""
+        lines = []
+        for index, server in enumerate(self.instances if len(self.instances) > 1 else []):
+            notes = [f"{k} = {v}" for k, v in self.topology.extra_for(index).items()]
+            last = index == len(self.instances) - 1
+            if last and self.pooler:
+                notes.append(f"through pgbouncer on port {self.pooler.port}")
+            if last and self.standby:
+                notes.append(f"connected to the standby on port {self.standby.port}")
+            lines.append(f"instance {index + 1}: {server.api_url} {'; '.join(notes)}".rstrip())
+        if len(self.instances) == 1 and self.pooler:
+            lines.append(
+                f"PostgREST reaches the database through pgbouncer (port {self.pooler.port})"
+            )
+        if len(self.instances) == 1 and self.standby:
+            lines.append(f"PostgREST is connected to the standby (port {self.standby.port})")
+        if self.balancer:
+            lines.append(f"nginx round-robin on {self.balancer.api_url}")
+        return lines
+
     def stop(self) -> None:
-        """Tear down in order: PostgREST, the database (shared cluster) or the cluster."""
-        if self.postgrest is not None:
-            self.postgrest.stop()
-            self.postgrest = None
+        """Tear down in order: the balancer, PostgREST, the pooler, the standby, the database
+        (shared cluster) or the cluster."""
+        for part in (self.balancer, *reversed(self.instances), self.postgrest, self.pooler):
+            if part is not None:
+                with contextlib.suppress(Exception):
+                    part.stop()
+        self.balancer = self.pooler = self.postgrest = None
+        self.instances = []
+        if self.standby is not None:
+            self.standby.stop()
+            self.standby = None
         if self.cluster is not None:
             if self._own_cluster:
                 self.cluster.stop()
@@ -157,9 +227,11 @@ class Sandbox:
 
     def connection(self) -> Connection:
         _, server = self._require()
+        several = len(self.instances) > 1
         return Connection(
             db_url=self.db_url,
-            api_url=server.api_url,
+            api_url=self.balancer.api_url if self.balancer else server.api_url,
+            api_urls=tuple(s.api_url for s in self.instances) if several else (),
             admin_url=server.admin_url,
             anon_key=self.role_key(self.anon_role),
             service_key=self.role_key("service_role"),
@@ -169,9 +241,11 @@ class Sandbox:
     def target(self) -> Target:
         """The doctor's Target for this sandbox (its anon key is what a failing client sends)."""
         conn = self.connection()
+        fleet = ((conn.api_url,) if self.balancer else ()) + conn.api_urls
         return Target(
             db_url=conn.db_url,
             api_url=conn.api_url,
+            api_urls=fleet if len(fleet) > 1 else (),
             api_key=conn.anon_key,
             service_key=conn.service_key,
             admin_url=conn.admin_url,
@@ -198,11 +272,15 @@ class Sandbox:
                 continue
             cluster.execute(self.dbname, drift.sql)
             self.applied.append(drift)
+        if self.standby is not None:
+            self.standby.wait_replayed()
         return drifts
 
     def execute(self, statements: str) -> None:
         cluster, _ = self._require()
         cluster.execute(self.dbname, statements)
+        if self.standby is not None:
+            self.standby.wait_replayed()
 
     # -- a Supabase project folder mirroring the seed (for `supabase db reset --db-url`) ------
     def _write_project(self) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
 from tui.core.probes.admin import AdminInfo
+from tui.core.probes.agreement import Agreement
 from tui.core.probes.api import ApiInfo
 from tui.core.probes.catalog import Catalog
 from tui.core.probes.db import ServerInfo
 from tui.core.probes.listener import ListenerInfo
 from tui.core.probes.openapi import SchemaDoc
+from tui.core.probes.path import PathInfo
 from tui.core.probes.replay import ReplayResult
 from tui.core.probes.targeted import TargetedAnswer
 from tui.core.request import FailingRequest
@@ -43,6 +46,9 @@ class Evidence:
     replay: ReplayResult | None = None
     targeted: list[TargetedAnswer] = field(default_factory=list)
     local_pids: list[int] = field(default_factory=list)
+    path: PathInfo | None = None  # how reloads reach each instance (pooler, standby, channel)
+    agreement: Agreement | None = None  # repeated answers behind the URL
+    instances: list[Any] = field(default_factory=list)  # fleet.InstanceReport of the others
     errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
     failed: set[str] = field(default_factory=set)  # probe ids that errored (not skipped)
 

@@ -68,6 +68,24 @@ FIXES: dict[tuple[Cause, str], str] = {
         "ALTER ROLE {authenticator} RESET pgrst.db_schemas; " + RELOAD
     ),
     (Cause.CACHE_LOAD_FAILED, "generic"): "SELECT pg_notification_queue_usage(); " + RELOAD,
+    (Cause.INSTANCES_DISAGREE, "each"): (
+        "pgrst-doctor reload --api-url URL1 --api-url URL2 ...  # every instance behind {api_url}"
+    ),
+    (Cause.LISTENER_BEHIND_POOLER, "direct"): (
+        "point PostgREST's db-uri at PostgreSQL directly or at a session-mode pool (Supabase: "
+        "port 5432, not 6543), keep db-prepared-statements = false behind the pooler; "
+        "meanwhile reload with: kill -USR1 {pid}"
+    ),
+    (Cause.POSTGREST_ON_STANDBY, "primary"): (
+        "point PostgREST's db-uri at the primary (LISTEN cannot run in recovery); meanwhile "
+        "reload it after the standby replayed the change: kill -USR1 {pid}"
+    ),
+    (Cause.CHANNEL_MISMATCH, "disabled"): (
+        "set db-channel-enabled = true and db-channel = {channel} on {api_url} and restart it"
+    ),
+    (Cause.CHANNEL_MISMATCH, "other"): (
+        "pgrst-doctor reload --channel {other}  # or set db-channel = {channel} on {api_url}"
+    ),
 }
 
 
@@ -79,7 +97,9 @@ NOT_SQL = frozenset({
     (Cause.NO_LISTENER, "signal"), (Cause.NO_LISTENER, "config"),
     (Cause.API_UNREACHABLE, "local"), (Cause.API_UNREACHABLE, "remote"),
     (Cause.DB_UNREACHABLE, "local"), (Cause.DB_UNREACHABLE, "remote"),
-    (Cause.AUTH_REJECTED, "key"),
+    (Cause.AUTH_REJECTED, "key"), (Cause.INSTANCES_DISAGREE, "each"),
+    (Cause.LISTENER_BEHIND_POOLER, "direct"), (Cause.POSTGREST_ON_STANDBY, "primary"),
+    (Cause.CHANNEL_MISMATCH, "disabled"), (Cause.CHANNEL_MISMATCH, "other"),
 })  # fmt: skip
 
 _BARE = re.compile(r"[a-z_][a-z0-9_$]*")

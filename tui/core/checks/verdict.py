@@ -8,8 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tui.core.checks import listening, objects, reachability, request, rls, staleness
+from tui.core.checks import (
+    listening,
+    objects,
+    reachability,
+    request,
+    rls,
+    staleness,
+    topology,
+)
 from tui.core.checks.evidence import Evidence
+from tui.core.checks.fixes import fix
 from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.model import Cause, Finding, Report, Status, Verdict
 
@@ -27,6 +36,8 @@ CHECK_PROBES: dict[str, tuple[str, ...]] = {
     "auto-reload": ("listener",),
     "standby": ("database",),
     "pooler": ("database",),
+    "instances": ("agreement", "instances"),
+    "reload-path": ("path",),
 }
 
 
@@ -39,6 +50,7 @@ def _borrow_fixes(findings: list[Finding]) -> None:
 
 
 UNREACHABLE = {Cause.API_UNREACHABLE, Cause.DB_UNREACHABLE}
+STALE = {Cause.STALE_CACHE, Cause.INSTANCES_DISAGREE}  # a reload of some instance fixes it
 
 
 # Statuses of the drift check that judged the cache (a warning: stale on kinds not asked about).
@@ -52,7 +64,7 @@ def decide(findings: list[Finding]) -> Verdict:
     failing = [f for f in findings if f.status is Status.FAIL]
     if any(f.cause in UNREACHABLE for f in failing):
         return Verdict.UNREACHABLE
-    if any(f.cause is Cause.STALE_CACHE for f in failing):
+    if any(f.cause in STALE for f in failing):
         return Verdict.STALE_CACHE
     if failing:
         return Verdict.NOT_CACHE
@@ -67,7 +79,8 @@ def remedies(verdict: Verdict, ev: Evidence) -> list[str]:
         return []
     rungs = []
     standby = ev.server is not None and ev.server.in_recovery
-    if ev.listener is not None and ev.listener.listening and not standby:
+    listening = ev.listener is not None and ev.listener.listening
+    if listening and not standby and topology.notify_reaches(ev):
         rungs.append("notify")
     if ev.local_pids:
         rungs.append("signal")
@@ -105,13 +118,23 @@ def findings_for(ev: Evidence) -> tuple[list[Finding], list]:
     add("object", lambda: objects.check(ev, stale))
     add("rls", lambda: rls.check(ev))
     add("request", lambda: request.check(ev, stale))
-    has_stale = bool(stale) or any(
-        f.cause is Cause.STALE_CACHE and f.status is Status.FAIL for f in findings
-    )
+    add("instances", lambda: topology.agreement(ev))
+    add("instances", lambda: topology.other_instances(ev))
+    has_stale = bool(stale) or any(f.cause in STALE and f.status is Status.FAIL for f in findings)
     add("listener", lambda: listening.listener(ev, has_stale))
     for check_id, run in (("delivery", listening.delivery), ("auto-reload", listening.auto_reload),
                           ("standby", listening.standby), ("pooler", listening.pooler)):  # fmt: skip
         add(check_id, lambda run=run: run(ev))
+    add("reload-path", lambda: topology.reload_path(ev, has_stale))
+    if not topology.notify_reaches(ev):  # a NOTIFY fix would not reach this instance
+        pid = ev.local_pids[0] if ev.local_pids else None
+        for f in findings:
+            if f.cause is Cause.STALE_CACHE and f.fix and f.fix.startswith("NOTIFY"):
+                f.fix = (
+                    fix(Cause.STALE_CACHE, "signal", pid=pid)
+                    if pid
+                    else (fix(Cause.STALE_CACHE, "restart"))
+                )
     _borrow_fixes(findings)
     return findings, stale
 

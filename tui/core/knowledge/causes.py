@@ -107,6 +107,36 @@ CAUSES: dict[Cause, CauseInfo] = {
             "cache stale until someone reloads by hand.",
             False,
         ),
+        CauseInfo(
+            Cause.INSTANCES_DISAGREE,
+            "Instances disagree",
+            "The same question got different answers from the same URL: a load balancer sends "
+            "requests to several PostgREST instances and some of them still hold a stale "
+            "cache. Each instance reloads on its own; probe each one with its own --api-url.",
+            True,
+        ),
+        CauseInfo(
+            Cause.LISTENER_BEHIND_POOLER,
+            "Listener behind a transaction pooler",
+            "PostgREST's LISTEN goes through a transaction-mode pooler, which hands the backend "
+            "that ran LISTEN to other clients: the session shows in pg_stat_activity, NOTIFY is "
+            "accepted, and the notification never reaches PostgREST.",
+            False,
+        ),
+        CauseInfo(
+            Cause.POSTGREST_ON_STANDBY,
+            "PostgREST connected to a standby",
+            "LISTEN cannot run on a hot standby and NOTIFY sent on the primary is not "
+            "replicated: this instance never hears a reload.",
+            False,
+        ),
+        CauseInfo(
+            Cause.CHANNEL_MISMATCH,
+            "Instance not listening on the channel",
+            "This PostgREST instance does not LISTEN on the channel NOTIFY is sent to "
+            "(db-channel-enabled = false, or another db-channel), while others may.",
+            False,
+        ),
     )
 }
 

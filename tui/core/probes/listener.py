@@ -17,7 +17,7 @@ PROBE_PAYLOAD = "pgrst-doctor-probe"  # any payload but '', 'reload schema', 're
 HIDDEN_QUERY = "<insufficient privilege>"
 
 SESSIONS_QUERY = """
-SELECT pid, usename::text, application_name, backend_start, state, query
+SELECT pid, usename::text, application_name, backend_start, state, query, client_port
 FROM pg_stat_activity
 WHERE datname = current_database() AND pid <> pg_backend_pid()
   AND (application_name ILIKE 'postgrest%%' OR query ~* %(listen)s)
@@ -42,6 +42,8 @@ class Session:
     application_name: str
     backend_start: datetime | None
     listening: bool
+    client_port: int | None = None  # the TCP port it connects from (-1 / None: a socket)
+    listens_on: str | None = None  # the channel its last query LISTENed on, any channel
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,18 @@ def listen_regex(channel: str) -> str:
     return rf'^\s*listen\s+"?{re.escape(channel)}"?\s*;?\s*$'
 
 
+_ANY_LISTEN = re.compile(r'^\s*listen\s+("(?:[^"]|"")+"|\S+?)\s*;?\s*$', re.IGNORECASE)
+
+
+def _listen_channel(query: str | None) -> str | None:
+    """The channel of a ``LISTEN x`` query (quotes removed), whatever the channel."""
+    match = _ANY_LISTEN.match(query or "")
+    if not match:
+        return None
+    name = match.group(1)
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+
+
 def notify_regex(channel: str) -> str:
     ch = re.escape(channel)
     return rf"(notify\s+\"?{ch}\"?\M)|(pg_notify\s*\(\s*'{ch}')"
@@ -97,8 +111,16 @@ async def sessions(conn: psycopg.AsyncConnection, channel: str) -> tuple[list[Se
     rows = await cur.fetchall()
     compiled = re.compile(pattern, re.IGNORECASE)
     found = [
-        Session(pid, user or "", app or "", start, bool(query and compiled.match(query)))
-        for pid, user, app, start, _state, query in rows
+        Session(
+            pid,
+            user or "",
+            app or "",
+            start,
+            bool(query and compiled.match(query)),
+            port,
+            _listen_channel(query),
+        )
+        for pid, user, app, start, _state, query, port in rows
     ]
     cur = await conn.execute(HIDDEN_QUERY_COUNT, {"hidden": HIDDEN_QUERY})
     hidden = (await cur.fetchone() or (0,))[0]

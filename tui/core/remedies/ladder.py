@@ -98,13 +98,23 @@ class PlanOptions:
     supabase_cli: bool = False
 
 
+def notify_lost(report: Report | None, target: Target) -> str | None:
+    """Why a NOTIFY cannot reach the one instance (a pooler, a standby), from the report's
+    evidence; a fleet still gets it, since NOTIFY reaches every instance that listens."""
+    if report is None or len(target.instances) > 1:
+        return None
+    lost = {"listener-behind-pooler", "postgrest-on-standby"}
+    why = next((f.summary for f in report.findings if str(f.cause) in lost), None)
+    return f"NOTIFY cannot reach PostgREST: {why}" if why else None
+
+
 # rung id -> why it cannot help here (None = usable)
 Blocker = Callable[[Report | None, Target, PlanOptions], str | None]
 BLOCKERS: dict[str, Blocker] = {
-    "notify": lambda r, _t, _o: (
+    "notify": lambda r, t, _o: (
         "no PostgREST session listens on the channel"
         if r is not None and r.listening is False
-        else None
+        else notify_lost(r, t)
     ),
     "notify-cli": lambda r, _t, o: (
         "no PostgREST session listens on the channel"

@@ -82,15 +82,16 @@ def find_postgrest(target: Target) -> list[PostgrestProcess]:
     api = urlsplit(target.api_url)
     db = urlsplit(target.db_url)
     api_port = api.port or (443 if api.scheme == "https" else 80)
-    found = []
+    by_api, by_db = [], []
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
         proc = describe(int(entry.name))
         if proc is None:
             continue
-        serves_api = proc.server_port == api_port
-        serves_db = proc.db_port == (db.port or 5432) and proc.db_name == target.db_name
-        if serves_api or serves_db:
-            found.append(proc)
-    return found
+        if proc.server_port == api_port:
+            by_api.append(proc)
+        elif proc.db_port == (db.port or 5432) and proc.db_name == target.db_name:
+            by_db.append(proc)
+    # the process on the API port is the one meant; several instances share the database
+    return by_api or by_db

@@ -4,13 +4,14 @@ on to the next automatic rung, and propose the disruptive ones instead of runnin
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.errors import MissingPart
-from tui.core.model import SCHEMA_VERSION, Report, StaleObject
+from tui.core.model import SCHEMA_VERSION, Cause, Report, StaleObject
 from tui.core.remedies.events import Emit, StepResult, StepStatus
 from tui.core.remedies.ladder import RUNG_BY_ID, PlanOptions, Rung, next_after, plan
 from tui.core.remedies.metrics import schema_cache_loads
@@ -20,11 +21,13 @@ from tui.core.remedies.restart import RestartStep
 from tui.core.remedies.signal_step import SignalStep
 from tui.core.remedies.verify import Verifier, VerifyStep
 from tui.core.request import FailingRequest
-from tui.core.target import Target
+from tui.core.target import Target, mask_url
 from tui.core.tools import INSTALL_HINT, find_supabase_cli
 
 METHODS = ("notify", "notify-cli", "signal", "restart")
-WAIT_TIMEOUT_S = 60.0
+VERIFY_TITLE = "verify: stale objects served, request works"
+WAIT_TIMEOUT_S = 60.0  # --wait without a number
+MAX_WAIT_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class ReloadOutcome:
     refused: bool = False
     proposal: Rung | None = None
     report: Report | None = None
+    unfixed: list[str] = field(default_factory=list)  # instances still stale at the end
+    why: str | None = None  # why a NOTIFY could not reach them, from the evidence
 
     @property
     def exit_code(self) -> int:
@@ -64,6 +69,8 @@ class ReloadOutcome:
             "steps": [s.to_json() for s in self.steps],
             "proposal": self.proposal.to_json() if self.proposal else None,
             "verdict": str(self.report.verdict) if self.report else None,
+            "unfixed_instances": [mask_url(u) for u in self.unfixed],
+            "why_not_reached": self.why,
         }
 
 
@@ -106,45 +113,90 @@ async def reload(
     emit: Emit,
     rediagnose: Callable[[], Awaitable[Report]] | None = None,
 ) -> ReloadOutcome:
+    """Climb the ladder until every instance serves the objects. NOTIFY reaches the whole
+    database at once; each instance is verified on its own (bounded by the rung's KPI alert
+    threshold unless ``wait``), and a signal goes only to the instances still stale."""
     outcome = ReloadOutcome(report=report)
-    verifier = Verifier(target, objects, request, replay_for_real=options.replay_for_real)
-    await verifier.prepare()
+    urls = target.instances
+    fleet = len(urls) > 1
+    verifiers = {u: Verifier(
+            target.for_instance(u), objects, request, replay_for_real=options.replay_for_real
+        )
+        for u in urls}
+    await asyncio.gather(*(v.prepare() for v in verifiers.values()))
     ladder = plan(report, target, plan_options(target, options))
     rungs = [RUNG_BY_ID[options.method]] if options.method else [r for r in ladder if r.automatic]
+    pending = list(urls)
     last: Rung | None = None
     for rung in rungs:
         last = rung
-        attempts = 2 if rung.id in ("notify", "notify-cli") else 1
+        attempts = 2 if rung.id in ("notify", "notify-cli") and notify_may_reach(report) else 1
         for attempt in range(1, attempts + 1):
             loads_before = await schema_cache_loads(target)
-            step = build_step(rung, target, options, report, attempt)
-            result = await step.run(emit)
-            outcome.steps.append(result)
-            if result.status is StepStatus.REFUSED:
+            per_instance = rung.id == "signal" and fleet and options.postgrest_pid is None
+            aimed = [target.for_instance(u) for u in pending] if per_instance else [target]
+            results = []
+            for one in aimed:
+                step = build_step(rung, one, options, report, attempt)
+                results.append((step, await step.run(emit)))
+            outcome.steps.extend(r for _, r in results)
+            if any(r.status is StepStatus.REFUSED for _, r in results):
                 outcome.refused = True
+            if all(r.status in (StepStatus.REFUSED, StepStatus.FAILED) for _, r in results):
                 break
-            if result.status is StepStatus.FAILED:
-                break
-            since = step.sent_at or time.perf_counter()
+            sent = [s.sent_at for s, _ in results if s.sent_at]
+            since = min(sent) if sent else time.perf_counter()
             timeout = max(rung.alert_s, options.wait_timeout) if options.wait else rung.alert_s
-            verify = VerifyStep(
-                verifier,
-                since=since,
-                timeout=timeout,
-                kpi_id="schema_reload" if rung.kpi_id == "schema_reload" else None,
-                loads_before=loads_before,
-                rediagnose=rediagnose,
-            )
-            checked = await verify.run(emit)
-            outcome.steps.append(checked)
-            outcome.report = verify.report or outcome.report
-            if checked.ok:
+            if rung.id in ("notify", "notify-cli") and (why := notify_lost_why(report)):
+                timeout = rung.alert_s  # waiting longer cannot help: the evidence says why
+                outcome.why = why
+            checks = [
+                VerifyStep(
+                    verifiers[u],
+                    since=since,
+                    timeout=timeout,
+                    kpi_id="schema_reload" if rung.kpi_id == "schema_reload" else None,
+                    loads_before=loads_before,
+                    rediagnose=rediagnose if not fleet else None,
+                    title=f"verify {mask_url(u)}: stale objects served" if fleet else VERIFY_TITLE,
+                )
+                for u in pending
+            ]
+            checked = await asyncio.gather(*(c.run(emit) for c in checks))
+            outcome.steps.extend(checked)
+            for check in checks:
+                outcome.report = check.report or outcome.report
+            still = [u for u, c in zip(pending, checked, strict=True) if not c.ok]
+            if not still and fleet and rediagnose is not None:
+                outcome.report = await rediagnose()  # every instance, and behind each URL
+                if outcome.report.exit_code != 0:
+                    still = list(pending)
+            if not still:
                 outcome.fixed = True
                 return outcome
-            if not checked.details.get("pending"):
+            outcome.unfixed = still
+            if not any(c.details.get("pending") for c in checked):
                 break  # the cache is fresh; what remains is not a cache problem
+            pending = still
             # nothing seen within the alert threshold: a NOTIFY may have been dropped
             # during an in-flight reload, so it is sent once more before moving on
     if last is not None:
         outcome.proposal = next_after(ladder, last.id)
     return outcome
+
+
+# Causes that say a NOTIFY cannot reach PostgREST: resending it only waits again.
+NOTIFY_LOST = frozenset(
+    {Cause.LISTENER_BEHIND_POOLER, Cause.POSTGREST_ON_STANDBY, Cause.CHANNEL_MISMATCH}
+)
+
+
+def notify_lost_why(report: Report | None) -> str | None:
+    """The evidence that a NOTIFY will not reach some instance, in one line, or None."""
+    if report is None:
+        return None
+    return next((f.summary for f in report.findings if f.cause in NOTIFY_LOST), None)
+
+
+def notify_may_reach(report: Report | None) -> bool:
+    return notify_lost_why(report) is None
