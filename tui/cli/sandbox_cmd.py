@@ -71,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
         sandbox.start()
         applied = sandbox.apply_drift(drift_names)
         conn = sandbox.connection()
-        print(conn.exports(), flush=True)
+        # the export lines are this command's output: the sandbox's own throwaway
+        # credentials, printed to be used, so they bypass the masking of every other output
+        print(conn.exports(), file=getattr(sys.stdout, "inner", sys.stdout), flush=True)
         server = sandbox.postgrest
         version = server.expected_version if server else "?"
         print(f"# PostgREST {version} on {conn.api_url}, admin {conn.admin_url}", file=sys.stderr)

@@ -70,9 +70,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from tui.sandbox import Sandbox
 
     ensure_postgrest(args.postgrest_version)
-    sandbox = Sandbox(
-        postgrest_version=args.postgrest_version, topology=topology_from_args(args)
-    )
+    sandbox = Sandbox(postgrest_version=args.postgrest_version, topology=topology_from_args(args))
     print("pgrst-doctor: starting the sandbox (PostgreSQL 15 + PostgREST)…", file=sys.stderr)
     try:
         sandbox.start()

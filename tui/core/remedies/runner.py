@@ -119,10 +119,12 @@ async def reload(
     outcome = ReloadOutcome(report=report)
     urls = target.instances
     fleet = len(urls) > 1
-    verifiers = {u: Verifier(
+    verifiers = {
+        u: Verifier(
             target.for_instance(u), objects, request, replay_for_real=options.replay_for_real
         )
-        for u in urls}
+        for u in urls
+    }
     await asyncio.gather(*(v.prepare() for v in verifiers.values()))
     ladder = plan(report, target, plan_options(target, options))
     rungs = [RUNG_BY_ID[options.method]] if options.method else [r for r in ladder if r.automatic]
