@@ -175,7 +175,9 @@ def test_cli_sandbox_prints_exports_and_tears_down_on_ctrl_c():
         assert rpc.json()["code"] == "PGRST202"
         for key in ("ANON_KEY", "SERVICE_ROLE_KEY"):  # printed to be used, not masked
             auth = {"Authorization": f"Bearer {exports[key]}"}
-            assert httpx.get(exports["PGRST_DOCTOR_API_URL"] + "/customers", headers=auth).is_success
+            assert httpx.get(
+                exports["PGRST_DOCTOR_API_URL"] + "/customers", headers=auth
+            ).is_success
         with psycopg.connect(exports["PGRST_DOCTOR_DB_URL"]) as db:
             data_dir = db.execute("SHOW data_directory").fetchone()[0]
         proc.send_signal(signal.SIGINT)
