@@ -48,6 +48,8 @@ MALFORMED = [
     ("--timeout", "-3", ["--timeout"]),
     ("--timeout", "soon", ["--timeout", "number"]),
     ("--channel", "x" * 64, ["--channel", "63"]),
+    ("--anon-role", "x" * 64, ["--anon-role", "63"]),
+    ("--postgrest-config", "/nonexistent/postgrest.conf", ["--postgrest-config", "cannot read"]),
     ("--table", "a.b.c", ["--table", "[SCHEMA.]NAME"]),
     ("--table", '"unterminated', ["--table", "quote"]),
     ("--table", "x" * 64, ["--table", "63-byte"]),
@@ -116,6 +118,15 @@ def test_malformed_project_config_is_one_usage_line(doctor, tmp_path):
     (project / "supabase" / "config.toml").write_text("[api]\nport = 'fifty'\n[db\n")
     run = doctor("check", "--project-dir", str(project), "--timeout", "2", budget=2)
     run.assert_one_line_error(2, "config.toml")
+
+
+def test_malformed_postgrest_config_is_one_usage_line(doctor, tmp_path):
+    """The file holds db-uri and jwt-secret: the line names the file, never its contents."""
+    conf = tmp_path / "postgrest.conf"
+    conf.write_text(f'db-uri = "postgres://authenticator:{SECRET}@db/app"\njwt-secret = {SECRET}\n')
+    run = doctor("check", *_check("--postgrest-config", str(conf))[1:], budget=2)
+    line = run.assert_one_line_error(2, "--postgrest-config", "not a PostgREST config file")
+    assert SECRET not in run.output, line
 
 
 def test_missing_project_dir_is_one_usage_line(doctor, tmp_path):
