@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -83,6 +84,8 @@ def _tolerant_streams() -> None:
 
 
 WIZARD_COMMANDS = frozenset({"wizard", "demo"})
+CLOSED_PIPE = 128 + 13  # SIGPIPE's exit status in a shell
+
 # Words that belong to pgrst-doctor itself, not to a subcommand.
 TOP_LEVEL_ONLY = frozenset({"-h", "--help", "--version"})
 
@@ -97,6 +100,13 @@ def route(words: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _masked_main(argv)
+    except BrokenPipeError:  # also from the last flush, after a command (or --help) returned
+        return _closed_pipe()
+
+
+def _masked_main(argv: Sequence[str] | None) -> int:
     _tolerant_streams()
     words = route(sys.argv[1:] if argv is None else argv)
     if words[0] in WIZARD_COMMANDS:  # Textual draws the screen; its panels are shielded
@@ -129,6 +139,16 @@ def _main(words: list[str]) -> int:
         return _failed(str(err), err.exit_code, wants_json)
     except KeyboardInterrupt:
         return _failed("interrupted", 130, wants_json)
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`sessions | head`): it has what it wanted. End quietly, as a
+    program killed by SIGPIPE would (exit 141), with no traceback at exit either: stdout is
+    pointed at /dev/null so the final flush has nowhere to fail."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return CLOSED_PIPE
 
 
 def _failed(message: str, code: int, wants_json: bool) -> int:

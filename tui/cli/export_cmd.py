@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from tui.cli.common import add_target_flags, target_from_args
 from tui.core.errors import UsageError
 from tui.core.transcript.export import FORMATS, export_session, write_private
-from tui.core.transcript.sessions import find_session
+from tui.core.transcript.sessions import find_session, target_label
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "session", nargs="?", metavar="SESSION", help="session id (or its short id)"
     )
     parser.add_argument("--last", action="store_true", help="the newest session (the default)")
+    parser.add_argument(
+        "--this-target",
+        action="store_true",
+        help="only sessions on the target the target flags, environment and config.toml "
+        "resolve to (with --last: the newest of those)",
+    )
+    add_target_flags(parser)
     parser.add_argument("--format", choices=FORMATS, default="md", help="md (default) or json")
     parser.add_argument(
         "-o",
@@ -40,16 +47,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    session_dir = find_session(args.session, last=args.last)
+    target = None
+    if args.this_target:
+        if args.session:
+            raise UsageError("give a session id or --this-target, not both")
+        target = target_label(target_from_args(args).masked())
+    session_dir = find_session(args.session, last=args.last, target=target)
     result = export_session(session_dir, args.format)
     for warning in result.warnings:
         print(f"pgrst-doctor: warning: {warning}", file=sys.stderr)
     if not args.output:
-        try:
-            sys.stdout.write(result.text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `export | head`: the reader has what it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stdout.write(result.text)  # a closed pipe (`export | head`) ends quietly in main
+        sys.stdout.flush()
         return 0
     target = Path(args.output).expanduser()
     try:

@@ -13,7 +13,7 @@ from tui.core.transcript.sessions import list_sessions
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "sessions",
-        help="list recorded sessions (id, start, command, verdict, events)",
+        help="list recorded sessions (id, start, command, verdict, events, target)",
         description="List the recorded session journals, newest first.",
     )
     parser.add_argument("--json", action="store_true", help="one JSON array instead of a table")
@@ -28,11 +28,12 @@ def run(args: argparse.Namespace) -> int:
     if not sessions:
         print(f"no sessions recorded yet (they go to {sessions_root()})")
         return 0
-    rows = [("ID", "STARTED (UTC)", "COMMAND", "VERDICT", "EVENTS")]
+    rows = [("ID", "STARTED (UTC)", "COMMAND", "VERDICT", "EVENTS", "TARGET")]
     rows += [
-        (s.id, s.started or "?", s.command or "?", s.verdict or "-", str(s.events))
+        (s.id, s.started or "?", s.command or "?", s.verdict or "-", str(s.events),
+         s.target or "?")
         for s in sessions
-    ]
+    ]  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print(

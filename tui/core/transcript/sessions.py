@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tui.core.errors import UsageError
 from tui.core.transcript.journal import JOURNAL_NAME, read_events, sessions_root
@@ -25,6 +26,7 @@ class SessionInfo:
     command: str | None
     verdict: str | None  # of the last verdict event, if any
     events: int
+    target: str | None = None  # where it looked: "db host:port/name · api URL" (masked)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -38,6 +40,7 @@ class SessionInfo:
             "started": self.started,
             "command": self.command,
             "verdict": self.verdict,
+            "target": self.target,
             "events": self.events,
             "warnings": list(self.warnings),
         }
@@ -61,6 +64,7 @@ def describe(session_dir: Path) -> SessionInfo:
     )
     verdicts = [verdict_word(e["payload"]) for e in events if e["kind"] == "verdict"]
     verdicts = [v for v in verdicts if v is not None]
+    targets = [e["payload"] for e in events if e["kind"] == "target"]
     return SessionInfo(
         id=session_dir.name,
         dir=session_dir,
@@ -69,7 +73,23 @@ def describe(session_dir: Path) -> SessionInfo:
         verdict=verdicts[-1] if verdicts else None,
         events=len(events),
         warnings=warnings,
+        target=target_label(targets[-1]) if targets else None,
     )
+
+
+def target_label(masked: dict[str, Any]) -> str | None:
+    """A target in a few words from its masked form (``Target.masked()``, as journaled): the
+    database's host:port/name and the API URL. The same words for a live target and a recorded
+    one, so sessions can be matched to the target in force."""
+    db, api = masked.get("db_url"), masked.get("api_url")
+    if not isinstance(db, str) or not isinstance(api, str):
+        return None
+    parts = urlsplit(db)
+    try:
+        where = f"{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+    except ValueError:  # a malformed port: show the masked URL as recorded
+        where = db
+    return f"{where or db} · {api}"
 
 
 def list_sessions(root: Path | None = None) -> list[SessionInfo]:
@@ -77,14 +97,25 @@ def list_sessions(root: Path | None = None) -> list[SessionInfo]:
     return [describe(d) for d in _session_dirs(root or sessions_root())]
 
 
-def find_session(ref: str | None = None, *, last: bool = False, root: Path | None = None) -> Path:
+def find_session(
+    ref: str | None = None,
+    *,
+    last: bool = False,
+    root: Path | None = None,
+    target: str | None = None,
+) -> Path:
     """The session dir for ``ref``: a full id, its short-id suffix, a unique prefix, or a path
-    to a session dir / journal file. ``last`` (or no ref) picks the newest session."""
+    to a session dir / journal file. ``last`` (or no ref) picks the newest session; with
+    ``target`` (a ``target_label``) the newest one on that target."""
     root = root or sessions_root()
     if ref and last:
         raise UsageError("give a session id or --last, not both")
     dirs = _session_dirs(root)
     if not ref:
+        if target is not None:
+            dirs = [d for d in dirs if describe(d).target == target]
+            if not dirs:
+                raise UnknownSession(f"no session recorded on {target} (looked in {root})")
         if not dirs:
             raise UnknownSession(f"no sessions recorded yet (looked in {root})")
         return dirs[0]
