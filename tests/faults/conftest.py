@@ -24,7 +24,7 @@ import pytest
 from fault_servers import dead_port
 from psycopg import sql
 
-from tui.sandbox import Cluster
+from tui.sandbox import Cluster, Sandbox
 from tui.sandbox.topology import Standby
 
 HANG_MARGIN = 10.0  # seconds on top of the command's own --timeout before we call it a hang
@@ -273,3 +273,18 @@ def standby(cluster: Cluster) -> Iterator[Standby]:
         yield replica
     finally:
         replica.stop()
+
+
+@pytest.fixture(scope="module")
+def drifted_box(cluster: Cluster) -> Iterator[Sandbox]:
+    """One sandbox (PostgREST 12, drift ``missing-table``) for a whole module, for tests that
+    leave its data alone (each asserts it): refusals, interrupted steps."""
+    from tests.conftest import TEMPLATE_DB
+
+    box = Sandbox(postgrest_version="12", cluster=cluster, template=TEMPLATE_DB)
+    box.start()
+    try:
+        box.apply_drift(["missing-table"])
+        yield box
+    finally:
+        box.stop()

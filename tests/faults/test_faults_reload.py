@@ -230,7 +230,10 @@ def test_ctrl_c_while_verification_polls_a_dead_postgrest(make_sandbox):
     err = "".join(lines) + err
     assert "Traceback" not in out + err, err
     assert proc.returncode == 130, (proc.returncode, err)
-    assert err.strip().splitlines()[-1] == "pgrst-doctor: interrupted"
+    assert err.strip().splitlines()[-1] == (
+        "pgrst-doctor: interrupted: the reload was sent; its verification was stopped: run "
+        "`pgrst-doctor check`"
+    )
     events = journal_events()
     assert any(e["kind"] == "step-start" and e["payload"]["step"] == "verify" for e in events)
 

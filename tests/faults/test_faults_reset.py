@@ -201,7 +201,9 @@ def test_ctrl_c_during_the_dump_drops_nothing_and_keeps_the_journal(drifted, hol
             proc.wait()
     assert "Traceback" not in out + err, err
     assert proc.returncode == 130, err
-    assert err.strip().splitlines()[-1] == "pgrst-doctor: interrupted"
+    assert err.strip().splitlines()[-1] == (
+        "pgrst-doctor: interrupted: the dump was stopped and removed; nothing was dropped"
+    )
     assert rows(drifted) == (2, True)
     root = Path(os.environ["XDG_DATA_HOME"])
     assert dumps(root) == []

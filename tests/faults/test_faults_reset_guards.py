@@ -17,12 +17,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.conftest import TEMPLATE_DB
 from tui.core.conninfo import is_this_machine
 from tui.core.errors import GuardRefused
 from tui.core.remedies.guard import TargetGuard
 from tui.core.target import resolve_target
-from tui.sandbox import Sandbox
 
 pytestmark = pytest.mark.integration
 
@@ -38,16 +36,9 @@ def dumps() -> list[Path]:
     return sorted(p for p in Path(os.environ["XDG_DATA_HOME"]).rglob("dump-*") if p.is_file())
 
 
-@pytest.fixture(scope="module")
-def drifted(cluster) -> Iterator[Sandbox]:
-    """One drifted sandbox for the module: every test here leaves its data alone (asserted)."""
-    box = Sandbox(postgrest_version="12", cluster=cluster, template=TEMPLATE_DB)
-    box.start()
-    try:
-        box.apply_drift(["missing-table"])
-        yield box
-    finally:
-        box.stop()
+@pytest.fixture
+def drifted(drifted_box):
+    return drifted_box
 
 
 @pytest.fixture(scope="module")

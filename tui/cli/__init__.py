@@ -125,6 +125,10 @@ def _masked_main(argv: Sequence[str] | None) -> int:
 
 def _main(words: list[str]) -> int:
     """Parse and run; every output of a command that is not the wizard passes a redaction."""
+    if words[0] not in WIZARD_COMMANDS:  # the wizard's terminal belongs to Textual
+        from tui.cli import interrupts
+
+        interrupts.install()
     # only the named command's module is imported (Textual only when the wizard runs)
     parser = build_parser(words if words[0] in COMMAND_MODULE else None)
     wants_json = "--json" in words  # until the flags are parsed
@@ -138,7 +142,9 @@ def _main(words: list[str]) -> int:
     except DoctorError as err:
         return _failed(str(err), err.exit_code, wants_json)
     except KeyboardInterrupt:
-        return _failed("interrupted", 130, wants_json)
+        from tui.cli import interrupts
+
+        return _failed(*interrupts.exit_line(), wants_json)
     except BrokenPipeError:
         return _closed_pipe()
 

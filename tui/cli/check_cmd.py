@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from tui.cli import interrupts
 from tui.cli.common import add_target_flags, target_from_args
 from tui.core.errors import UsageError
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
@@ -159,7 +160,6 @@ def run(args: argparse.Namespace) -> int:
 
         openapi_prefetch.start(target.api_url, target.api_key, target.timeout)
     request = build_request(args, target)
-    import asyncio  # here, not at the top: `--help` and usage errors stay fast
 
     from tui.cli.remedy_output import open_journal
     from tui.core.shown import clean, json_text
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
         if journal is not None:
             record_target(journal, target)
             journal.record("symptom", _asked(request), actor="user")
-        report, instances = asyncio.run(_diagnose(target, request, progress=not args.json))
+        report, instances = interrupts.run(_diagnose(target, request, progress=not args.json))
         named = instances[0].error_objects
         if journal is not None:
             record_report(journal, report)

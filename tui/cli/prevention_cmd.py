@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
+from tui.cli import interrupts
 from tui.cli.common import add_target_flags, target_from_args
 from tui.core.errors import GuardRefused
 from tui.core.remedies.prevention import install_hook, install_trigger
@@ -49,7 +49,7 @@ def run_trigger(args: argparse.Namespace) -> int:
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             print("not installed", file=sys.stderr)
             return 4
-    before, after = asyncio.run(install_trigger(target))
+    before, after = interrupts.run(install_trigger(target))
     state = "already installed, refreshed" if before.installed else "installed"
     print(
         f"✓ event triggers {state}: "

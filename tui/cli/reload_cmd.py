@@ -10,10 +10,12 @@ import argparse
 import asyncio
 import sys
 
+from tui.cli import interrupts
 from tui.cli.common import add_target_flags, target_from_args
 from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
 from tui.core.errors import Unreachable, UsageError
 from tui.core.model import Verdict
+from tui.core.remedies.progress import Progress
 from tui.core.remedies.record import journaled
 from tui.core.remedies.restart import parse_command
 from tui.core.remedies.runner import (
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         reload_config=args.reload_config,
         replay_for_real=args.replay_writes,
     )
-    outcome = asyncio.run(_run(target, request, options, quiet=args.json))
+    outcome = interrupts.run(_run(target, request, options, quiet=args.json))
     if args.json:
         sys.stdout.write(json_text(outcome.to_json()) + "\n")
     else:
@@ -107,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
 
 async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) -> ReloadOutcome:
     journal = open_journal("reload", target)
-    emit = journaled(journal, EventPrinter(quiet=quiet))
+    progress = Progress(EventPrinter(quiet=quiet))
+    emit = journaled(journal, progress)
     try:
         if journal is not None:
             record_target(journal, target)
@@ -145,6 +148,12 @@ async def _run(target: Target, request, options: ReloadOptions, *, quiet: bool) 
             if outcome.report is not None and outcome.report is not report:
                 record_report(journal, outcome.report)  # the re-diagnosis after the fix
         return outcome
+    except asyncio.CancelledError:  # SIGINT / SIGTERM / SIGHUP (interrupts.run)
+        state = progress.state()
+        interrupts.note(state["state"])
+        if journal is not None:
+            journal.record("verdict", {"interrupted": interrupts.signal_name(), **state})
+        raise
     finally:
         if journal is not None:
             journal.close()

@@ -12,12 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.cli import interrupts
 from tui.cli.common import add_target_flags, target_from_args
 from tui.cli.remedy_output import EventPrinter, diagnose, open_journal
 from tui.core.errors import GuardRefused, UsageError
 from tui.core.model import SCHEMA_VERSION
+from tui.core.remedies.dump import Dump
 from tui.core.remedies.guard import TargetGuard, check_remote
 from tui.core.remedies.notify import NotifyStep
+from tui.core.remedies.progress import Progress
 from tui.core.remedies.record import journaled
 from tui.core.remedies.reset import RefusedWith, ResetRequest, check_confirmation, run_reset
 from tui.core.remedies.restart import parse_command
@@ -102,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     check_confirmation(
         target, ResetRequest(typed, allow_remote=args.allow_remote, confirm_host=args.confirm_host)
     )
-    result = asyncio.run(_reset(target, args, typed, reset_cmd))
+    result = interrupts.run(_reset(target, args, typed, reset_cmd))
     if args.json:
         sys.stdout.write(json_text(result) + "\n")
     if result.get("refused"):
@@ -115,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         if result.get("restore") is None and dump.get("path") and result["reset"]:
             if _ask("Restore the dumped rows now? [y/N] "):
                 printer = EventPrinter(quiet=False)
-                restored = asyncio.run(_restore(target, Path(dump["path"]), typed, printer))
+                restored = interrupts.run(_restore(target, Path(dump["path"]), typed, printer))
                 result["restore"] = restored.to_json()
             else:
                 print(
@@ -129,7 +132,15 @@ async def _reset(
     target: Target, args: argparse.Namespace, typed: str, reset_cmd: list[str] | None
 ) -> dict[str, Any]:
     journal = open_journal("reset", target)
-    emit = journaled(journal, EventPrinter(quiet=args.json))
+    progress = Progress(EventPrinter(quiet=args.json))
+    emit = journaled(journal, progress)
+
+    def kept(dump: Dump) -> None:
+        """The dump verified: journaled at once, so an interruption cannot hide it."""
+        progress.dump = dump.to_json()
+        if journal is not None:
+            journal.record("dump", progress.dump)
+
     try:
         if journal is not None:
             journal.record(
@@ -143,15 +154,18 @@ async def _reset(
             confirm_host=args.confirm_host,
             reset_cmd=reset_cmd,
             session_dir=journal.dir if journal is not None else None,
+            on_dump=kept,
         )
         try:
             # one hold on the database from the dump to the end of the restore (re-entrant:
             # run_reset takes the same hold inside)
             async with TargetGuard(target, typed.rstrip("\r\n"), "reset"):
-                return await _reset_held(target, args, request, report, journal, emit)
+                data = await _reset_held(target, args, request, report, emit)
+            _record(journal, data, progress)
+            return data
         except RefusedWith as refused:
             data = refused.outcome.to_json()
-            _record(journal, data)
+            _record(journal, data, progress)
             return data
         except GuardRefused as refused:
             data = {
@@ -161,17 +175,30 @@ async def _reset(
                 "steps": [],
                 "dump": None,
             }
-            _record(journal, data)
+            _record(journal, data, progress)
             return data
+    except asyncio.CancelledError:  # SIGINT / SIGTERM / SIGHUP (interrupts.run)
+        _interrupted(journal, progress, target)
+        raise
     finally:
         if journal is not None:
             journal.close()
 
 
+def _interrupted(journal: Any, progress: Progress, target: Target) -> None:
+    """Journal exactly what had happened and word the one line ``main`` prints."""
+    path = (progress.dump or {}).get("path")
+    hint = f"pgrst-doctor restore {path} --confirm {target.db_name}" if path else None
+    state = progress.state(restore_hint=hint)
+    interrupts.note(state["state"])
+    if journal is not None:
+        payload = {"reset": state["reset_finished"], "interrupted": interrupts.signal_name()}
+        journal.record("verdict", {**payload, **state})
+
+
 async def _reset_held(
-    target: Target, args: argparse.Namespace, request: ResetRequest, report: Any, journal: Any,
-    emit: Any,
-) -> dict[str, Any]:  # fmt: skip
+    target: Target, args: argparse.Namespace, request: ResetRequest, report: Any, emit: Any
+) -> dict[str, Any]:
     outcome = await run_reset(
         target, request, emit=emit, pg_bindir=_bindir(), cli=find_supabase_cli()
     )
@@ -184,14 +211,13 @@ async def _reset_held(
         data["restore"] = restored.to_json()
     else:
         data["restore"] = None
-    _record(journal, data)
     return data
 
 
-def _record(journal: Any, data: dict[str, Any]) -> None:
+def _record(journal: Any, data: dict[str, Any], progress: Progress) -> None:
     if journal is None:
         return
-    if data.get("dump"):
+    if data.get("dump") and progress.dump is None:
         journal.record("dump", data["dump"])
     journal.record("verdict", {"reset": data.get("reset"), "refused": data.get("refused")})
 
@@ -206,7 +232,7 @@ def run_restore(args: argparse.Namespace) -> int:
         raise GuardRefused(f"restore refused: type the database name (--confirm {target.db_name})")
     check_remote(target, "restore", args.allow_remote, args.confirm_host)
     verified_dump(dump)  # a swapped or altered file: exit 4 before anything is touched
-    result = asyncio.run(_restore(target, dump, typed, EventPrinter(quiet=args.json)))
+    result = interrupts.run(_restore(target, dump, typed, EventPrinter(quiet=args.json)))
     if args.json:
         sys.stdout.write(json_text(result.to_json()) + "\n")
     else:
@@ -216,5 +242,10 @@ def run_restore(args: argparse.Namespace) -> int:
 
 async def _restore(target: Target, dump: Path, typed: str, emit: Any) -> Any:
     """The restore under the same hold as a reset: the confirmed database, one at a time."""
-    async with TargetGuard(target, typed, "restore"):
-        return await RestoreStep(target, dump, pg_bindir=_bindir()).run(emit)
+    progress = Progress(emit)
+    try:
+        async with TargetGuard(target, typed, "restore"):
+            return await RestoreStep(target, dump, pg_bindir=_bindir()).run(progress)
+    except asyncio.CancelledError:
+        interrupts.note(progress.state()["state"])
+        raise

@@ -13,6 +13,7 @@ import shlex
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class ResetRequest:
     confirm_host: str | None = None
     reset_cmd: list[str] | None = None
     session_dir: Path | None = None
+    on_dump: Callable[[Dump], None] | None = None  # the dump verified (journal it at once)
 
 
 def check_confirmation(target: Target, request: ResetRequest, what: str = "reset") -> None:
@@ -210,6 +212,8 @@ async def _guarded_reset(
         outcome.refused = f"reset refused: {outcome.steps[-1].summary}; nothing was dropped"
         raise RefusedWith(outcome)
     outcome.dump = dump_step.dump
+    if request.on_dump is not None:
+        request.on_dump(outcome.dump)
     async with running("fingerprint", "re-read the target's fingerprint", emit) as clock:
         t0 = time.perf_counter()
         try:

@@ -55,6 +55,8 @@ def verdict_word(payload: Payload) -> str | None:
     """The verdict of a ``verdict`` event: a Report's, or the outcome words of reload/reset."""
     if payload.get("verdict") is not None:
         return str(payload["verdict"])
+    if payload.get("interrupted"):
+        return "interrupted"
     if isinstance(payload.get("fixed"), bool):
         return "fixed" if payload["fixed"] else "not fixed"
     if payload.get("refused"):
@@ -174,6 +176,8 @@ def _kpi(p: Payload) -> str:
 
 def _verdict(p: Payload) -> str:
     word = verdict_word(p) or "?"
+    if p.get("interrupted"):
+        return f"verdict: interrupted by {p['interrupted']} — {p.get('state') or '?'}"
     if p.get("refused"):
         return f"verdict: refused — {p['refused']}"
     if "stale_objects" not in p:

@@ -52,7 +52,9 @@ class SessionSummary:
         return asdict(self)
 
 
-OUTCOME_WORDS = frozenset({"fixed", "not fixed", "reset done", "not reset", "refused"})
+OUTCOME_WORDS = frozenset(
+    {"fixed", "not fixed", "reset done", "not reset", "refused", "interrupted"}
+)
 
 
 def _stale_objects(events: Sequence[Event]) -> list[dict[str, Any]]:
@@ -215,6 +217,15 @@ def _outcome(initial: str | None, final: str | None, steps: list[StepSummary]) -
     return final if not done else f"still {final} after {', '.join(s.step for s in done)}"
 
 
+def _interruption(events: Sequence[Event]) -> str | None:
+    """A command stopped by a signal: which one, and what it had done (dump kept, reset
+    started), as the command recorded it."""
+    last = next((e["payload"] for e in reversed(events) if e["kind"] == "verdict"), None)
+    if not last or not last.get("interrupted"):
+        return None
+    return f"interrupted by {last['interrupted']}: {last.get('state') or 'state not recorded'}"
+
+
 def summarize(session_id: str, events: Sequence[Event]) -> SessionSummary:
     """Derive the session's summary (pure: events in, dataclass out)."""
     words = [verdict_word(e["payload"]) for e in events if e["kind"] == "verdict"]
@@ -229,9 +240,8 @@ def summarize(session_id: str, events: Sequence[Event]) -> SessionSummary:
         ended=events[-1]["ts"] if events else None,
         initial_verdict=diagnosed[0] if diagnosed else None,
         final_verdict=verdicts[-1] if verdicts else None,
-        outcome=_outcome(
-            diagnosed[0] if diagnosed else None, verdicts[-1] if verdicts else None, steps
-        ),
+        outcome=_interruption(events)
+        or _outcome(diagnosed[0] if diagnosed else None, verdicts[-1] if verdicts else None, steps),
         root_causes=_root_causes(events),
         stale_objects=_stale_objects(events),
         steps=steps,
