@@ -16,8 +16,9 @@ import dataclasses
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
+from functools import cache
 from typing import Any, TextIO, TypeVar
 
 from tui.core.transcript.redact import Redactor
@@ -44,8 +45,9 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str, *, lines: bool = True) -> str:
     """``text`` with every control character as a readable escape; ``lines=False`` escapes
-    newline and tab too (a name is one line)."""
-    return (_INVISIBLE if lines else _INVISIBLE_ALL).sub(_escape, text)
+    newline and tab too (a name is one line). Plain text comes back as the same object."""
+    pattern = _INVISIBLE if lines else _INVISIBLE_ALL
+    return pattern.sub(_escape, text) if pattern.search(text) else text
 
 
 def redactor() -> Redactor:
@@ -59,9 +61,11 @@ def register_secrets(secrets: Iterable[str], journal: Any = None) -> None:
         if not secret:
             continue
         kind = "password" if len(secret) < 40 else "key"
-        _REDACTOR.register(secret, kind)
-        if journal is not None:
-            journal.register_secret(secret, kind)
+        quoted = json.dumps(secret, ensure_ascii=False)[1:-1]  # as it sits inside JSON
+        for form in {secret, quoted}:
+            _REDACTOR.register(form, kind)
+            if journal is not None:
+                journal.register_secret(form, kind)
 
 
 def mask(text: str) -> str:
@@ -75,39 +79,45 @@ def clean(text: str, *, lines: bool = True) -> str:
     return visible(mask(text), lines=lines)
 
 
-def shield(obj: T) -> T:
+def shield(obj: T, *, masked: bool = True) -> T:
     """A copy of a result (dataclasses, dicts, lists, strings) fit for a terminal: every string
-    masked and made visible. Enums, numbers and None pass as they are."""
-    return _shield(obj)  # type: ignore[no-any-return]
+    made visible, and masked unless ``masked=False`` (a command's stdout masks it already).
+    Enums, numbers and None pass as they are."""
+    fix = clean if masked else visible
+    return _shield(obj, fix)  # type: ignore[no-any-return]
 
 
-def _shield(obj: Any) -> Any:
+def _shield(obj: Any, fix: Callable[[str], str]) -> Any:
+    """``obj`` itself when nothing in it changes (a 10,000-object report is mostly plain)."""
     if isinstance(obj, str):
-        return obj if isinstance(obj, Enum) else clean(obj)
+        return obj if isinstance(obj, Enum) else fix(obj)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        changes = {f.name: _shield(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.init}
-        return dataclasses.replace(obj, **changes)
+        changes = {}
+        for name in _init_fields(type(obj)):
+            value = getattr(obj, name)
+            if (new := _shield(value, fix)) is not value:
+                changes[name] = new
+        return dataclasses.replace(obj, **changes) if changes else obj
     if isinstance(obj, dict):
-        return {_shield(k): _shield(v) for k, v in obj.items()}
+        items = [(_shield(k, fix), _shield(v, fix)) for k, v in obj.items()]
+        same = all(a is k and b is v for (a, b), (k, v) in zip(items, obj.items(), strict=True))
+        return obj if same else dict(items)
     if isinstance(obj, list | tuple):
-        return type(obj)(_shield(v) for v in obj)
+        new = [_shield(v, fix) for v in obj]
+        return obj if all(a is b for a, b in zip(new, obj, strict=True)) else type(obj)(new)
     return obj
+
+
+@cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
 def json_text(value: Any) -> str:
-    """One JSON document for stdout, secrets masked (``json_dumps``). Names keep every
-    character: JSON's escapes make them safe, and scripts match them."""
-    return json_dumps(_masked(value))
-
-
-def _masked(obj: Any) -> Any:
-    if isinstance(obj, str):
-        return mask(obj)
-    if isinstance(obj, dict):
-        return {mask(str(k)): _masked(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_masked(v) for v in obj]
-    return obj
+    """One JSON document for a command's stdout, where ``MaskedStream`` masks it (one pass
+    over the text: per-string masking of a 10,000-object report costs a second). Names keep
+    every character: JSON's escapes make them safe, and scripts match them."""
+    return json_dumps(value)
 
 
 def json_dumps(value: Any, *, indent: int | None = None) -> str:

@@ -228,8 +228,13 @@ class Redactor:
         learned = len(self._literals_set)
         text = self._shapes(text)
         if "://" in text:
-            text = _URL_PW_RE.sub(
-                lambda m: m.group(1) + self._mask(m.group(2), "password") + "@", text
+            text = _sub_named(
+                _URL_PW_RE,
+                1,
+                lambda m: m.group(1) + self._mask(m.group(2), "password") + "@",
+                text,
+                hint=_URL_HINT,
+                name_chars=_SCHEME_CHARS,
             )
         if "=" in text:
             text = _sub_named(_ASSIGN_RE, 1, self._assign, text)
@@ -332,30 +337,72 @@ class Redactor:
         return self._mask(text, hint)
 
 
+# Every secret name holds one of these words (``_MAYBE``); finding them first keeps the
+# name/value patterns to a window around each, so a 1 MB line costs milliseconds, not seconds.
+_NAME_HINT = ("passw", "pw", "secret", "token", "key", "authorization", "jwt", "credential")
+_URL_HINT = ("://",)
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
+_NAME_MAX = 4096  # characters of a name before its hint word
+_VALUE_MAX = 65536  # characters of a match after its hint word
+
+
 def _sub_named(
     pattern: re.Pattern[str],
     name_group: int,
     mask: Callable[[re.Match[str]], str | None],
     text: str,
+    *,
+    hint: tuple[str, ...] = _NAME_HINT,
+    name_chars: frozenset[str] = _NAME_CHARS,
 ) -> str:
     """``pattern.sub`` for name/value patterns where ``mask`` returns None for a harmless name.
 
     Then only the name is consumed and the search resumes right after it, so "A= PGPASSWORD=x"
     or "note: Authorization: Bearer x" cannot hide the secret inside a harmless value.
+    The pattern runs only where its name can be: from the start of the name around each
+    ``hint`` (a word every match's name holds) to a bounded window after it.
     """
     out: list[str] = []
-    pos = 0
-    while (m := pattern.search(text, pos)) is not None:
+    done = 0  # text[:done] is settled (copied to out)
+    cursor = 0  # hints before this were dealt with
+    for at, after in _hints(text, hint):
+        if at < cursor:
+            continue
+        start, floor = at, max(done, at - _NAME_MAX)
+        while start > floor and text[start - 1] in name_chars:
+            start -= 1
+        end = min(len(text), after + _VALUE_MAX)
+        m = pattern.search(text, max(done, start - 1), end)  # -1: an opening quote
+        if m is None or m.start() > at:  # this hint starts no match
+            continue
         replacement = mask(m)
         if replacement is None:
-            end = max(m.end(name_group), pos + 1)
-            out.append(text[pos:end])
-            pos = end
+            cursor = m.end(name_group)
             continue
-        out.append(text[pos : m.start()] + replacement)
-        pos = m.end()
-    out.append(text[pos:])
+        out.append(text[done : m.start()] + replacement)
+        done = cursor = m.end()
+    out.append(text[done:])
     return "".join(out)
+
+
+def _hints(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of ``words`` in ``text``, ignoring ASCII case, in
+    order (``str.find`` runs at memory speed; a case-blind regex alternation does not)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: ASCII-only lowering
+        low = text.translate(_ASCII_LOWER)
+    found: list[tuple[int, int]] = []
+    for word in words:
+        at = low.find(word)
+        while at >= 0:
+            found.append((at, at + len(word)))
+            at = low.find(word, at + 1)
+    found.sort()
+    return found
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 _PLACEHOLDER_SPLIT = re.compile(r"(<(?:jwt|key|password|token)#\d+>)")
