@@ -336,3 +336,36 @@ def test_export_never_writes_through_a_symlink_nor_over_a_file(doctor, tmp_path)
     doctor("export", "--last", "-o", str(existing), "--force", env=env).assert_calm(0)
     assert existing.read_text().startswith("#")
     assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+
+
+PARAM_PASSWORD = "Param-Pw-Planted-83k"  # trust auth lets it in
+
+
+def test_reload_by_every_method_and_reset_keep_a_password_param_out_of_process_titles(
+    doctor, sandbox12
+):
+    """The password as a ?password= parameter (it reached argv whole before): `reload` by
+    NOTIFY, the Supabase CLI, SIGUSR1 and a restart command, then a confirmed `reset`
+    (pg_dump, supabase db reset), each fixing a real stale table, under the sampler."""
+    from test_faults_reset import reset_argv, rows, target_env
+
+    box = sandbox12
+    url = box.db_url.replace(":postgres@", "@") + f"?password={PARAM_PASSWORD}"
+    env = target_env(box, url)
+    pid = str(box.postgrest.pid)
+    with watching(PARAM_PASSWORD) as titles:
+        for method in ("notify", "notify-cli", "signal", "restart"):
+            box.execute(f"CREATE TABLE public.stale_{method.replace('-', '_')} (id int);"
+                        f"GRANT SELECT ON public.stale_{method.replace('-', '_')} TO anon")  # fmt: skip
+            extra = ["--restart-cmd", f"kill -USR1 {pid}"] if method == "restart" else []
+            run = doctor("reload", "--method", method, *extra, "--json", "--timeout", "3",
+                         env=env, budget=90)  # fmt: skip
+            run.assert_calm(0)
+            assert run.json()["fixed"] is True, (method, run.output)
+            assert PARAM_PASSWORD not in run.output
+        box.apply_drift(["missing-table"])
+        reset = doctor(*reset_argv(box, "--confirm", box.dbname, "--json"), env=env, budget=300)
+    reset.assert_calm(0)
+    assert rows(box) == (2, False)
+    assert PARAM_PASSWORD not in reset.output
+    assert titles.samples > 3 and titles.seen == [], titles.seen

@@ -8,6 +8,7 @@ failure that leaves no result still prints exactly one JSON object: the error an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -119,7 +120,8 @@ def _masked_main(argv: Sequence[str] | None) -> int:
         return _main(words)
     finally:
         for masked in (sys.stdout, sys.stderr):
-            masked.flush()
+            with contextlib.suppress(OSError, ValueError):  # a reader gone (`| head`)
+                masked.flush()
         sys.stdout, sys.stderr = streams
 
 
