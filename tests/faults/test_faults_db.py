@@ -33,7 +33,7 @@ def check(doctor, db_url: str, conn, *extra: str, timeout: float = TIMEOUT):
 
 def db_finding(report: dict) -> dict:
     for finding in report["findings"]:
-        if finding["cause"] == "db-unreachable":
+        if finding["cause"] in ("db-unreachable", "db-login-rejected"):
             return finding
     raise AssertionError(f"no db-unreachable finding: {report['findings']}")
 
@@ -64,11 +64,13 @@ def test_database_refusing_connections_is_unreachable(doctor, sandbox12, db_refu
 
 def assert_configuration_error(run, line: str, *words: str, secret: str | None = None) -> None:
     """A login the server rejects is the caller's configuration: exit 2, one clear line on
-    stderr, and still the JSON report (verdict unreachable) on stdout for scripts."""
+    stderr naming where the URL came from (here the --db-url flag), and the JSON report with
+    the verdict that says the same (misconfigured, exit 2) on stdout for scripts."""
     run.assert_calm(2)
-    assert line in run.stderr, run.stderr
+    assert line in run.stderr and "the --db-url flag" in run.stderr, run.stderr
     report = run.json()
-    assert report["verdict"] == "unreachable", report
+    assert report["verdict"] == "misconfigured", report
+    assert db_finding(report)["cause"] == "db-login-rejected", report
     summary = db_finding(report)["summary"]
     for word in words:
         assert word.lower() in summary.lower(), summary
@@ -84,6 +86,22 @@ def test_wrong_password_is_a_configuration_error_without_the_password(
     assert_configuration_error(
         run, "rejected the password for user", "password authentication failed", secret=wrong
     )
+
+
+def test_a_wrong_password_from_the_environment_names_the_variable(doctor, sandbox12, scram_user):
+    """Words, verdict and exit code agree, and the line says which setting to fix."""
+    wrong = "wrong-Env4k2"
+    conn = sandbox12.connection()
+    run = doctor(
+        "check", "--json", "--api-url", conn.api_url, "--api-key", conn.anon_key,
+        "--timeout", str(TIMEOUT), budget=TIMEOUT,
+        env={"DATABASE_URL": scram_user.dsn(sandbox12.dbname, password=wrong)},
+    )  # fmt: skip
+    run.assert_calm(2)
+    assert "rejected the password" in run.stderr
+    assert "the environment variable DATABASE_URL" in run.stderr, run.stderr
+    assert run.json()["verdict"] == "misconfigured"
+    assert wrong not in run.output
 
 
 def test_missing_database_is_a_configuration_error(doctor, sandbox12, db_missing_database_url):

@@ -36,7 +36,7 @@ JSON_KEYS = {
 FINDING_KEYS = {"check", "status", "cause", "objects", "summary", "fix", "elapsed_ms"}
 CAUSES = {
     "stale-cache", "object-missing", "schema-not-exposed", "missing-privilege", "no-listener",
-    "rls-disabled", "rls-bypassed", "enum-value-missing", "api-unreachable", "db-unreachable",
+    "rls-disabled", "rls-bypassed", "enum-value-missing", "api-unreachable", "db-unreachable", "db-login-rejected",
     "auth-rejected", "cache-load-failed", "auto-reload-off", "instances-disagree",
     "listener-behind-pooler", "postgrest-on-standby", "channel-mismatch",
 }  # fmt: skip

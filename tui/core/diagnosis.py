@@ -21,6 +21,7 @@ import psycopg
 from tui.core.checks import request, verdict
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.verdict import decide, remedies
+from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
 from tui.core.model import Report, Status
 from tui.core.pasted_error import PastedError, qualify
@@ -40,7 +41,7 @@ from tui.core.probes import (
 )
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
-from tui.core.target import Target, mask_url
+from tui.core.target import Target, mask_url, origin_words
 
 
 @dataclass(frozen=True)
@@ -480,7 +481,11 @@ class Diagnosis:
             return f"no answer within {self.target.timeout:g}s"
         if isinstance(exc, openapi.OpenApiUnavailable):
             return f"OpenAPI unavailable (HTTP {exc.status})"
-        return base.one_line(exc, self.target)
+        line = base.one_line(exc, self.target)
+        if problem := configuration_error(line):  # it answered, fast: say so, and where from
+            origin = origin_words(self.target.sources.get("db_url", "default"), "--db-url")
+            return f"{problem} (database URL from {origin}): {line}"
+        return line
 
     async def run_probe(self, probe_id: str) -> ProbeOutcome:
         """Run one probe; never raises: errors and timeouts become the outcome."""
@@ -495,6 +500,8 @@ class Diagnosis:
             raise
         except Exception as exc:
             status, summary, evidence = Status.ERROR, self._describe(exc), {"error": exc}
+            if configuration_error(summary):  # a definite answer (login refused), not unknown
+                status = Status.FAIL
             if probe_id == "openapi" and isinstance(exc, TimeoutError | httpx.TimeoutException):
                 summary += " (the document grows with the schema: raise --timeout)"
         outcome = ProbeOutcome(probe_id, status, summary, (time.perf_counter() - start) * 1000,
@@ -528,9 +535,10 @@ class Diagnosis:
                       self.request.request)  # fmt: skip
         for probe_id, outcome in self.outcomes.items():
             e = outcome.evidence
-            if outcome.status in (Status.ERROR, Status.SKIPPED) and not e.get("disabled"):
+            raised = "error" in e  # the probe raised (a refused login is FAIL, not ERROR)
+            if (raised or outcome.status is Status.SKIPPED) and not e.get("disabled"):
                 ev.errors[probe_id] = outcome.summary
-            if outcome.status is Status.ERROR:
+            if raised:
                 ev.failed.add(probe_id)
             ev.server = e.get("server", ev.server)
             ev.api = e.get("api", ev.api)

@@ -66,6 +66,7 @@ class Cause(StrEnum):
     ENUM_VALUE_MISSING = "enum-value-missing"
     API_UNREACHABLE = "api-unreachable"
     DB_UNREACHABLE = "db-unreachable"
+    DB_LOGIN_REJECTED = "db-login-rejected"  # it answered: wrong password, user or database
     AUTH_REJECTED = "auth-rejected"
     CACHE_LOAD_FAILED = "cache-load-failed"
     AUTO_RELOAD_OFF = "auto-reload-off"
@@ -80,6 +81,8 @@ class Verdict(StrEnum):
     STALE_CACHE = "stale-cache"
     NOT_CACHE = "not-cache"
     UNREACHABLE = "unreachable"
+    # the database rejected the login (password, user, database): a setting to fix, exit 2
+    MISCONFIGURED = "misconfigured"
     # nothing failed, but the cache could not be compared with the database (no OpenAPI, no
     # catalog, drift unknown): never "healthy"
     UNDETERMINED = "undetermined"
@@ -101,6 +104,10 @@ VERDICT_WORDING: dict[Verdict, Wording] = {
         "✗", "unreachable", Tone.BAD,
         "the database or the API could not be reached; nothing else could be judged.",
     ),
+    Verdict.MISCONFIGURED: Wording(
+        "✗", "misconfigured", Tone.BAD,
+        "the database rejected the login: fix the setting named above; nothing else was judged.",
+    ),
     Verdict.UNDETERMINED: Wording(
         "?", "undetermined", Tone.WARN,
         "the cache could not be compared with the database: not known to be healthy.",
@@ -120,6 +127,7 @@ VERDICT_EXIT: dict[Verdict, int] = {
     Verdict.STALE_CACHE: 1,
     Verdict.NOT_CACHE: 1,
     Verdict.UNREACHABLE: 3,
+    Verdict.MISCONFIGURED: 2,
     Verdict.UNDETERMINED: 5,
 }
 

@@ -118,6 +118,18 @@ class Target:
         return shown
 
 
+def origin_words(source: str, flag: str) -> str:
+    """Where a setting came from, in words a person can act on: the flag, the environment
+    variable's name, the config.toml path, or the built-in default."""
+    if source == "flag":
+        return f"the {flag} flag"
+    if source.startswith("env:"):
+        return f"the environment variable {source[4:]}"
+    if source.startswith("project:"):
+        return source[len("project:") :]
+    return f"the Supabase local default (nothing set {flag})"
+
+
 # -- masking ------------------------------------------------------------------------------------
 def mask_url(url: str | None) -> str:
     """``url`` with any password (userinfo or ``password=`` / ``apikey=`` parameter) replaced by

@@ -59,6 +59,11 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.API_UNREACHABLE, "remote"): "curl -i {api_url}/",
     (Cause.DB_UNREACHABLE, "local"): "supabase start",
     (Cause.DB_UNREACHABLE, "remote"): "pg_isready -h {host} -p {port}",
+    # a rejected login: try the credentials by hand (psql asks for the password)
+    (
+        Cause.DB_LOGIN_REJECTED,
+        "login",
+    ): "psql -h {host} -p {port} -U {user} -d {database} -c 'select 1'",
     (Cause.AUTH_REJECTED, "role"): "CREATE ROLE {role} NOLOGIN; GRANT {role} TO {authenticator};",
     (Cause.AUTH_REJECTED, "key"): 'pgrst-doctor check --api-key "$SUPABASE_ANON_KEY"',
     (Cause.CACHE_LOAD_FAILED, "timeout"): (
@@ -97,6 +102,7 @@ NOT_SQL = frozenset({
     (Cause.NO_LISTENER, "signal"), (Cause.NO_LISTENER, "config"),
     (Cause.API_UNREACHABLE, "local"), (Cause.API_UNREACHABLE, "remote"),
     (Cause.DB_UNREACHABLE, "local"), (Cause.DB_UNREACHABLE, "remote"),
+    (Cause.DB_LOGIN_REJECTED, "login"),
     (Cause.AUTH_REJECTED, "key"), (Cause.INSTANCES_DISAGREE, "each"),
     (Cause.LISTENER_BEHIND_POOLER, "direct"), (Cause.POSTGREST_ON_STANDBY, "primary"),
     (Cause.CHANNEL_MISMATCH, "disabled"), (Cause.CHANNEL_MISMATCH, "other"),

@@ -8,12 +8,38 @@ from urllib.parse import urlsplit
 
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import fix
+from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.model import Cause, Finding, Status
+from tui.core.target import origin_words
+
+
+def login_problem(ev: Evidence) -> str | None:
+    """A login the server rejected (wrong password, user, database): the user's setting to
+    fix, named with where it came from. None when the database answered or was unreachable."""
+    if ev.server is not None:
+        return None
+    problem = configuration_error(ev.errors.get("database", ""))
+    if problem is None:
+        return None
+    origin = origin_words(ev.target.sources.get("db_url", "default"), "--db-url")
+    return f"{problem}: fix the database URL in {origin}"
 
 
 def database(ev: Evidence) -> Finding:
     if ev.server is None:
         url = urlsplit(ev.target.db_url)
+        if (problem := login_problem(ev)) is not None:
+            return Finding(
+                "database",
+                Status.FAIL,
+                f"{problem} (the server said: {ev.errors.get('database', '')})",
+                cause=Cause.DB_LOGIN_REJECTED,
+                fix=fix(Cause.DB_LOGIN_REJECTED, "login", user=url.username or "postgres",
+                        host=url.hostname, port=url.port or 5432,
+                        database=url.path.lstrip("/") or "postgres"),
+                evidence={"error": ev.errors.get("database")},
+                title="Database",
+            )  # fmt: skip
         variant = "local" if ev.local_stack else "remote"
         return Finding(
             "database",

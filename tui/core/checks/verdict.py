@@ -19,7 +19,6 @@ from tui.core.checks import (
 )
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import fix
-from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.model import Cause, Finding, Report, Status, Verdict
 
 # Which probes a check's evidence comes from: its elapsed time is theirs (they ran at once).
@@ -144,7 +143,8 @@ def report(ev: Evidence, probe_ms: dict[str, float], total_ms: float) -> Report:
     for f in findings:  # a check took as long as the (concurrent) probes it rests on
         f.elapsed_ms = max((probe_ms[p] for p in CHECK_PROBES.get(f.check, ()) if p in probe_ms),
                            default=0.0)  # fmt: skip
-    chosen = decide(findings)
+    config_error = reachability.login_problem(ev)
+    chosen = Verdict.MISCONFIGURED if config_error else decide(findings)
     return Report(
         verdict=chosen,
         postgrest_version=ev.postgrest_version,
@@ -155,5 +155,5 @@ def report(ev: Evidence, probe_ms: dict[str, float], total_ms: float) -> Report:
         elapsed_ms=total_ms,
         server_version=ev.server.server_version if ev.server else None,
         fingerprint=ev.server.fingerprint if ev.server else None,
-        config_error=configuration_error(ev.errors.get("database", "")) if not ev.server else None,
+        config_error=config_error,
     )

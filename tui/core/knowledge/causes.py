@@ -88,6 +88,13 @@ CAUSES: dict[Cause, CauseInfo] = {
             False,
         ),
         CauseInfo(
+            Cause.DB_LOGIN_REJECTED,
+            "Database login rejected",
+            "The database answered and refused the login: a wrong password, user or database "
+            "name. Waiting or retrying will not help; fixing the setting will.",
+            False,
+        ),
+        CauseInfo(
             Cause.AUTH_REJECTED,
             "Key rejected",
             "PostgREST rejected the API key / JWT (PGRST301/302/303) before looking at any table.",

@@ -13,19 +13,19 @@ import re
 CONFIG_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r'password authentication failed for user "([^"]*)"'),
-        "the database rejected the password for user {0!r}: check --db-url",
+        "the database rejected the password for user {0!r}",
     ),
     (
         re.compile(r'role "([^"]*)" does not exist'),
-        "the database has no user {0!r}: check the user in --db-url",
+        "the database has no user {0!r}",
     ),
     (
         re.compile(r'database "([^"]*)" does not exist'),
-        "there is no database {0!r} on that server: check the database name in --db-url",
+        "there is no database {0!r} on that server",
     ),
     (
         re.compile(r"no pg_hba\.conf entry for host"),
-        "the database refuses logins from this host/user (pg_hba.conf): check --db-url",
+        "the database refuses logins from this host/user (pg_hba.conf)",
     ),
 )
 
