@@ -106,7 +106,7 @@ VERDICT_WORDING: dict[Verdict, Wording] = {
     ),
     Verdict.MISCONFIGURED: Wording(
         "✗", "misconfigured", Tone.BAD,
-        "the database rejected the login: fix the setting named above; nothing else was judged.",
+        "the database refused the login: fix the setting named above.",
     ),
     Verdict.UNDETERMINED: Wording(
         "?", "undetermined", Tone.WARN,
