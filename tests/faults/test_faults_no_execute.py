@@ -15,12 +15,22 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from textual.widgets import Button, Input
 
 from tests.integration import audit_trap
 from tests.integration.remedy_helpers import run_cli
+from tests.ui.pilot_helpers import until
 from tui.cli import main
+from tui.core.model import Verdict
 from tui.core.probes import targeted
+from tui.core.transcript.export import load_session
+from tui.core.transcript.journal import Journal
 from tui.sandbox import Sandbox
+from tui.ui.app import make_app
+from tui.ui.screens.diagnosis import DiagnosisScreen
+from tui.ui.screens.remediation import RemediationScreen
+from tui.ui.screens.replay_modal import ReplayModal
+from tui.ui.screens.symptoms import SymptomsScreen
 
 pytestmark = pytest.mark.integration
 
@@ -156,15 +166,75 @@ def test_replay_writes_needs_a_request(capsys, trap):
     assert "--replay-writes needs --request" in capsys.readouterr().err
 
 
+def stale_trap_objects(box: Sandbox, tag: str) -> None:
+    """Behind PostgREST's back: a column, a view whose SELECT calls a volatile function, and a
+    volatile function, all for verification to watch."""
+    box.execute(
+        f"ALTER TABLE public.customers ADD COLUMN nick_{tag} text;"
+        f"CREATE VIEW public.seen_{tag} AS SELECT c.id, public.audit_seen('seen_{tag}') AS seen "
+        "FROM public.customers c;"
+        f"GRANT SELECT ON public.seen_{tag} TO anon;"
+        f"CREATE FUNCTION public.audit_{tag}(note text) RETURNS text LANGUAGE plpgsql VOLATILE "
+        f"AS $$ BEGIN PERFORM audit_trap.record('rpc audit_{tag}'); RETURN note; END $$;"
+    )
+
+
+async def test_wizard_diagnosis_and_verification_run_nothing_until_yes_is_typed(trap, tmp_path):
+    """The wizard's diagnosis of a pasted write, then NOTIFY: the verification's replay asks
+    for a typed yes; Escape keeps it cache-only (zero calls), ``yes`` sends it once."""
+    journal = Journal.start("wizard", root=tmp_path / "sessions")
+    app = make_app(trap.target(), journal=journal)
+
+    def modal_up() -> bool:
+        return isinstance(app.screen, ReplayModal) and bool(app.screen.query("#send"))
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+n")  # connect -> symptoms
+        await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
+        app.screen.query_one("#request", Input).value = COLUMN_WRITE
+        app.screen.start("missing-column")
+        await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
+        diagnosis = app.screen
+        await until(pilot, lambda: diagnosis.report is not None)
+        assert diagnosis.report.verdict is Verdict.STALE_CACHE
+        assert audit_trap.hits(trap) == []
+        app.push_screen(RemediationScreen(diagnosis.report))
+        await until(pilot, lambda: isinstance(app.screen, RemediationScreen))
+        remediation = app.screen
+        await until(pilot, lambda: bool(remediation.rungs))
+        notify = next(r for r in remediation.rungs if r.id == "notify")
+        remediation.run_rung(notify)
+        await until(pilot, modal_up)
+        assert app.screen.query_one("#send", Button).disabled
+        await pilot.press("escape")  # cache only
+        await until(pilot, lambda: remediation.outcome is not None, timeout=60)
+        assert remediation.outcome.fixed
+        assert audit_trap.hits(trap) == []
+        remediation.outcome = None
+        remediation.run_rung(notify)
+        await until(pilot, modal_up)
+        app.screen.query_one("#replay-yes", Input).focus()
+        await pilot.press(*"yes", "enter")
+        await until(pilot, lambda: remediation.outcome is not None, timeout=60)
+        app.journal_flushed()
+    journal.close()
+    direct = [h for h in audit_trap.hits(trap) if not h.endswith("(dblink)")]
+    assert direct.count("BEFORE ROW INSERT customers") == 1, direct
+    consent = [e for e in load_session(journal.dir).events if e["kind"] == "confirmation"]
+    assert [e["payload"]["confirmed"] for e in consent] == [False, True]
+
+
 def test_reload_verification_runs_nothing_then_replays_for_real_only_when_asked(trap, tmp_path):
     """Last in the module: the reload makes the shared sandbox's cache fresh."""
     env = trap.connection().env()
+    stale_trap_objects(trap, "cli")
     proc = run_cli("reload", "--json", "--request", COLUMN_WRITE, cwd=tmp_path, env=env,
                    timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     verify = data["steps"][-1]["details"]
     assert verify["request"]["ok"] and "nothing ran" in verify["request"]["note"]
+    assert verify["pending"] == [] and verify["requests"] > 0
     assert audit_trap.hits(trap) == []
     trap.execute("ALTER TABLE public.customers ADD COLUMN nickname text")
     proc = run_cli("reload", "--json", "--request", 'POST /customers {"name": "Bo", '

@@ -161,6 +161,12 @@ def rpc_args(request: FailingRequest, function_name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names + keys))
 
 
+def runs_something(request: FailingRequest) -> bool:
+    """Would the request itself write or call a function? (a write, or any /rpc/ call): the
+    wizard sends such a request for real only after a typed yes."""
+    return request.method.upper() in WRITE_METHODS or is_rpc(request)
+
+
 def _with_param(query: str, key: str, value: str, *, append: bool) -> str:
     """``query`` with ``key`` set to ``value`` (``append``: added to an existing list)."""
     parts = [p for p in query.split("&") if p]

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.knowledge.kpis import KPIS
 from tui.core.model import Report
+from tui.core.probes.cache_only import runs_something
 from tui.core.remedies.events import EventKind, StepResult, StepStatus
 from tui.core.remedies.ladder import PlanOptions, Rung, explain, plan
 from tui.core.shown import clean
@@ -73,6 +74,7 @@ class RemediationScreen(ResetFlow, DoctorScreen):
         self.outcome: Any = None  # the last rung's ReloadOutcome / ResetOutcome
         self.reset_modal: Any = None  # the open reset confirmation, fed with dump progress
         self.reset_dir: Any = None  # where the pre-reset dump goes
+        self.replay_for_real = False  # the user typed yes: verification sends the request
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="body"):
@@ -136,6 +138,27 @@ class RemediationScreen(ResetFlow, DoctorScreen):
         if rung.id == "reset":
             self.confirm_reset(rung)
             return
+        request = self.doctor.session.request
+        if request is not None and runs_something(request):
+            from tui.ui.screens.replay_modal import ReplayModal
+
+            self.app.push_screen(
+                ReplayModal(request.display), lambda yes: self._start_rung(rung, bool(yes))
+            )
+            return
+        self._start_rung(rung, False)
+
+    def _start_rung(self, rung: Rung, replay_for_real: bool) -> None:
+        """Run the rung; its verification sends the user's request itself only when the user
+        typed yes (recorded either way), else asks the cache only."""
+        request = self.doctor.session.request
+        if request is not None and runs_something(request):
+            self.doctor.record(
+                "confirmation",
+                {"action": "replay", "confirmed": replay_for_real, "request": request.display},
+                actor="user",
+            )
+        self.replay_for_real = replay_for_real
         self.running = rung
         self.outcome = None
         self.doctor.record(
@@ -162,7 +185,7 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             objects=list(self.report.stale_objects),
             request=self.doctor.session.request,
             report=self.report,
-            options=ReloadOptions(method=rung.id),
+            options=ReloadOptions(method=rung.id, replay_for_real=self.replay_for_real),
             emit=lambda event: self.post_message(StepUpdate(event)),
             rediagnose=self._rediagnose,
         )
