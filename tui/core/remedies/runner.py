@@ -119,11 +119,14 @@ async def reload(
     outcome = ReloadOutcome(report=report)
     urls = target.instances
     fleet = len(urls) > 1
-    verifiers = {
+    verifiers = {  # the request is sent for real (when asked) by one instance's check only
         u: Verifier(
-            target.for_instance(u), objects, request, replay_for_real=options.replay_for_real
+            target.for_instance(u),
+            objects,
+            request,
+            replay_for_real=options.replay_for_real and i == 0,
         )
-        for u in urls
+        for i, u in enumerate(urls)
     }
     await asyncio.gather(*(v.prepare() for v in verifiers.values()))
     ladder = plan(report, target, plan_options(target, options))

@@ -251,6 +251,7 @@ class Verifier:
             except httpx.HTTPError as exc:
                 return False, None, f"no answer: {type(exc).__name__}"
         if result.for_real:
+            self.replay_for_real = False  # once: a later verification asks the cache only
             note = "replayed for real, once (--replay-writes / confirmed)"
         else:
             note = "asked of the cache only: nothing ran in the database"
