@@ -66,3 +66,23 @@ def test_bad_conninfo_is_one_line_without_the_secret():
     with pytest.raises(UsageError) as err:
         conninfo.parse("postgresql://u:Hidden%zzPw@h/db")
     assert "Hidden" not in str(err.value)
+
+
+def test_a_named_service_is_merged_so_the_conninfo_still_wins(tmp_path: Path):
+    """libpq ranks conninfo > service > PG* variables: the child gets its own service file,
+    the user's section with the conninfo's parameters (password included) laid over it."""
+    user_file = tmp_path / "pg_service.conf"
+    user_file.write_text("# mine\n[other]\nhost=nowhere\n[mysvc]\nhost=db.internal\nport=6432\n"
+                         "dbname=fromservice\n\n[later]\nport=1\n")  # fmt: skip
+    env_in = {"PGSERVICEFILE": str(user_file), "PGHOST": "ignored-by-libpq"}
+    argv_part, env = conninfo.child_env(
+        "postgresql:///shop?service=mysvc&password=S3cretSvc", base=env_in
+    )
+    assert argv_part == conninfo.BARE_URL and env["PGSERVICE"] == conninfo.SERVICE_NAME
+    written = Path(env["PGSERVICEFILE"])
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    lines = written.read_text().splitlines()
+    assert lines[0] == f"[{conninfo.SERVICE_NAME}]"
+    assert dict(line.split("=", 1) for line in lines[1:]) == {
+        "host": "db.internal", "port": "6432", "dbname": "shop", "password": "S3cretSvc",
+    }  # fmt: skip

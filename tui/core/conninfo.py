@@ -18,7 +18,10 @@ Both libpq and the Supabase CLI (3.1.0, measured: ``db query``, ``db reset``) re
 ``PG*`` variables when the URL leaves a value out.
 
 Secret parameters without a ``PG*`` variable (``sslpassword``, ``oauth_client_secret``,
-``scram_*_key``) go into a temporary 0600 service file named by ``PGSERVICEFILE``.
+``scram_*_key``) go into a temporary 0600 service file named by ``PGSERVICEFILE``. So does
+everything when a service is named (in the conninfo or ``PGSERVICE``): libpq ranks a service
+over ``PG*`` variables, so the child's file holds the user's section with the conninfo laid
+over it, as libpq ranks them for the doctor's own connection.
 """
 
 from __future__ import annotations
@@ -128,6 +131,9 @@ def child_env(conninfo: str, base: Mapping[str, str] | None = None) -> tuple[str
     """
     env = dict(os.environ if base is None else base)
     params = parse(conninfo)
+    service = params.get("service") or env.get("PGSERVICE")
+    if service:
+        return BARE_URL, _with_service(service, params, env)
     in_argv: dict[str, str] = {}
     in_file: dict[str, str] = {}
     for name, value in params.items():
@@ -139,15 +145,48 @@ def child_env(conninfo: str, base: Mapping[str, str] | None = None) -> tuple[str
         else:
             in_argv[name] = value
     if in_file:
-        if "service" in params or env.get("PGSERVICE"):
-            raise UsageError(
-                "the database URL names a service and holds "
-                f"{', '.join(sorted(in_file))}: pass it in the service file instead"
-            )
         env["PGSERVICEFILE"] = str(_service_file(in_file))
         env["PGSERVICE"] = SERVICE_NAME
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in in_argv.items())
     return (BARE_URL + ("?" + query if query else "")), env
+
+
+def _with_service(service: str, params: Mapping[str, str], env: dict[str, str]) -> dict[str, str]:
+    """A service is in play: libpq ranks the conninfo over the service over ``PG*`` variables,
+    so ``PG*`` variables could not override the service for the child. Its own service file
+    holds the user's section with the conninfo's parameters laid over it instead."""
+    merged = {**_service_section(service, env), **params}
+    merged.pop("service", None)
+    env["PGSERVICEFILE"] = str(_service_file(merged))
+    env["PGSERVICE"] = SERVICE_NAME
+    return env
+
+
+def _service_section(service: str, env: Mapping[str, str]) -> dict[str, str]:
+    """The service's section, from the first file holding it, in libpq's order: the user's
+    (``PGSERVICEFILE`` or ``~/.pg_service.conf``), then ``PGSYSCONFDIR/pg_service.conf``."""
+    user = env.get("PGSERVICEFILE") or str(Path.home() / ".pg_service.conf")
+    system = Path(env.get("PGSYSCONFDIR", "/etc/postgresql-common")) / "pg_service.conf"
+    for path in (Path(user), system):
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        section: dict[str, str] | None = None
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                if section is not None:
+                    break
+                section = {} if line == f"[{service}]" else None
+            elif section is not None and "=" in line:
+                key, _, value = line.partition("=")
+                section[key.strip()] = value.strip()
+        if section is not None:
+            return section
+    return {}
 
 
 def without_password(conninfo: str) -> str:

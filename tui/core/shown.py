@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from enum import Enum
@@ -127,8 +128,32 @@ def json_dumps(value: Any, *, indent: int | None = None) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+# What Rich itself writes to a terminal: colours and styles (SGR), and for a live status
+# line the cursor hide/show, erase-line, cursor-up and carriage return. Kept on a terminal;
+# any other control is escaped (a hostile name's ESC[2J or OSC 52 included).
+_RICH_OWN = re.compile(r"\x1b\[[0-9;:]*m|\x1b\[\?25[hl]|\x1b\[[0-2]?K|\x1b\[[0-9]*[ABCDG]|\r")
+_STYLES = re.compile(r"\x1b\[[0-9;:]*m")
+
+
+def screened(text: str, keep: re.Pattern[str] | None) -> str:
+    """``visible(text)`` but for the sequences ``keep`` matches (the writer's own)."""
+    if not _INVISIBLE.search(text):
+        return text
+    if keep is None:
+        return visible(text)
+    out: list[str] = []
+    done = 0
+    for own in keep.finditer(text):
+        out += [visible(text[done : own.start()]), own.group()]
+        done = own.end()
+    out.append(visible(text[done:]))
+    return "".join(out)
+
+
 class MaskedStream(io.TextIOBase):
-    """A text stream that masks secrets line by line before they reach ``inner``.
+    """A text stream that masks secrets line by line before they reach ``inner``, and makes
+    control characters visible except Rich's own styling and status-line sequences (on a
+    terminal; off one only styles, and only when FORCE_COLOR asks Rich for them).
 
     Whole lines are masked (a secret never spans lines); ``flush`` passes a partial line on,
     masked, so prompts and progress still show.
@@ -137,18 +162,20 @@ class MaskedStream(io.TextIOBase):
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
         self._pending = ""
+        tty = bool(getattr(inner, "isatty", lambda: False)())
+        self._keep = _RICH_OWN if tty else (_STYLES if os.environ.get("FORCE_COLOR") else None)
 
     def write(self, text: str) -> int:
         self._pending += text
         head, newline, rest = self._pending.rpartition("\n")
         if newline:
-            self.inner.write(mask(head + newline))
+            self.inner.write(screened(mask(head + newline), self._keep))
             self._pending = rest
         return len(text)
 
     def flush(self) -> None:
         if self._pending:
-            self.inner.write(mask(self._pending))
+            self.inner.write(screened(mask(self._pending), self._keep))
             self._pending = ""
         self.inner.flush()
 
