@@ -155,38 +155,11 @@ def _with_service(service: str, params: Mapping[str, str], env: dict[str, str]) 
     """A service is in play: libpq ranks the conninfo over the service over ``PG*`` variables,
     so ``PG*`` variables could not override the service for the child. Its own service file
     holds the user's section with the conninfo's parameters laid over it instead."""
-    merged = {**_service_section(service, env), **params}
+    merged = {**(service_entry(service, env) or {}), **params}
     merged.pop("service", None)
     env["PGSERVICEFILE"] = str(_service_file(merged))
     env["PGSERVICE"] = SERVICE_NAME
     return env
-
-
-def _service_section(service: str, env: Mapping[str, str]) -> dict[str, str]:
-    """The service's section, from the first file holding it, in libpq's order: the user's
-    (``PGSERVICEFILE`` or ``~/.pg_service.conf``), then ``PGSYSCONFDIR/pg_service.conf``."""
-    user = env.get("PGSERVICEFILE") or str(Path.home() / ".pg_service.conf")
-    system = Path(env.get("PGSYSCONFDIR", "/etc/postgresql-common")) / "pg_service.conf"
-    for path in (Path(user), system):
-        try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-        section: dict[str, str] | None = None
-        for raw in lines:
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("["):
-                if section is not None:
-                    break
-                section = {} if line == f"[{service}]" else None
-            elif section is not None and "=" in line:
-                key, _, value = line.partition("=")
-                section[key.strip()] = value.strip()
-        if section is not None:
-            return section
-    return {}
 
 
 def without_password(conninfo: str) -> str:
