@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from tui.core.errors import UsageError
+from tui.core.probes.api import PROBE_PROFILE
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
 from tui.core.remedies.io import run_program, secrets_of
 from tui.core.target import Target
@@ -39,12 +40,15 @@ def supabase_project(target: Target) -> Path | None:
 
 
 async def wait_ready(target: Target, deadline: float) -> bool:
-    """Admin ``/ready`` answers 200 (or, without an admin URL, the API answers below 500)."""
+    """Admin ``/ready`` answers 200 (or, without an admin URL, the API answers below 500 to the
+    exposed-schemas question, which PostgREST answers before any SQL: a ``HEAD /`` would read
+    the catalog for the OpenAPI document and run ``db-pre-request``)."""
     url = (target.admin_url.rstrip("/") + "/ready") if target.admin_url else target.api_url
+    headers = {} if target.admin_url else {"Accept-Profile": PROBE_PROFILE}
     async with httpx.AsyncClient(timeout=1.0) as client:
         while time.perf_counter() < deadline:
             try:
-                r = await client.request("GET" if target.admin_url else "HEAD", url)
+                r = await client.get(url, headers=headers)
                 if (r.status_code == 200) if target.admin_url else (r.status_code < 500):
                     return True
             except httpx.HTTPError:
