@@ -65,10 +65,11 @@ def stale_report() -> Report:
     )
 
 
-def render(report: Report, **kwargs) -> str:
+def render(report: Report, width: int = 120, **kwargs) -> str:
+    """As `check` prints it (crop=False: fixes are never cut)."""
     buffer = io.StringIO()
-    Console(file=buffer, width=120, no_color=True, highlight=False).print(
-        render_report(report, **kwargs)
+    Console(file=buffer, width=width, no_color=True, highlight=False).print(
+        render_report(report, **kwargs), crop=False
     )
     return buffer.getvalue()
 
@@ -259,3 +260,35 @@ def test_quiet_output_names_the_target_masked(tmp_path: Path) -> None:
     assert "checked API http://127.0.0.1:54321/rest/v1 and DB" in text
     assert "postgres:***@db.internal:5432/shop" in text
     assert "hunter2" not in text
+
+
+LONG_FIX = (
+    "CREATE OR REPLACE FUNCTION public.pgrst_watch() RETURNS event_trigger LANGUAGE plpgsql "
+    "AS $$ BEGIN NOTIFY pgrst, 'reload schema'; END; $$;"
+)
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_fixes_and_names_are_never_wrapped_or_cut(width: int) -> None:
+    """Piped or at 80 columns: a newline inside 'reload schema' would install a trigger whose
+    payload PostgREST ignores; a cut name cannot be pasted either."""
+    report = stale_report()
+    report.findings[1].fix = LONG_FIX
+    long_name = "public.order_items_with_a_long_name:public.products_with_a_long_name"
+    report.stale_objects.append(StaleObject(ObjectKind.RELATIONSHIP, long_name, Change.ADDED))
+    lines = render(report, width=width).splitlines()
+    assert any(line.strip() == LONG_FIX for line in lines)
+    assert any(long_name in line for line in lines)
+
+
+def test_each_cause_is_shown_once_with_the_objects_of_every_finding() -> None:
+    report = stale_report()
+    report.findings.append(
+        Finding("object", Status.FAIL, "public.invoices exists but the cache is behind",
+                cause=Cause.STALE_CACHE, objects=["public.invoices", "public.extra"],
+                fix="NOTIFY pgrst, 'reload schema';", title="table: public.invoices")
+    )  # fmt: skip
+    text = render(report)
+    assert text.count("[stale-cache]") == 1
+    assert text.count("NOTIFY pgrst, 'reload schema';") == 1
+    assert "public.extra" in text and "also table: public.invoices" in text

@@ -239,5 +239,6 @@ def print_report(report: Report, *, verbose: bool, target: Target | None) -> Non
     from tui.core.shown import shield
 
     Console(highlight=False, soft_wrap=False).print(
-        render_report(shield(report, masked=False), verbose=verbose, target=target)
+        render_report(shield(report, masked=False), verbose=verbose, target=target),
+        crop=False,  # fixes are never cut (render.unwrapped)
     )

@@ -15,7 +15,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.knowledge.causes import shown_first
+from tui.core.knowledge.causes import one_per_cause, shown_first
 from tui.core.model import STATUS_WORDING, VERDICT_WORDING, Finding, Report, Status, Tone
 from tui.core.target import Target
 
@@ -43,6 +43,13 @@ def _indented(text: Text, left: int = INDENT) -> Padding:
     return Padding(text, (0, 0, 0, left), expand=False)
 
 
+def unwrapped(line: str, left: int) -> Text:
+    """A fix, indented and never wrapped or cut, at any width and in a pipe: a newline inside
+    ``'reload schema'`` installs a trigger whose payload PostgREST ignores. Print the result
+    with ``crop=False``; a terminal narrower than the line folds it visually only."""
+    return Text(" " * left + line, style="bold", no_wrap=True, overflow="ignore")
+
+
 def render_finding(finding: Finding, verbose: bool = False) -> RenderableType:
     head = Text.assemble(
         status_label(finding.status), " ", (finding.title or finding.check, "bold")
@@ -54,8 +61,7 @@ def render_finding(finding: Finding, verbose: bool = False) -> RenderableType:
         lines.append(_indented(Text("objects: ", style="dim") + Text(", ".join(finding.objects))))
     if finding.fix and finding.status is not Status.PASS:
         lines.append(_indented(Text("fix:", style="bold")))
-        for fix_line in finding.fix.splitlines():
-            lines.append(_indented(Text(fix_line, style="bold"), INDENT + 2))
+        lines += [unwrapped(fix_line, INDENT + 2) for fix_line in finding.fix.splitlines()]
     if finding.runbook_note and (verbose or finding.status in SHOWN_QUIET):
         lines.append(_indented(Text("runbook: ", style="dim") + Text(finding.runbook_note)))
     if verbose:
@@ -64,16 +70,18 @@ def render_finding(finding: Finding, verbose: bool = False) -> RenderableType:
 
 
 def render_stale_objects(report: Report) -> RenderableType | None:
+    """One line per object, the name last and never cut (a table would crop it at 80
+    columns): kind, change, name."""
     if not report.stale_objects:
         return None
-    table = Table(title=None, box=None, show_header=True, pad_edge=False, header_style="bold")
-    table.add_column("kind")
-    table.add_column("object")
-    table.add_column("change")
-    for obj in sorted(report.stale_objects):
-        hint = "in the database, not in the cache" if obj.change == "added" else "cache only"
-        table.add_row(str(obj.kind), Text(obj.name), f"{obj.change} ({hint})")
-    return Group(Text(f"Stale objects ({len(report.stale_objects)}):", style="bold"), table)
+    head = Text(f"Stale objects ({len(report.stale_objects)}):", style="bold")
+    head.append(" added = in the database, not in the cache; removed = cache only", style="dim")
+    rows = [
+        Text.assemble((f"{obj.kind!s:<13}{obj.change!s:<9}", "dim"), obj.name,
+                      no_wrap=True, overflow="ignore")
+        for obj in sorted(report.stale_objects)
+    ]  # fmt: skip
+    return Group(head, *rows)
 
 
 def render_verdict(report: Report) -> RenderableType:
@@ -119,7 +127,8 @@ def render_report(
     parts: list[RenderableType] = []
     if verbose and target is not None:
         parts += [Text("Target", style="bold"), render_target(target), Text("")]
-    shown = [f for f in shown_first(report.findings) if verbose or f.status in SHOWN_QUIET]
+    findings = shown_first(one_per_cause(report.findings))
+    shown = [f for f in findings if verbose or f.status in SHOWN_QUIET]
     for finding in shown:
         parts += [render_finding(finding, verbose), Text("")]
     if (stale := render_stale_objects(report)) is not None:

@@ -15,7 +15,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.knowledge.causes import CAUSES, shown_first
+from tui.core.knowledge.causes import CAUSES, one_per_cause, shown_first
 from tui.core.knowledge.events import SchemaChangeRoute
 from tui.core.knowledge.kpis import Kpi, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS, Symptom
@@ -171,7 +171,7 @@ def render_verdict(report: Report, palette: Palette = PLAIN) -> Text:
 def causal_findings(report: Report) -> list[Finding]:
     """Findings that name a cause, security exposures first, then worst first."""
     found = [f for f in report.findings if f.cause is not None and f.status is not Status.PASS]
-    return shown_first(found)
+    return shown_first(one_per_cause(found))
 
 
 def render_root_cause(report: Report, palette: Palette = PLAIN) -> RenderableType:

@@ -47,11 +47,11 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.NO_LISTENER, "config"): (
         "set db-channel-enabled = true (PGRST_DB_CHANNEL_ENABLED=true) and restart PostgREST"
     ),
+    # the doctor's own installer (idempotent, guarded): shorter to paste than the SQL and
+    # names what it creates (remedies/prevention.py TRIGGERS)
     (Cause.AUTO_RELOAD_OFF, "create"): (
-        "CREATE OR REPLACE FUNCTION public.pgrst_watch() RETURNS event_trigger LANGUAGE plpgsql "
-        "AS $$ BEGIN NOTIFY {channel}, 'reload schema'; END; $$; "
-        "CREATE EVENT TRIGGER pgrst_watch ON ddl_command_end "
-        "EXECUTE PROCEDURE public.pgrst_watch();"
+        "pgrst-doctor install-trigger --channel {channel}"
+        "  # creates event triggers pgrst_ddl_watch and pgrst_drop_watch"
     ),
     (Cause.AUTO_RELOAD_OFF, "enable"): "ALTER EVENT TRIGGER {name} ENABLE;",
     (Cause.AUTO_RELOAD_OFF, "replica"): "ALTER EVENT TRIGGER {name} ENABLE ALWAYS;",
@@ -102,7 +102,7 @@ NOT_SQL = frozenset({
     (Cause.NO_LISTENER, "signal"), (Cause.NO_LISTENER, "config"),
     (Cause.API_UNREACHABLE, "local"), (Cause.API_UNREACHABLE, "remote"),
     (Cause.DB_UNREACHABLE, "local"), (Cause.DB_UNREACHABLE, "remote"),
-    (Cause.DB_LOGIN_REJECTED, "login"),
+    (Cause.DB_LOGIN_REJECTED, "login"), (Cause.AUTO_RELOAD_OFF, "create"),
     (Cause.AUTH_REJECTED, "key"), (Cause.INSTANCES_DISAGREE, "each"),
     (Cause.LISTENER_BEHIND_POOLER, "direct"), (Cause.POSTGREST_ON_STANDBY, "primary"),
     (Cause.CHANNEL_MISMATCH, "disabled"), (Cause.CHANNEL_MISMATCH, "other"),

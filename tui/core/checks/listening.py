@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from urllib.parse import urlsplit
 
 from tui.core.checks.evidence import Evidence
@@ -109,7 +110,7 @@ def auto_reload(ev: Evidence) -> Finding | None:
         fix_text = fix(Cause.AUTO_RELOAD_OFF, variant, name=t.name, channel=channel)
     else:
         summary = "no event trigger sends NOTIFY after DDL: every schema change needs a reload"
-        fix_text = fix(Cause.AUTO_RELOAD_OFF, "create", channel=channel)
+        fix_text = fix(Cause.AUTO_RELOAD_OFF, "create", channel=shlex.quote(channel))
     return Finding(
         "auto-reload",
         Status.WARN,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui.core.model import Cause, Finding, Status
 
@@ -162,3 +162,23 @@ def shown_first(findings: Iterable[Finding]) -> list[Finding]:
     """Findings in the order both front ends show them: security exposures first, then by
     status (problems, errors, warnings, skipped, passed); ties keep the checks' order."""
     return sorted(findings, key=lambda f: (not exposes_data(f), STATUS_RANK[f.status]))
+
+
+def one_per_cause(findings: Iterable[Finding]) -> list[Finding]:
+    """Each cause once, for display: findings with the same cause and the same fix (the drift
+    check and a scoped object's check both saying "stale cache, NOTIFY") become the first of
+    them, its objects the union, the others named in its summary. Order is kept; passing
+    findings and findings without a cause are never merged."""
+    merged: list[Finding] = []
+    first: dict[tuple[Cause, str | None, Status], int] = {}
+    for finding in findings:
+        key = (finding.cause, finding.fix, finding.status) if finding.cause else None
+        if key is None or finding.status is Status.PASS or key not in first:
+            if key is not None and finding.status is not Status.PASS:
+                first[key] = len(merged)
+            merged.append(replace(finding, objects=list(finding.objects)))
+            continue
+        lead = merged[first[key]]
+        lead.objects += [o for o in finding.objects if o not in lead.objects]
+        lead.summary += f"; also {finding.title or finding.check}"
+    return merged
