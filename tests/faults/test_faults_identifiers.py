@@ -58,10 +58,11 @@ def test_hostile_identifiers_are_diagnosed_as_names_not_run_as_sql(doctor, sandb
     report = run.json()
     assert survivors(box) == before  # nothing dropped, nothing deleted
     stale = {(o["kind"], o["name"]) for o in report["stale_objects"]}
-    assert ("table", f"public.{EVIL_TABLE}") in stale, report["stale_objects"]
-    assert ("table", f"public.{UNICODE_TABLE}") in stale, report["stale_objects"]
+    # named as psql prints them: quoted, so the name reads back unambiguously
+    assert ("table", f"public.{q(EVIL_TABLE)}") in stale, report["stale_objects"]
+    assert ("table", f"public.{q(UNICODE_TABLE)}") in stale, report["stale_objects"]
     named = " ".join(" ".join(f["objects"]) + f["summary"] for f in report["findings"])
-    assert EVIL_FUNCTION in named, report["findings"]
+    assert q(EVIL_FUNCTION) in named, report["findings"]
     # the fix an administrator copies quotes the hostile names: running it adds the label
     enum_fix = next(f["fix"] for f in report["findings"] if f["cause"] == "enum-value-missing")
     assert enum_fix == f"ALTER TYPE public.{q(EVIL_ENUM)} ADD VALUE 'b''; --';"

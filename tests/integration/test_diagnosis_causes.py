@@ -160,7 +160,7 @@ async def test_openapi_disabled_falls_back_to_targeted_probes(make_sandbox, post
     assert {
         ("table", "public.invoices", "added"),
         ("column", "public.customers.loyalty_tier", "added"),
-        ("relationship", "public.order_items:public.products", "added"),
+        ("relationship", "public.order_items:public.products!order_items_product_id_fkey", "added"),
         ("function", "public.order_total", "added"),
     } <= triples
     assert not any("audit_log" in name for _, name, _ in triples)

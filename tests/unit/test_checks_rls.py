@@ -23,10 +23,11 @@ def policy(using="(owner = auth.uid())", roles=("anon",), permissive=True, cmd="
 
 
 def run(rel: Relation, policies=(), *, role="anon", superuser=False, bypass=False,
-        symptoms=("rls-not-enforced",), named=True):  # fmt: skip
+        symptoms=("rls-not-enforced",), named=True, reads=()):  # fmt: skip
     cat = Catalog(role=RoleInfo(role, True, superuser, bypass, frozenset({role})))
-    cat.relations = {rel.qualified: rel}
-    cat.policies = {rel.qualified: list(policies)} if policies else {}
+    cat.relations = {rel.key: rel}
+    cat.policies = {rel.key: list(policies)} if policies else {}
+    cat.view_rls = {rel.key: tuple(reads)} if reads else {}
     objects = (ObjectRef(ObjectKind.TABLE, "public", "t"),) if named else ()
     ev = Evidence(TARGET, role, tuple(symptoms), objects, catalog=cat)
     return rls.check(ev)
@@ -80,11 +81,25 @@ def test_permissive_true_policy_for_the_role():
     )
 
 
-def test_view_without_security_invoker():
-    f = only(run(table(kind="view")))
-    assert f.cause is Cause.RLS_BYPASSED
+def test_view_without_security_invoker_over_a_table_with_rls():
+    f = only(run(table(kind="view"), reads=("public.secret",)))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.RLS_BYPASSED)
     assert f.fix == "ALTER VIEW public.t SET (security_invoker = true);"
-    assert only(run(table(kind="view", invoker=True))).status is Status.PASS
+    assert "public.secret" in f.summary
+    assert only(run(table(kind="view", invoker=True), reads=("public.s",))).status is Status.PASS
+
+
+def test_views_over_tables_without_rls_bypass_nothing():
+    for kind in ("view", "materialized view"):
+        f = only(run(table(kind=kind)))
+        assert (f.status, f.cause, f.fix) == (Status.PASS, None, None), kind
+
+
+def test_materialized_view_is_never_told_to_set_security_invoker():
+    f = only(run(table(kind="materialized view"), reads=("public.secret",)))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.RLS_BYPASSED)
+    assert f.fix == "REVOKE SELECT ON public.t FROM anon;"
+    assert "materialized view public.t" in f.summary
 
 
 def test_nothing_named_gives_advice_as_warnings():

@@ -21,7 +21,7 @@ def rel(name: str, cols: tuple[str, ...], *, visible: bool = True, kind: str = "
 
 def catalog(*rels: Relation, fks=(), fns=(), enums=None) -> Catalog:
     cat = Catalog(role=RoleInfo("anon", True, privileges_of=frozenset({"anon"})))
-    cat.relations = {r.qualified: r for r in rels}
+    cat.relations = {r.key: r for r in rels}
     cat.foreign_keys = list(fks)
     for fn in fns:
         cat.functions.setdefault(fn.qualified, []).append(fn)
@@ -31,7 +31,7 @@ def catalog(*rels: Relation, fks=(), fns=(), enums=None) -> Catalog:
 
 def doc(tables: dict[str, tuple[str, ...]], fk=None, enums=None, schema="public") -> SchemaDoc:
     d = SchemaDoc(schema, tables=set(tables), columns=dict(tables))
-    d.fk_targets = {k: set(v) for k, v in (fk or {}).items()}
+    d.fk_notes = {k: dict(v) for k, v in (fk or {}).items()}
     d.enums = {k: set(v) for k, v in (enums or {}).items()}
     return d
 
@@ -60,19 +60,19 @@ def test_view_added_is_a_view():
 def test_both_ways_for_columns_relationships_and_enum_labels():
     cat = catalog(
         rel("a", ("id", "new")), rel("b", ("id", "a_id")), rel("c", ("id",)),
-        fks=[ForeignKey("public", "b", "public", "a", "b_a_fkey")],
+        fks=[ForeignKey("public", "b", "public", "a", "b_a_fkey", 1, ("a_id",), ("id",))],
         enums={"public.mood": ("ok", "sad")},
     )  # fmt: skip
     cache = doc(
         {"a": ("id", "old"), "b": ("id", "a_id"), "c": ("id",)},
-        fk={"c": ["a"]},
+        fk={"c": {"id": "a"}},
         enums={"public.mood": ("ok", "meh")},
     )
     assert compute(cat, cache) == {
         ("column", "public.a.new", "added"),
         ("column", "public.a.old", "removed"),
-        ("relationship", "public.b:public.a", "added"),
-        ("relationship", "public.c:public.a", "removed"),
+        ("relationship", "public.b:public.a!b_a_fkey", "added"),  # by constraint
+        ("relationship", "public.c:public.a!id", "removed"),  # OpenAPI names the column only
         ("enum", "public.mood:sad", "added"),
         ("enum", "public.mood:meh", "removed"),
     }
@@ -109,7 +109,7 @@ def test_functions_need_a_name_callable_and_executable():
 
 def test_views_fk_notes_are_not_relationships():
     cat = catalog(rel("a", ("id",)), rel("v", ("a_id",), kind="view"))
-    assert compute(cat, doc({"a": ("id",), "v": ("a_id",)}, fk={"v": ["a"]})) == set()
+    assert compute(cat, doc({"a": ("id",), "v": ("a_id",)}, fk={"v": {"a_id": "a"}})) == set()
 
 
 def test_unqualified_enum_formats_take_the_document_schema():
@@ -139,7 +139,7 @@ def test_openapi_parse_keeps_only_names():
     assert parsed.tables == {"orders"}
     assert parsed.columns == {"orders": ("id", "customer_id", "status")}
     assert parsed.functions == {"total"}
-    assert parsed.fk_targets == {"orders": {"customers"}}
+    assert parsed.fk_notes == {"orders": {"customer_id": "customers"}}
     assert parsed.enums == {"public.order_status": {"paid", "new"}}
 
 
@@ -160,6 +160,12 @@ def test_openapi_parse_columns_named_like_schema_keys():
 names = st.sets(st.from_regex(r"[a-z]{1,6}", fullmatch=True), max_size=12)
 
 
+def _printed(name: str) -> str:
+    from tui.core.names import qualified
+
+    return qualified("public", name)  # a keyword (``as``) is quoted
+
+
 @given(db=names, cache=names)
 def test_table_drift_is_exactly_the_two_set_differences(db: set[str], cache: set[str]):
     cat = catalog(*(rel(n, ("id",)) for n in db))
@@ -167,11 +173,9 @@ def test_table_drift_is_exactly_the_two_set_differences(db: set[str], cache: set
         drift.database_inventory(cat, ["public"]),
         drift.cache_inventory([doc({n: ("id",) for n in cache})]),
     )
-    assert {s.name for s in found if s.change is Change.ADDED} == {
-        f"public.{n}" for n in db - cache
-    }
+    assert {s.name for s in found if s.change is Change.ADDED} == {_printed(n) for n in db - cache}
     assert {s.name for s in found if s.change is Change.REMOVED} == {
-        f"public.{n}" for n in cache - db
+        _printed(n) for n in cache - db
     }
     assert all(isinstance(s, StaleObject) and s.kind is ObjectKind.TABLE for s in found)
 
@@ -218,7 +222,7 @@ def test_schema_cache_dump_drift_both_ways_with_privileges():
         "dbRepresentations": [], "dbMediaHandlers": [], "dbTimezones": [],
     }  # fmt: skip
     parsed = parse_dump(json.dumps(dump))
-    assert parsed.relationships == {"public.b:public.a"}
+    assert parsed.relationships == {("public", "b", "public", "a", "fk")}
     assert parsed.enums == {"public.mood": {"ok"}}
     cat = catalog(
         rel("a", ("id", "m")), rel("b", ("id", "a_id")), rel("secret", ("id",), visible=False),
@@ -250,8 +254,80 @@ def test_names_with_dots_are_compared_as_names():
     db = drift.database_inventory(cat, ["public"])
     assert drift.compute(db, drift.dump_inventory(parse_dump(json.dumps(dump)), cat)) == []
     assert compute(cat, doc({"t": ("id", "a.b"), "x.y": ("id",)})) == set()
-    assert db.has_column("public.t.a.b") and db.has_column("public.x.y.id")
+    assert db.has_column('public.t."a.b"') and db.has_column('public."x.y".id')
     assert not db.has_column("public.t.a") and not db.has_column("public.t")
+    assert not db.has_column("public.t.a.b")  # printed names are unambiguous: that is no name
     assert compute(cat, doc({"t": ("id",), "x.y": ("id",)})) == {
-        ("column", "public.t.a.b", "added")
+        ("column", 'public.t."a.b"', "added")
     }
+
+
+def _key(table: str, ref: str, name: str, cols: tuple[str, ...], oid: int, **kw) -> ForeignKey:
+    schema, _, child = table.rpartition(".")
+    ref_schema, _, parent = ref.rpartition(".")
+    return ForeignKey(schema or "public", child, ref_schema or "public", parent, name, oid, cols,
+                      ("id",) * len(cols), **kw)  # fmt: skip
+
+
+KEYS = [  # (key, OpenAPI carries its note) as PostgREST 11.2 / 12.0 write them
+    (_key("b", "a", "single", ("a_id",), 1), True),
+    (_key("b", "a", "composite", ("a_id", "x"), 2), False),
+    (_key("b", "a", "one_to_one", ("x",), 3, one_to_one=True), False),
+    (_key("b", "a", "computed", ("y",), 4, overridden=True), False),
+    (_key("b", "other.a", "cross_schema", ("z",), 5), False),
+]
+
+
+def test_which_keys_openapi_notes_carry():
+    for key, noted in KEYS:
+        assert key.openapi_note is noted, key.name
+
+
+def test_fresh_cache_reads_healthy_whatever_keys_the_tables_have():
+    """The cache shows only the single-column many-to-one note: nothing else is compared,
+    and the rest is left to embedding probes (newest first)."""
+    cat = catalog(rel("a", ("id",)), rel("b", ("id", "a_id", "x", "y", "z")),
+                  rel("a", ("id",), schema="other"), fks=[k for k, _ in KEYS])  # fmt: skip
+    assert compute(cat, doc({"a": ("id",), "b": ("id", "a_id", "x", "y", "z")},
+                            fk={"b": {"a_id": "a"}})) == set()  # fmt: skip
+    embed = drift.embed_only(cat, ["public", "other"])
+    assert [fk.name for fk in embed] == ["one_to_one", "composite"]  # same schema, newest first
+
+
+def test_a_second_key_on_another_column_is_its_own_relationship():
+    cat = catalog(rel("zone", ("id", "type_id", "space_id")), rel("space", ("id",)),
+                  fks=[_key("zone", "space", "zone_space_fk", ("space_id",), 1),
+                       _key("zone", "space", "zone_type_fk", ("type_id",), 2)])  # fmt: skip
+    cache = doc({"zone": ("id", "type_id", "space_id"), "space": ("id",)},
+                fk={"zone": {"space_id": "space"}})  # fmt: skip
+    assert compute(cat, cache) == {
+        ("relationship", "public.zone:public.space!zone_type_fk", "added")
+    }
+
+
+def test_two_keys_on_one_column_show_the_first_target_by_name():
+    cat = catalog(rel("c", ("id", "p")), rel("b_parent", ("id",)), rel("a_parent", ("id",)),
+                  fks=[_key("c", "b_parent", "to_b", ("p",), 1),
+                       _key("c", "a_parent", "to_a", ("p",), 2)])  # fmt: skip
+    tables = {"c": ("id", "p"), "b_parent": ("id",), "a_parent": ("id",)}
+    assert compute(cat, doc(tables, fk={"c": {"p": "a_parent"}})) == set()
+    assert [fk.name for fk in drift.embed_only(cat, ["public"])] == ["to_b"]
+
+
+def test_printed_names_are_quoted_as_psql_quotes_them():
+    cat = catalog(rel("Mixed Case", ("id", "a.b", 'say "hi"')), rel("t", ("id",)))
+    found = compute(cat, doc({"t": ("id",), "Mixed Case": ("id",)}))
+    assert found == {("column", 'public."Mixed Case"."a.b"', "added"),
+                     ("column", 'public."Mixed Case"."say ""hi"""', "added")}  # fmt: skip
+    assert compute(cat, doc({"t": ("id",)})) == {("table", 'public."Mixed Case"', "added")}
+
+
+def test_kinds_are_reported_as_postgresql_names_them_and_partitions_are_not_served():
+    cat = catalog(rel("mv", ("id",), kind="materialized view"), rel("ft", ("id",), kind="foreign table"),
+                  rel("p", ("id",), kind="partitioned table"))  # fmt: skip
+    part = Relation(9, "public", "p_2024", "table", "postgres", False, False, False,
+                    True, True, True, True, True, ("id",), partition_of="public.p")  # fmt: skip
+    cat.relations[part.key] = part
+    assert compute(cat, doc({})) == {("materialized view", "public.mv", "added"),
+                                     ("table", "public.ft", "added"),
+                                     ("table", "public.p", "added")}  # fmt: skip

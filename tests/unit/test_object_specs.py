@@ -43,7 +43,17 @@ def test_quoted_identifiers_may_hold_dots_quotes_and_colons() -> None:
 
 def test_unicode_names() -> None:
     assert parse_table("öffentlich.bestellungen_äöü").schema == "öffentlich"
-    assert parse_column("注文.数量").display == "public.注文.数量"
+    assert parse_column("注文.数量").display == 'public."注文"."数量"'  # quoted as psql does
+    assert parse_column('"注文"."数量"') == parse_column("注文.数量")
+
+
+def test_relationship_by_constraint() -> None:
+    ref = parse_relationship('test.zone:space!"zone_type_fk"')
+    assert (ref.schema, ref.name, ref.target_schema, ref.target_name, ref.hint) == (
+        "test", "zone", "test", "space", "zone_type_fk")  # fmt: skip
+    assert ref.display == "test.zone:test.space!zone_type_fk"
+    assert parse_relationship('a:"b!c"').target_name == "b!c"  # quoted: not a hint
+    assert parse_relationship("a:b").hint is None
 
 
 def test_column() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from tui.core import drift
 from tui.core.checks import request, verdict
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.verdict import decide, remedies
@@ -390,11 +391,13 @@ class Diagnosis:
         failing = self.request.request
         gate = asyncio.Semaphore(targeted.IN_FLIGHT)
         async with base.http_client(self.target) as client:
-            coros = [sweep.probe_ref(client, version, r, snap, failing) for r in self._objects()]
-            named = [c for c in coros if c]
+            named = [c for r in self._objects()
+                     for c in sweep.probe_ref(client, version, r, snap, failing)]  # fmt: skip
             first = asyncio.ensure_future(targeted.gather_limited(named, gate=gate))
             functions = [] if self.scoped else sweep.callable_functions(snap, exposed)
             swept = asyncio.ensure_future(sweep.sweep_functions(client, version, functions, gate))
+            keys = [] if self.scoped else drift.embed_only(snap, exposed)
+            embeds = asyncio.ensure_future(sweep.sweep_keys(client, version, keys, gate))
             try:
                 disabled = False
                 if not self.scoped:
@@ -405,10 +408,12 @@ class Diagnosis:
                 later = (
                     self._tables_without_openapi(client, version, snap, exposed) if disabled else []
                 )
-                got = await first + await swept + await targeted.gather_limited(later, gate=gate)
+                got = (await first + await swept + await embeds
+                       + await targeted.gather_limited(later, gate=gate))  # fmt: skip
             finally:  # also when cancelled (the probe's time is up): nothing keeps asking
                 first.cancel()
                 swept.cancel()
+                embeds.cancel()
         answers = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
         misses = sum(1 for a in answers if a.cached is False)
         return (
@@ -422,15 +427,16 @@ class Diagnosis:
         client: httpx.AsyncClient, version: str | None, snap: catalog.Catalog, exposed: set[str]
     ) -> list:
         """With OpenAPI disabled: the newest tables and their foreign keys, one probe each."""
-        tables = [r for r in snap.relations.values() if r.schema in exposed and r.visible]
+        tables = [r for r in snap.relations.values()
+                  if r.schema in exposed and r.visible and not r.partition_of]  # fmt: skip
         tables = tables[: sweep.LIMIT]  # newest first (the snapshot's order)
-        names = {r.qualified for r in tables}
+        names = {r.key for r in tables}
         probes = [targeted.probe_table(client, version, r.schema, r.name, r.columns)
                   for r in tables]  # fmt: skip
         probes += [
-            targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table)
-            for fk in snap.foreign_keys
-            if fk.ref_schema == fk.schema and f"{fk.schema}.{fk.table}" in names
+            sweep.key_probe(client, version, fk)
+            for fk in drift.served_keys(snap, exposed)
+            if fk.ref_schema == fk.schema and fk.table_key in names
         ]
         return probes
 

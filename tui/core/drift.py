@@ -6,6 +6,12 @@ Privilege-aware by construction: the database side lists only objects the role c
 Set operations throughout: no per-object loops over the other side. Columns stay grouped by
 relation (10,000 tables hold 100,000 columns): equal relations compare as two small sets and
 only a differing one is spelled out, so the comparison builds no string per column.
+
+Names are printed as psql prints them (``names.qualified``), so ``test."x.y"`` is one table
+and ``test.x.y`` a column. Relationships are compared like with like: OpenAPI carries a
+``<fk/>`` note only for some foreign keys (``ForeignKey.openapi_note``), one per column, so
+the database side predicts exactly those notes; the other keys are left to embedding probes
+(``embed_only``). PostgREST's own cache dump (v12.2+) names every key by its constraint.
 """
 
 from __future__ import annotations
@@ -14,34 +20,104 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tui.core.model import Change, ObjectKind, StaleObject
-from tui.core.probes.catalog import Catalog
+from tui.core.names import (
+    parse_qualified,
+    qualified,
+    quote_ident,
+    relationship_name,
+    split_unquoted,
+)
+from tui.core.probes.catalog import Catalog, ForeignKey
 from tui.core.probes.openapi import SchemaDoc
 from tui.core.probes.schema_cache import CacheDump
+
+Note = tuple[str, str]  # (qualified table, column)
 
 
 @dataclass
 class Inventory:
-    """One side of the comparison, in report naming (``schema.name`` ...)."""
+    """One side of the comparison, in report naming (``schema.name`` quoted as psql does)."""
 
     tables: set[str] = field(default_factory=set)
-    views: set[str] = field(default_factory=set)  # subset of tables that are views
-    columns: dict[str, frozenset[str]] = field(default_factory=dict)  # relation -> names
+    views: set[str] = field(default_factory=set)  # subset of tables that are (materialized) views
+    kinds: dict[str, ObjectKind] = field(default_factory=dict)  # database side: how to report
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)  # relation -> raw names
     functions: set[str] = field(default_factory=set)
-    relationships: set[str] = field(default_factory=set)  # "s.child:s.parent"
+    relationships: set[str] = field(default_factory=set)  # "s.child:s.parent!constraint"
+    fk_notes: dict[Note, str] = field(default_factory=dict)  # -> the table the note names
+    note_names: dict[Note, str] = field(default_factory=dict)  # database side: the key's name
+    unknown_notes: set[Note] = field(default_factory=set)  # database side: not predictable
     enum_labels: set[str] = field(default_factory=set)  # "s.type:label"
     enum_types: set[str] = field(default_factory=set)
     # relations in the catalog the role may not see: never "removed", whatever the cache says
     hidden: set[str] = field(default_factory=set)
+    by_constraint: bool = False  # cache side: PostgREST's dump (every key, by name)
 
-    def has_column(self, qualified: str) -> bool:
-        """``schema.table.column`` is on this side. Names may hold dots themselves, so every
-        split of the string is tried, as a set of joined names would match it."""
-        at = qualified.find(".")
-        while at != -1:
-            if qualified[at + 1 :] in self.columns.get(qualified[:at], ()):
-                return True
-            at = qualified.find(".", at + 1)
-        return False
+    def has_column(self, name: str) -> bool:
+        """``schema.table.column`` (printed form) is on this side."""
+        table, _, column = _split_column(name)
+        return column is not None and column in self.columns.get(table, ())
+
+
+def _split_column(name: str) -> tuple[str, str, str | None]:
+    parts = parse_qualified(name)
+    if len(parts) != 3:
+        return name, "", None
+    return qualified(parts[0], parts[1]), "", parts[2]
+
+
+def column_name(table: str, column: str) -> str:
+    """A column's printed name from its table's printed name and its raw name."""
+    return f"{table}.{quote_ident(column)}"
+
+
+def served_keys(catalog: Catalog, exposed: set[str]) -> list[ForeignKey]:
+    """The foreign keys PostgREST turns into relationships: both tables served (exposed, not
+    a partition), not replaced by a computed relationship. Newest first."""
+    keys = []
+    for fk in catalog.foreign_keys:
+        if fk.overridden or fk.schema not in exposed or fk.ref_schema not in exposed:
+            continue
+        child = catalog.relations.get(fk.table_key)
+        parent = catalog.relations.get(fk.ref_key)
+        if child is None or parent is None or child.partition_of or parent.partition_of:
+            continue
+        keys.append(fk)
+    return sorted(keys, key=lambda fk: -fk.oid)
+
+
+def _predicted_notes(keys: list[ForeignKey], inv: Inventory) -> set[int]:
+    """Fill the notes OpenAPI would carry; returns the OIDs of the keys that show as a note.
+
+    Per column PostgREST writes the first many-to-one key of exactly that column, its list
+    sorted by foreign table (PostgREST derives Ord: schema, then name, code point order).
+    Keys to another schema, or replaced by a computed relationship, may still leave a note
+    from a view over the referenced table (PostgREST's view relationships): such columns are
+    not predicted and not compared.
+    """
+    by_note: dict[Note, list[ForeignKey]] = {}
+    for fk in keys:
+        if len(fk.columns) == 1 and not fk.one_to_one and fk.schema != fk.ref_schema:
+            inv.unknown_notes.add((qualified(fk.schema, fk.table), fk.columns[0]))
+        if fk.openapi_note:
+            by_note.setdefault((qualified(fk.schema, fk.table), fk.columns[0]), []).append(fk)
+    shown = set()
+    for note, candidates in by_note.items():
+        first = min(candidates, key=lambda fk: (fk.ref_schema, fk.ref_table, fk.name))
+        inv.fk_notes[note] = first.ref_table
+        inv.note_names[note] = first.qualified
+        shown.add(first.oid)
+    return shown
+
+
+def embed_only(catalog: Catalog, exposed: Iterable[str]) -> list[ForeignKey]:
+    """Served keys OpenAPI does not show (composite, one-to-one, to another schema, or a
+    second key on a column): only an embed with ``!constraint`` tells whether the cache has
+    them. Newest first, as a key created after the cache loaded holds the highest OID."""
+    keys = served_keys(catalog, set(exposed))
+    shown = _predicted_notes(keys, Inventory())
+    # an embed looks for the parent in the request's schema: keys across schemas embed never
+    return [fk for fk in keys if fk.oid not in shown and fk.schema == fk.ref_schema]
 
 
 def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
@@ -49,27 +125,36 @@ def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
     exposed = set(schemas)
     inv = Inventory()
     for rel in catalog.relations.values():
-        if rel.schema not in exposed:
+        if rel.schema not in exposed or rel.partition_of:
             continue
         if not rel.visible:
             inv.hidden.add(rel.qualified)
             continue
-        inv.tables.add(rel.qualified)
-        if rel.kind != "table":
-            inv.views.add(rel.qualified)
-        inv.columns[rel.qualified] = frozenset(rel.columns)
+        name = rel.qualified
+        inv.tables.add(name)
+        if rel.is_view:
+            inv.views.add(name)
+        inv.kinds[name] = (
+            ObjectKind.MATERIALIZED_VIEW if rel.kind == "materialized view"
+            else ObjectKind.VIEW if rel.is_view else ObjectKind.TABLE
+        )  # fmt: skip
+        inv.columns[name] = frozenset(rel.columns)
     for name, overloads in catalog.functions.items():
-        schema = name.split(".", 1)[0]
+        schema, _, fn = name.partition(".")
         if schema in exposed and any(f.callable_by_name and f.executable for f in overloads):
-            inv.functions.add(name)
-    for fk in catalog.foreign_keys:
-        # OpenAPI's fk notes carry no schema: compare same-schema keys between tables only.
-        if fk.schema == fk.ref_schema and fk.schema in exposed:
-            inv.relationships.add(fk.qualified)
+            inv.functions.add(qualified(schema, fn))
+    keys = served_keys(catalog, exposed)
+    inv.relationships = {fk.qualified for fk in keys}
+    _predicted_notes(keys, inv)
     for type_name, labels in catalog.enums.items():
-        inv.enum_types.add(type_name)
-        inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
+        schema, _, typ = type_name.partition(".")
+        _add_enum(inv, qualified(schema, typ), labels)
     return inv
+
+
+def _add_enum(inv: Inventory, type_name: str, labels: Iterable[str]) -> None:
+    inv.enum_types.add(type_name)
+    inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
 
 
 def cache_inventory(docs: Iterable[SchemaDoc]) -> Inventory:
@@ -77,46 +162,44 @@ def cache_inventory(docs: Iterable[SchemaDoc]) -> Inventory:
     inv = Inventory()
     for doc in docs:
         s = doc.schema
-        inv.tables.update(f"{s}.{t}" for t in doc.tables)
+        inv.tables.update(qualified(s, t) for t in doc.tables)
         for table, cols in doc.columns.items():
-            inv.columns[f"{s}.{table}"] = frozenset(cols)
-        inv.functions.update(f"{s}.{f}" for f in doc.functions)
-        for table, targets in doc.fk_targets.items():
-            inv.relationships.update(f"{s}.{table}:{s}.{t}" for t in targets)
+            inv.columns[qualified(s, table)] = frozenset(cols)
+        inv.functions.update(qualified(s, f) for f in doc.functions)
+        for table, notes in doc.fk_notes.items():
+            for column, target in notes.items():
+                inv.fk_notes[(qualified(s, table), column)] = target
         for fmt, labels in doc.enums.items():
-            type_name = fmt if "." in fmt else f"{s}.{fmt}"
-            inv.enum_types.add(type_name)
-            inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
+            # PostgreSQL's format_type: quoted as needed, schema-qualified outside search_path
+            _add_enum(inv, fmt if "." in fmt else f"{quote_ident(s)}.{fmt}", labels)
     return inv
 
 
 def dump_inventory(dump: CacheDump, catalog: Catalog) -> Inventory:
     """PostgREST's own cache (admin /schema_cache). It ignores privileges, so objects the
     catalog has but the role may not use are left out, as on the database side."""
-    hidden = {n for n, r in catalog.relations.items() if not r.visible}
+    hidden = {r.qualified for r in catalog.relations.values() if not r.visible}
     blocked = {
-        n for n, fns in catalog.functions.items()
+        qualified(*n.split(".", 1)) for n, fns in catalog.functions.items()
         if not any(f.executable and f.callable_by_name for f in fns)
     }  # fmt: skip
-    inv = Inventory()
+    inv = Inventory(by_constraint=True)
     inv.tables = dump.tables - hidden
     inv.views = dump.views - hidden
     inv.columns = {t: frozenset(names) for t, names in dump.columns.items() if t not in hidden}
     inv.functions = dump.functions - blocked
-    inv.relationships = {  # same-schema keys between visible tables, as on the database side
-        r for r in dump.relationships
-        if not ({*r.split(":", 1)} & hidden)
-        and r.split(".", 1)[0] == r.split(":", 1)[1].split(".", 1)[0]
+    inv.relationships = {  # keys between visible tables, as on the database side
+        relationship_name(*ends, constraint) for *ends, constraint in dump.relationships
+        if qualified(ends[0], ends[1]) not in hidden and qualified(ends[2], ends[3]) not in hidden
     }  # fmt: skip
     for type_name, labels in dump.enums.items():
-        inv.enum_types.add(type_name)
-        inv.enum_labels.update(f"{type_name}:{label}" for label in labels)
+        _add_enum(inv, type_name, labels)
     return inv
 
 
-def _rel_ends_in(relationship: str, children: set[str], parents: set[str]) -> bool:
-    child, _, parent = relationship.partition(":")
-    return child in children and parent in parents
+def _ends(relationship: str) -> tuple[str, str]:
+    child, parent = split_unquoted(split_unquoted(relationship, "!")[0], ":")
+    return child, parent
 
 
 def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
@@ -128,8 +211,7 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
     """
     stale: list[StaleObject] = []
     for name in db.tables - cache.tables:
-        kind = ObjectKind.VIEW if name in db.views else ObjectKind.TABLE
-        stale.append(StaleObject(kind, name, Change.ADDED))
+        stale.append(StaleObject(db.kinds.get(name, ObjectKind.TABLE), name, Change.ADDED))
     for name in cache.tables - db.tables - db.hidden:  # in the catalog is never "dropped"
         stale.append(StaleObject(ObjectKind.TABLE, name, Change.REMOVED))
 
@@ -138,9 +220,9 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
     for table in common:
         ours, theirs = db.columns.get(table, none), cache.columns.get(table, none)
         if ours != theirs:
-            stale += [StaleObject(ObjectKind.COLUMN, f"{table}.{c}", Change.ADDED)
+            stale += [StaleObject(ObjectKind.COLUMN, column_name(table, c), Change.ADDED)
                       for c in ours - theirs]  # fmt: skip
-            stale += [StaleObject(ObjectKind.COLUMN, f"{table}.{c}", Change.REMOVED)
+            stale += [StaleObject(ObjectKind.COLUMN, column_name(table, c), Change.REMOVED)
                       for c in theirs - ours]  # fmt: skip
 
     stale += [
@@ -151,10 +233,17 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
     ]
 
     base_tables = common - db.views
-    db_rels = {r for r in db.relationships if _rel_ends_in(r, base_tables, common)}
-    cache_rels = {r for r in cache.relationships if _rel_ends_in(r, base_tables, common)}
-    stale += [StaleObject(ObjectKind.RELATIONSHIP, r, Change.ADDED) for r in db_rels - cache_rels]
-    stale += [StaleObject(ObjectKind.RELATIONSHIP, r, Change.REMOVED) for r in cache_rels - db_rels]
+    if cache.by_constraint:  # PostgREST's dump: every key by name, both ends served
+        db_rels = {r for r in db.relationships
+                   if _ends(r)[0] in base_tables and _ends(r)[1] in common}  # fmt: skip
+        cache_rels = {r for r in cache.relationships
+                      if _ends(r)[0] in base_tables and _ends(r)[1] in common}  # fmt: skip
+        stale += [StaleObject(ObjectKind.RELATIONSHIP, r, Change.ADDED)
+                  for r in db_rels - cache_rels]  # fmt: skip
+        stale += [StaleObject(ObjectKind.RELATIONSHIP, r, Change.REMOVED)
+                  for r in cache_rels - db_rels]  # fmt: skip
+    else:  # OpenAPI: its notes, like with like
+        stale += _note_drift(db, cache, base_tables)
 
     types = db.enum_types & cache.enum_types
     db_labels = {label for label in db.enum_labels if label.split(":", 1)[0] in types}
@@ -162,3 +251,22 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
     stale += [StaleObject(ObjectKind.ENUM, e, Change.ADDED) for e in db_labels - cache_labels]
     stale += [StaleObject(ObjectKind.ENUM, e, Change.REMOVED) for e in cache_labels - db_labels]
     return sorted(stale)
+
+
+def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[StaleObject]:
+    """OpenAPI's ``<fk/>`` notes, column by column, on tables (not views) both sides know."""
+    stale = []
+    for note in db.fk_notes.keys() | cache.fk_notes.keys():
+        table, column = note
+        if table not in tables or note in db.unknown_notes:
+            continue
+        ours, theirs = db.fk_notes.get(note), cache.fk_notes.get(note)
+        if ours == theirs:
+            continue
+        if ours is not None:
+            stale.append(StaleObject(ObjectKind.RELATIONSHIP, db.note_names[note], Change.ADDED))
+        if theirs is not None:  # named by its column: the constraint's name is not in OpenAPI
+            schema = split_unquoted(table, ".")[0]
+            name = f"{table}:{schema}.{quote_ident(theirs)}!{quote_ident(column)}"
+            stale.append(StaleObject(ObjectKind.RELATIONSHIP, name, Change.REMOVED))
+    return stale

@@ -135,6 +135,7 @@ VERDICT_EXIT: dict[Verdict, int] = {
 class ObjectKind(StrEnum):
     TABLE = "table"
     VIEW = "view"
+    MATERIALIZED_VIEW = "materialized view"
     COLUMN = "column"
     FUNCTION = "function"
     RELATIONSHIP = "relationship"
@@ -150,8 +151,10 @@ class Change(StrEnum):
 class StaleObject:
     """One object on which the database and PostgREST's cache disagree.
 
-    Names: tables/views/functions ``schema.name``; columns ``schema.table.column``;
-    relationships ``schema.from:schema.to``; enum values ``schema.type:label``.
+    Names, each identifier quoted as psql quotes it (``names.quote_ident``: ``test."x.y"``):
+    tables/views/functions ``schema.name``; columns ``schema.table.column``; relationships
+    ``schema.from:schema.to!constraint`` (PostgREST's embed hint; a key only OpenAPI showed
+    is hinted by its column); enum values ``schema.type:label`` (the label as is).
     """
 
     kind: ObjectKind

@@ -12,17 +12,18 @@ from dataclasses import dataclass
 
 from tui.core.errors import UsageError
 from tui.core.model import ObjectKind
+from tui.core.names import qualified, quote_ident, relationship_name, split_unquoted
 
 NAMEDATALEN = 63  # PostgreSQL's identifier limit, in bytes
 DEFAULT_SCHEMA = "public"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_BARE_SAFE = re.compile(r"[^.:\"()\s]+")  # what may stay unquoted when formatting
 
 
 @dataclass(frozen=True)
 class ObjectRef:
     """A named database object. ``kind`` is table (also for views), column, function,
-    relationship or enum. Relationship: ``schema.name`` -> ``target_schema.target_name``;
+    relationship or enum. Relationship: ``schema.name`` -> ``target_schema.target_name``,
+    ``hint`` the foreign key's name when given (``!fk_name``, as PostgREST disambiguates);
     column: ``column``; enum value: ``name`` is the type, ``label`` the value.
     """
 
@@ -33,17 +34,28 @@ class ObjectRef:
     target_schema: str | None = None
     target_name: str | None = None
     label: str | None = None
+    hint: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The catalog's key of the table (or function, or type): ``schema.name`` unquoted."""
+        return f"{self.schema}.{self.name}"
 
     @property
     def display(self) -> str:
-        """The name in the StaleObject / JSON naming convention."""
+        """The name in the StaleObject / JSON naming convention (quoted as psql does)."""
         if self.kind is ObjectKind.COLUMN:
-            return f"{self.schema}.{self.name}.{self.column}"
+            return qualified(self.schema, self.name, self.column or "")
         if self.kind is ObjectKind.RELATIONSHIP:
-            return f"{self.schema}.{self.name}:{self.target_schema}.{self.target_name}"
+            return relationship_name(self.schema, self.name, self.target_schema or self.schema,
+                                     self.target_name or "", self.hint)  # fmt: skip
         if self.kind is ObjectKind.ENUM:
-            return f"{self.schema}.{self.name}:{self.label}"
-        return f"{self.schema}.{self.name}"
+            return f"{qualified(self.schema, self.name)}:{self.label}"
+        return qualified(self.schema, self.name)
+
+    @property
+    def table_display(self) -> str:
+        return qualified(self.schema, self.name)
 
 
 # -- tokenizer ----------------------------------------------------------------------------------
@@ -58,10 +70,8 @@ def _echo(text: str) -> str:
 
 
 def format_ident(name: str) -> str:
-    """Quote ``name`` when it could not be read back bare (the parsers' inverse)."""
-    if _BARE_SAFE.fullmatch(name):
-        return name
-    return '"' + name.replace('"', '""') + '"'
+    """Quote ``name`` as psql does (the parsers read it back: quoted names are exact)."""
+    return quote_ident(name)
 
 
 def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
@@ -185,10 +195,22 @@ def parse_function(text: str, flag: str = "--function") -> ObjectRef:
 
 
 def parse_relationship(text: str, flag: str = "--relationship") -> ObjectRef:
-    """``SCHEMA.FROM:SCHEMA.TO``; a missing source schema is public, a missing target schema
-    is the source's (embedding looks in the same schema)."""
+    """``SCHEMA.FROM:SCHEMA.TO[!FK_NAME]``; a missing source schema is public, a missing
+    target schema is the source's (embedding looks in the same schema). ``!FK_NAME`` names
+    one foreign key between the two, as PostgREST's embed hint does (``parent!fk(*)``);
+    without it, every key between them is checked."""
     text = _prepare(text, flag)
-    shape = "[SCHEMA.]FROM:[SCHEMA.]TO"
+    shape = "[SCHEMA.]FROM:[SCHEMA.]TO[!FK_NAME]"
+    pieces = split_unquoted(text, "!")
+    if len(pieces) > 2:
+        raise UsageError(f"{flag} {_echo(text)}: expected {shape}")
+    hint = None
+    if len(pieces) == 2:
+        text = pieces[0]
+        hint_parts = _split(pieces[1].strip(), "", flag) if pieces[1].strip() else []
+        if not hint_parts:
+            raise UsageError(f"{flag} {_echo(pieces[1])}: empty foreign key name after '!'")
+        hint = hint_parts[0][0]
     left, right = _split_once(text, ":", flag, shape)
     src = _dotted(left, flag, (1, 2), shape) if left.strip() else []
     dst = _dotted(right, flag, (1, 2), shape) if right.strip() else []
@@ -202,6 +224,7 @@ def parse_relationship(text: str, flag: str = "--relationship") -> ObjectRef:
         name,
         target_schema=target_schema,
         target_name=target_name,
+        hint=hint,
     )
 
 

@@ -8,10 +8,10 @@ administrator who copies it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from tui.core.model import Cause
+from tui.core.names import quote_ident
 
 RELOAD = "NOTIFY {channel}, 'reload schema';"
 
@@ -43,6 +43,7 @@ FIXES: dict[tuple[Cause, str], str] = {
     ),
     (Cause.RLS_BYPASSED, "permissive"): "DROP POLICY {policy} ON {name};",
     (Cause.RLS_BYPASSED, "view"): "ALTER VIEW {name} SET (security_invoker = true);",
+    (Cause.RLS_BYPASSED, "matview"): "REVOKE SELECT ON {name} FROM {role};",
     (Cause.NO_LISTENER, "signal"): "kill -USR1 {pid}",
     (Cause.NO_LISTENER, "config"): (
         "set db-channel-enabled = true (PGRST_DB_CHANNEL_ENABLED=true) and restart PostgREST"
@@ -108,34 +109,14 @@ NOT_SQL = frozenset({
     (Cause.CHANNEL_MISMATCH, "disabled"), (Cause.CHANNEL_MISMATCH, "other"),
 })  # fmt: skip
 
-_BARE = re.compile(r"[a-z_][a-z0-9_$]*")
-# PostgreSQL's reserved key words (and those reserved as type or function names)
-RESERVED = frozenset((
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
-    "authorization", "binary", "both", "case", "cast", "check", "collate", "collation", "column",
-    "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
-    "current_role", "current_schema", "current_time", "current_timestamp", "current_user",
-    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
-    "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in",
-    "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading",
-    "left", "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null",
-    "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary",
-    "references", "returning", "right", "select", "session_user", "similar", "some", "symmetric",
-    "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using",
-    "variadic", "verbose", "when", "where", "window", "with",
-))  # fmt: skip
-
 
 def ident(name: object) -> str:
-    """One SQL identifier, double-quoted unless it can stay bare (``orders``, not ``Orders``)."""
-    text = str(name)
-    if _BARE.fullmatch(text) and text not in RESERVED:
-        return text
-    return '"' + text.replace('"', '""') + '"'
+    """One SQL identifier, quoted as PostgreSQL's quote_ident does (``orders``, ``"Orders"``)."""
+    return quote_ident(str(name))
 
 
 def qualified(name: object) -> str:
-    """``schema.name`` (as the catalog spells it, split at the first dot), each part quoted."""
+    """``(schema, name)`` each part quoted; a string is split at its first dot (catalog key)."""
     parts = name if isinstance(name, tuple) else str(name).split(".", 1)
     return ".".join(ident(p) for p in parts)
 
@@ -154,4 +135,6 @@ QUOTING: dict[str, Callable[[object], str]] = {
 def fix(cause: Cause, variant: str, **names: object) -> str:
     if (cause, variant) not in NOT_SQL:
         names = {k: QUOTING[k](v) if k in QUOTING else v for k, v in names.items()}
+    else:  # shown as they are; a (schema, name) pair as psql prints it
+        names = {k: qualified(v) if isinstance(v, tuple) else v for k, v in names.items()}
     return FIXES[(cause, variant)].format(**names)

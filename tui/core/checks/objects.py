@@ -9,6 +9,7 @@ from dataclasses import replace
 from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
+from tui.core.names import qualified, quote_ident
 from tui.core.probes.cache_only import rpc_args
 from tui.core.probes.catalog import Catalog
 from tui.core.specs import ObjectRef
@@ -70,7 +71,7 @@ def _stale(
             f"{hit[0].name} exists in the database but the cache is behind (added since it loaded)"
         )
     else:
-        what = f"{hit[0].name} was dropped from the database but PostgREST still has it cached"
+        what = f"{hit[0].name} is gone from the database but PostgREST still has it cached"
     return _finding(
         ref, Status.FAIL, what,
         cause=Cause.STALE_CACHE, fix=RELOAD.format(channel=ev.target.channel),
@@ -85,7 +86,7 @@ def _missing(ref: ObjectRef, what: str, variant: str, **names: object) -> Findin
 
 
 def _elsewhere(catalog: Catalog, name: str) -> list[str]:
-    return sorted(q for q in catalog.relations if q.split(".", 1)[1] == name)
+    return sorted(r.qualified for r in catalog.relations.values() if r.name == name)
 
 
 WRITE_PRIVILEGE = {"POST": "INSERT", "PUT": "INSERT", "PATCH": "UPDATE", "DELETE": "DELETE"}
@@ -103,22 +104,33 @@ def _needed_privilege(ev: Evidence, ref: ObjectRef) -> str:
 
 def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
-    rel = ev.catalog.relations.get(f"{ref.schema}.{ref.name}")
+    rel = ev.catalog.relation(ref.schema, ref.name)
     if rel is None:
         gone = _stale(ev, ref, stale, {ref.display})
         if gone:  # dropped, but PostgREST still has it cached
             return gone
         found = _elsewhere(ev.catalog, ref.name)
-        f = _missing(ref, ref.display, "table", name=ref.display)
+        f = _missing(ref, ref.display, "table", name=(ref.schema, ref.name))
         if found:
             f.summary += f" (but {', '.join(found)} does)"
         return f
+    if rel.partition_of:
+        parent = ev.catalog.relations.get(rel.partition_of)
+        shown = parent.qualified if parent else rel.partition_of
+        return _finding(
+            ref, Status.WARN,
+            f"{rel.qualified} is a partition of {shown}: PostgREST serves the partitioned "
+            f"table {shown}, not its partitions (a request to {rel.qualified} answers "
+            "404 / PGRST205 with a fresh cache too)",
+            cause=Cause.OBJECT_MISSING,
+            runbook_note="No reload serves a partition: PostgREST's schema cache leaves "
+            "partitions out (NOT relispartition).",
+        )  # fmt: skip
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
     privilege = _needed_privilege(ev, ref)
-    allowed = {"SELECT": rel.can_select, "INSERT": rel.can_insert, "UPDATE": rel.can_update,
-               "DELETE": rel.can_delete}[privilege]  # fmt: skip
+    allowed = rel.may(privilege)
     if not rel.visible or not allowed:
         what = (f"role {ev.role} has no privilege on {rel.qualified} (PostgreSQL answers 42501; "
                 "OpenAPI hides it)") if not rel.visible else (
@@ -127,34 +139,47 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
         return _finding(
             ref, Status.FAIL if not rel.visible or asked else Status.WARN, what,
             cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "table", privilege=privilege, name=rel.qualified,
-                    role=ev.role),
+            fix=fix(Cause.MISSING_PRIVILEGE, "table", privilege=privilege,
+                    name=(rel.schema, rel.name), role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
     got = _stale(ev, ref, stale, {rel.qualified})
     if got:
         return got
+    granted = rel.column_grants.get(privilege)
+    if granted and not {"SELECT": rel.can_select, "INSERT": rel.can_insert,
+                        "UPDATE": rel.can_update}.get(privilege, True):  # fmt: skip
+        cols = ", ".join(quote_ident(c) for c in granted)
+        return _finding(
+            ref, Status.PASS,
+            f"{rel.kind} {rel.qualified} exists, is exposed and cached; role {ev.role} may "
+            f"{privilege} only its columns {cols} (column-level grant: name them, select=* "
+            "answers 42501)",
+        )  # fmt: skip
     return _finding(ref, Status.PASS, f"{rel.kind} {rel.qualified} exists, is exposed and cached")
 
 
 def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
-    table = f"{ref.schema}.{ref.name}"
-    rel = ev.catalog.relations.get(table)
+    table = ref.table_display
+    rel = ev.catalog.relation(ref.schema, ref.name)
     if rel is None:
-        return _missing(ref, f"table {table}", "table", name=table)
+        return _missing(ref, f"table {table}", "table", name=(ref.schema, ref.name))
     if ref.column not in rel.columns:
-        return _missing(ref, ref.display, "column", table=table, column=ref.column)
+        return _missing(ref, ref.display, "column", table=(ref.schema, ref.name),
+                        column=ref.column)  # fmt: skip
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    can_select, can_insert = ev.catalog.column_privileges.get(ref.display, (True, True))
+    can_select, can_insert = ev.catalog.column_privileges.get(
+        f"{ref.key}.{ref.column}", (True, True)
+    )
     if not rel.visible or not (can_select or can_insert):
         return _finding(
             ref, Status.FAIL, f"role {ev.role} may not use column {ref.display}",
             cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "column", privilege="SELECT, INSERT", table=table,
-                    column=ref.column, role=ev.role),
+            fix=fix(Cause.MISSING_PRIVILEGE, "column", privilege="SELECT, INSERT",
+                    table=(ref.schema, ref.name), column=ref.column, role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
     got = _stale(ev, ref, stale, {ref.display, table})
@@ -165,11 +190,11 @@ def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Find
 
 def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
-    overloads = ev.catalog.functions.get(ref.display)
+    overloads = ev.catalog.functions.get(ref.key)
     if not overloads and (gone := _stale(ev, ref, stale, {ref.display})):
         return gone
     if not overloads:
-        return _missing(ref, f"function {ref.display}", "function", name=ref.display)
+        return _missing(ref, f"function {ref.display}", "function", name=(ref.schema, ref.name))
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
@@ -177,7 +202,8 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
         return _finding(
             ref, Status.FAIL, f"role {ev.role} may not EXECUTE {ref.display}",
             cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "function", name=ref.display, role=ev.role),
+            fix=fix(Cause.MISSING_PRIVILEGE, "function", name=(ref.schema, ref.name),
+                    role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
     got = _stale(ev, ref, stale, {ref.display})
@@ -207,44 +233,56 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
 
 def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
-    a = f"{ref.schema}.{ref.name}"
-    b = f"{ref.target_schema}.{ref.target_name}"
-    for table in (a, b):
-        if table not in ev.catalog.relations:
-            return _missing(ref, f"table {table}", "table", name=table)
+    ends = ((ref.schema, ref.name), (ref.target_schema or ref.schema, ref.target_name or ""))
+    a, b = (f"{s}.{n}" for s, n in ends)
+    for schema, name in ends:
+        if ev.catalog.relation(schema, name) is None:
+            return _missing(ref, f"table {qualified(schema, name)}", "table", name=(schema, name))
     for schema in {ref.schema, ref.target_schema or ref.schema}:
         early = _exposure(ev, ref, schema)
         if early:
             early.summary += " (an embed cannot reach a table outside db-schemas)"
             return early
-    keys = [
-        fk for fk in ev.catalog.foreign_keys
-        if {f"{fk.schema}.{fk.table}", f"{fk.ref_schema}.{fk.ref_table}"} == {a, b}
-    ]  # fmt: skip
+    pair = [fk for fk in ev.catalog.foreign_keys if {fk.table_key, fk.ref_key} == {a, b}]
+    keys = [fk for fk in pair if ref.hint is None or fk.name == ref.hint]
+    shown = f"{qualified(*ends[0])} and {qualified(*ends[1])}"
     if not keys:
-        return _missing(
-            ref, f"a foreign key between {a} and {b}", "relationship", child=a, parent=b
-        )
-    names = {fk.qualified for fk in keys}
-    got = _stale(ev, ref, stale, names)
+        if ref.hint is not None and (gone := _stale(ev, ref, stale, {ref.display})):
+            return gone
+        what = f"foreign key {quote_ident(ref.hint)} between {shown}" if ref.hint else (
+            f"a foreign key between {shown}")  # fmt: skip
+        if pair:
+            what += f" (keys between them: {', '.join(quote_ident(k.name) for k in pair)})"
+        return _missing(ref, what, "relationship", child=ends[0], parent=ends[1])
+    served = [fk for fk in keys if not fk.overridden]
+    if not served:
+        return _finding(
+            ref, Status.WARN,
+            f"foreign key {quote_ident(keys[0].name)} is replaced by the computed relationship "
+            f"{qualified(keys[0].ref_schema, keys[0].ref_table)}({qualified(*ends[0])}): "
+            "PostgREST embeds through the function, not the key",
+        )  # fmt: skip
+    got = _stale(ev, ref, stale, {fk.qualified for fk in served} | {ref.display})
     if got:
         return got
-    return _finding(ref, Status.PASS, f"foreign key {keys[0].name} exists and is cached")
+    names = ", ".join(quote_ident(fk.name) for fk in served)
+    return _finding(ref, Status.PASS, f"foreign key {names} between {shown} exists and is cached")
 
 
 def check_enum(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
-    type_name = f"{ref.schema}.{ref.name}"
-    labels = ev.catalog.enums.get(type_name)
+    type_name = ref.table_display
+    labels = ev.catalog.enums.get(ref.key)
     if labels is None:
-        return _missing(ref, f"enum type {type_name}", "table", name=type_name)
+        return _missing(ref, f"enum type {type_name}", "table", name=(ref.schema, ref.name))
     if ref.label not in labels:
         return _finding(
             ref, Status.FAIL,
             f"{type_name} has no label {ref.label!r} (labels: {', '.join(labels)}): PostgreSQL "
             "rejects it with 22P02",
             cause=Cause.ENUM_VALUE_MISSING,
-            fix=fix(Cause.ENUM_VALUE_MISSING, "enum", type=type_name, label=ref.label),
+            fix=fix(Cause.ENUM_VALUE_MISSING, "enum", type=(ref.schema, ref.name),
+                    label=ref.label),
             runbook_note=NOTE_ENUM,
         )  # fmt: skip
     got = _stale(ev, ref, stale, {ref.display})
@@ -256,6 +294,7 @@ def check_enum(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findin
 CHECKS = {
     ObjectKind.TABLE: check_table,
     ObjectKind.VIEW: check_table,
+    ObjectKind.MATERIALIZED_VIEW: check_table,
     ObjectKind.COLUMN: check_column,
     ObjectKind.FUNCTION: check_function,
     ObjectKind.RELATIONSHIP: check_relationship,

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, unquote
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
+from tui.core.names import split_unquoted
 from tui.core.probes.cache_only import body_keys
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
@@ -129,18 +130,17 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
 
 def _touches(ev: Evidence, stale: list[StaleObject]) -> bool:
     names = {o.display for o in ev.objects}
-    tables = {f"{o.schema}.{o.name}" for o in ev.objects}
+    tables = {o.table_display for o in ev.objects}
+    pairs = {frozenset(_ends(o.display)) for o in ev.objects if o.kind is ObjectKind.RELATIONSHIP}
     for s in stale:
-        if s.name in names or s.name.split(":")[0] in tables or s.name.rsplit(".", 1)[0] in tables:
+        parts = split_unquoted(split_unquoted(s.name, ":!")[0], ".")
+        if s.name in names or ".".join(parts[:2]) in tables:
             return True
-        if s.kind is ObjectKind.RELATIONSHIP and any(
-            o.kind is ObjectKind.RELATIONSHIP and {o.display, _flip(o.display)} & {s.name}
-            for o in ev.objects
-        ):
+        if s.kind is ObjectKind.RELATIONSHIP and frozenset(_ends(s.name)) in pairs:
             return True
     return False
 
 
-def _flip(rel: str) -> str:
-    a, _, b = rel.partition(":")
-    return f"{b}:{a}"
+def _ends(rel: str) -> tuple[str, ...]:
+    """A relationship's two tables, whichever way round and whatever key it names."""
+    return tuple(split_unquoted(split_unquoted(rel, "!")[0], ":"))

@@ -8,8 +8,9 @@ from tui.core import drift
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD
 from tui.core.model import Cause, Change, Finding, ObjectKind, StaleObject, Status
+from tui.core.names import qualified, split_unquoted
 
-KIND_OF_SYMPTOM_KIND = {"table": {ObjectKind.TABLE}, "view": {ObjectKind.VIEW},
+KIND_OF_SYMPTOM_KIND = {"table": {ObjectKind.TABLE}, "view": {ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW},
                         "column": {ObjectKind.COLUMN}, "function": {ObjectKind.FUNCTION},
                         "relationship": {ObjectKind.RELATIONSHIP}, "enum": {ObjectKind.ENUM}}  # fmt: skip
 
@@ -29,47 +30,50 @@ def stale_from_targeted(ev: Evidence, db: drift.Inventory) -> list[StaleObject]:
     """
     if ev.catalog is None:
         return []
-    relationships = db.relationships | _reversed(db.relationships)
     known = {
         ObjectKind.TABLE: db.tables.__contains__,
         ObjectKind.COLUMN: db.has_column,
-        ObjectKind.RELATIONSHIP: relationships.__contains__,
+        ObjectKind.RELATIONSHIP: db.relationships.__contains__,
         ObjectKind.FUNCTION: db.functions.__contains__,
     }
-    in_catalog = {
-        ObjectKind.TABLE: set(ev.catalog.relations),
-        ObjectKind.FUNCTION: set(ev.catalog.functions),
+    in_catalog = {  # printed names, as the answers name objects
+        ObjectKind.TABLE: {r.qualified for r in ev.catalog.relations.values()},
+        ObjectKind.FUNCTION: {qualified(*k.split(".", 1)) for k in ev.catalog.functions},
     }
     stale: set[StaleObject] = set()
     for answer in ev.targeted:
         kind = TARGETED_KIND[answer.kind]
         if answer.cached is False and known[kind](answer.name):
-            if kind is ObjectKind.TABLE and answer.name in db.views:
-                kind = ObjectKind.VIEW
+            if kind is ObjectKind.TABLE:
+                kind = db.kinds.get(answer.name, kind)
             stale.add(StaleObject(kind, answer.name, Change.ADDED))
         if answer.cached and kind in in_catalog and answer.name not in in_catalog[kind]:
             stale.add(StaleObject(kind, answer.name, Change.REMOVED))
         if answer.missing_column:
-            table = answer.name.rsplit(".", 1)[0] if answer.kind == "column" else answer.name
-            column = f"{table}.{answer.missing_column}"
+            table = (_table_of_column(answer.name) if answer.kind == "column"
+                     else answer.name)  # fmt: skip
+            column = drift.column_name(table, answer.missing_column)
             if db.has_column(column):
                 stale.add(StaleObject(ObjectKind.COLUMN, column, Change.ADDED))
     return sorted(stale)
 
 
+def _table_of_column(name: str) -> str:
+    return ".".join(split_unquoted(name, ".")[:2])
+
+
+TABLE_KINDS = (ObjectKind.TABLE, ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW)
+
+
 def _without_parts_of_new_tables(found: set[StaleObject]) -> set[StaleObject]:
     """A new table's columns and keys are part of "table added", not findings of their own."""
-    new = {s.name for s in found if s.kind in (ObjectKind.TABLE, ObjectKind.VIEW)}
+    new = {s.name for s in found if s.kind in TABLE_KINDS}
     return {
         s
         for s in found
-        if not (s.kind is ObjectKind.COLUMN and s.name.rsplit(".", 1)[0] in new)
-        and not (s.kind is ObjectKind.RELATIONSHIP and s.name.split(":", 1)[0] in new)
+        if not (s.kind is ObjectKind.COLUMN and _table_of_column(s.name) in new)
+        and not (s.kind is ObjectKind.RELATIONSHIP and split_unquoted(s.name, ":")[0] in new)
     }
-
-
-def _reversed(relationships: set[str]) -> set[str]:
-    return {f"{b}:{a}" for a, _, b in (r.partition(":") for r in relationships)}
 
 
 def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
@@ -142,7 +146,7 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     added = sum(1 for s in stale if s.change is Change.ADDED)
     removed = len(stale) - added
     parts = [f"{added} added since the cache loaded"] if added else []
-    parts += [f"{removed} dropped but still advertised"] if removed else []
+    parts += [f"{removed} gone from the database but still cached"] if removed else []
     shown = ", ".join(s.name for s in stale[:5]) + (" ..." if len(stale) > 5 else "")
     return Finding(
         "drift",

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from tui.core.names import qualified, relationship_name
+
 PUBLIC = "public"  # the pseudo-role whose privileges every role has (the lower bound)
 USER_SCHEMAS = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 
@@ -24,17 +26,29 @@ SELECT n.nspname, has_schema_privilege(%(role)s, n.oid, 'USAGE')
 FROM pg_namespace n WHERE {USER_SCHEMAS}
 """
 
-# Columns come aggregated per relation (a join + GROUP BY, not a subquery per row).
 # %(names)s: NULL for every relation, or the names asked about (in any schema). Columns come
 # from an index lookup per relation (faster than aggregating all of pg_attribute at 10,000
-# tables); the catch-all privilege test runs only for relations without a DML privilege.
+# tables); the catch-all privilege test runs only for relations without a DML privilege, and
+# the per-column grants only for relations where a table-level grant is missing but a column
+# one exists (GRANT SELECT (id) ...: PostgreSQL lets the role read those columns). Partitions
+# are read too (PostgREST serves only their parent, ``NOT relispartition``), with their parent.
 RELATIONS_QUERY = f"""
 SELECT oid, nspname, relname, relkind, owner, relrowsecurity, relforcerowsecurity, reloptions,
        sel, ins, upd, del,
        sel OR ins OR upd OR del
          OR has_table_privilege(%(role)s, oid, 'TRUNCATE,REFERENCES,TRIGGER')
          OR has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE,REFERENCES'),
-       columns
+       columns, parent_schema, parent_name,
+       CASE WHEN NOT (sel AND ins AND upd)
+              AND has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE') THEN
+         ARRAY(SELECT a.attname::text || ':'
+                      || has_column_privilege(%(role)s, oid, a.attnum, 'SELECT')::int
+                      || has_column_privilege(%(role)s, oid, a.attnum, 'INSERT')::int
+                      || has_column_privilege(%(role)s, oid, a.attnum, 'UPDATE')::int
+               FROM pg_attribute a
+               WHERE a.attrelid = oid AND a.attnum > 0 AND NOT a.attisdropped
+               ORDER BY a.attnum)
+       END AS column_grants
 FROM (
   SELECT c.oid::bigint AS oid, n.nspname, c.relname, c.relkind,
          pg_get_userbyid(c.relowner) AS owner, c.relrowsecurity, c.relforcerowsecurity,
@@ -45,20 +59,42 @@ FROM (
          has_table_privilege(%(role)s, c.oid, 'DELETE') AS del,
          ARRAY(SELECT a.attname::text FROM pg_attribute a
                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-               ORDER BY a.attnum) AS columns
+               ORDER BY a.attnum) AS columns,
+         pn.nspname AS parent_schema, p.relname AS parent_name
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition AND {USER_SCHEMAS}
+  LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+  LEFT JOIN pg_class p ON p.oid = i.inhparent
+  LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+  WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND {USER_SCHEMAS}
     AND (%(names)s::text[] IS NULL OR c.relname = ANY(%(names)s::text[]))
 ) AS rels
 ORDER BY oid DESC
 """
 
+# Foreign keys as PostgREST's allM2OandO2ORels reads them (SchemaCache.hs, v11.2 and v12.0):
+# keys a partition inherits from its parent are skipped (conparentid), the columns come in key
+# order, and a key is one-to-one when its columns, in that order, are exactly the columns (in
+# attnum order) of a primary key or unique constraint of its table.
 _FOREIGN_KEYS = f"""
-SELECT n.nspname, c.relname, fn.nspname, f.relname, k.conname
+SELECT k.oid::bigint, n.nspname, c.relname, fn.nspname, f.relname, k.conname,
+       cols.names, cols.refs,
+       EXISTS (SELECT 1 FROM pg_constraint u
+               WHERE u.conrelid = k.conrelid AND u.contype IN ('p', 'u')
+                 AND ARRAY(SELECT a.attname::text FROM unnest(u.conkey) AS x(num)
+                           JOIN pg_attribute a ON a.attrelid = u.conrelid AND a.attnum = x.num
+                           ORDER BY a.attnum) = cols.names)
 FROM {{source}}
 JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_class f ON f.oid = k.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace
-WHERE k.contype = 'f' AND {USER_SCHEMAS}
+CROSS JOIN LATERAL (
+  SELECT array_agg(a.attname::text ORDER BY x.ord) AS names,
+         array_agg(r.attname::text ORDER BY x.ord) AS refs
+  FROM unnest(k.conkey, k.confkey) WITH ORDINALITY AS x(col, ref, ord)
+  JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.col
+  JOIN pg_attribute r ON r.attrelid = k.confrelid AND r.attnum = x.ref
+) AS cols
+WHERE k.contype = 'f' AND k.conparentid = 0 AND {USER_SCHEMAS}
+ORDER BY k.oid DESC
 """
 FOREIGN_KEYS_QUERY = _FOREIGN_KEYS.format(source="pg_constraint k")
 # Scoped: the keys on or to the named relations, found through pg_depend's index on the
@@ -73,6 +109,22 @@ FOREIGN_KEYS_NAMED_QUERY = _FOREIGN_KEYS.format(
      ) AS named
 JOIN pg_constraint k ON k.oid = named.objid"""
 )
+
+# Computed relationships (PostgREST's allComputedRels): a function of one argument taking a
+# relation's row type and returning one. PostgREST keys relationships by (table, foreign
+# table) and computed ones by (table, function): a function named like a table, in that
+# table's schema, replaces every foreign key from its argument's table to that table.
+COMPUTED_RELS_QUERY = """
+SELECT an.nspname, a.relname, pn.nspname, p.proname
+FROM pg_proc p
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+JOIN pg_class a ON a.reltype = p.proargtypes[0] AND a.relkind IN ('v', 'r', 'm', 'f', 'p')
+JOIN pg_namespace an ON an.oid = a.relnamespace
+WHERE p.pronargs = 1
+  AND EXISTS (SELECT 1 FROM pg_class r WHERE r.reltype = p.prorettype
+              AND r.relkind IN ('v', 'r', 'm', 'f', 'p'))
+  AND (%(names)s::text[] IS NULL OR p.proname = ANY(%(names)s::text[]))
+"""
 
 FUNCTIONS_QUERY = f"""
 SELECT p.oid::bigint, n.nspname, p.proname, p.prokind, p.proargnames, p.proargmodes::text[],
@@ -102,6 +154,34 @@ FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.
 WHERE {USER_SCHEMAS} AND (%(names)s::text[] IS NULL OR c.relname = ANY(%(names)s::text[]))
 """
 
+# For each view and materialized view: the tables it reads, through views over views, that
+# have RLS enabled or policies (pg_rewrite's dependencies), as catalog keys. A view over such
+# a table runs with its owner's rights unless security_invoker; one over none bypasses nothing.
+VIEW_RLS_QUERY = """
+WITH RECURSIVE deps(view, rel) AS (
+  SELECT r.ev_class, d.refobjid
+  FROM pg_class v
+  JOIN pg_rewrite r ON r.ev_class = v.oid
+  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+   AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class
+  WHERE v.relkind IN ('v', 'm')
+    AND (%(names)s::text[] IS NULL OR v.relname = ANY(%(names)s::text[]))
+  UNION
+  SELECT deps.view, d.refobjid
+  FROM deps
+  JOIN pg_rewrite r ON r.ev_class = deps.rel
+  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+   AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class
+)
+SELECT n.nspname, v.relname, array_agg(DISTINCT tn.nspname || '.' || t.relname)
+FROM deps
+JOIN pg_class v ON v.oid = deps.view JOIN pg_namespace n ON n.oid = v.relnamespace
+JOIN pg_class t ON t.oid = deps.rel JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE t.relkind IN ('r', 'p')
+  AND (t.relrowsecurity OR EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.oid))
+GROUP BY n.nspname, v.relname
+"""
+
 # In-database PostgREST config (pgrst.db_schemas, ...) overrides the config file.
 PGRST_SETTINGS_QUERY = """
 SELECT coalesce(r.rolname, ''), coalesce(d.datname, ''), cfg
@@ -119,13 +199,16 @@ SELECT q.schema, q.rel, q.col,
 FROM unnest(%(schemas)s::text[], %(rels)s::text[], %(cols)s::text[]) AS q(schema, rel, col)
 """
 
+# PostgreSQL's word for each relkind (as psql's \\d says it); PostgREST serves them all as
+# "tables" (views and materialized views flagged as views), partitions only through their parent.
 KIND_BY_RELKIND = {
     "r": "table",
-    "p": "table",
-    "f": "table",
+    "p": "partitioned table",
+    "f": "foreign table",
     "v": "view",
-    "m": "matview",
+    "m": "materialized view",
 }
+VIEW_KINDS = frozenset({"view", "materialized view"})
 
 
 @dataclass(frozen=True)
@@ -142,7 +225,7 @@ class Relation:
     oid: int  # newest objects have the highest OIDs (until wraparound): sweeps start there
     schema: str
     name: str
-    kind: str  # table | view | matview
+    kind: str  # a KIND_BY_RELKIND word
     owner: str
     rls: bool
     force_rls: bool
@@ -153,10 +236,30 @@ class Relation:
     can_delete: bool
     visible: bool  # any privilege: what OpenAPI's default mode shows the role
     columns: tuple[str, ...]
+    partition_of: str | None = None  # the parent's key: PostgREST serves only the parent
+    # columns the role may use although the table-level grant is missing (GRANT SELECT (a)):
+    # privilege -> columns; empty when table-level grants decide
+    column_grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The catalog's key (``schema.name`` as stored, unquoted)."""
+        return f"{self.schema}.{self.name}"
 
     @property
     def qualified(self) -> str:
-        return f"{self.schema}.{self.name}"
+        """The printed name, quoted as psql quotes it (``test."x.y"``)."""
+        return qualified(self.schema, self.name)
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEW_KINDS
+
+    def may(self, privilege: str) -> bool:
+        """PostgreSQL's rule: the table-level grant, or a grant on some of its columns."""
+        table_level = {"SELECT": self.can_select, "INSERT": self.can_insert,
+                       "UPDATE": self.can_update, "DELETE": self.can_delete}[privilege]  # fmt: skip
+        return table_level or bool(self.column_grants.get(privilege))
 
 
 @dataclass(frozen=True)
@@ -166,10 +269,34 @@ class ForeignKey:
     ref_schema: str
     ref_table: str
     name: str
+    oid: int = 0
+    columns: tuple[str, ...] = ()  # in key order
+    ref_columns: tuple[str, ...] = ()
+    one_to_one: bool = False  # the columns are the table's primary key or a unique constraint
+    overridden: bool = False  # a computed relationship replaces it (see COMPUTED_RELS_QUERY)
+
+    @property
+    def table_key(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def ref_key(self) -> str:
+        return f"{self.ref_schema}.{self.ref_table}"
 
     @property
     def qualified(self) -> str:
-        return f"{self.schema}.{self.table}:{self.ref_schema}.{self.ref_table}"
+        """``schema.table:schema.table!constraint``: PostgREST tells two keys between the same
+        tables apart by the constraint's name (``select=parent!fk_name(*)``)."""
+        return relationship_name(self.schema, self.table, self.ref_schema, self.ref_table,
+                                 self.name)  # fmt: skip
+
+    @property
+    def openapi_note(self) -> bool:
+        """PostgREST writes ``<fk table=... column=.../>`` into OpenAPI for this key: a
+        many-to-one key (not one-to-one) of one column, to a table of the same schema, not
+        replaced by a computed relationship (OpenAPI.hs makeProperty, v11.2 and v12.0)."""
+        return (len(self.columns) == 1 and not self.one_to_one and not self.overridden
+                and self.schema == self.ref_schema)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -219,8 +346,13 @@ class Catalog:
     policies: dict[str, list[Policy]] = field(default_factory=dict)  # "schema.table"
     pgrst_settings: list[tuple[str, str, str, str]] = field(default_factory=list)
     column_privileges: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
+    view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     scoped: bool = False  # only the objects asked about were read (size-independent)
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def relation(self, schema: str, name: str) -> Relation | None:
+        return self.relations.get(f"{schema}.{name}")
 
     def owns(self, relation: Relation) -> bool:
         return relation.owner in self.role.privileges_of
@@ -236,6 +368,20 @@ def _security_invoker(options: list[str] | None) -> bool:
         if key == "security_invoker":
             return value.lower() in {"true", "on", "1", "yes"}
     return False
+
+
+_GRANT_FLAGS = ("SELECT", "INSERT", "UPDATE")
+
+
+def _column_grants(rows: list[str] | None) -> dict[str, tuple[str, ...]]:
+    """``["id:100", ...]`` (name: SELECT, INSERT, UPDATE flags) -> privilege -> columns."""
+    grants: dict[str, list[str]] = {}
+    for row in rows or ():
+        name, _, flags = row.rpartition(":")
+        for privilege, flag in zip(_GRANT_FLAGS, flags, strict=False):
+            if flag == "1":
+                grants.setdefault(privilege, []).append(name)
+    return {k: tuple(v) for k, v in grants.items()}
 
 
 def _input_args(names: list[str] | None, modes: list[str] | None, nargs: int) -> tuple[str, ...]:
@@ -297,6 +443,9 @@ async def snapshot(
                 dele,
                 vis,
                 cols,
+                parent_schema,
+                parent_name,
+                grants,
             ) = row
             rel = Relation(
                 oid,
@@ -311,13 +460,26 @@ async def snapshot(
                 ins,
                 upd,
                 dele,
-                vis,
+                vis or owner in role_info.privileges_of,  # PostgREST: pg_has_role(relowner)
                 tuple(cols),
+                f"{parent_schema}.{parent_name}" if parent_name is not None else None,
+                _column_grants(grants),
             )
-            catalog.relations[rel.qualified] = rel
+            catalog.relations[rel.key] = rel
+        overrides = {
+            (f"{a_schema}.{a_name}", f"{f_schema}.{f_name}")
+            for a_schema, a_name, f_schema, f_name in await _rows(
+                conn, COMPUTED_RELS_QUERY, params, timings, "computed_relationships"
+            )
+        }
         fk_query = FOREIGN_KEYS_QUERY if names is None else FOREIGN_KEYS_NAMED_QUERY
         for row in await _rows(conn, fk_query, params, timings, "foreign_keys"):
-            catalog.foreign_keys.append(ForeignKey(*row))
+            oid, schema, table, ref_schema, ref_table, name, cols, refs, one = row
+            over = (f"{schema}.{table}", f"{ref_schema}.{ref_table}") in overrides
+            catalog.foreign_keys.append(ForeignKey(
+                schema, table, ref_schema, ref_table, name, oid, tuple(cols), tuple(refs), one,
+                over,
+            ))  # fmt: skip
         for row in await _rows(conn, FUNCTIONS_QUERY, params, timings, "functions"):
             oid, schema, name, kind, arg_names, modes, nargs, trig, executable, changed = row
             args = _input_args(arg_names, modes, nargs)
@@ -329,6 +491,8 @@ async def snapshot(
             schema, table, name, permissive, cmd, roles, using, check = row
             policy = Policy(schema, table, name, permissive, cmd, tuple(roles), using, check)
             catalog.policies.setdefault(f"{schema}.{table}", []).append(policy)
+        for schema, name, tables in await _rows(conn, VIEW_RLS_QUERY, params, timings, "views"):
+            catalog.view_rls[f"{schema}.{name}"] = tuple(sorted(tables))
         for role_name, db, cfg in await _rows(conn, PGRST_SETTINGS_QUERY, {}, timings, "config"):
             key, _, value = cfg.partition("=")
             catalog.pgrst_settings.append((role_name, db, key, value))

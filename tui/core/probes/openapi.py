@@ -18,7 +18,8 @@ from tui.core.probes import openapi_prefetch
 from tui.core.probes.base import OPENAPI_BODY, SMALL_BODY, BodyTooLarge, json_or_text
 from tui.core.probes.openapi_stream import DocumentStream
 
-_FK_NOTE = re.compile(r"<fk table='(?P<table>[^']+)' column='[^']*'/>")
+# PostgREST writes names into the note unescaped: a quote may be part of a name
+_FK_NOTE = re.compile(r"<fk table='(?P<table>.+?)' column='(?P<column>.*?)'/>$", re.DOTALL)
 _OPERATION_KEYS = frozenset({"get", "post", "patch", "delete", "put", "tags", "responses", "in"})
 KEPT_MEMBERS = frozenset({"info", "paths", "definitions"})  # "parameters" is skipped
 NAMES_ONLY = frozenset({"paths"})  # only the path names tell; their operations are dropped
@@ -33,7 +34,8 @@ class SchemaDoc:
     tables: set[str] = field(default_factory=set)
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> columns
     functions: set[str] = field(default_factory=set)
-    fk_targets: dict[str, set[str]] = field(default_factory=dict)  # table -> referenced tables
+    # table -> column -> the table its <fk table='...'/> note names (one note per column)
+    fk_notes: dict[str, dict[str, str]] = field(default_factory=dict)
     enums: dict[str, set[str]] = field(default_factory=dict)  # "schema.type" -> labels
 
 
@@ -100,12 +102,12 @@ def summarize(document: Any, schema: str) -> SchemaDoc:
             continue
         doc.tables.add(table)
         doc.columns[table] = tuple(props)
-        for value in props.values():
+        for column, value in props.items():
             if not isinstance(value, tuple):
                 continue
             enum, fmt, fk_table = value
             if fk_table:
-                doc.fk_targets.setdefault(table, set()).add(fk_table)
+                doc.fk_notes.setdefault(table, {})[column] = fk_table
             if enum is not None and fmt:  # the type's name, schema-qualified by PostgREST
                 doc.enums.setdefault(fmt, set()).update(str(label) for label in enum)
     return doc

@@ -6,7 +6,8 @@ Shape (aeson's generic encoding, read from PostgREST's SchemaCache*.hs at v12.2 
 tableColumns: {name: {colName, colNominalType, colEnum}}}]`` pairs; ``dbRoutines`` pairs a
 qualified name with ``[{pdSchema, pdName, ...}]``; ``dbRelationships`` pairs a key with
 ``[{tag: "Relationship", relTable, relForeignTable, relCardinality: {tag, isParent?},
-relTableIsView, relFTableIsView}]``. Like the OpenAPI parser, an ``object_hook`` shrinks every
+relTableIsView, relFTableIsView}]`` where the cardinality carries ``relCons``, the foreign
+key's name. Names come out quoted as psql prints them (``names.qualified``). Like the OpenAPI parser, an ``object_hook`` shrinks every
 object as it is built, so a 10,000-table dump is never held as Python objects.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from tui.core.names import qualified
 from tui.core.probes.base import OPENAPI_BODY, send
 
 
@@ -27,7 +29,8 @@ class CacheDump:
     views: set[str] = field(default_factory=set)
     columns: dict[str, set[str]] = field(default_factory=dict)  # "schema.table" -> names
     functions: set[str] = field(default_factory=set)
-    relationships: set[str] = field(default_factory=set)  # "s.child:s.parent" (foreign keys)
+    # foreign keys: (schema, child, schema, parent, constraint), raw names
+    relationships: set[tuple[str, str, str, str, str]] = field(default_factory=set)
     enums: dict[str, set[str]] = field(default_factory=dict)  # "schema.type" -> labels
 
 
@@ -42,28 +45,30 @@ def _compact(obj: dict[str, Any]) -> Any:
     if "dbTables" in obj:
         return obj
     if "qiSchema" in obj and "qiName" in obj:
-        return f"{obj['qiSchema']}.{obj['qiName']}"
+        return ("qi", str(obj["qiSchema"]), str(obj["qiName"]))
     if "colName" in obj:
         enum = obj.get("colEnum") or []
         return (obj["colName"], obj.get("colNominalType") if enum else None, tuple(enum))
     if "tableName" in obj:
         cols = obj.get("tableColumns") or {}
         values = cols.values() if isinstance(cols, dict) else cols
-        return _Table(f"{obj.get('tableSchema')}.{obj['tableName']}", bool(obj.get("tableIsView")),
+        return _Table(qualified(str(obj.get("tableSchema")), str(obj["tableName"])),
+                      bool(obj.get("tableIsView")),
                       tuple(c for c in values if isinstance(c, tuple)))  # fmt: skip
     if "pdName" in obj:
-        return ("routine", f"{obj.get('pdSchema')}.{obj['pdName']}")
+        return ("routine", qualified(str(obj.get("pdSchema")), str(obj["pdName"])))
     if obj.get("tag") == "Relationship":
         card = obj.get("relCardinality")
         to_parent = isinstance(card, tuple) and (
             card[0] == "M2O" or (card[0] == "O2O" and not card[1])
         )
         views = obj.get("relTableIsView") or obj.get("relFTableIsView")
-        if to_parent and not views:
-            return ("fk", obj.get("relTable"), obj.get("relForeignTable"))
+        ends = (obj.get("relTable"), obj.get("relForeignTable"))
+        if to_parent and not views and all(isinstance(e, tuple) and e[0] == "qi" for e in ends):
+            return ("fk", *ends[0][1:], *ends[1][1:], card[2])
         return None
     if obj.get("tag") in ("M2O", "O2M", "O2O", "M2M"):
-        return (obj["tag"], bool(obj.get("isParent")))
+        return (obj["tag"], bool(obj.get("isParent")), str(obj.get("relCons") or ""))
     if obj and all(isinstance(v, tuple) for v in obj.values()):
         return obj  # a table's column map, already compacted
     return None
@@ -91,8 +96,8 @@ def parse(raw: bytes | str) -> CacheDump:
                 dump.functions.add(item[1])
     for pair in document.get("dbRelationships") or ():
         for item in pair[1] if isinstance(pair, list) and len(pair) == 2 else ():
-            if isinstance(item, tuple) and item[0] == "fk" and item[1] and item[2]:
-                dump.relationships.add(f"{item[1]}:{item[2]}")
+            if isinstance(item, tuple) and item[0] == "fk":
+                dump.relationships.add(item[1:])
     return dump
 
 

@@ -22,22 +22,44 @@ def probe_ref(
     ref: ObjectRef,
     snap: catalog.Catalog,
     failing: FailingRequest | None = None,
-):
-    """The no-side-effect request that shows whether the cache resolves ``ref``."""
+) -> list:
+    """The no-side-effect requests that show whether the cache resolves ``ref``: one, or for
+    a relationship one per foreign key between the two tables (by its name, ``!fk``)."""
     kind = str(ref.kind)
-    if kind in ("table", "view"):
-        return targeted.probe_table(client, version, ref.schema, ref.name, ())
+    if kind in ("table", "view", "materialized view"):
+        return [targeted.probe_table(client, version, ref.schema, ref.name, ())]
     if kind == "column" and ref.column:
-        return targeted.probe_column(client, version, ref.schema, ref.name, ref.column)
+        return [targeted.probe_column(client, version, ref.schema, ref.name, ref.column)]
     if kind == "relationship" and ref.target_name:
-        return targeted.probe_relationship(client, version, ref.schema, ref.name, ref.target_name)
+        return relationship_probes(client, version, ref, snap)
     if kind == "function":
-        overloads = snap.functions.get(ref.display, [])
+        overloads = snap.functions.get(ref.key, [])
         args = next((f.args for f in overloads if f.callable_by_name), None)
         if args is None:  # gone from the catalog: the user's call names the arguments
             args = rpc_args(failing, ref.name) if failing else ()
-        return targeted.probe_function(client, version, ref.schema, ref.name, args)
-    return None
+        return [targeted.probe_function(client, version, ref.schema, ref.name, args)]
+    return []
+
+
+def relationship_probes(
+    client: httpx.AsyncClient, version: str | None, ref: ObjectRef, snap: catalog.Catalog
+) -> list:
+    """Each key between the two tables (or the one ``!hint`` names), embedded from its own
+    table; with none in the catalog, the pair (a key dropped but still cached answers)."""
+    assert ref.target_name is not None
+    pair = {ref.key, f"{ref.target_schema or ref.schema}.{ref.target_name}"}
+    keys = [fk for fk in snap.foreign_keys
+            if {fk.table_key, fk.ref_key} == pair and not fk.overridden
+            and (ref.hint is None or fk.name == ref.hint)]  # fmt: skip
+    if not keys:
+        return [targeted.probe_relationship(client, version, ref.schema, ref.name,
+                                            ref.target_name, ref.hint, ref.target_schema)]  # fmt: skip
+    return [key_probe(client, version, fk) for fk in keys]
+
+
+def key_probe(client: httpx.AsyncClient, version: str | None, fk: catalog.ForeignKey):
+    return targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table,
+                                       fk.name, fk.ref_schema)  # fmt: skip
 
 
 def callable_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.Function]:
@@ -90,14 +112,38 @@ async def sweep_functions(
 
     recent, by_oid = sweep_order(functions)
     changed = asyncio.ensure_future(ask(recent))
-    answers: list = []
     try:
-        for start in range(0, len(by_oid), WAVE):
-            got = await ask(by_oid[start : start + WAVE])
-            answers += got
-            told = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
-            if any(a.cached for a in told) and not any(a.cached is False for a in told):
-                break
+        answers = await _waves(ask, by_oid)
         return await changed + answers
     finally:
         changed.cancel()
+
+
+async def sweep_keys(
+    client: httpx.AsyncClient,
+    version: str | None,
+    keys: list[catalog.ForeignKey],
+    gate: asyncio.Semaphore,
+) -> list:
+    """Foreign keys OpenAPI cannot show (``drift.embed_only``: composite, one-to-one, a
+    second key on a column), embedded by name newest first, a wave at a time, as functions
+    are: a key created after the cache loaded holds a higher OID than every cached one."""
+
+    def ask(chosen: list[catalog.ForeignKey]):
+        return targeted.gather_limited([key_probe(client, version, fk) for fk in chosen],
+                                       gate=gate)  # fmt: skip
+
+    return await _waves(ask, sorted(keys, key=lambda fk: -fk.oid)[:LIMIT])
+
+
+async def _waves(ask, ordered: list) -> list:
+    """Ask ``ordered`` a wave at a time; stop after the first wave that resolves without a
+    miss (a wave that tells nothing, all errors, does not count)."""
+    answers: list = []
+    for start in range(0, len(ordered), WAVE):
+        got = await ask(ordered[start : start + WAVE])
+        answers += got
+        told = [a for a in got if isinstance(a, targeted.TargetedAnswer)]
+        if any(a.cached for a in told) and not any(a.cached is False for a in told):
+            break
+    return answers

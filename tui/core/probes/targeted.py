@@ -10,6 +10,10 @@ shapes and their answers: ``cache_only``):
   cached, PGRST108 when it is;
 - function: ``GET /rpc/f?arg=0&select=<no such embed>(*)``: PGRST202 when not cached,
   PGRST200 when it is; the function never runs.
+
+Every name in a query parameter is sent double-quoted (``cache_only.field``), as PostgREST's
+grammar reads ``"x.y"`` as one name and ``x.y`` as a path; answers name objects as psql does
+(``names.qualified``), a relationship by its key (``!fk_name``) when one is asked about.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify
+from tui.core.names import qualified, relationship_name
 from tui.core.probes import cache_only
 from tui.core.probes.base import json_or_text, send
 
@@ -76,7 +81,8 @@ async def probe_table(
         missing = None
     if error.code == "PGRST204":
         cached = True  # the table is cached; one of its columns may not be
-    return TargetedAnswer("table", f"{schema}.{table}", status, error.code, cached, missing, error)
+    return TargetedAnswer("table", qualified(schema, table), status, error.code, cached, missing,
+                          error)  # fmt: skip
 
 
 async def probe_column(
@@ -87,18 +93,27 @@ async def probe_column(
     if answer.code in {"404{}", "PGRST205"}:
         cached = False
     return TargetedAnswer(
-        "column", f"{schema}.{table}.{column}", answer.status, answer.code, cached,
+        "column", qualified(schema, table, column), answer.status, answer.code, cached,
         answer.missing_column, answer.error,
     )  # fmt: skip
 
 
 async def probe_relationship(
-    client: httpx.AsyncClient, version: str | None, schema: str, child: str, parent: str
+    client: httpx.AsyncClient,
+    version: str | None,
+    schema: str,
+    child: str,
+    parent: str,
+    hint: str | None = None,
+    parent_schema: str | None = None,
 ) -> TargetedAnswer:
-    shape = cache_only.relationship(schema, child, parent)
+    """``hint``: the foreign key's name, so a second key between the same tables is asked
+    about on its own (PostgREST's ``!fk_name``)."""
+    shape = cache_only.relationship(schema, child, parent, hint)
     status, body, error = await _ask(client, version, shape)
+    name = relationship_name(schema, child, parent_schema or schema, parent, hint)
     return TargetedAnswer(
-        "relationship", f"{schema}.{child}:{schema}.{parent}", status, error.code,
+        "relationship", name, status, error.code,
         _verdict(error, status, body), None, error,
     )  # fmt: skip
 
@@ -108,7 +123,7 @@ async def probe_function(
 ) -> TargetedAnswer:
     status, body, error = await _ask(client, version, cache_only.function(schema, name, args))
     return TargetedAnswer(
-        "function", f"{schema}.{name}", status, error.code, _verdict(error, status, body), None,
+        "function", qualified(schema, name), status, error.code, _verdict(error, status, body), None,
         error,
     )  # fmt: skip
 

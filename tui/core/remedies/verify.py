@@ -20,6 +20,7 @@ import httpx
 import psycopg
 
 from tui.core.model import Change, ObjectKind, Report, StaleObject
+from tui.core.names import parse_qualified, qualified
 from tui.core.probes import api, cache_only
 from tui.core.probes.replay import replay as replay_request
 from tui.core.remedies.events import Emit, KpiFigure, StepClock, StepResult, StepStatus, running
@@ -36,9 +37,10 @@ OPENAPI_INTERVAL_S = 0.25  # the document can be megabytes: at most 4 per second
 API_SAMPLES = 10
 
 FUNCTION_ARGS_SQL = """
-SELECT n.nspname || '.' || p.proname, p.pronargs, p.proargnames, p.proargmodes::text[]
+SELECT n.nspname, p.proname, p.pronargs, p.proargnames, p.proargmodes::text[]
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname || '.' || p.proname = ANY(%s)
+JOIN unnest(%s::text[], %s::text[]) AS want(schema, name)
+  ON want.schema = n.nspname AND want.name = p.proname
 ORDER BY p.oid
 """
 
@@ -94,13 +96,16 @@ class Verifier:
         self.requests_sent = 0
 
     async def prepare(self) -> None:
-        names = [o.name for o in self.objects if o.kind is ObjectKind.FUNCTION]
+        names = [parse_qualified(o.name) for o in self.objects if o.kind is ObjectKind.FUNCTION]
+        names = [n for n in names if len(n) == 2]
         args: dict[str, list[str]] = {}
         if names:
             try:
                 async with await connect(self.target) as conn:
-                    cur = await conn.execute(FUNCTION_ARGS_SQL, (names,))
-                    for name, nargs, argnames, modes in await cur.fetchall():
+                    wanted = ([n[0] for n in names], [n[1] for n in names])
+                    cur = await conn.execute(FUNCTION_ARGS_SQL, wanted)
+                    for schema, fn, nargs, argnames, modes in await cur.fetchall():
+                        name = qualified(schema, fn)  # as the stale object names it
                         found = input_arg_names(nargs, argnames, modes)
                         if found is not None and name not in args:
                             args[name] = found

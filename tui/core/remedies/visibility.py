@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.names import parse_qualified, split_unquoted, unquote
 from tui.core.probes import cache_only
 
 
@@ -75,7 +76,8 @@ class Probe:
 
 
 def _split(name: str, parts: int) -> list[str]:
-    pieces = name.split(".", parts - 1)
+    """The raw names in a printed (quote_ident'ed) name."""
+    pieces = parse_qualified(name)
     if len(pieces) != parts:
         raise ValueError(name)
     return pieces
@@ -94,10 +96,12 @@ def column_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
 
 
 def relationship_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
-    source, dest = obj.name.split(":", 1)
+    pair, *hint = split_unquoted(obj.name, "!")
+    source, dest = split_unquoted(pair, ":")
     schema, table = _split(source, 2)
     _dest_schema, dest_table = _split(dest, 2)
-    return Probe.of(obj, cache_only.relationship(schema, table, dest_table))
+    return Probe.of(obj, cache_only.relationship(schema, table, dest_table,
+                                                 unquote(hint[0]) if hint else None))  # fmt: skip
 
 
 def function_probe(obj: StaleObject, args: dict[str, list[str]]) -> Probe | None:
@@ -110,6 +114,7 @@ def function_probe(obj: StaleObject, args: dict[str, list[str]]) -> Probe | None
 BUILDERS: dict[ObjectKind, Callable[[StaleObject, dict[str, list[str]]], Probe | None]] = {
     ObjectKind.TABLE: table_probe,
     ObjectKind.VIEW: table_probe,
+    ObjectKind.MATERIALIZED_VIEW: table_probe,
     ObjectKind.COLUMN: column_probe,
     ObjectKind.RELATIONSHIP: relationship_probe,
     ObjectKind.FUNCTION: function_probe,
@@ -139,20 +144,21 @@ def build_probes(
 def openapi_has(doc: dict[str, Any], obj: StaleObject) -> bool:
     """Does the OpenAPI document show the object? (enum label, function, table, column)."""
     if obj.kind is ObjectKind.ENUM:
-        type_name, label = obj.name.split(":", 1)
-        bare = type_name.split(".", 1)[-1]
+        type_name, label = obj.name.split(":", 1)  # the type's printed name has no colon
+        bare = split_unquoted(type_name, ".")[-1]
         for definition in (doc.get("definitions") or {}).values():
             for prop in (definition.get("properties") or {}).values():
                 if prop.get("format") in (type_name, bare) and label in (prop.get("enum") or []):
                     return True
         return False
     paths = doc.get("paths") or {}
+    parts = parse_qualified(obj.name)
     if obj.kind is ObjectKind.FUNCTION:
-        return f"/rpc/{obj.name.split('.', 1)[-1]}" in paths
-    if obj.kind in (ObjectKind.TABLE, ObjectKind.VIEW):
-        return f"/{obj.name.split('.', 1)[-1]}" in paths
-    if obj.kind is ObjectKind.COLUMN:
-        _schema, table, column = obj.name.split(".", 2)
+        return f"/rpc/{parts[-1]}" in paths
+    if obj.kind in (ObjectKind.TABLE, ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW):
+        return f"/{parts[-1]}" in paths
+    if obj.kind is ObjectKind.COLUMN and len(parts) == 3:
+        _schema, table, column = parts
         props = ((doc.get("definitions") or {}).get(table) or {}).get("properties") or {}
         return column in props
     return False

@@ -1,0 +1,89 @@
+"""Names as psql prints them and as PostgREST's URL grammar reads them.
+
+``quote_ident`` is PostgreSQL's rule (``quote_ident()``, psql's ``\\d``): a name stays bare
+only when it reads back as itself unquoted, i.e. lower-case letters, digits and ``_`` (not
+first a digit), and not a keyword other than an unreserved one. Everything printed about an
+object (stale names, fixes, titles) goes through it, so ``test."x.y"`` is never ambiguous.
+
+``pgrst_field`` is PostgREST's ``pQuotedValue`` (QueryParams.hs, v11 and v12): inside
+``select=``, ``columns=`` and embed hints a double-quoted name is taken literally, with ``\\``
+escaping the next character, so every probe sends every name quoted.
+"""
+
+from __future__ import annotations
+
+import re
+
+# pg_get_keywords() of PostgreSQL 15 where catcode <> 'U': the keywords quote_ident quotes.
+QUOTED_KEYWORDS = frozenset({
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character",
+    "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create",
+    "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+    "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc",
+    "distinct", "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float",
+    "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having",
+    "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into",
+    "is", "isnull", "join", "lateral", "leading", "least", "left", "like", "limit", "localtime",
+    "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null",
+    "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps",
+    "overlay", "placing", "position", "precision", "primary", "real", "references", "returning",
+    "right", "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring",
+    "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat",
+    "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose",
+    "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists",
+    "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable"
+})  # fmt: skip
+_BARE = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def quote_ident(name: str) -> str:
+    """PostgreSQL's ``quote_ident``: bare when safe, else double-quoted with ``""``."""
+    if _BARE.fullmatch(name) and name not in QUOTED_KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(*parts: str) -> str:
+    """``schema.table[.column]`` with each part quoted as needed (unambiguous)."""
+    return ".".join(quote_ident(p) for p in parts)
+
+
+def pgrst_field(name: str) -> str:
+    """A name for PostgREST's query grammar (select, columns, embed hints), always quoted."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def relationship_name(
+    schema: str, table: str, ref_schema: str, ref_table: str, hint: str | None = None
+) -> str:
+    """``schema.table:schema.table[!hint]``: the hint is the foreign key's name (or, for a
+    key only seen in OpenAPI, its column), as PostgREST's ``!hint`` disambiguates embeds."""
+    name = f"{qualified(schema, table)}:{qualified(ref_schema, ref_table)}"
+    return f"{name}!{quote_ident(hint)}" if hint else name
+
+
+def split_unquoted(text: str, seps: str) -> list[str]:
+    """Split a printed name at separator characters outside double quotes; each piece
+    keeps its quotes (see ``unquote``)."""
+    pieces, start, quoted = [], 0, False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted  # "" toggles twice: stays right
+        elif ch in seps and not quoted:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def unquote(piece: str) -> str:
+    """The name behind one quote_ident'ed piece."""
+    if len(piece) >= 2 and piece[0] == piece[-1] == '"':
+        return piece[1:-1].replace('""', '"')
+    return piece
+
+
+def parse_qualified(text: str) -> list[str]:
+    """``test."x.y"`` -> ``["test", "x.y"]`` (the inverse of ``qualified``)."""
+    return [unquote(p) for p in split_unquoted(text, ".")]
