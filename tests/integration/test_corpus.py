@@ -16,10 +16,9 @@ from tui.sandbox import Cluster, Sandbox
 pytestmark = pytest.mark.integration
 
 # Open model defects a corpus still trips over (strict: the day one is fixed, the test says so
-# and its line goes). Issue 12 item 1: one-to-one and composite keys are counted as "added".
-OPEN_DEFECTS = {
-    "adventureworks": "issue 12 item 1: keys PostgREST leaves out of OpenAPI read as added",
-}
+# and its line goes). None open: issue 12 item 1 (keys PostgREST leaves out of OpenAPI read as
+# added, adventureworks) is fixed.
+OPEN_DEFECTS: dict[str, str] = {}
 
 
 def corpus_param(corpus: Corpus):

@@ -49,9 +49,10 @@ CREATE MATERIALIZED VIEW k_mat AS SELECT id FROM k_space;
 CREATE VIEW k_view AS SELECT id, space_id FROM k_zone;
 CREATE VIEW k_view2 AS SELECT id FROM k_view;
 CREATE TABLE k_ren (id int PRIMARY KEY, old_name text);
+CREATE TABLE k_old (id int PRIMARY KEY);
 CREATE TABLE k_private (id int PRIMARY KEY, email text, secret text);
 GRANT SELECT ON k_space, k_zone, k_detail, k_comp, k_comp2, k_owner, k_pet, "Weird.Name",
-  k_parted, k_base, k_child, k_foreign, k_mat, k_view, k_view2, k_ren TO anon;
+  k_parted, k_base, k_child, k_foreign, k_mat, k_view, k_view2, k_ren, k_old TO anon;
 REVOKE ALL ON k_private FROM anon;  -- the default privileges granted it
 GRANT SELECT (id, email) ON k_private TO anon;
 """
@@ -75,6 +76,8 @@ DRIFTS: list[tuple[str, set[tuple[str, str, str]]]] = [
      {("view", "public.k_view3", "added")}),
     ("ALTER TABLE k_ren RENAME COLUMN old_name TO new_name",
      {("column", "public.k_ren.new_name", "added"), ("column", "public.k_ren.old_name", "removed")}),
+    # OpenAPI drops the old name at once (a live privilege query); the OID tells it is a rename
+    ("ALTER TABLE k_old RENAME TO k_new", {("table", "public.k_new", "added")}),
     ("GRANT SELECT (secret) ON k_private TO anon; REVOKE SELECT ON k_child FROM anon;"
      "GRANT SELECT ON k_child TO anon", set()),  # privileges are live: never stale
 ]  # fmt: skip
@@ -133,6 +136,8 @@ async def test_fresh_cache_healthy_drift_exact_notify_healthy(make_sandbox, post
     drifted = await diagnose(target)
     assert stale_triples(drifted) == expected
     assert drifted.verdict is Verdict.STALE_CACHE
+    summary = next(f.summary for f in drifted.findings if f.check == "drift")
+    assert "public.k_new renamed or moved since the cache loaded" in summary
     second = await diagnose(target, objects=_refs("r:k_zone:k_space!zone_other_fk"))
     assert ("relationship", "public.k_zone:public.k_space!zone_other_fk", "added") in (
         stale_triples(second)

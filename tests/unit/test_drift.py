@@ -331,3 +331,14 @@ def test_kinds_are_reported_as_postgresql_names_them_and_partitions_are_not_serv
     assert compute(cat, doc({})) == {("materialized view", "public.mv", "added"),
                                      ("table", "public.ft", "added"),
                                      ("table", "public.p", "added")}  # fmt: skip
+
+
+def test_an_added_table_older_than_a_cached_one_was_renamed():
+    cat = catalog(rel("kept", ("id",), oid=10), rel("renamed", ("id",), oid=5),
+                  rel("created", ("id",), oid=20))  # fmt: skip
+    db, cache = (
+        drift.database_inventory(cat, ["public"]),
+        drift.cache_inventory([doc({"kept": ("id",)})]),
+    )
+    found = drift.compute(db, cache)
+    assert drift.renamed_since_load(db, cache, found) == {"public.renamed"}

@@ -52,6 +52,7 @@ class Inventory:
     # relations in the catalog the role may not see: never "removed", whatever the cache says
     hidden: set[str] = field(default_factory=set)
     by_constraint: bool = False  # cache side: PostgREST's dump (every key, by name)
+    oids: dict[str, int] = field(default_factory=dict)  # database side: relation -> OID
 
     def has_column(self, name: str) -> bool:
         """``schema.table.column`` (printed form) is on this side."""
@@ -132,6 +133,7 @@ def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
             continue
         name = rel.qualified
         inv.tables.add(name)
+        inv.oids[name] = rel.oid
         if rel.is_view:
             inv.views.add(name)
         inv.kinds[name] = (
@@ -270,3 +272,20 @@ def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[Stale
             name = f"{table}:{schema}.{quote_ident(theirs)}!{quote_ident(column)}"
             stale.append(StaleObject(ObjectKind.RELATIONSHIP, name, Change.REMOVED))
     return stale
+
+
+def renamed_since_load(db: Inventory, cache: Inventory, stale: Iterable[StaleObject]) -> set[str]:
+    """Added tables older than a table the cache holds: they existed when it loaded, under
+    another name or schema (OIDs grow with creation; a rename keeps the OID). The cache has
+    all tables whatever their privileges, so nothing else keeps an old table out of it."""
+    held = [db.oids[t] for t in db.tables & cache.tables if t in db.oids]
+    if not held:
+        return set()
+    newest = max(held)
+    return {
+        s.name for s in stale
+        if s.change is Change.ADDED and s.kind in TABLE_KINDS and db.oids.get(s.name, newest) < newest
+    }  # fmt: skip
+
+
+TABLE_KINDS = (ObjectKind.TABLE, ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW)

@@ -62,7 +62,7 @@ def _table_of_column(name: str) -> str:
     return ".".join(split_unquoted(name, ".")[:2])
 
 
-TABLE_KINDS = (ObjectKind.TABLE, ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW)
+TABLE_KINDS = drift.TABLE_KINDS
 
 
 def _without_parts_of_new_tables(found: set[StaleObject]) -> set[StaleObject]:
@@ -98,9 +98,11 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     found: set[StaleObject] = set(stale_from_targeted(ev, db))
     basis = []
     dump = ev.admin.dump if ev.admin is not None else None
+    cache: drift.Inventory | None = None
     if dump is not None and not ev.scoped:
         # the exact cache (v12.2+): every kind, both ways, functions included
-        found.update(drift.compute(db, drift.dump_inventory(dump, ev.catalog)))
+        cache = drift.dump_inventory(dump, ev.catalog)
+        found.update(drift.compute(db, cache))
         basis.append("catalog vs PostgREST's /schema_cache")
     elif ev.docs is not None:
         cache = drift.cache_inventory(ev.docs)
@@ -148,6 +150,10 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     parts = [f"{added} added since the cache loaded"] if added else []
     parts += [f"{removed} gone from the database but still cached"] if removed else []
     shown = ", ".join(s.name for s in stale[:5]) + (" ..." if len(stale) > 5 else "")
+    renamed = sorted(drift.renamed_since_load(db, cache, stale)) if cache is not None else []
+    if renamed:
+        shown += (f"; {', '.join(renamed[:3])} renamed or moved since the cache loaded (older "
+                  "than tables it holds: the old name is still cached)")  # fmt: skip
     return Finding(
         "drift",
         Status.FAIL,
