@@ -60,7 +60,7 @@ def test_view_added_is_a_view():
 def test_both_ways_for_columns_relationships_and_enum_labels():
     cat = catalog(
         rel("a", ("id", "new")), rel("b", ("id", "a_id")), rel("c", ("id",)),
-        fks=[ForeignKey("public", "b", "public", "a", "b_a_fkey", 1, ("a_id",), ("id",))],
+        fks=[ForeignKey("public", "b", "public", "a", "b_a_fkey", 1, ("a_id",))],
         enums={"public.mood": ("ok", "sad")},
     )  # fmt: skip
     cache = doc(
@@ -266,7 +266,7 @@ def _key(table: str, ref: str, name: str, cols: tuple[str, ...], oid: int, **kw)
     schema, _, child = table.rpartition(".")
     ref_schema, _, parent = ref.rpartition(".")
     return ForeignKey(schema or "public", child, ref_schema or "public", parent, name, oid, cols,
-                      ("id",) * len(cols), **kw)  # fmt: skip
+                      **kw)  # fmt: skip
 
 
 KEYS = [  # (key, OpenAPI carries its note) as PostgREST 11.2 / 12.0 write them

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.names import parse_qualified, pgrst_field, qualified, quote_ident
+from tui.core.names import parse_qualified, qualified, quote_ident
 
 
 def test_quote_ident_as_postgresql_does():
@@ -23,8 +23,3 @@ def test_qualified_names_are_unambiguous():
 @given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=3))
 def test_parse_qualified_reads_back_what_qualified_prints(parts):
     assert parse_qualified(qualified(*parts)) == parts
-
-
-def test_pgrst_field_escapes_as_pquotedvalue_reads():
-    assert pgrst_field("a.b") == '"a.b"'
-    assert pgrst_field('say "hi" \\') == '"say \\"hi\\" \\\\"'

@@ -5,9 +5,8 @@ only when it reads back as itself unquoted, i.e. lower-case letters, digits and 
 first a digit), and not a keyword other than an unreserved one. Everything printed about an
 object (stale names, fixes, titles) goes through it, so ``test."x.y"`` is never ambiguous.
 
-``pgrst_field`` is PostgREST's ``pQuotedValue`` (QueryParams.hs, v11 and v12): inside
-``select=``, ``columns=`` and embed hints a double-quoted name is taken literally, with ``\\``
-escaping the next character, so every probe sends every name quoted.
+Probes quote names for PostgREST's grammar with ``probes.cache_only.field`` (its
+``pQuotedValue``, QueryParams.hs v11 and v12: a double-quoted name is taken literally).
 """
 
 from __future__ import annotations
@@ -47,11 +46,6 @@ def quote_ident(name: str) -> str:
 def qualified(*parts: str) -> str:
     """``schema.table[.column]`` with each part quoted as needed (unambiguous)."""
     return ".".join(quote_ident(p) for p in parts)
-
-
-def pgrst_field(name: str) -> str:
-    """A name for PostgREST's query grammar (select, columns, embed hints), always quoted."""
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def relationship_name(
