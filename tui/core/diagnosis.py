@@ -211,6 +211,12 @@ class Diagnosis:
             docs[0].schema = schemas[0]
             return list(docs)
 
+    async def _owned(self, name: str, make: Callable[[], Awaitable[Any]], fresh: bool) -> Any:
+        """A probe's own step, shielded: the engine owns it, so cancelling the probe that
+        started it (ctrl+r re-runs a check while it runs) never cancels the checks that wait
+        on the same step; the re-run shares the pending step instead of starting another."""
+        return await asyncio.shield(self._step(name, make, fresh))
+
     async def _need(self, name: str, make: Callable[[], Awaitable[Any]]) -> Any:
         try:
             return await asyncio.shield(self._step(name, make))
@@ -221,14 +227,14 @@ class Diagnosis:
     async def _probe(self, probe_id: str) -> tuple[Status, str, dict[str, Any]]:
         t = self.target
         if probe_id == "database":
-            info = await self._step("database", lambda: self._with_db(db.server_info), True)
+            info = await self._owned("database", lambda: self._with_db(db.server_info), True)
             mode = "standby" if info.in_recovery else "primary"
             return Status.PASS, f"PostgreSQL {info.server_version} ({mode})", {"server": info}
         if probe_id == "api":
-            info = await self._step("api", self._api, True)
+            info = await self._owned("api", self._api, True)
             return self._api_outcome(info)
         if probe_id == "catalog":
-            snap = await self._step("catalog", self._catalog, True)
+            snap = await self._owned("catalog", self._catalog, True)
             n = len(snap.relations)
             return (Status.PASS,
                     f"{n} relations, {sum(map(len, snap.functions.values()))} functions, "
@@ -241,7 +247,7 @@ class Diagnosis:
                 return (Status.SKIPPED, "not needed: the named objects are probed directly",
                         {"scoped": True})  # fmt: skip
             try:
-                docs = await self._step("openapi", self._openapi, True)
+                docs = await self._owned("openapi", self._openapi, True)
             except openapi.OpenApiUnavailable as exc:
                 if exc.status in (404, 406) or (exc.status == 200):
                     return (Status.SKIPPED, f"OpenAPI is disabled (HTTP {exc.status}): "
@@ -254,7 +260,7 @@ class Diagnosis:
                 {"docs": docs},
             )
         if probe_id == "listener":
-            info = await self._step(
+            info = await self._owned(
                 "listener",
                 lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
                 True,
