@@ -115,3 +115,21 @@ def test_shapes_quote_names_and_read_answers():
     assert params(f.path) == {"a": "0", "select": f"{NO_SUCH_EMBED}(*)"}
     assert f.read(404, {"code": "PGRST202"}) is False
     assert planned({"code": "PGRST200", "details": f"between 'f' and '{NO_SUCH_EMBED}'"})
+
+
+def test_the_request_panel_says_nothing_ran_unless_sent_for_real():
+    from tui.core.knowledge.errors import classify
+    from tui.core.probes.replay import ReplayResult, summary
+
+    body = {"code": "PGRST108", "message": f"'{NO_SUCH_EMBED}' is not an embedded resource"}
+    resolved = ReplayResult("GET /t", 400, body, classify("12.0.2", 400, body), 1.0, "12.0.2",
+                            planned=True)  # fmt: skip
+    assert (
+        resolved.ok
+        and summary(resolved) == "GET /t: resolved by the cache (cache only, nothing ran)"
+    )
+    miss = {"code": "PGRST200", "message": "Could not find a relationship"}
+    stale = ReplayResult("GET /t", 400, miss, classify("12.0.2", 400, miss), 1.0, "12.0.2")
+    assert not stale.ok and summary(stale) == "GET /t: 400 PGRST200 (cache only, nothing ran)"
+    real = ReplayResult("POST /t", 201, "", None, 1.0, "12.0.2", for_real=True)
+    assert summary(real) == "POST /t -> 201 (sent for real, once)"

@@ -285,7 +285,7 @@ class Diagnosis:
                 )
             # the panel shows the evidence: a failing request is a problem, not "ok"
             status = Status.PASS if result.ok else Status.FAIL
-            return status, f"{result.request} -> {result.status}", {"replay": result}
+            return status, replay.summary(result), {"replay": result}
         if probe_id == "targeted":
             try:
                 return await self._targeted()

@@ -48,6 +48,15 @@ class ReplayResult:
         return code not in RESOLUTION_FAILURES and not code.startswith(("PGRST", "HTTP"))
 
 
+def summary(result: ReplayResult) -> str:
+    """One line for the request's panel: what was sent and what it showed."""
+    if result.for_real:
+        return f"{result.request} -> {result.status} (sent for real, once)"
+    code = result.error.code if result.error and not result.planned else None
+    told = "resolved by the cache" if result.ok else f"{result.status} {code or ''}".rstrip()
+    return f"{result.request}: {told} (cache only, nothing ran)"
+
+
 async def replay(
     client: httpx.AsyncClient,
     request: FailingRequest,
