@@ -266,7 +266,7 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             for figure in step.kpis:
                 parts.append(render.render_kpi(KPIS[figure.kpi], figure.seconds, palette))
             if step.status is StepStatus.REFUSED:
-                parts.append(Text(f"  {step.summary}"))
+                parts.append(Text(f"  {clean(step.summary)}"))
         if outcome.proposal is not None and not outcome.fixed:
             parts.append(Text(f"Next proposed: {outcome.proposal.title}"))
             self._highlight(outcome.proposal.id)

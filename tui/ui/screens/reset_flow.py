@@ -16,6 +16,7 @@ from textual.widgets import RichLog, Static
 from tui.core.knowledge.kpis import KPIS
 from tui.core.remedies.events import EventKind, StepEvent
 from tui.core.remedies.ladder import RUNG_BY_ID, Rung
+from tui.core.shown import clean
 from tui.ui import render
 
 if TYPE_CHECKING:
@@ -118,9 +119,9 @@ class ResetFlow:
         if event.kind is EventKind.STARTED:
             modal.dump_started()
         elif event.kind is EventKind.OUTPUT:
-            modal.query_one("#dump-status", Static).update(event.message[:200])
+            modal.query_one("#dump-status", Static).update(Text(clean(event.message[:200])))
         elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
-            modal.dump_finished(event.kind is EventKind.FINISHED, event.message)
+            modal.dump_finished(event.kind is EventKind.FINISHED, clean(event.message))
 
     def show_reset(self: RemediationScreen, outcome: Any) -> None:
         """Reset, or refused before anything was dropped; the dump's path and KPI figures."""
@@ -184,7 +185,7 @@ class ResetFlow:
         palette = self.doctor.palette
         style = palette.good if result.ok else palette.bad
         glyph = "✓" if result.ok else "✗"
-        text = Text(f"{glyph} Restore: {result.summary}", style=style)
+        text = Text(f"{glyph} Restore: {clean(result.summary)}", style=style)
         self.query_one("#remedy-result", Static).update(
             text + Text("\nDiagnose again next (ctrl+r).")
         )

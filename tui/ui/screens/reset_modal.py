@@ -95,7 +95,7 @@ class ResetModal(ModalScreen[bool]):
         """A verified dump answers True when the reset was confirmed; a failed one never."""
         self.dump_pending = not ok  # a failed dump keeps Reset disabled for good
         self.query_one("#dump-progress", ProgressBar).update(total=100, progress=100 if ok else 0)
-        self.query_one("#dump-status", Static).update(("✓ " if ok else "✗ ") + status)
+        self.query_one("#dump-status", Static).update(Text(("✓ " if ok else "✗ ") + status))
         self._typed()
         if ok and self.confirmed_text is not None:
             self.dismiss(True)
