@@ -19,7 +19,9 @@ from tui.core.specs import ObjectRef
 from tui.core.target import Target
 
 # Worst first; a verdict not listed (a newer one) counts as worse than stale-cache.
-SEVERITY: tuple[str, ...] = ("unreachable", "misconfigured", "stale-cache", "not-cache", "healthy")
+SEVERITY: tuple[str, ...] = (
+    "unreachable", "misconfigured", "stale-cache", "not-cache", "undetermined", "healthy",
+)  # fmt: skip
 
 
 def severity(verdict: Verdict | str) -> int:
