@@ -8,13 +8,16 @@ runs the published SQL, then the grants that table implies.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg import sql
 
+from tui.cli import main
 from tui.sandbox import Cluster, Sandbox
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
@@ -137,3 +140,10 @@ def target_flags(box: Sandbox, *, key: bool = True) -> list[str]:
     if key:
         flags += ["--api-key", conn.anon_key]
     return flags
+
+
+def check_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict]:
+    """``check --json`` in this process: (exit code, the one JSON object)."""
+    code = main(["check", "--json", *argv])
+    out, _err = capsys.readouterr()
+    return code, json.loads(out)

@@ -8,9 +8,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from corpus_helpers import CORPORA, VERSIONS, Corpus, serve_all, target_flags
+from corpus_helpers import CORPORA, VERSIONS, Corpus, check_json, serve_all, target_flags
 
-from tui.cli import main
 from tui.sandbox import Cluster, Sandbox
 
 pytestmark = pytest.mark.integration
@@ -32,12 +31,6 @@ def corpus_param(corpus: Corpus):
 def served(corpus_templates: Cluster) -> Iterator[dict[tuple[str, str], Sandbox]]:
     with serve_all(corpus_templates, "fresh") as boxes:
         yield boxes
-
-
-def check_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict]:
-    code = main(["check", "--json", *argv])
-    out, _err = capsys.readouterr()
-    return code, json.loads(out)
 
 
 @pytest.mark.parametrize("version", VERSIONS, ids=[f"pgrst{v}" for v in VERSIONS])
@@ -73,6 +66,20 @@ def test_no_key_and_unknown_anon_role_is_said_not_guessed(
     drift = next(f for f in data["findings"] if f["check"] == "drift")
     assert "anon role unknown" in drift["summary"]
     assert (data["verdict"], code) == ("healthy", 0)
+
+
+def test_postgrest_config_names_the_anon_role_and_schemas(
+    served: dict[tuple[str, str], Sandbox], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The deployment's own postgrest.conf (northwind: db-anon-role web_anon, db-schemas
+    northwind) is enough without a key: the check judges as web_anon and is healthy."""
+    box = served["northwind", "12"]
+    assert box.postgrest is not None
+    argv = [*target_flags(box, key=False), "--postgrest-config", str(box.postgrest.config_path)]
+    code, data = check_json(capsys, argv)
+    drift = next(f for f in data["findings"] if f["check"] == "drift")
+    assert "as role web_anon" in drift["summary"], drift
+    assert (data["verdict"], code, data["stale_objects"]) == ("healthy", 0, [])
 
 
 @pytest.mark.parametrize(
