@@ -42,6 +42,8 @@ SB_PUBLISHABLE = "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH"
         ('{"service_role_key": "a b c", "name": "x"}', '{"service_role_key": "<key#1>", "name": "x"}'),
         ("psql --password s3cr3t-value", "psql --password <password#1>"),
         ("--jwt-secret=abcdefghijklmnop", "--jwt-secret=<key#1>"),
+        # a dotted name with a blank after its colon is still a setting holding a secret
+        ("db.password: hunter2-value", "db.password: <password#1>"),
     ],
 )  # fmt: skip
 def test_text_patterns(text: str, expected: str) -> None:
@@ -58,6 +60,8 @@ def test_text_patterns(text: str, expected: str) -> None:
         "NOTIFY pgrst, 'reload schema'",
         "key_source=env:ANON_KEY",
         "PGRST205 Could not find the table 'public.orders' in the schema cache",
+        # AdventureWorks has a table person.password: a qualified name, not an assignment
+        "relationship person.password:person.person!FK_Password_Person_BusinessEntityID",
     ],
 )  # fmt: skip
 def test_readable_text_is_left_alone(text: str) -> None:
