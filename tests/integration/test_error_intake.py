@@ -141,3 +141,22 @@ def test_text_without_an_error_is_one_line_and_exit_2(
     _out, err = capsys.readouterr()
     assert code == 2
     assert err.count("\n") == 1 and "no PostgREST or PostgreSQL error found" in err
+
+
+@pytest.mark.parametrize(
+    ("flag", "typed", "meant"),
+    [("--table", "public.invoice", "public.invoices"),
+     ("--column", "public.customers.loyalty_teir", "public.customers.loyalty_tier"),
+     ("--function", "public.order_totl", "public.order_total")],
+)  # fmt: skip
+def test_a_typo_is_answered_with_the_close_name_not_a_migration(
+    capsys: pytest.CaptureFixture[str], drifted: Sandbox, flag: str, typed: str, meant: str
+) -> None:
+    """The scoped catalog reads only the names asked about, and those that start or end alike:
+    enough to say "did you mean" at any schema size."""
+    code = main(["check", "--json", flag, typed, *target(drifted)])
+    data = json.loads(capsys.readouterr().out)
+    [missing] = [f for f in data["findings"] if f["cause"] == "object-missing"]
+    assert missing["summary"].endswith(f"did you mean {meant}?")
+    assert missing["fix"] == f"pgrst-doctor check {flag} {meant}"
+    assert code == 1

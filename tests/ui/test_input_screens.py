@@ -86,3 +86,18 @@ async def test_the_object_field_completes_from_the_catalog(fake_target):
         await pilot.press(*"public.cus")
         await pilot.pause(0.2)
         assert field._suggestion == "public.customers.loyalty_tier"  # ...completes columns
+
+
+async def test_a_typo_in_the_object_field_gets_a_did_you_mean_once(fake_target):
+    app = make_app(fake_target)
+    app.session.catalog = {"--table": ["public.invoices", "public.orders"]}
+    async with app.run_test() as pilot:
+        screen = SymptomsScreen()
+        await app.push_screen(screen)
+        screen.query_one("#object", Input).value = "public.invoce"
+        screen.start("missing-table")
+        await pilot.pause()
+        assert app.screen is screen  # not started on a likely typo
+        [note] = list(app._notifications)
+        assert "did you mean public.invoices?" in str(note.message)
+        assert screen.query_one("#object", Input).value == "public.invoce"  # kept as typed

@@ -16,6 +16,7 @@ from tui.core.checks import (
     rls,
     staleness,
     topology,
+    typos,
 )
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import fix
@@ -135,6 +136,7 @@ def findings_for(ev: Evidence) -> tuple[list[Finding], list]:
                     else (fix(Cause.STALE_CACHE, "restart"))
                 )
     _borrow_fixes(findings)
+    typos.suggest(findings, ev.catalog)
     return findings, stale
 
 

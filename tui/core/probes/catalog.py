@@ -142,6 +142,26 @@ WHERE %(names)s::text[] IS NULL OR t.typname = ANY(%(names)s::text[])
 GROUP BY n.nspname, t.typname
 """
 
+# A scoped snapshot reads only the names asked about; for a typo ("invoice") it also reads the
+# names that start or end like one of them (the first or last three characters), so checks can
+# say "did you mean public.invoices?" at a cost that does not grow with the schema's detail.
+NEAR_NAMES_QUERY = f"""
+SELECT q.name, q.kind FROM (
+  SELECT n.nspname || '.' || c.relname AS name, c.relname AS bare, 'table' AS kind
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE {USER_SCHEMAS} AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+  UNION ALL
+  SELECT n.nspname || '.' || p.proname, p.proname, 'function'
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {USER_SCHEMAS}
+  UNION ALL
+  SELECT n.nspname || '.' || t.typname, t.typname, 'enum'
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE {USER_SCHEMAS} AND t.typtype = 'e'
+) q
+WHERE left(q.bare, 3) = ANY(%(heads)s::text[]) OR right(q.bare, 3) = ANY(%(tails)s::text[])
+LIMIT 200
+"""
+
 POLICIES_QUERY = f"""
 SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd::text,
        ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
@@ -345,6 +365,8 @@ class Catalog:
     # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
     view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     scoped: bool = False  # only the objects asked about were read (size-independent)
+    # scoped: ("schema.name", kind) of the names that start or end like a name asked
+    near: tuple[tuple[str, str], ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def relation(self, schema: str, name: str) -> Relation | None:
@@ -481,6 +503,13 @@ async def snapshot(
             catalog.functions.setdefault(fn.qualified, []).append(fn)
         for schema, name, labels in await _rows(conn, ENUMS_QUERY, params, timings, "enums"):
             catalog.enums[f"{schema}.{name}"] = tuple(labels)
+        if names:
+            near = {
+                "heads": sorted({n[:3] for n in names}),
+                "tails": sorted({n[-3:] for n in names}),
+            }
+            rows = await _rows(conn, NEAR_NAMES_QUERY, near, timings, "near_names")
+            catalog.near = tuple(sorted({(name, kind) for name, kind in rows}))
         for row in await _rows(conn, POLICIES_QUERY, params, timings, "policies"):
             schema, table, name, permissive, cmd, roles, using, check = row
             policy = Policy(schema, table, name, permissive, cmd, tuple(roles), using, check)

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from tui.core.checks.typos import did_you_mean
 from tui.core.errors import DoctorError
 from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.core.pasted_error import PastedError, parse_error
@@ -48,6 +49,8 @@ class SymptomsScreen(DoctorScreen):
         Binding("ctrl+l", "check_all", "Check everything", id="symptoms.all"),
         Binding("ctrl+g", "routes", "How changed?", id="symptoms.routes"),
     ]
+
+    _warned = ""  # the last name a did-you-mean was shown for
 
     def compose_body(self) -> ComposeResult:
         options: list[Option | None] = [Option(s.title, id=s.id) for s in SYMPTOMS.values()]
@@ -166,6 +169,25 @@ class SymptomsScreen(DoctorScreen):
 
         self.app.push_screen(RoutesScreen())
 
+    def _typo(self, flag: str, text: str) -> bool:
+        """A name the live catalog lacks but nearly has: say which, once (the field keeps
+        what was typed); Enter again checks the name as typed."""
+        names = self.doctor.session.catalog.get(flag, [])
+        if not names or text in names or self._warned == text:
+            return False
+        match = did_you_mean(text, names)
+        if match is None:
+            return False
+        self._warned = text
+        self.query_one("#object", Input).focus()
+        self.notify(
+            f"{text} is not in the catalog: did you mean {match}? "
+            "Enter again checks the name as typed.",
+            severity="warning",
+            title="Did you mean",
+        )
+        return True
+
     def start(self, choice: str, error: PastedError | None = None) -> None:
         """Parse what the user typed (one clear line when it is wrong), then diagnose."""
         session = self.doctor.session
@@ -180,6 +202,8 @@ class SymptomsScreen(DoctorScreen):
             )
         except DoctorError as err:
             self.notify(str(err), severity="error", title="Check the input")
+            return
+        if object_text and self._typo(flag, object_text):
             return
         session.symptoms = (choice,) if symptom else ()
         session.objects = objects
