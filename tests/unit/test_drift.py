@@ -290,6 +290,10 @@ def test_fresh_cache_reads_healthy_whatever_keys_the_tables_have():
                   rel("a", ("id",), schema="other"), fks=[k for k, _ in KEYS])  # fmt: skip
     assert compute(cat, doc({"a": ("id",), "b": ("id", "a_id", "x", "y", "z")},
                             fk={"b": {"a_id": "a"}})) == set()  # fmt: skip
+    # a key replaced by a computed relationship, or to another schema, may leave a note to a
+    # view over its parent (PostgREST's view relationships): not predicted, not compared
+    assert compute(cat, doc({"a": ("id",), "b": ("id", "a_id", "x", "y", "z")},
+                            fk={"b": {"a_id": "a", "y": "a_view", "z": "a_view"}})) == set()  # fmt: skip
     embed = drift.embed_only(cat, ["public", "other"])
     assert [fk.name for fk in embed] == ["one_to_one", "composite"]  # same schema, newest first
 

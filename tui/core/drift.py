@@ -98,8 +98,6 @@ def _predicted_notes(keys: list[ForeignKey], inv: Inventory) -> set[int]:
     """
     by_note: dict[Note, list[ForeignKey]] = {}
     for fk in keys:
-        if len(fk.columns) == 1 and not fk.one_to_one and fk.schema != fk.ref_schema:
-            inv.unknown_notes.add((qualified(fk.schema, fk.table), fk.columns[0]))
         if fk.openapi_note:
             by_note.setdefault((qualified(fk.schema, fk.table), fk.columns[0]), []).append(fk)
     shown = set()
@@ -148,6 +146,10 @@ def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
     keys = served_keys(catalog, exposed)
     inv.relationships = {fk.qualified for fk in keys}
     _predicted_notes(keys, inv)
+    for fk in catalog.foreign_keys:  # a note from a view over the parent may stand in
+        if (fk.schema in exposed and len(fk.columns) == 1 and not fk.one_to_one
+                and (fk.overridden or fk.schema != fk.ref_schema)):  # fmt: skip
+            inv.unknown_notes.add((qualified(fk.schema, fk.table), fk.columns[0]))
     for type_name, labels in catalog.enums.items():
         schema, _, typ = type_name.partition(".")
         _add_enum(inv, qualified(schema, typ), labels)

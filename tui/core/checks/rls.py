@@ -91,6 +91,8 @@ def check(ev: Evidence) -> list[Finding]:
                                           or rel.is_view)  # fmt: skip
         if cause is Cause.RLS_BYPASSED and not rel.is_view and not (rel.rls or policies):
             explains = ev.narrowed
+        if cause is not None and not explains and not rel.is_view and not (rel.rls or policies):
+            continue  # no RLS, no policies, RLS not asked about: privileges guard it, not RLS
         findings.append(Finding(
             "rls", Status.FAIL if explains else (Status.WARN if cause else Status.PASS), summary,
             cause=cause, objects=[rel.qualified], fix=fix_text, title=f"RLS: {rel.qualified}",
