@@ -89,7 +89,7 @@ CASES = (
          "ALTER TYPE {s}.d_mood ADD VALUE 'lively'",
          (("enum", "{s}.d_mood:lively", "added"),),
          setup="CREATE TYPE {s}.d_mood AS ENUM ('calm');"
-               "ALTER TABLE {s}.{lone} ADD COLUMN d_mood {s}.d_mood", on_11=True),
+               "ALTER TABLE {s}.{lone} ADD COLUMN d_mood {s}.d_mood"),
     Case("view-and-view-over-view",
          "CREATE VIEW {s}.d_view AS SELECT * FROM {s}.{parent};"
          "CREATE VIEW {s}.d_view_over AS SELECT * FROM {s}.d_view",

@@ -63,10 +63,10 @@ _ECHO_MAX = 80  # error messages quote the user's text, but never a megabyte of 
 
 
 def _echo(text: str) -> str:
-    """The user's text for an error message: quoted, and shortened when overlong."""
-    if len(text) > _ECHO_MAX:
-        text = f"{text[:60]}…{text[-12:]}"
-    return repr(text)
+    """The user's text for an error message: quoted, and shortened when overlong (after
+    quoting: an escaped control or astral character takes up to ten characters)."""
+    shown = repr(text)
+    return shown if len(shown) <= _ECHO_MAX else f"{shown[:60]}…{shown[-12:]}"
 
 
 def format_ident(name: str) -> str:
