@@ -18,6 +18,7 @@ from tui.core.remedies.events import EventKind
 from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
 from tui.core.remedies.restore import RestoreStep
 from tui.core.tools import pg_binaries, supabase_cli
+from tui.sandbox.cluster import Cluster
 
 pytestmark = pytest.mark.integration
 BINDIR = pg_binaries().bindir
@@ -62,7 +63,12 @@ async def test_reset_whose_dump_fails_is_refused_with_the_data_intact(sandbox12,
     with pytest.raises(RefusedWith) as refused:
         await run_reset(
             target,
-            ResetRequest(confirm=box.dbname, session_dir=tmp_path),
+            ResetRequest(
+                confirm=box.dbname,
+                session_dir=tmp_path,
+                unmigrated="drop",
+                local_server=Cluster,  # this role may not create the scratch database
+            ),
             emit=events,
             pg_bindir=BINDIR,
             cli=str(supabase_cli()),
@@ -85,7 +91,9 @@ async def test_reset_is_refused_when_the_fingerprint_changed_since_diagnosis(
     with pytest.raises(GuardRefused, match="system_identifier: 1 ->"):
         await run_reset(
             target_of(box),
-            ResetRequest(confirm=box.dbname, fingerprint=seen, session_dir=tmp_path),
+            ResetRequest(
+                confirm=box.dbname, fingerprint=seen, session_dir=tmp_path, unmigrated="drop"
+            ),
             emit=Events(),
             pg_bindir=BINDIR,
             cli=str(supabase_cli()),
@@ -103,7 +111,7 @@ async def test_ctrl_c_during_the_dump_drops_nothing(sandbox12, tmp_path) -> None
     task = asyncio.create_task(
         run_reset(
             target_of(box),
-            ResetRequest(confirm=box.dbname, session_dir=tmp_path),
+            ResetRequest(confirm=box.dbname, session_dir=tmp_path, unmigrated="drop"),
             emit=events,
             pg_bindir=BINDIR,
             cli=str(supabase_cli()),
@@ -130,7 +138,7 @@ async def test_confirmed_reset_leaves_a_verified_dump_a_reset_database_and_a_wor
     events = Events()
     outcome = await run_reset(
         target,
-        ResetRequest(confirm=box.dbname, session_dir=tmp_path),
+        ResetRequest(confirm=box.dbname, session_dir=tmp_path, unmigrated="drop"),
         emit=events,
         pg_bindir=BINDIR,
         cli=str(supabase_cli()),
@@ -186,6 +194,7 @@ def test_cli_reset_json_records_the_dump_and_restores_with_restore_flag(
         "reset",
         "--json",
         "--restore",
+        "--drop-unmigrated",
         "--project-dir",
         str(c.project_dir),
         "--confirm",
@@ -198,7 +207,14 @@ def test_cli_reset_json_records_the_dump_and_restores_with_restore_flag(
     data = json.loads(proc.stdout)
     assert data["schema_version"] == 1
     assert data["reset"] and data["restore"]["status"] == "ok"
-    assert [s["step"] for s in data["steps"]] == ["dump", "fingerprint", "reset", "notify"]
+    assert [s["step"] for s in data["steps"]] == [
+        "unmigrated",
+        "dump",
+        "fingerprint",
+        "reset",
+        "migrated",
+        "notify",
+    ]
     dump = Path(data["dump"]["path"])
     assert hashlib.sha256(dump.read_bytes()).hexdigest() == data["dump"]["sha256"]
     journal = dump.parent / "journal.jsonl"  # the dump lives in the session's folder

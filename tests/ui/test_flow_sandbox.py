@@ -98,6 +98,9 @@ async def test_reset_rung_asks_for_the_database_name_and_escape_changes_nothing(
         button = modal.query_one("#reset", Button)
         assert app.focused is modal.query_one("#cancel", Button)
         field = modal.query_one("#confirm-name", Input)
+        await until(pilot, lambda: not modal.unmigrated_pending, timeout=120)
+        modal.query_one("#drop-unmigrated", Button).press()  # the drift table is in no migration
+        await pilot.pause()
         field.focus()
         await pilot.press(*box.dbname[:-1])
         assert button.disabled
@@ -142,8 +145,19 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
             return original(result)
 
         modal.dismiss = spy
+        # what the reset would lose is shown while the name is typed; Reset waits for a choice
+        await until(pilot, lambda: not modal.unmigrated_pending, timeout=120)
+        assert modal.unmigrated == ["table public.invoices"]
+        shown = str(modal.query_one("#reset-unmigrated", Static).content)
+        assert "table public.invoices" in shown
+        assert "stale-cache" in str(modal.query_one("#reset-verdict", Static).content)
         modal.query_one("#confirm-name", Input).focus()
-        await pilot.press(*box.dbname, "enter")
+        await pilot.press(*box.dbname)
+        assert modal.query_one("#reset", Button).disabled  # neither kept nor dropped yet
+        modal.query_one("#drop-unmigrated", Button).press()
+        await pilot.pause()
+        modal.query_one("#confirm-name", Input).focus()
+        await pilot.press("enter")
         await until(pilot, lambda: remediation.outcome is not None, timeout=120)
         assert answers == [True]
         assert remediation.outcome.done, remediation.outcome.to_json()
@@ -190,10 +204,14 @@ async def test_a_reset_refused_by_a_guard_says_why_in_the_modal_and_drops_nothin
         await until(pilot, lambda: bool(modal.query("#reset")))
         modal.query_one("#confirm-name", Input).focus()
         await pilot.press(*box.dbname, "enter")
-        await until(pilot, lambda: screen.outcome is not None)
-        status = str(modal.query_one("#dump-status", Static).content)
-        assert status.startswith("✗ reset refused") and "Supabase project" in status
+
+        def status() -> str:
+            return str(modal.query_one("#reset-unmigrated", Static).content)
+
+        await until(pilot, lambda: "Supabase project" in status())
+        assert status().startswith("✗ cannot tell what the reset would lose")
         assert modal.query_one("#reset", Button).disabled
+        assert screen.running is None  # nothing was started
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:

@@ -84,3 +84,52 @@ async def test_a_running_dump_keeps_reset_disabled_until_it_is_verified():
         modal.dump_finished(True, "dump verified")
         await pilot.pause()
         assert not reset.disabled
+
+
+async def test_objects_in_no_migration_wait_for_keep_or_drop():
+    modal = ResetModal(DB, verdict="stale-cache", unmigrated_pending=True)
+    app = Harness(modal)
+    async with app.run_test() as pilot:
+        reset = app.screen.query_one("#reset", Button)
+        await type_name(pilot, DB)
+        assert reset.disabled  # the comparison has not answered yet
+        modal.show_unmigrated(["column public.customers.phone", "table public.audit"])
+        await pilot.pause()
+        shown = str(modal.query_one("#reset-unmigrated", Static).content)
+        assert "column public.customers.phone" in shown and "2 objects" in shown
+        assert reset.disabled  # neither kept nor dropped
+        modal.query_one("#keep-unmigrated", Button).press()
+        await pilot.pause()
+        assert modal.unmigrated_choice == "keep" and not reset.disabled
+        assert "stale-cache" in str(modal.query_one("#reset-verdict", Static).content)
+        reset.press()
+        await pilot.pause()
+        assert app.answers == [True]
+
+
+async def test_a_failed_comparison_keeps_reset_disabled():
+    modal = ResetModal(DB, unmigrated_pending=True)
+    app = Harness(modal)
+    async with app.run_test() as pilot:
+        await type_name(pilot, DB)
+        modal.show_unmigrated(None, problem="no Supabase project here")
+        await pilot.pause()
+        assert app.screen.query_one("#reset", Button).disabled
+        assert "no Supabase project" in str(modal.query_one("#reset-unmigrated", Static).content)
+
+
+async def test_a_reset_chosen_while_healthy_asks_a_second_time():
+    modal = ResetModal(DB, verdict="healthy", healthy=True, unmigrated_pending=True)
+    app = Harness(modal)
+    async with app.run_test() as pilot:
+        modal.show_unmigrated([])
+        await type_name(pilot, DB)
+        reset = app.screen.query_one("#reset", Button)
+        assert "healthy" in str(modal.query_one("#reset-verdict", Static).content)
+        reset.press()
+        await pilot.pause()
+        assert app.answers == []  # the first press only asks again
+        assert "Press Reset again" in str(modal.query_one("#reset-verdict", Static).content)
+        reset.press()
+        await pilot.pause()
+        assert app.answers == [True]

@@ -106,18 +106,22 @@ def test_remediation_snapshot(snap_compare, fake_target, clock, stale_report, si
 
 
 def test_reset_modal_snapshot(snap_compare, fake_target, clock, size):
-    """What will be dropped, the dump path and progress; Reset disabled, focus on Cancel."""
+    """What will be dropped, the verdict, what no migration has (keep or drop), the dump path
+    and progress; Reset disabled, focus on Cancel."""
     app = make_app(fake_target, clock=clock)
 
     async def open_modal(pilot: Pilot) -> None:
         modal = ResetModal(
             "shop",
             drops=["schema public: 7 tables, 1 function"],
-            dump_path="dumps/shop.sql",
+            dump_path="dumps/shop.pgdump",
             dump_pending=True,
+            verdict="stale-cache",
+            unmigrated_pending=True,
         )
         await app.push_screen(modal)
         modal.set_dump_progress(40, "dump running: 3 of 7 tables")
+        modal.show_unmigrated(["column public.customers.phone"])
         await pilot.press("tab", "s", "h", "o")
 
     assert snap_compare(app, terminal_size=size, run_before=open_modal)

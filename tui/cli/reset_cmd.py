@@ -49,6 +49,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--reset-cmd", metavar="CMD", help="reset command instead of the Supabase CLI"
     )
     parser.add_argument("--restore", action="store_true", help="restore the dumped data afterwards")
+    lost = parser.add_mutually_exclusive_group()
+    lost.add_argument(
+        "--keep-unmigrated",
+        action="store_true",
+        help="write objects that no migration creates into a new migration (the reset "
+        "re-creates them, their rows come back)",
+    )
+    lost.add_argument(
+        "--drop-unmigrated",
+        action="store_true",
+        help="accept the loss of objects that no migration creates",
+    )
     add_target_flags(parser)
     parser.set_defaults(func=run)
 
@@ -91,6 +103,14 @@ def _ask(question: str) -> bool:
     return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
+def _local_server() -> Any:
+    """A throwaway local cluster for the scratch database (the target's role may not create
+    one on its own server)."""
+    from tui.sandbox.cluster import Cluster
+
+    return Cluster()
+
+
 def _bindir() -> Path:
     return pg_binaries().bindir
 
@@ -115,8 +135,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         dump = result.get("dump") or {}
         print(f"dump: {dump.get('path')}\n  sha256 {dump.get('sha256')}")
+        if result.get("kept_migration"):
+            print(f"kept in a new migration: {result['kept_migration']}")
         if result.get("restore") is None and dump.get("path") and result["reset"]:
-            if _ask("Restore the dumped rows now? [y/N] "):
+            if _ask("Restore the pre-reset database from the dump now? [y/N] "):
                 printer = EventPrinter(quiet=False)
                 restored = interrupts.run(_restore(target, Path(dump["path"]), typed, printer))
                 result["restore"] = restored.to_json()
@@ -155,6 +177,8 @@ async def _reset(
             reset_cmd=reset_cmd,
             session_dir=journal.dir if journal is not None else None,
             on_dump=kept,
+            unmigrated="keep" if args.keep_unmigrated else "drop" if args.drop_unmigrated else None,
+            local_server=_local_server,
         )
         try:
             # one hold on the database from the dump to the end of the restore (re-entrant:
@@ -174,6 +198,7 @@ async def _reset(
                 "refused": str(refused),
                 "steps": [],
                 "dump": None,
+                "unmigrated": [],
             }
             _record(journal, data, progress)
             return data
@@ -206,7 +231,9 @@ async def _reset_held(
     if outcome.done and report.listening is not False:
         # the CLI sends no NOTIFY: PostgREST still caches the dropped schema
         data["steps"].append((await NotifyStep(target).run(emit)).to_json())
-    if outcome.done and outcome.dump is not None and args.restore:
+    if "restore" in data:  # --keep-unmigrated: the rows already went back on their own
+        pass
+    elif outcome.done and outcome.dump is not None and args.restore:
         restored = await RestoreStep(target, outcome.dump.path, pg_bindir=_bindir()).run(emit)
         data["restore"] = restored.to_json()
     else:

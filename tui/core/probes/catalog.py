@@ -216,6 +216,43 @@ SELECT q.schema, q.rel, q.col,
 FROM unnest(%(schemas)s::text[], %(rels)s::text[], %(cols)s::text[]) AS q(schema, rel, col)
 """
 
+# The inventory (``snapshot(..., inventory=True)``): what a reset would lose beyond what the
+# checks read. One query per kind; grants to an object's owner are left out (implicit), and
+# so are those on a table's own identity or serial sequence (it comes and goes with the table).
+TRIGGERS_QUERY = f"""
+SELECT n.nspname, c.relname, t.tgname
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND {USER_SCHEMAS}
+"""
+
+GRANTS_QUERY = f"""
+SELECT 'table', n.nspname, c.relname, a.privilege_type,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S') AND a.grantee <> c.relowner AND {USER_SCHEMAS}
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND c.relkind = 'S' AND d.deptype IN ('a', 'i'))
+UNION ALL
+SELECT 'function', n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       a.privilege_type,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
+WHERE a.grantee <> p.proowner AND {USER_SCHEMAS}
+UNION ALL
+SELECT 'schema', n.nspname, '', a.privilege_type,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END
+FROM pg_namespace n, aclexplode(n.nspacl) a
+WHERE a.grantee <> n.nspowner AND {USER_SCHEMAS}
+"""
+
+# Types other than enums (which ENUMS_QUERY reads) and the row types of relations.
+TYPES_QUERY = f"""
+SELECT n.nspname, t.typname, t.typtype::text
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype IN ('c', 'd', 'r', 'm') AND {USER_SCHEMAS}
+  AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+"""
+
 # PostgreSQL's word for each relkind (as psql's \\d says it); PostgREST serves them all as
 # "tables" (views and materialized views flagged as views), partitions only through their parent.
 KIND_BY_RELKIND = {
@@ -364,6 +401,11 @@ class Catalog:
     column_privileges: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
     view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the inventory, read only when asked for (a reset's "what would be lost")
+    triggers: set[str] = field(default_factory=set)  # "schema.table.trigger"
+    grants: set[str] = field(default_factory=set)  # "table public.t: SELECT to anon"
+    types: dict[str, str] = field(default_factory=dict)  # "schema.type" -> typtype (c d r m)
+    function_signatures: set[str] = field(default_factory=set)  # "schema.name(arg types)"
     scoped: bool = False  # only the objects asked about were read (size-independent)
     # scoped: ("schema.name", kind) of the names that start or end like a name asked
     near: tuple[tuple[str, str], ...] = ()
@@ -422,11 +464,14 @@ async def snapshot(
     role: str,
     columns: tuple[tuple[str, str, str], ...] = (),
     names: frozenset[str] | None = None,
+    *,
+    inventory: bool = False,
 ) -> Catalog:
     """Read everything the checks need; ``columns`` (schema, table, column) get their own
     privilege lookup because column privileges are only worth asking about by name.
     ``names`` scopes the snapshot to objects of those names (in any schema), so a check
-    about one object costs the same at 10 tables as at 10,000.
+    about one object costs the same at 10 tables as at 10,000. ``inventory`` also reads
+    triggers, grants and non-enum types (three more queries), for the reset's comparison.
     """
     timings: dict[str, float] = {}
     async with conn.transaction():
@@ -519,6 +564,8 @@ async def snapshot(
         for role_name, db, cfg in await _rows(conn, PGRST_SETTINGS_QUERY, {}, timings, "config"):
             key, _, value = cfg.partition("=")
             catalog.pgrst_settings.append((role_name, db, key, value))
+        if inventory:
+            await _inventory(conn, catalog, timings)
         wanted = [
             c
             for c in columns
@@ -537,3 +584,26 @@ async def snapshot(
             ):
                 catalog.column_privileges[f"{schema}.{rel}.{col}"] = (sel, ins)
     return catalog
+
+
+SIGNATURES_QUERY = f"""
+SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind IN ('f', 'p', 'a', 'w') AND {USER_SCHEMAS}
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                  AND d.objid = p.oid AND d.deptype = 'e')
+"""
+
+
+async def _inventory(conn: psycopg.AsyncConnection, catalog: Catalog, timings: dict) -> None:
+    for schema, table, name in await _rows(conn, TRIGGERS_QUERY, {}, timings, "triggers"):
+        catalog.triggers.add(f"{schema}.{table}.{name}")
+    for kind, schema, name, privilege, grantee in await _rows(
+        conn, GRANTS_QUERY, {}, timings, "grants"
+    ):
+        target = schema if kind == "schema" else f"{schema}.{name}"
+        catalog.grants.add(f"{kind} {target}: {privilege} to {grantee}")
+    for schema, name, typtype in await _rows(conn, TYPES_QUERY, {}, timings, "types"):
+        catalog.types[f"{schema}.{name}"] = typtype
+    for (signature,) in await _rows(conn, SIGNATURES_QUERY, {}, timings, "signatures"):
+        catalog.function_signatures.add(signature)

@@ -8,12 +8,13 @@ drops anything; a refusal or a Ctrl+C before it leaves the database untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,25 @@ import psycopg
 
 from tui.core.errors import GuardRefused, UsageError
 from tui.core.model import SCHEMA_VERSION
+from tui.core.probes.catalog import Catalog
+from tui.core.remedies import keep
 from tui.core.remedies.dump import Dump, DumpStep
 from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
 from tui.core.remedies.fingerprint import Fingerprint, differences, read_fingerprint
 from tui.core.remedies.guard import TargetGuard, check_remote
 from tui.core.remedies.io import libpq_env, run_program, secrets_of, without_password
 from tui.core.remedies.restart import supabase_project
+from tui.core.remedies.restore import RowsRestoreStep
+from tui.core.remedies.scratch import (
+    LocalServer,
+    MigrationFailed,
+    Scratch,
+    ScratchFailed,
+    migration_files,
+    read_inventory,
+    scratch_database,
+)
+from tui.core.remedies.unmigrated import KEPT_BY_RESET, Unmigrated, surplus, unmigrated
 from tui.core.target import Target, read_project_config
 
 RESET_TIMEOUT_S = 600.0
@@ -45,6 +59,9 @@ class ResetRequest:
     reset_cmd: list[str] | None = None
     session_dir: Path | None = None
     on_dump: Callable[[Dump], None] | None = None  # the dump verified (journal it at once)
+    unmigrated: str | None = None  # objects in no migration: "keep", "drop", or None (refuse)
+    local_server: Callable[[], LocalServer] | None = None  # scratch server when the target's
+    # role may not create a database (the front ends pass the sandbox's Cluster)
 
 
 def check_confirmation(target: Target, request: ResetRequest, what: str = "reset") -> None:
@@ -107,15 +124,23 @@ class ResetOutcome:
     dump: Dump | None = None
     refused: str | None = None
     done: bool = False
+    unmigrated: list[Unmigrated] = field(default_factory=list)  # what the reset would lose
+    kept_migration: Path | None = None  # --keep-unmigrated: the migration written
+    restore: StepResult | None = None  # --keep-unmigrated: the rows put back on their own
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "reset": self.done,
             "refused": self.refused,
             "steps": [s.to_json() for s in self.steps],
             "dump": self.dump.to_json() if self.dump else None,
+            "unmigrated": [u.to_json() for u in self.unmigrated],
+            "kept_migration": str(self.kept_migration) if self.kept_migration else None,
         }
+        if self.restore is not None:
+            data["restore"] = self.restore.to_json()
+        return data
 
 
 class ResetStep:
@@ -168,7 +193,10 @@ class ResetStep:
                 StepStatus.FAILED, f"reset failed (exit {done.returncode}): {done.tail}"
             )
         figure = clock.kpi(KpiFigure.measure("database_reset", clock.elapsed))
-        return clock.result(StepStatus.OK, "database reset: migrations re-applied", kpis=[figure])
+        # no claim about the migrations here: the next step compares the catalog with them
+        return clock.result(
+            StepStatus.OK, f"{self.argv[0].rsplit('/', 1)[-1]} finished (exit 0)", kpis=[figure]
+        )
 
 
 async def run_reset(
@@ -179,66 +207,325 @@ async def run_reset(
     pg_bindir: Path,
     cli: str | None,
 ) -> ResetOutcome:
-    """Guards, dump, fingerprint re-check, reset. Raises GuardRefused (nothing dropped)."""
+    """Guards, what would be lost, dump, fingerprint re-check, reset, proof, rows.
+
+    Raises GuardRefused / RefusedWith before the reset step: then nothing was dropped."""
     check_confirmation(target, request)
     argv, cwd = reset_argv(target, request, cli)
     typed = (request.confirm or "").rstrip("\r\n")
     async with TargetGuard(target, typed, "reset", seen=request.fingerprint) as guard:
-        return await _guarded_reset(target, request, guard, argv, cwd, emit, pg_bindir, cli)
+        run = ResetRun(target, request, emit, pg_bindir, argv, cwd, cli, guard=guard)
+        return await run.run()
 
 
-async def _guarded_reset(
-    target: Target,
-    request: ResetRequest,
-    guard: TargetGuard,
-    argv: list[str],
-    cwd: Path | None,
-    emit: Emit,
-    pg_bindir: Path,
-    cli: str | None,
-) -> ResetOutcome:
-    """Dump, fingerprint re-check, reset: all under the guard's hold on the database."""
-    outcome = ResetOutcome()
-    before = request.fingerprint or guard.fingerprint
-    assert before is not None
-    out_dir = request.session_dir
-    if out_dir is None:
-        from tui.core.remedies.dump import new_session_dir
+async def preview_unmigrated(
+    target: Target, request: ResetRequest, *, pg_bindir: Path, cli: str | None
+) -> list[Unmigrated]:
+    """What the reset would lose, before anything is confirmed (the wizard shows it while the
+    name is typed). Read-only on the target; raises GuardRefused with the reason otherwise."""
+    argv, cwd = reset_argv(target, request, cli)
+    quiet = dataclasses.replace(request, unmigrated="drop")  # list, never refuse, keep nothing
+    run = ResetRun(target, quiet, lambda _event: None, pg_bindir, argv, cwd, cli)
+    await run.compare()
+    return run.outcome.unmigrated
 
-        out_dir = new_session_dir()
-    dump_step = DumpStep(target, out_dir=out_dir, pg_bindir=pg_bindir)
-    outcome.steps.append(await dump_step.run(emit))
-    if dump_step.dump is None:
-        outcome.refused = f"reset refused: {outcome.steps[-1].summary}; nothing was dropped"
-        raise RefusedWith(outcome)
-    outcome.dump = dump_step.dump
-    if request.on_dump is not None:
-        request.on_dump(outcome.dump)
-    async with running("fingerprint", "re-read the target's fingerprint", emit) as clock:
-        t0 = time.perf_counter()
+
+@dataclass
+class ResetRun:
+    """One reset as an ordered list of steps (``plan``), sharing what they found. A step
+    returns False to stop (the outcome says why) or raises RefusedWith before the drop."""
+
+    target: Target
+    request: ResetRequest
+    emit: Emit
+    bindir: Path
+    argv: list[str]
+    cwd: Path | None
+    cli: str | None
+    guard: TargetGuard | None = None  # the hold on the database, from compare to the end
+    outcome: ResetOutcome = field(default_factory=ResetOutcome)
+    before: Fingerprint | dict[str, Any] | None = None
+    live: Catalog | None = None  # the target's catalog before the reset
+    migrated: Catalog | None = None  # what the migrations (and a kept migration) create
+    kept_sql: str | None = None
+
+    def plan(self) -> list[Callable[[], Awaitable[bool]]]:
+        return [
+            self.identify,
+            self.compare,
+            self.dump,
+            self.recheck,
+            self.keep,
+            self.reset,
+            self.prove,
+            self.put_rows_back,
+        ]
+
+    async def run(self) -> ResetOutcome:
+        for step in self.plan():
+            if not await step():
+                break
+        return self.outcome
+
+    def refuse(self, reason: str, result: StepResult | None = None) -> RefusedWith:
+        self.outcome.refused = f"reset refused: {reason}"
+        if result is not None:
+            self.outcome.steps.append(result)
+        return RefusedWith(self.outcome)
+
+    @property
+    def project(self) -> Path | None:
+        return supabase_project(self.target)
+
+    async def identify(self) -> bool:
         try:
-            now = await read_fingerprint(target)
+            seen = self.guard.fingerprint if self.guard is not None else None
+            self.before = self.request.fingerprint or seen or await read_fingerprint(self.target)
         except (psycopg.Error, TimeoutError) as exc:
-            outcome.refused = (
-                f"reset refused: cannot re-read the fingerprint ({type(exc).__name__})"
+            raise GuardRefused(
+                f"reset refused: cannot read the target's fingerprint ({type(exc).__name__})"
+            ) from None
+        return True
+
+    async def compare(self) -> bool:
+        """What the reset would lose: the migrations applied to a scratch database, both
+        catalogs compared. Any loss refuses unless kept (--keep-unmigrated) or accepted."""
+        title = "what the reset would lose: supabase/migrations applied to a scratch database"
+        async with running("unmigrated", title, self.emit) as clock:
+            try:
+                result = await self._compare(clock)
+            except MigrationFailed as exc:
+                result = clock.result(
+                    StepStatus.REFUSED,
+                    f"the migrations do not apply to a fresh database ({exc}): the reset "
+                    "would stop half-way; nothing was dropped",
+                )
+            except ScratchFailed as exc:
+                result = clock.result(
+                    StepStatus.REFUSED,
+                    f"cannot prepare the scratch database ({exc}); nothing was dropped",
+                )
+            except (psycopg.Error, TimeoutError, OSError) as exc:
+                result = clock.result(
+                    StepStatus.REFUSED,
+                    f"cannot compare the database with its migrations ({type(exc).__name__}); "
+                    "nothing was dropped",
+                )
+        if result.status is StepStatus.REFUSED:
+            raise self.refuse(result.summary, result)
+        self.outcome.steps.append(result)
+        return True
+
+    async def _compare(self, clock: Any) -> StepResult:
+        files = migration_files(self.project)
+        mode = self.request.unmigrated
+        async with scratch_database(self.target, self.bindir, self.request.local_server) as scratch:
+            clock.output(f"scratch database on {scratch.where}; {len(files)} migration files")
+            carried = await scratch.carry_default_privileges(self.target)
+            clock.output(f"default privileges the reset keeps, carried over: {carried}")
+            await self._migrate(scratch, files)
+            self.migrated = await scratch.inventory()
+            self.live = await read_inventory(self.target)
+            lost = unmigrated(self.live, self.migrated)
+            self.outcome.unmigrated = lost
+            for obj in lost:
+                clock.output(f"not in the migrations: {obj.display}")
+            if not lost:
+                return clock.result(StepStatus.OK, "nothing is lost: the migrations create it all")
+            shown = ", ".join(o.display for o in lost[:8]) + (", …" if len(lost) > 8 else "")
+            if mode == "drop":
+                return clock.result(
+                    StepStatus.OK,
+                    f"{_objects(lost)} not in the migrations will be dropped "
+                    f"(--drop-unmigrated): {shown}",
+                )
+            if mode != "keep":
+                return clock.result(
+                    StepStatus.REFUSED,
+                    f"{_objects(lost)} of the database in no migration would be "
+                    f"lost: {shown}; add --keep-unmigrated (write them into a new migration) "
+                    "or --drop-unmigrated (accept their loss)",
+                )
+            if self.project is None:
+                return clock.result(
+                    StepStatus.REFUSED,
+                    "--keep-unmigrated needs a Supabase project (supabase/migrations) to "
+                    "write the kept objects into",
+                )
+            return await self._prove_kept(clock, scratch, lost, shown)
+
+    async def _migrate(self, scratch: Scratch, files: list[Path]) -> None:
+        """The scratch database as the reset will leave the target: the same Supabase CLI
+        reset (it also grants and seeds), or each file by psql when a --reset-cmd resets
+        (that command is never pointed at anything but the confirmed target)."""
+        if self.request.reset_cmd is not None:
+            for path in files:
+                await scratch.apply(path)
+            return
+        argv, cwd = reset_argv(scratch.target, self.request, self.cli)
+        done = await ResetStep(scratch.target, argv, cwd).run(lambda _event: None)
+        if not done.ok:
+            raise MigrationFailed(done.summary)
+
+    async def _prove_kept(self, clock: Any, scratch: Scratch, lost: list, shown: str) -> StepResult:
+        """The differ's DDL, applied to the scratch database: nothing may be missing after."""
+        assert self.live is not None
+        problem = "the schema differ wrote nothing"
+        for order in keep.ORDERS:
+            text = await keep.generate(scratch.target.db_url, self.target.db_url, lost, order)
+            if not text:
+                continue
+            with tempfile.TemporaryDirectory(prefix="pgrst-doctor-keep-") as tmp:
+                candidate = Path(tmp) / "keep.sql"
+                candidate.write_text(text)
+                try:
+                    await scratch.apply(candidate)
+                except MigrationFailed as exc:
+                    problem = f"its DDL does not apply ({exc})"
+                    clock.output(f"results ({order}): {problem}")
+                    continue
+            after = await scratch.inventory()
+            left = unmigrated(self.live, after)
+            if left:
+                problem = "it leaves out " + ", ".join(o.display for o in left[:8])
+                break
+            self.migrated = after
+            self.kept_sql = keep.header(lost) + text
+            return clock.result(
+                StepStatus.OK,
+                f"{_objects(lost)} not in the migrations kept (--keep-unmigrated), "
+                f"proven on the scratch database: {shown}",
             )
-            outcome.steps.append(clock.result(StepStatus.REFUSED, outcome.refused))
-            raise RefusedWith(outcome) from None
-        changed = differences(before, now)
-        if now.database != guard.typed:
-            changed.append(f"database: {now.database} is not the confirmed {guard.typed}")
-        if changed:
-            outcome.refused = (
-                "reset refused: the target changed since the diagnosis (" + "; ".join(changed) + ")"
+        return clock.result(
+            StepStatus.REFUSED,
+            f"cannot keep the objects that are in no migration: {problem}; "
+            "nothing was dropped, no migration written",
+        )
+
+    async def dump(self) -> bool:
+        out_dir = self.request.session_dir
+        if out_dir is None:
+            from tui.core.remedies.dump import new_session_dir
+
+            out_dir = new_session_dir()
+        step = DumpStep(self.target, out_dir=out_dir, pg_bindir=self.bindir)
+        self.outcome.steps.append(await step.run(self.emit))
+        if step.dump is None:
+            raise self.refuse(f"{self.outcome.steps[-1].summary}; nothing was dropped")
+        self.outcome.dump = step.dump
+        if self.request.on_dump is not None:
+            self.request.on_dump(step.dump)
+        return True
+
+    async def recheck(self) -> bool:
+        async with running("fingerprint", "re-read the target's fingerprint", self.emit) as clock:
+            t0 = time.perf_counter()
+            try:
+                now = await read_fingerprint(self.target)
+            except (psycopg.Error, TimeoutError) as exc:
+                reason = f"cannot re-read the fingerprint ({type(exc).__name__})"
+                raise self.refuse(reason, clock.result(StepStatus.REFUSED, reason)) from None
+            assert self.before is not None
+            changed = differences(self.before, now)
+            if self.guard is not None and now.database != self.guard.typed:
+                changed.append(f"database: {now.database} is not the confirmed {self.guard.typed}")
+            if changed:
+                reason = "the target changed since the diagnosis (" + "; ".join(changed) + ")"
+                raise self.refuse(reason, clock.result(StepStatus.REFUSED, reason))
+            clock.output(f"{now.display} ({(time.perf_counter() - t0) * 1000:.0f} ms)")
+            self.outcome.steps.append(clock.result(StepStatus.OK, "same target as at diagnosis"))
+        return True
+
+    async def keep(self) -> bool:
+        """--keep-unmigrated: the proven DDL becomes the newest migration, right before the
+        reset reads the migrations folder."""
+        if self.kept_sql is None or self.project is None:
+            return True
+        title = "write the kept objects into a new migration"
+        async with running("keep", title, self.emit) as clock:
+            try:
+                path = keep.write_migration(self.project, self.kept_sql)
+            except OSError as exc:
+                reason = f"cannot write the kept migration: {exc.strerror}; nothing was dropped"
+                raise self.refuse(reason, clock.result(StepStatus.REFUSED, reason)) from None
+            self.outcome.kept_migration = path
+            clock.output(str(path))
+            self.outcome.steps.append(clock.result(StepStatus.OK, f"wrote {path.name}"))
+        return True
+
+    async def reset(self) -> bool:
+        result = await ResetStep(self.target, self.argv, self.cwd).run(self.emit)
+        self.outcome.steps.append(result)
+        return result.ok
+
+    async def prove(self) -> bool:
+        """The reset re-applied the migrations only if the database now has exactly what
+        they create and its tables are new ones (an exit status proves nothing)."""
+        title = "check the database against the migrations"
+        async with running("migrated", title, self.emit) as clock:
+            try:
+                after = await read_inventory(self.target)
+            except (psycopg.Error, TimeoutError) as exc:
+                self.outcome.steps.append(
+                    clock.result(
+                        StepStatus.FAILED, f"cannot read the catalog: {type(exc).__name__}"
+                    )
+                )
+                return False
+            problem = not_reapplied(self.live, self.migrated, after)
+            if problem:
+                self.outcome.steps.append(
+                    clock.result(
+                        StepStatus.FAILED, f"the migrations were not re-applied: {problem}"
+                    )
+                )
+                return False
+            self.outcome.done = True
+            self.outcome.steps.append(
+                clock.result(
+                    StepStatus.OK,
+                    "migrations re-applied: the database has exactly what they create, "
+                    "every table re-created",
+                )
             )
-            outcome.steps.append(clock.result(StepStatus.REFUSED, outcome.refused))
-            raise RefusedWith(outcome)
-        clock.output(f"{now.display} ({(time.perf_counter() - t0) * 1000:.0f} ms)")
-        outcome.steps.append(clock.result(StepStatus.OK, "same target as at diagnosis"))
-    result = await ResetStep(target, argv, cwd).run(emit)
-    outcome.steps.append(result)
-    outcome.done = result.ok
-    return outcome
+        return True
+
+    async def put_rows_back(self) -> bool:
+        """After --keep-unmigrated the schema matches the dump: the rows go back on their own."""
+        if self.outcome.kept_migration is None or self.outcome.dump is None:
+            return True
+        step = RowsRestoreStep(self.target, self.outcome.dump.path, pg_bindir=self.bindir)
+        self.outcome.restore = await step.run(self.emit)
+        return self.outcome.restore.ok
+
+
+def _objects(found: list[Unmigrated]) -> str:
+    return "1 object" if len(found) == 1 else f"{len(found)} objects"
+
+
+def not_reapplied(before: Catalog | None, migrated: Catalog | None, after: Catalog) -> str | None:
+    """Why ``after`` is not the migrations freshly applied; None when it is."""
+    if migrated is None or before is None:
+        return "nothing to compare with"
+    # what the reset had to drop (in no migration, not kept) must be gone; what the reset tool
+    # adds beyond the migrations (the Supabase CLI's own grants) is not the question here
+    doomed = set(unmigrated(before, migrated))
+    extra = [o for o in unmigrated(after, migrated) if o in doomed]
+    if extra:
+        return "still there: " + ", ".join(o.display for o in extra[:6])
+    missing = surplus(after, migrated)
+    if missing:
+        return "missing: " + ", ".join(o.display for o in missing[:6])
+    kept = sorted(
+        k
+        for k, rel in before.relations.items()
+        if rel.schema not in KEPT_BY_RESET
+        and k in after.relations
+        and after.relations[k].oid == rel.oid
+    )
+    if kept:
+        return f"{len(kept)} tables were not re-created ({', '.join(kept[:4])})"
+    return None
 
 
 class RefusedWith(GuardRefused):

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import RichLog, Static
 
 from tui.core.knowledge.kpis import KPIS
+from tui.core.model import Verdict
 from tui.core.remedies.events import EventKind, StepEvent
 from tui.core.remedies.ladder import RUNG_BY_ID, Rung
 from tui.core.shown import clean
@@ -21,6 +22,20 @@ from tui.ui import render
 
 if TYPE_CHECKING:
     from tui.ui.screens.remediation import RemediationScreen
+
+
+def _tools() -> tuple[Any, str | None]:
+    from tui.core.tools import find_supabase_cli, pg_binaries
+
+    return pg_binaries().bindir, find_supabase_cli()
+
+
+def _local_server() -> Any:
+    """A throwaway local cluster for the scratch database when the target's role may not
+    create one on its own server."""
+    from tui.sandbox.cluster import Cluster
+
+    return Cluster()
 
 
 class StepUpdate(Message):
@@ -47,11 +62,37 @@ class ResetFlow:
             "rows written since: restore them from the dump afterwards",
         ]
         where = str(self.reset_dir) if self.reset_dir else "a new session folder"
+        verdict = self.report.verdict
         modal = ResetModal(
-            target.db_name, drops=drops, dump_path=where, on_confirm=self._start_reset
+            target.db_name,
+            drops=drops,
+            dump_path=where,
+            on_confirm=self._start_reset,
+            verdict=verdict.value,
+            healthy=verdict is Verdict.HEALTHY,
+            unmigrated_pending=True,
         )
         self.reset_modal = modal
         self.app.push_screen(modal, self._reset_answered)
+        self.run_worker(self._preview(modal), name="preview", group="preview", exit_on_error=False)
+
+    async def _preview(self: RemediationScreen, modal: Any) -> None:
+        """What the reset would lose, compared while the name is typed (read-only)."""
+        from tui.core.errors import DoctorError
+        from tui.core.remedies.reset import ResetRequest, preview_unmigrated
+
+        try:
+            bindir, cli = await asyncio.to_thread(_tools)
+            request = ResetRequest(confirm=None, local_server=_local_server)
+            found = await preview_unmigrated(self.doctor.target, request, pg_bindir=bindir, cli=cli)
+        except DoctorError as err:
+            modal.show_unmigrated(None, problem=str(err).removeprefix("reset refused: "))
+            return
+        self.doctor.record(
+            "check",
+            {"check": "unmigrated", "objects": [u.to_json() for u in found]},
+        )
+        modal.show_unmigrated([u.display for u in found])
 
     def _reset_answered(self: RemediationScreen, confirmed: bool | None) -> None:
         self.reset_modal = None
@@ -64,6 +105,7 @@ class ResetFlow:
             },
             actor="user",
         )
+        self.workers.cancel_group(self, "preview")
         if not confirmed:
             cancelled = self.workers.cancel_group(self, "remedy")
             if cancelled:
@@ -80,23 +122,26 @@ class ResetFlow:
         )
         self.query_one("#step-log", RichLog).clear()
         self.run_worker(
-            self._reset(modal.confirmed_text), name="reset", group="remedy", exit_on_error=False
+            self._reset(modal.confirmed_text, modal.unmigrated_choice),
+            name="reset",
+            group="remedy",
+            exit_on_error=False,
         )
 
-    async def _reset(self: RemediationScreen, typed: str) -> Any:
+    async def _reset(self: RemediationScreen, typed: str, unmigrated: str | None) -> Any:
         from tui.core.errors import DoctorError
         from tui.core.remedies.reset import RefusedWith, ResetOutcome, ResetRequest, run_reset
-        from tui.core.tools import find_supabase_cli, pg_binaries
-
-        def tools() -> tuple[Any, str | None]:
-            return pg_binaries().bindir, find_supabase_cli()
 
         try:
-            bindir, cli = await asyncio.to_thread(tools)
+            bindir, cli = await asyncio.to_thread(_tools)
         except DoctorError as err:
             return ResetOutcome(refused=f"reset refused: {err}")
         request = ResetRequest(
-            confirm=typed, fingerprint=self.report.fingerprint, session_dir=self.reset_dir
+            confirm=typed,
+            fingerprint=self.report.fingerprint,
+            session_dir=self.reset_dir,
+            unmigrated=unmigrated,
+            local_server=_local_server,
         )
         try:
             return await run_reset(
@@ -132,10 +177,16 @@ class ResetFlow:
         if outcome.done:
             parts = [
                 Text(
-                    "✓ Database reset: migrations re-applied. Diagnose again next.",
+                    "✓ Database reset: migrations re-applied (checked against them). "
+                    "Diagnose again next.",
                     style=palette.good,
                 )
             ]
+            if outcome.kept_migration is not None:
+                parts.append(Text(f"kept in a new migration: {outcome.kept_migration.name}"))
+            if outcome.restore is not None:
+                glyph = "✓" if outcome.restore.ok else "✗"
+                parts.append(Text(f"{glyph} rows: {outcome.restore.summary}"))
         elif outcome.refused:
             parts = [Text(f"! {outcome.refused}", style=palette.warn)]
         else:

@@ -6,6 +6,11 @@ With ``on_confirm`` the modal stays up after the exact name and Reset: the calle
 core's guarded reset (dump first) and reports the dump here; the modal answers True once the
 dump is verified (the drop comes after it), and False on Escape/Cancel, which the caller
 turns into cancelling the dump, so nothing is dropped.
+
+It also says what the reset would lose (objects that no migration creates, pushed in by the
+caller with ``show_unmigrated`` once the comparison ran): with any, Reset waits for one of the
+two choices the command line offers, keep them (a new migration) or drop them. It names the
+verdict the reset was chosen under; when that verdict is healthy, Reset asks a second time.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 
+def _count(n: int) -> str:
+    return f"{n} object is" if n == 1 else f"{n} objects are"
+
+
 class ResetModal(ModalScreen[bool]):
     """Answers True only after an exact, typed confirmation; every other way out is False."""
 
@@ -34,8 +43,17 @@ class ResetModal(ModalScreen[bool]):
         dump_path: str | None = None,
         dump_pending: bool = False,
         on_confirm: Callable[[ResetModal], None] | None = None,
+        verdict: str | None = None,
+        healthy: bool = False,
+        unmigrated_pending: bool = False,
     ) -> None:
         super().__init__()
+        self.verdict = verdict
+        self.healthy = healthy  # the cache was healthy: Reset asks twice
+        self.second_asked = False
+        self.unmigrated_pending = unmigrated_pending  # the comparison is still running
+        self.unmigrated: list[str] = []  # what the reset would lose, as "kind name"
+        self.unmigrated_choice: str | None = None  # "keep" or "drop", once chosen
         self.db_name = db_name
         self.drops = list(drops)
         self.dump_path = dump_path
@@ -51,6 +69,20 @@ class ResetModal(ModalScreen[bool]):
             what = "Every schema, table and row in it is dropped; the migrations are re-applied."
             lines = [what, *(f"  • {d}" for d in self.drops)]
             yield Static("\n".join(lines), id="reset-drops", markup=False)
+            if self.verdict is not None:
+                why = f"Chosen under the verdict: {self.verdict}"
+                if self.healthy:
+                    why += " — the cache is healthy: a reset is not needed to fix it"
+                yield Static(why, id="reset-verdict", markup=False)
+            if self.unmigrated_pending:
+                yield Static(
+                    "what the reset would lose: comparing with supabase/migrations…",
+                    id="reset-unmigrated",
+                    markup=False,
+                )
+                with Horizontal(id="unmigrated-choice", classes="hidden"):
+                    yield Button("Keep them (new migration)", id="keep-unmigrated")
+                    yield Button("Drop them", id="drop-unmigrated", variant="warning")
             if self.dump_path is not None:
                 yield Static(f"Dump first: {self.dump_path}", id="reset-dump", markup=False)
                 yield ProgressBar(total=100, show_eta=False, id="dump-progress")
@@ -73,10 +105,46 @@ class ResetModal(ModalScreen[bool]):
 
     @property
     def armed(self) -> bool:
-        """Exact name (no trimming, no case folding) and no dump still running."""
+        """Exact name (no trimming, no case folding), no dump still running, and what would
+        be lost known and, if anything, kept or dropped by choice."""
         return (
-            self.query_one("#confirm-name", Input).value == self.db_name and not self.dump_pending
+            self.query_one("#confirm-name", Input).value == self.db_name
+            and not self.dump_pending
+            and not self.unmigrated_pending
+            and (not self.unmigrated or self.unmigrated_choice is not None)
         )
+
+    # -- what the reset would lose, pushed by the screen that compared ---------------------
+    def show_unmigrated(self, objects: Sequence[str] | None, problem: str | None = None) -> None:
+        """The comparison's answer: the objects (maybe none), or why it could not run (then
+        Reset stays disabled: the core would refuse too)."""
+        field = self.query_one("#reset-unmigrated", Static)
+        if problem is not None:
+            field.update(f"✗ cannot tell what the reset would lose: {problem}")
+            return
+        self.unmigrated = list(objects or ())
+        self.unmigrated_pending = False
+        if not self.unmigrated:
+            field.update("✓ nothing is lost: the migrations create every object")
+        else:
+            shown = [f"  • {o}" for o in self.unmigrated[:6]]
+            if len(self.unmigrated) > 6:
+                shown.append(f"  … and {len(self.unmigrated) - 6} more")
+            field.update(
+                f"! {_count(len(self.unmigrated))} in no migration and would be lost:\n"
+                + "\n".join(shown)
+                + "\nKeep them (written into a new migration) or drop them:"
+            )
+            self.query_one("#unmigrated-choice").remove_class("hidden")
+        self._typed()
+
+    @on(Button.Pressed, "#keep-unmigrated")
+    @on(Button.Pressed, "#drop-unmigrated")
+    def _chosen(self, event: Button.Pressed) -> None:
+        self.unmigrated_choice = "keep" if event.button.id == "keep-unmigrated" else "drop"
+        for button in self.query("#unmigrated-choice Button").results(Button):
+            button.variant = "primary" if button is event.button else "default"
+        self._typed()
 
     @on(Input.Changed, "#confirm-name")
     def _typed(self) -> None:
@@ -105,6 +173,13 @@ class ResetModal(ModalScreen[bool]):
     @on(Button.Pressed, "#reset")
     def _confirm(self) -> None:
         if not self.armed:
+            return
+        if self.healthy and not self.second_asked:
+            self.second_asked = True
+            self.query_one("#reset-verdict", Static).update(
+                f"Chosen under the verdict: {self.verdict} — the cache is healthy. "
+                "Press Reset again to reset anyway; Escape changes nothing."
+            )
             return
         if self.on_confirm is None:
             self.dismiss(True)
