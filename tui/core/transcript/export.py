@@ -112,14 +112,14 @@ def _steps(summary: SessionSummary) -> list[str]:
             + (f" — {one_line(step.title, 120)}" if step.title else ""),
         ]
         for command in step.commands:
-            lines += ["", fence(command, "sql" if is_sql(command) else "console")]
+            lines += ["", fence(command, "sql" if is_sql(command) else "shell")]
         if step.output:
             shown = step.output[:OUTPUT_EXCERPT_LINES]
             more = len(step.output) - len(shown)
             excerpt = "\n".join(one_line(line, 300) for line in shown)
             if more:
                 excerpt += f"\n… ({more} more line{'s' * (more != 1)} in the JSON export)"
-            lines += ["", "Output (excerpt):", "", fence(excerpt)]
+            lines += ["", "Output (excerpt):", "", fence(excerpt, "text")]
         took = f" in {fmt_ms(step.elapsed_ms)}" if step.elapsed_ms is not None else ""
         result = step.status or "did not finish (session ended first)"
         lines += [

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tui.core.transcript.redact import masked_counts, masking_footer
-from tui.core.transcript.render import event_text, fmt_ms, kpi_fields, pick, verdict_word
+from tui.core.transcript.render import compact, event_text, fmt_ms, kpi_fields, pick, verdict_word
 
 Event = Mapping[str, Any]
 
@@ -47,6 +47,8 @@ class SessionSummary:
     notes: list[str]
     environment: dict[str, str | None]
     masked: dict[str, int]
+    passed: list[list[str]] = field(default_factory=list)  # per diagnosis: checks that passed
+    writes: list[str] = field(default_factory=list)  # requests replayed for real (may write)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -255,6 +257,22 @@ def summarize(session_id: str, events: Sequence[Event]) -> SessionSummary:
         notes=[event_text(e) for e in events if e["kind"] == "note"],
         environment=_environment(events),
         masked=masked_counts(_all_strings(events)),
+        passed=[
+            [
+                str(f.get("check"))
+                for f in e["payload"].get("findings") or []
+                if isinstance(f, dict) and f.get("status") == "pass"
+            ]
+            for e in events
+            if e["kind"] == "verdict" and e["payload"].get("findings")
+        ],
+        writes=[
+            str(e["payload"].get("request") or "a request")
+            for e in events
+            if e["kind"] == "confirmation"
+            and e["payload"].get("action") == "replay"
+            and e["payload"].get("confirmed")
+        ],
     )
 
 
@@ -268,8 +286,56 @@ def _all_strings(obj: Any) -> list[str]:
     return []
 
 
+OK_STEPS = frozenset({"ok", "fixed", "done", "finished"})
+
+
+def _failed(summary: SessionSummary) -> list[StepSummary]:
+    return [s for s in summary.steps if s.status not in OK_STEPS and s.step != "verify"]
+
+
+def _end_state(summary: SessionSummary) -> list[str]:
+    """What is true now, in plain words: the last verdict, what failed, what was lost and
+    what the session wrote. Nothing here is inferred beyond the recorded events."""
+    steps = {s.step: s for s in summary.steps}
+    reset, restore = steps.get("reset"), steps.get("restore")
+    failed = _failed(summary)
+    state = summary.final_verdict or "not diagnosed after the last step"
+    if failed:
+        why = [f"{s.step} ({s.summary or s.status or 'did not finish'})" for s in failed]
+        state += f"; failed: {', '.join(why)}"
+    lines = [f"- **End state:** {state}"]
+    if reset is not None and reset.status in OK_STEPS:
+        if restore is not None and restore.status in OK_STEPS:
+            lost = "nothing: the dumped database was restored after the reset"
+        else:
+            dump = summary.dumps[-1].get("path", "?") if summary.dumps else "no dump recorded"
+            lost = ("every row and column the migrations do not create, until the dump is "
+                    f"restored ({'restore failed' if restore else 'not restored'}; dump: {dump})")  # fmt: skip
+        lines.append(f"- **Lost:** {lost}")
+    written = [f"dump {d.get('path', '?')}" for d in summary.dumps]
+    written += [f"{w} replayed for real (it may have written rows)" for w in summary.writes]
+    if written:
+        lines.append(f"- **Written:** {'; '.join(written)}")
+    return lines
+
+
+def _decision_lines(summary: SessionSummary) -> list[str]:
+    """One line per decision with the evidence it rested on (the verdict then in force)."""
+    lines = []
+    for d in summary.decisions:
+        what = d.get("decision") or d.get("text") or d.get("summary") or "?"
+        evidence = d.get("evidence")
+        shown = ", ".join(f"{k} {compact(v)}" for k, v in evidence.items()) if isinstance(
+            evidence, Mapping) else compact(evidence) if evidence else "none recorded"  # fmt: skip
+        lines.append(f"  - {str(d.get('ts', ''))[11:19]} {d.get('actor', '?')}: {what} "
+                     f"(evidence: {shown})")  # fmt: skip
+    return ["- **Decisions:**", *lines] if lines else []
+
+
 def summary_lines(summary: SessionSummary) -> list[str]:
-    """The ticket summary as Markdown bullet lines (used by the export and the clipboard)."""
+    """The ticket summary as Markdown bullet lines (used by the export and the clipboard):
+    what was found, what was done and decided, and the end state, one screen for a short
+    incident (passing checks folded into one line per diagnosis)."""
     causes = "; ".join(f"{c['cause']} — {c['summary']}".rstrip(" —") for c in summary.root_causes)
     stale = ", ".join(
         f"{o.get('kind', '?')} {o.get('name', '?')} ({o.get('change', '?')})"
@@ -281,12 +347,16 @@ def summary_lines(summary: SessionSummary) -> list[str]:
         for s in summary.steps
     )
     verdict = summary.initial_verdict or "none recorded"
+    passed = [f"{len(p)} passed ({', '.join(p)})" for p in summary.passed if p]
     return [
         f"- **Verdict:** {verdict}",
         f"- **Root cause:** {causes or 'not established'}",
         f"- **Stale objects:** {stale or 'none found'}",
+        *_decision_lines(summary),
         f"- **What was done:** {done or 'diagnosis only, nothing changed'}",
         f"- **Outcome:** {summary.outcome}",
+        *_end_state(summary),
+        *([f"- **Checks passed:** {'; '.join(passed)}"] if passed else []),
     ]
 
 

@@ -117,7 +117,15 @@ class ResetFlow:
         self.running = rung
         self.doctor.record(
             "decision",
-            {"decision": "full reset", "rung": "reset", "evidence": {"typed": "database name"}},
+            {
+                "decision": "full reset",
+                "rung": "reset",
+                "evidence": {
+                    "verdict": str(self.report.verdict),  # the verdict in force
+                    "stale_objects": len(self.report.stale_objects),
+                    "typed": "database name",
+                },
+            },
             actor="user",
         )
         self.query_one("#step-log", RichLog).clear()
