@@ -66,6 +66,13 @@ def test_no_key_and_unknown_anon_role_is_said_not_guessed(
     drift = next(f for f in data["findings"] if f["check"] == "drift")
     assert "anon role unknown" in drift["summary"]
     assert (data["verdict"], code) == ("healthy", 0)
+    # named: film is granted to web_anon only; PUBLIC's lack of it is not a finding
+    argv = [*target_flags(served["pagila", "12"], key=False), "--table", "public.film"]
+    code, data = check_json(capsys, argv)
+    film = next(f for f in data["findings"] if f["check"] == "object")
+    assert (film["status"], film["cause"]) == ("warn", None), film
+    assert "privileges not judged" in film["summary"] and "unknown" in film["summary"]
+    assert "dropped" not in json.dumps(data) and "does not exist" not in json.dumps(data)
 
 
 def test_postgrest_config_names_the_anon_role_and_schemas(
