@@ -27,7 +27,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("ctrl+r", "re-run the focused check (or all)", "diagnosis"),
     ("ctrl+r", "diagnose again", "findings"),
     ("enter", "run the highlighted step", "remediation"),
-    ("ctrl+b", "restore the dumped rows after a reset", "remediation"),
+    ("ctrl+b", "restore the pre-reset database from the dump", "remediation"),
     ("escape", "cancel: nothing is dropped (Reset needs the typed name)", "reset"),
     ("ctrl+s", "save the transcript as Markdown", "transcript"),
     ("ctrl+o", "save the transcript as JSON", "transcript"),
