@@ -114,7 +114,9 @@ def test_a_transaction_pooler_swallows_the_notify_and_the_wait_ends(
     proc = run_cli("reload", "--method", "notify", "--wait", "--json", cwd=tmp_path, env=env)
     took = time.monotonic() - started
     outcome = json.loads(proc.stdout)
-    assert proc.returncode == 1 and not outcome["fixed"]
+    # 1: sent and not served within the threshold; 4: refused, when the pooler had already
+    # handed the LISTEN backend to another client (no LISTEN session left to see)
+    assert proc.returncode in (1, 4) and not outcome["fixed"], proc.stdout
     assert took < 30, f"the wait did not end at the alert threshold ({took:.0f} s)"
     assert "pgbouncer" in outcome["why_not_reached"]
     assert outcome["proposal"]["id"] == "signal"

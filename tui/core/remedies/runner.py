@@ -136,6 +136,8 @@ async def reload(
     for rung in rungs:
         last = rung
         attempts = 2 if rung.id in ("notify", "notify-cli") and notify_may_reach(report) else 1
+        if rung.id in ("notify", "notify-cli"):
+            outcome.why = notify_lost_why(report)  # also when the step itself refuses
         for attempt in range(1, attempts + 1):
             loads_before = await schema_cache_loads(target)
             per_instance = rung.id == "signal" and fleet and options.postgrest_pid is None
@@ -152,9 +154,8 @@ async def reload(
             sent = [s.sent_at for s, _ in results if s.sent_at]
             since = min(sent) if sent else time.perf_counter()
             timeout = max(rung.alert_s, options.wait_timeout) if options.wait else rung.alert_s
-            if rung.id in ("notify", "notify-cli") and (why := notify_lost_why(report)):
+            if rung.id in ("notify", "notify-cli") and outcome.why:
                 timeout = rung.alert_s  # waiting longer cannot help: the evidence says why
-                outcome.why = why
             checks = [
                 VerifyStep(
                     verifiers[u],
