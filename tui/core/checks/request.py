@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from urllib.parse import parse_qsl, unquote
 
+from tui.core.checks import objects
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
@@ -101,6 +103,11 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
         return None
     title = f"Your request: {replay.request}"
     form = " (replayed for real, once)" if replay.for_real else CACHE_ONLY
+    if replay.ok and not replay.for_real and (blocked := _blocked_in_catalog(ev, stale)):
+        # PostgREST resolves it, but PostgreSQL would refuse it: the catalog says why (the
+        # cache-only form never reaches PostgreSQL, so its 42501 / 42P01 never comes back)
+        return replace(blocked, check="request", title=title,
+                       summary=f"resolves in PostgREST's cache{form}, but {blocked.summary}")  # fmt: skip
     if replay.ok:
         if replay.for_real:
             summary = f"answers {replay.status}{form}: PostgREST serves it"
@@ -126,6 +133,18 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
         runbook_note=None if error.may_be_stale else
         "This answer does not come from the schema cache: a reload won't change it.",
     )  # fmt: skip
+
+
+def _blocked_in_catalog(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
+    """The first failing catalog verdict (missing, not exposed, no privilege) on an object
+    the request names, or None."""
+    if ev.failing is None or ev.catalog is None:
+        return None
+    schema = (ev.exposed or ["public"])[0]
+    names = objects_in(ev.failing, schema)
+    judged = objects.check(replace(ev, objects=tuple(names)), stale) if names else []
+    return next((f for f in judged if f.status is Status.FAIL and f.cause is not None
+                 and f.cause is not Cause.STALE_CACHE), None)  # fmt: skip
 
 
 def _touches(ev: Evidence, stale: list[StaleObject]) -> bool:
