@@ -28,7 +28,7 @@ class DoctorScreen(Screen[None]):
         yield Header(icon="✚")
         yield TargetBanner(self.doctor.target, sandbox=self.doctor.sandbox is not None)
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)  # every key fits at 80 columns
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -32,6 +32,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("ctrl+s", "save the transcript as Markdown", "transcript"),
     ("ctrl+o", "save the transcript as JSON", "transcript"),
     ("ctrl+y", "copy the summary (OSC 52)", "transcript"),
+    ("pageup pagedown", "scroll the timeline (focus stays on the note)", "transcript"),
 )
 
 HOW = (

@@ -23,11 +23,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, ProgressBar, Static
 
 
 def _count(n: int) -> str:
     return f"{n} object is" if n == 1 else f"{n} objects are"
+
+
+def _dump_lines(path: str) -> Text:
+    """The dump's folder and its file name on lines of their own, neither wrapped: a path
+    broken inside the file name cannot be read back or pasted."""
+    folder, _, name = path.rpartition("/")
+    text = Text("Dump first, into ")
+    text.append(f"{folder}/\n" if folder else "\n", style="bold")
+    text.append(name, style="bold")
+    text.no_wrap, text.overflow = True, "fold"
+    return text
 
 
 class ResetModal(ModalScreen[bool]):
@@ -84,18 +95,21 @@ class ResetModal(ModalScreen[bool]):
                     yield Button("Keep them (new migration)", id="keep-unmigrated")
                     yield Button("Drop them", id="drop-unmigrated", variant="warning")
             if self.dump_path is not None:
-                yield Static(f"Dump first: {self.dump_path}", id="reset-dump", markup=False)
+                yield Static(_dump_lines(self.dump_path), id="reset-dump", markup=False)
                 yield ProgressBar(total=100, show_eta=False, id="dump-progress")
                 yield Static(
                     "dump running…" if self.dump_pending else "the dump starts after you confirm",
                     id="dump-status",
                     markup=False,
                 )
-            yield Label(
-                f"Type the database name ({self.db_name}) to enable Reset. "
-                "Escape or Cancel changes nothing."
-            )
-            yield Input(placeholder=self.db_name, id="confirm-name", select_on_focus=False)
+            yield Static(  # a Static wraps; a Label would cut the instruction at 80 columns
+                Text.assemble("Type the database name ", (self.db_name, "bold"),
+                              " to enable Reset. Escape or Cancel changes nothing."),
+                id="reset-instruction",
+            )  # fmt: skip
+            # the placeholder must not look like an answer already typed
+            yield Input(placeholder="type the name here", id="confirm-name", select_on_focus=False)
+            yield Static("", id="confirm-hint", markup=False)
             with Horizontal(id="reset-buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button("Reset", id="reset", variant="error", disabled=True)
@@ -149,6 +163,11 @@ class ResetModal(ModalScreen[bool]):
     @on(Input.Changed, "#confirm-name")
     def _typed(self) -> None:
         self.query_one("#reset", Button).disabled = not self.armed
+        typed = self.query_one("#confirm-name", Input).value
+        wrong = bool(typed) and typed != self.db_name and not self.db_name.startswith(typed)
+        self.query_one("#confirm-hint", Static).update(
+            f"✗ “{typed}” is not the database name: type {self.db_name} exactly" if wrong else ""
+        )
 
     # -- dump progress, pushed by the screen that runs the dump -------------------------------
     def set_dump_progress(self, percent: float, status: str) -> None:
@@ -173,6 +192,11 @@ class ResetModal(ModalScreen[bool]):
     @on(Button.Pressed, "#reset")
     def _confirm(self) -> None:
         if not self.armed:
+            typed = self.query_one("#confirm-name", Input).value
+            if typed != self.db_name:  # Enter on a wrong or partial name: say so, in place
+                self.query_one("#confirm-hint", Static).update(
+                    f"✗ “{typed}” is not the database name: type {self.db_name} exactly"
+                )
             return
         if self.healthy and not self.second_asked:
             self.second_asked = True
