@@ -35,6 +35,17 @@ def test_hidden_queries_mean_unknown_not_absent():
     assert f.status is Status.WARN and f.cause is None
 
 
+def test_channel_disabled_in_the_postgrest_config_is_said_not_guessed():
+    from dataclasses import replace
+
+    info = ListenerInfo("pgrst", False)
+    evidence = ev(info)
+    evidence.target = replace(evidence.target, channel_enabled=False)
+    f = listening.listener(evidence, stale=True)
+    assert f.cause is Cause.NO_LISTENER and "db-channel-enabled = false" in f.summary
+    assert "db-channel-enabled" not in listening.listener(ev(info), stale=True).summary
+
+
 def test_no_listener_fails_only_when_something_is_stale():
     info = ListenerInfo("pgrst", False)
     assert listening.listener(ev(info), stale=False).status is Status.WARN

@@ -338,6 +338,7 @@ def test_postgrest_config_gives_schemas_and_channel_but_flags_win(tmp_path: Path
     target = resolve_target({"postgrest_config": conf}, env={}, cwd=tmp_path)
     assert target.schemas_hint == ("api", "public")
     assert target.channel == "pgrst_app"
+    assert target.channel_enabled is True
     assert target.sources["channel"].startswith("postgrest-config:")
     flagged = resolve_target({"postgrest_config": conf, "channel": "mine"}, env={}, cwd=tmp_path)
     assert flagged.channel == "mine"

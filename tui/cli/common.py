@@ -91,7 +91,8 @@ def add_target_flags(parser: argparse.ArgumentParser) -> None:
         "--postgrest-config",
         metavar="FILE",
         default=None,
-        help="PostgREST's config file: its db-anon-role, db-schemas and db-channel apply",
+        help="PostgREST's config file: its db-anon-role, db-schemas, db-channel and "
+        "db-channel-enabled apply",
     )
 
 

@@ -64,6 +64,7 @@ class Target:
     sources: dict[str, str] = field(default_factory=dict)  # value name -> "flag"/"env:X"/...
     extra_search_path: tuple[str, ...] = ()  # [api] extra_search_path from project files
     anon_role: str | None = None  # db-anon-role (requests without a key); None: unknown
+    channel_enabled: bool | None = None  # db-channel-enabled per --postgrest-config; None: unset
     api_urls: tuple[str, ...] = ()  # every PostgREST instance, when several were named
 
     @property
@@ -503,6 +504,7 @@ def resolve_target(
         extra_search_path=project.extra_search_path if project else (),
         sources=sources,
         anon_role=anon_role,
+        channel_enabled=pgrst.channel_enabled if pgrst is not None else None,
     )
 
 

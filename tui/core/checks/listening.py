@@ -43,7 +43,9 @@ def listener(ev: Evidence, stale: bool) -> Finding:
     pid = ev.local_pids[0] if ev.local_pids else None
     pool = [s for s in info.sessions if s.application_name.lower().startswith("postgrest")]
     summary = f'no PostgREST session LISTENs on "{info.channel}": NOTIFY reaches nobody'
-    if pool:
+    if ev.target.channel_enabled is False:  # the deployment's config file says so
+        summary += " (db-channel-enabled = false in the PostgREST config)"
+    elif pool:
         summary += f" ({len(pool)} PostgREST pool sessions seen: db-channel-enabled is off?)"
     return Finding(
         "listener",
