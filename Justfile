@@ -45,8 +45,9 @@ bench *ARGS: setup
 screenshots: setup
     python -m tui.ui.screenshots docs/screenshots
 
-# ruff lint + format check, the import contracts of pyproject.toml (import-linter)
+# ruff lint + format check, the import contracts (import-linter), types (mypy, strict in tui/core)
 lint:
     ruff check .
     ruff format --check .
     lint-imports --no-cache
+    mypy

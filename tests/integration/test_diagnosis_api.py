@@ -67,7 +67,7 @@ async def test_named_objects_skip_openapi_and_sweeps(sandbox12: Sandbox):
     report = await diagnosis.run()
     assert diagnosis.outcomes["openapi"].status is Status.SKIPPED
     assert [s.name for s in report.stale_objects] == ["public.invoices"]
-    catalog = diagnosis.outcomes["catalog"].evidence["catalog"]
+    catalog = diagnosis.outcomes["catalog"].evidence.catalog
     assert catalog.scoped and set(catalog.relations) == {"public.invoices"}
 
 

@@ -43,9 +43,14 @@ async def test_ungranted_table_is_not_stale_but_missing_privilege(sandbox12: San
         finding_for(asked, "missing-privilege").fix == "GRANT SELECT ON public.audit_log TO anon;"
     )
     assert asked.verdict is Verdict.NOT_CACHE and asked.remedies == []
-    replayed = await diagnose(target, request="GET /audit_log")
-    request = next(f for f in replayed.findings if f.check == "request")
-    assert request.objects == ["public.audit_log"]  # the table PostgREST's 42501 names
+
+
+async def test_the_request_finding_names_what_the_answer_names(sandbox12: Sandbox):
+    for request, named in (("GET /rpc/nope", "public.nope"),
+                           ("GET /orders?select=*,nothere(*)", "public.orders:public.nothere")):  # fmt: skip
+        report = await diagnose(target_for(sandbox12), request=request)
+        finding = next(f for f in report.findings if f.check == "request")
+        assert finding.objects == [named]
 
 
 async def test_table_in_schema_not_exposed(sandbox12: Sandbox):

@@ -43,7 +43,7 @@ async def sweep(box: Sandbox) -> tuple[set[str], list[str]]:
     """(stale function names, every function the sweep asked about)."""
     diagnosis = Diagnosis(target_for(box))
     report = await diagnosis.run()
-    answers = diagnosis.outcomes["targeted"].evidence["answers"]
+    answers = diagnosis.outcomes["targeted"].evidence.answers
     stale = {s.name for s in report.stale_objects if str(s.kind) == "function"}
     return stale, [a.name for a in answers if a.kind == "function"]
 

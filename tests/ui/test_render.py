@@ -129,19 +129,19 @@ def _snapshot(schema: str, table: str, column: str, function: str, enum: str, la
 
 def test_catalog_names_per_object_flag():
     snap = _snapshot("public", "order_items", "id", "order_total", "order_status", "paid")
-    names = render.catalog_names({"catalog": snap})
+    names = render.catalog_names(snap)
     assert names["--table"] == ["public.order_items"]
     assert names["--column"] == ["public.order_items.id"]
     assert names["--function"] == ["public.order_total"]
     assert names["--relationship"] == ["public.order_items:public.orders"]
     assert names["--enum-value"] == ["public.order_status:paid"]
-    assert render.catalog_names({}) == {}
+    assert render.catalog_names(None) == {}
 
 
 def test_completed_names_parse_back_to_the_catalog_objects():
     """A completion is typed into the object field as is: odd names must be quoted."""
     snap = _snapshot("Sales Data", 'My.Table "x"', "a:b", "f(x)", "st.atus", " two words")
-    names = render.catalog_names({"catalog": snap})
+    names = render.catalog_names(snap)
     table = parse_table(names["--table"][0])
     assert (table.schema, table.name) == ("Sales Data", 'My.Table "x"')
     assert parse_column(names["--column"][0]).column == "a:b"

@@ -23,7 +23,7 @@ from tui.core.model import (
     Status,
     Verdict,
 )
-from tui.core.transcript.clipboard import copy_summary
+from tui.core.transcript.clipboard import copy_summary, osc52_payload
 from tui.core.transcript.export import (
     ExportExists,
     export_session,
@@ -161,7 +161,8 @@ def test_no_planted_secret_in_any_artifact(incident: Journal, tmp_path: Path) ->
 
     md = export_session(incident.dir, "md").text
     js = export_session(incident.dir, "json").text
-    payload, _ = copy_summary(load_session(incident.dir).events, tmux=False)
+    text, _ = copy_summary(load_session(incident.dir).events, tmux=False)
+    payload = osc52_payload(text, tmux=False)
     b64 = payload.removeprefix(b"\x1b]52;c;").removesuffix(b"\x07")
     assert_clean(incident.path.read_bytes(), "journal.jsonl")
     assert_clean(md, "markdown export")

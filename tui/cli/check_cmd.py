@@ -21,6 +21,7 @@ from tui.core.request import FailingRequest, parse_request
 from tui.core.specs import SPEC_PARSERS, ObjectRef
 
 if TYPE_CHECKING:
+    from tui.core.diagnosis import DiagnosisRequest
     from tui.core.fleet import InstanceReport
     from tui.core.model import Report
     from tui.core.target import Target
@@ -124,7 +125,7 @@ def parse_pasted_error(args: argparse.Namespace) -> PastedError | None:
     return parse_error(text)
 
 
-def build_request(args: argparse.Namespace, target: Target) -> Any:
+def build_request(args: argparse.Namespace, target: Target) -> DiagnosisRequest:
     """The engine's DiagnosisRequest for these flags. Every usage error is raised before the
     engine is imported, so bad input costs no start-up time. A pasted error picks the
     symptom (unless --symptom does) and adds the objects it names."""
@@ -205,7 +206,7 @@ def _asked(request: Any) -> dict[str, Any]:
 
 
 async def _diagnose(
-    target: Target, request: Any, *, progress: bool
+    target: Target, request: DiagnosisRequest, *, progress: bool
 ) -> tuple[Report, list[InstanceReport]]:
     """The (merged) report and every instance's; the first holds the pasted error's objects
     as its diagnosis qualified them."""

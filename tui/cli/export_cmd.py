@@ -60,10 +60,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(result.text)  # a closed pipe (`export | head`) ends quietly in main
         sys.stdout.flush()
         return 0
-    target = Path(args.output).expanduser()
+    out = Path(args.output).expanduser()
     try:
-        size = write_private(target, result.text, force=args.force)
+        size = write_private(out, result.text, force=args.force)
     except OSError as err:
-        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
-    print(f"exported session {session_dir.name} to {target} ({args.format}, {size} bytes)")
+        raise UsageError(f"cannot write {out}: {err.strerror or err}") from None
+    print(f"exported session {session_dir.name} to {out} ({args.format}, {size} bytes)")
     return 0

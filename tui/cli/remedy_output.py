@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui.core.knowledge.kpis import KpiVerdict
 from tui.core.model import Report
 from tui.core.remedies.events import EventKind, StepEvent
 from tui.core.shown import clean
 from tui.core.target import Target
+
+if TYPE_CHECKING:
+    from tui.core.request import FailingRequest
+    from tui.core.transcript.journal import Journal
 
 GLYPH = {KpiVerdict.OK: "✓ ok", KpiVerdict.SLOW: "! slow", KpiVerdict.ALERT: "✗ alert"}
 
@@ -43,7 +47,7 @@ class EventPrinter:
         print(line, file=self.stream, flush=True)
 
 
-def open_journal(command: str, target: Target) -> Any | None:
+def open_journal(command: str, target: Target) -> Journal | None:
     """A session journal, or None if it cannot be written; the target's secrets are masked in
     it and on every output path of this process from now on."""
     from tui.core.probes.base import secrets_of
@@ -61,7 +65,7 @@ def open_journal(command: str, target: Target) -> Any | None:
     return journal
 
 
-async def diagnose(target: Target, request: Any = None) -> Report:
+async def diagnose(target: Target, request: FailingRequest | None = None) -> Report:
     """The diagnosis before a remedy: stale objects, listener, fingerprint (every instance;
     the worst one's report)."""
     from tui.core import fleet

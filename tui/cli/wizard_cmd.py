@@ -52,7 +52,7 @@ def _run_app(target: Target, command: str, sandbox: Sandbox | None = None) -> in
     journal = Journal.start(command=command)  # JournalError: one line, exit 2
     app = make_app(target, journal=journal, sandbox=sandbox)
     app.exit_on_signals = True
-    app.on_hangup = [journal.close] + ([sandbox.stop] if sandbox is not None else [])
+    app.on_hangup = [journal.close, *([sandbox.stop] if sandbox is not None else [])]
     try:
         app.run()
     finally:

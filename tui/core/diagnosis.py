@@ -11,16 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
 import psycopg
 
 from tui.core import drift
 from tui.core.checks import request, verdict
-from tui.core.checks.evidence import Evidence
+from tui.core.checks.evidence import Evidence, Found
 from tui.core.checks.verdict import decide, remedies
 from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
@@ -66,7 +66,7 @@ class ProbeOutcome:
     status: Status
     summary: str
     elapsed_ms: float
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: Found = field(default_factory=Found)
 
 
 @dataclass(frozen=True)
@@ -89,19 +89,8 @@ class Skip(Exception):
 # the listener panel's status by what pg_stat_activity showed (None: could not tell)
 LISTENING_STATUS = {True: Status.PASS, False: Status.FAIL, None: Status.WARN}
 
-PROBE_TITLES = {
-    "database": "Database",
-    "api": "PostgREST API",
-    "catalog": "Catalog snapshot",
-    "openapi": "Schema cache (OpenAPI)",
-    "listener": "Reload listener",
-    "admin": "Admin server",
-    "request": "Your request",
-    "targeted": "Targeted probes",
-    "path": "Reload path",
-    "agreement": "Instances behind the URL",
-    "instances": "Other instances",
-}
+ProbeResult = tuple[Status, str, Found]
+T = TypeVar("T")
 
 # Steps that read only the database: shared by the diagnoses of several instances of one
 # target (see fleet.py), so a fleet of three costs one catalog snapshot, not three.
@@ -116,28 +105,26 @@ class Diagnosis:
         target: Target,
         request: DiagnosisRequest = DiagnosisRequest(),
         *,
-        shared: dict[str, asyncio.Task] | None = None,
+        shared: dict[str, asyncio.Task[Any]] | None = None,
     ) -> None:
         self.target = target
         self.request = request
         self.role = base.request_role(target.api_key, target.anon_role)
-        ids = ["database", "api", "catalog", "openapi", "listener", "path"]
-        if target.admin_url:
-            ids.append("admin")
-        if request.request is not None:
-            ids.append("request")
-        ids += ["targeted", "agreement"]
-        if len(target.instances) > 1:
-            ids.append("instances")  # the other instances, side by side (see fleet.py)
-        self.probes: list[ProbeSpec] = [ProbeSpec(i, PROBE_TITLES[i]) for i in ids]
+        self.probes: list[ProbeSpec] = [
+            ProbeSpec(probe_id, kind.title)
+            for probe_id, kind in PROBES.items()
+            if kind.wanted(target, request)
+        ]
         self.outcomes: dict[str, ProbeOutcome] = {}
-        self._steps: dict[str, asyncio.Task] = {}
+        self._steps: dict[str, asyncio.Task[Any]] = {}  # step name -> its one shared task
         self._shared = shared  # database-only steps of a fleet run, owned by the fleet
         self._targeted_done = asyncio.Event()  # the agreement probe asks after it (no overlap)
         self._started = time.perf_counter()
 
     # -- shared steps ----------------------------------------------------------------------
-    def _step(self, name: str, make: Callable[[], Awaitable[Any]], fresh: bool = False):
+    def _step(
+        self, name: str, make: Callable[[], Awaitable[T]], fresh: bool = False
+    ) -> asyncio.Task[T]:
         """The memoised task for a step; each step is bounded by the target's timeout."""
         steps = self._steps
         if self._shared is not None and name in SHARED_STEPS:
@@ -148,9 +135,9 @@ class Diagnosis:
         if task is None or task.get_loop() is not loop or (fresh and task.done()):
             task = loop.create_task(asyncio.wait_for(make(), self.target.timeout))
             steps[name] = task
-        return task
+        return cast("asyncio.Task[T]", task)  # one name, one maker: the same T each time
 
-    async def _with_db(self, work: Callable[[psycopg.AsyncConnection], Awaitable[Any]]) -> Any:
+    async def _with_db(self, work: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]]) -> T:
         conn = await base.connect(self.target)
         try:
             return await work(conn)
@@ -211,102 +198,96 @@ class Diagnosis:
             docs[0].schema = schemas[0]
             return list(docs)
 
-    async def _owned(self, name: str, make: Callable[[], Awaitable[Any]], fresh: bool) -> Any:
+    async def _owned(self, name: str, make: Callable[[], Awaitable[T]], fresh: bool) -> T:
         """A probe's own step, shielded: the engine owns it, so cancelling the probe that
         started it (ctrl+r re-runs a check while it runs) never cancels the checks that wait
         on the same step; the re-run shares the pending step instead of starting another."""
         return await asyncio.shield(self._step(name, make, fresh))
 
-    async def _need(self, name: str, make: Callable[[], Awaitable[Any]]) -> Any:
+    async def _need(self, name: str, make: Callable[[], Awaitable[T]]) -> T:
         try:
             return await asyncio.shield(self._step(name, make))
         except Exception as exc:
             raise Skip(f"needs the {name} probe: {self._describe(exc)}") from exc
 
-    # -- probes ----------------------------------------------------------------------------
-    async def _probe(self, probe_id: str) -> tuple[Status, str, dict[str, Any]]:
-        t = self.target
-        if probe_id == "database":
-            info = await self._owned("database", lambda: self._with_db(db.server_info), True)
-            mode = "standby" if info.in_recovery else "primary"
-            return Status.PASS, f"PostgreSQL {info.server_version} ({mode})", {"server": info}
-        if probe_id == "api":
-            info = await self._owned("api", self._api, True)
-            return self._api_outcome(info)
-        if probe_id == "catalog":
-            snap = await self._owned("catalog", self._catalog, True)
-            n = len(snap.relations)
-            return (Status.PASS,
-                    f"{n} relations, {sum(map(len, snap.functions.values()))} functions, "
-                    f"{len(snap.enums)} enum types; "
-                    + (f"role {snap.role.name}" + ("" if snap.role.exists else " (does not exist)")
-                       if self.role is not None else "anon role unknown: PUBLIC's privileges"),
-                    {"catalog": snap})  # fmt: skip
-        if probe_id == "openapi":
-            if self.scoped:
-                return (Status.SKIPPED, "not needed: the named objects are probed directly",
-                        {"scoped": True})  # fmt: skip
-            try:
-                docs = await self._owned("openapi", self._openapi, True)
-            except openapi.OpenApiUnavailable as exc:
-                if exc.status in (404, 406) or (exc.status == 200):
-                    return (Status.SKIPPED, f"OpenAPI is disabled (HTTP {exc.status}): "
-                            "targeted probes stand in", {"disabled": True})  # fmt: skip
-                raise
-            tables = sum(len(d.tables) for d in docs)
-            return (
-                Status.PASS,
-                f"{tables} relations advertised to {self.role or 'the anon role'}",
-                {"docs": docs},
-            )
-        if probe_id == "listener":
-            info = await self._owned(
-                "listener",
-                lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
-                True,
-            )
-            pids = await asyncio.to_thread(local_postgrest_pids, t) if t.is_loopback else []
-            state = {True: "listening", False: "nobody listening", None: "unknown"}[info.listening]
-            return (LISTENING_STATUS[info.listening], f'channel "{t.channel}": {state}',
-                    {"listener": info, "pids": pids})  # fmt: skip
-        if probe_id == "admin":
-            async with base.http_client(t, key="", base_url=t.admin_url) as client:
-                info = await asyncio.wait_for(admin.admin_info(client), t.timeout)
-            status = Status.PASS if info.ready == 200 else Status.WARN
-            return status, f"/live {info.live}, /ready {info.ready}", {"admin": info}
-        if probe_id == "request":
-            assert self.request.request is not None
-            async with base.http_client(t) as client:
-                result = await asyncio.wait_for(
-                    replay.replay(
-                        client, self.request.request, for_real=self.request.replay_for_real
-                    ),
-                    t.timeout,
-                )
-            # the panel shows the evidence: a failing request is a problem, not "ok"
-            status = Status.PASS if result.ok else Status.FAIL
-            return status, replay.summary(result), {"replay": result}
-        if probe_id == "targeted":
-            try:
-                return await self._targeted()
-            finally:
-                self._targeted_done.set()
-        if probe_id == "path":
-            return await self._path()
-        if probe_id == "agreement":
-            return await self._agreement()
-        if probe_id == "instances":
-            return await self._instances()
-        raise KeyError(probe_id)
+    # -- probes: one method each, dispatched through PROBES (below the class) ---------------
+    async def _database(self) -> ProbeResult:
+        info = await self._owned("database", lambda: self._with_db(db.server_info), True)
+        mode = "standby" if info.in_recovery else "primary"
+        return Status.PASS, f"PostgreSQL {info.server_version} ({mode})", Found(server=info)
 
-    def _listener_step(self) -> asyncio.Task:
+    async def _api_probe(self) -> ProbeResult:
+        return self._api_outcome(await self._owned("api", self._api, True))
+
+    async def _catalog_probe(self) -> ProbeResult:
+        snap = await self._owned("catalog", self._catalog, True)
+        role = (f"role {snap.role.name}" + ("" if snap.role.exists else " (does not exist)")
+                if self.role is not None else "anon role unknown: PUBLIC's privileges")  # fmt: skip
+        return (Status.PASS,
+                f"{len(snap.relations)} relations, "
+                f"{sum(map(len, snap.functions.values()))} functions, "
+                f"{len(snap.enums)} enum types; {role}",
+                Found(catalog=snap))  # fmt: skip
+
+    async def _openapi_probe(self) -> ProbeResult:
+        if self.scoped:
+            return (Status.SKIPPED, "not needed: the named objects are probed directly",
+                    Found(scoped=True))  # fmt: skip
+        try:
+            docs = await self._owned("openapi", self._openapi, True)
+        except openapi.OpenApiUnavailable as exc:
+            if exc.status in (404, 406) or (exc.status == 200):
+                return (Status.SKIPPED, f"OpenAPI is disabled (HTTP {exc.status}): "
+                        "targeted probes stand in", Found(disabled=True))  # fmt: skip
+            raise
+        tables = sum(len(d.tables) for d in docs)
+        return (Status.PASS, f"{tables} relations advertised to {self.role or 'the anon role'}",
+                Found(docs=docs))  # fmt: skip
+
+    async def _listener_probe(self) -> ProbeResult:
+        t = self.target
+        info = await self._owned(
+            "listener",
+            lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
+            True,
+        )
+        pids = await asyncio.to_thread(local_postgrest_pids, t) if t.is_loopback else []
+        state = {True: "listening", False: "nobody listening", None: "unknown"}[info.listening]
+        return (LISTENING_STATUS[info.listening], f'channel "{t.channel}": {state}',
+                Found(listener=info, pids=pids))  # fmt: skip
+
+    async def _admin_probe(self) -> ProbeResult:
+        t = self.target
+        async with base.http_client(t, key="", base_url=t.admin_url) as client:
+            info = await asyncio.wait_for(admin.admin_info(client), t.timeout)
+        status = Status.PASS if info.ready == 200 else Status.WARN
+        return status, f"/live {info.live}, /ready {info.ready}", Found(admin=info)
+
+    async def _request_probe(self) -> ProbeResult:
+        assert self.request.request is not None  # listed only with a request (PROBES)
+        async with base.http_client(self.target) as client:
+            result = await asyncio.wait_for(
+                replay.replay(client, self.request.request, for_real=self.request.replay_for_real),
+                self.target.timeout,
+            )
+        # the panel shows the evidence: a failing request is a problem, not "ok"
+        status = Status.PASS if result.ok else Status.FAIL
+        return status, replay.summary(result), Found(replay=result)
+
+    async def _targeted_probe(self) -> ProbeResult:
+        try:
+            return await self._targeted()
+        finally:
+            self._targeted_done.set()
+
+    def _listener_step(self) -> asyncio.Task[listener.ListenerInfo]:
         t = self.target
         return self._step(
             "listener",
             lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
         )
 
-    async def _path(self) -> tuple[Status, str, dict[str, Any]]:
+    async def _path(self) -> ProbeResult:
         """How a reload reaches this instance: pooler, standby, channel (see probes/path)."""
         t = self.target
         heard = await self._need("listener", self._listener_step)
@@ -327,9 +308,9 @@ class Diagnosis:
         else:
             where = "direct" + (", listening" if shown.listens else ", not listening")
         replicas = f"; {info.replicas} standby streaming" if info.replicas else ""
-        return Status.PASS, f"{where}{replicas}", {"path": info}
+        return Status.PASS, f"{where}{replicas}", Found(path=info)
 
-    async def _agreement(self) -> tuple[Status, str, dict[str, Any]]:
+    async def _agreement(self) -> ProbeResult:
         """The most recently changed objects asked a few times in a row (probes/agreement)."""
         info = await self._need("api", self._api)
         schemas = list(info.exposed_schemas) or list(self.target.schemas_hint) or ["public"]
@@ -345,9 +326,9 @@ class Diagnosis:
         split = got.disagreeing
         summary = (f"{got.requests} requests, answers disagree on {', '.join(split)}" if split
                    else f"{got.requests} requests, answers agree")  # fmt: skip
-        return Status.FAIL if split else Status.PASS, summary, {"agreement": got}
+        return Status.FAIL if split else Status.PASS, summary, Found(agreement=got)
 
-    async def _instances(self) -> tuple[Status, str, dict[str, Any]]:
+    async def _instances(self) -> ProbeResult:
         """The other instances of a fleet, each diagnosed on its own with this diagnosis's
         database steps (read once), for a side-by-side view."""
         from tui.core import fleet  # fleet builds on this module
@@ -359,7 +340,7 @@ class Diagnosis:
                  + (f" ({len(i.report.stale_objects)} stale)" if i.report.stale_objects else "")
                  for i in others]  # fmt: skip
         healthy = all(i.report.verdict == "healthy" for i in others)
-        return Status.PASS if healthy else Status.FAIL, "\n".join(lines), {"instances": others}
+        return Status.PASS if healthy else Status.FAIL, "\n".join(lines), Found(instances=others)
 
     def _named_recent(self, snap: catalog.Catalog) -> list[agreement.Recent]:
         found: list[agreement.Recent] = []
@@ -375,15 +356,19 @@ class Diagnosis:
                     found.append(agreement.Recent("function", ref.schema, ref.name, fn.args, 0))
         return found
 
-    def _api_outcome(self, info: api.ApiInfo) -> tuple[Status, str, dict[str, Any]]:
+    def _api_outcome(self, info: api.ApiInfo) -> ProbeResult:
         version = info.postgrest_version or "?"
         if info.exposed_schemas:
             return (Status.PASS, f"PostgREST {version}, schemas {', '.join(info.exposed_schemas)}",
-                    {"api": info})  # fmt: skip
+                    Found(api=info))  # fmt: skip
         code = info.error.code if info.error else None
-        return Status.FAIL, f"PostgREST {version} answers {info.status} {code or ''}", {"api": info}
+        return (
+            Status.FAIL,
+            f"PostgREST {version} answers {info.status} {code or ''}",
+            Found(api=info),
+        )
 
-    async def _targeted(self) -> tuple[Status, str, dict[str, Any]]:
+    async def _targeted(self) -> ProbeResult:
         """Named objects; callable functions, newest and most recently changed first, until a
         wave of them resolves (OpenAPI lists functions from a live query, not from the cache,
         so only /rpc/ tells whether the cache has one; see sweep.py); and the newest tables and
@@ -425,13 +410,13 @@ class Diagnosis:
         return (
             Status.FAIL if misses else Status.PASS,
             f"{len(answers)} objects asked, {misses} not resolved by the cache",
-            {"answers": answers, "openapi_disabled": disabled},
+            Found(answers=answers, openapi_disabled=disabled),
         )
 
     @staticmethod
     def _tables_without_openapi(
         client: httpx.AsyncClient, version: str | None, snap: catalog.Catalog, exposed: set[str]
-    ) -> list:
+    ) -> list[Coroutine[Any, Any, targeted.TargetedAnswer]]:
         """With OpenAPI disabled: the newest tables and their foreign keys, one probe each."""
         tables = [r for r in snap.relations.values()
                   if r.schema in exposed and r.visible and not r.partition_of]  # fmt: skip
@@ -479,7 +464,7 @@ class Diagnosis:
         """Where a request without a profile header goes: the first of db-schemas, as the
         API answered them (PGRST106), else the project's, else ``public``."""
         info = self._done("api")
-        exposed = list(info.exposed_schemas) if info else []
+        exposed: list[str] = list(info.exposed_schemas) if info else []
         return (exposed or list(self.target.schemas_hint) or ["public"])[0]
 
     def _describe(self, exc: BaseException) -> str:
@@ -504,14 +489,14 @@ class Diagnosis:
         start = time.perf_counter()
         try:
             status, summary, evidence = await asyncio.wait_for(
-                self._probe(probe_id), self.target.timeout * 3
+                PROBES[probe_id].run(self), self.target.timeout * 3
             )
         except Skip as exc:
-            status, summary, evidence = Status.SKIPPED, str(exc), {}
+            status, summary, evidence = Status.SKIPPED, str(exc), Found()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            status, summary, evidence = Status.ERROR, self._describe(exc), {"error": exc}
+            status, summary, evidence = Status.ERROR, self._describe(exc), Found(error=exc)
             if configuration_error(summary):  # a definite answer (login refused), not unknown
                 status = Status.FAIL
             if probe_id == "openapi" and isinstance(exc, TimeoutError | httpx.TimeoutException):
@@ -546,25 +531,13 @@ class Diagnosis:
         ev = Evidence(self.target, self.role, self.request.symptoms, self._objects(), self.scoped,
                       self.request.request)  # fmt: skip
         for probe_id, outcome in self.outcomes.items():
-            e = outcome.evidence
-            raised = "error" in e  # the probe raised (a refused login is FAIL, not ERROR)
-            if (raised or outcome.status is Status.SKIPPED) and not e.get("disabled"):
+            found = outcome.evidence
+            raised = found.error is not None  # the probe raised (a refused login is FAIL)
+            if (raised or outcome.status is Status.SKIPPED) and not found.disabled:
                 ev.errors[probe_id] = outcome.summary
             if raised:
                 ev.failed.add(probe_id)
-            ev.server = e.get("server", ev.server)
-            ev.api = e.get("api", ev.api)
-            ev.catalog = e.get("catalog", ev.catalog)
-            ev.docs = e.get("docs", ev.docs)
-            ev.listener = e.get("listener", ev.listener)
-            ev.local_pids = e.get("pids", ev.local_pids)
-            ev.admin = e.get("admin", ev.admin)
-            ev.replay = e.get("replay", ev.replay)
-            ev.path = e.get("path", ev.path)
-            ev.agreement = e.get("agreement", ev.agreement)
-            ev.instances = e.get("instances", ev.instances)
-            ev.targeted = e.get("answers", ev.targeted)
-            ev.openapi_disabled = ev.openapi_disabled or bool(e.get("disabled"))
+            ev.absorb(found)
         return ev
 
     def conclude(self) -> Report:
@@ -596,3 +569,33 @@ __all__ = [
     "decide",
     "remedies",
 ]
+
+
+@dataclass(frozen=True)
+class ProbeKind:
+    """One probe: its panel title, the method that runs it, and when a diagnosis has it."""
+
+    title: str
+    run: Callable[[Diagnosis], Awaitable[ProbeResult]]
+    wanted: Callable[[Target, DiagnosisRequest], bool] = lambda target, request: True
+
+
+# Every probe, in display order: adding one is an entry here and a method above.
+PROBES: dict[str, ProbeKind] = {
+    "database": ProbeKind("Database", Diagnosis._database),
+    "api": ProbeKind("PostgREST API", Diagnosis._api_probe),
+    "catalog": ProbeKind("Catalog snapshot", Diagnosis._catalog_probe),
+    "openapi": ProbeKind("Schema cache (OpenAPI)", Diagnosis._openapi_probe),
+    "listener": ProbeKind("Reload listener", Diagnosis._listener_probe),
+    "path": ProbeKind("Reload path", Diagnosis._path),
+    "admin": ProbeKind("Admin server", Diagnosis._admin_probe, lambda t, _: bool(t.admin_url)),
+    "request": ProbeKind(
+        "Your request", Diagnosis._request_probe, lambda _, r: r.request is not None
+    ),
+    "targeted": ProbeKind("Targeted probes", Diagnosis._targeted_probe),
+    "agreement": ProbeKind("Instances behind the URL", Diagnosis._agreement),
+    # the other instances, side by side (see fleet.py)
+    "instances": ProbeKind(
+        "Other instances", Diagnosis._instances, lambda t, _: len(t.instances) > 1
+    ),
+}

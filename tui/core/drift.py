@@ -193,8 +193,8 @@ def dump_inventory(dump: CacheDump, catalog: Catalog) -> Inventory:
     inv.columns = {t: frozenset(names) for t, names in dump.columns.items() if t not in hidden}
     inv.functions = dump.functions - blocked
     inv.relationships = {  # keys between visible tables, as on the database side
-        relationship_name(*ends, constraint) for *ends, constraint in dump.relationships
-        if qualified(ends[0], ends[1]) not in hidden and qualified(ends[2], ends[3]) not in hidden
+        relationship_name(s, t, rs, rt, constraint) for s, t, rs, rt, constraint in dump.relationships
+        if qualified(s, t) not in hidden and qualified(rs, rt) not in hidden
     }  # fmt: skip
     for type_name, labels in dump.enums.items():
         _add_enum(inv, type_name, labels)

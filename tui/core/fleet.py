@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from tui.core.diagnosis import Diagnosis, DiagnosisEvent, DiagnosisRequest
 from tui.core.model import Report, Status, Verdict
@@ -36,7 +37,7 @@ class InstanceReport:
     report: Report
     error_objects: tuple[ObjectRef, ...] = ()  # a pasted error's objects, qualified
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         r = self.report
         return {
             "api_url": self.api_url,
@@ -60,7 +61,7 @@ async def diagnose_each(
     target: Target,
     urls: tuple[str, ...],
     request: DiagnosisRequest,
-    shared: dict[str, asyncio.Task],
+    shared: dict[str, asyncio.Task[Any]],
     on_event: Callable[[str, DiagnosisEvent], None] | None = None,
 ) -> list[InstanceReport]:
     """One diagnosis per URL, at once, reading the database once through ``shared``."""
@@ -101,7 +102,7 @@ async def diagnose(
 ) -> tuple[Report, list[InstanceReport]]:
     """Every instance's diagnosis at once; (the merged report, every instance's)."""
     started = time.perf_counter()
-    shared: dict[str, asyncio.Task] = {}
+    shared: dict[str, asyncio.Task[Any]] = {}
     try:
         instances = await diagnose_each(target, target.instances, request, shared, on_event)
     finally:

@@ -336,8 +336,8 @@ def read_project_config(path: Path) -> ProjectConfig:
         raise UsageError(f"{path}: cannot read ({err.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise UsageError(f"{path}: not valid TOML ({err})") from None
-    api = data.get("api") if isinstance(data.get("api"), dict) else {}
-    db = data.get("db") if isinstance(data.get("db"), dict) else {}
+    api: dict[str, Any] = data["api"] if isinstance(data.get("api"), dict) else {}
+    db: dict[str, Any] = data["db"] if isinstance(data.get("db"), dict) else {}
     return ProjectConfig(
         path=path,
         api_port=_port(api, path, "api"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -39,7 +40,7 @@ class Cluster:
         self.socket_dir = self.base_dir / "sock"
         self.log_path = self.base_dir / "postgres.log"
         self.port = port or processes.free_port()
-        self._proc = None
+        self._proc: subprocess.Popen[bytes] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> Cluster:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ class PostgrestServer:
         self.workdir = workdir
         self.config_path = workdir / "postgrest.conf"
         self.log_path = workdir / "postgrest.log"
-        self._proc = None
+        self._proc: subprocess.Popen[bytes] | None = None
 
     @property
     def api_url(self) -> str:

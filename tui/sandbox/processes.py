@@ -93,7 +93,9 @@ def _die_with_parent() -> None:
         pass
 
 
-def spawn(argv: Sequence[str], *, log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+def spawn(
+    argv: Sequence[str], *, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """Start a long-running child writing stdout+stderr to ``log``; never through a shell."""
     user = service_user()
     kwargs: dict = {}

@@ -130,8 +130,9 @@ class Sandbox:
         special_port = cluster.port
         extra_last: dict[str, str | int | bool] = {}
         if shape.standby:
-            self.standby = Standby(cluster).start()
-            special_port = self.standby.port
+            standby = self.standby = Standby(cluster)
+            standby.start()
+            special_port = standby.port
         if shape.pooler:
             self.pooler = Pooler(
                 special_port, self.workdir / "pgbouncer", ("authenticator", "postgres")

@@ -30,6 +30,7 @@ from tui.core.target import Target
 from tui.ui.render import Palette
 
 if TYPE_CHECKING:
+    from tui.core.diagnosis import Diagnosis
     from tui.core.transcript.journal import Journal
     from tui.sandbox import Sandbox
 
@@ -172,7 +173,7 @@ class DoctorApp(App[None]):
         if self.journal is not None:
             self._journal_pool.submit(register_secrets, secrets, self.journal).result(timeout=10)
 
-    def new_diagnosis(self) -> Any:
+    def new_diagnosis(self) -> Diagnosis:
         """A core Diagnosis for the session's choices (imports the probes on first use)."""
         from tui.core.diagnosis import Diagnosis, DiagnosisRequest
         from tui.core.knowledge.symptoms import ALL_SYMPTOMS

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -31,6 +31,9 @@ from tui.core.model import (
 )
 from tui.core.shown import clean
 from tui.core.specs import format_ident
+
+if TYPE_CHECKING:
+    from tui.core.probes.catalog import Catalog
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 KPI_WORDS: dict[KpiVerdict, tuple[str, str]] = {
@@ -208,8 +211,7 @@ def runbook_notes(report: Report, symptom_ids: Iterable[str]) -> list[str]:
         symptom = SYMPTOMS.get(symptom_id)
         if symptom is not None:
             notes.append(f"{symptom.title}: runbook says “{symptom.runbook_says}” {symptom.truth}")
-    seen: set[str] = set()
-    return [n for n in notes if not (n in seen or seen.add(n))]
+    return list(dict.fromkeys(notes))  # once each, in order
 
 
 def render_symptom(symptom: Symptom, palette: Palette = PLAIN) -> RenderableType:
@@ -292,15 +294,14 @@ def key_table(rows: Iterable[tuple[str, str, str]]) -> Table:
     return table
 
 
-def catalog_names(evidence: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Completion lists per object flag (--table, --column, ...) from the catalog probe's
-    evidence, in the naming the object pickers parse."""
-    snap = evidence.get("catalog")
+def catalog_names(snap: Catalog | None) -> dict[str, list[str]]:
+    """Completion lists per object flag (--table, --column, ...) from the catalog snapshot,
+    in the naming the object pickers parse."""
     if snap is None:
         return {}
-    relations = (getattr(snap, "relations", {}) or {}).values()
-    functions = (getattr(snap, "functions", {}) or {}).values()
-    keys = getattr(snap, "foreign_keys", []) or []
+    relations = snap.relations.values()
+    functions = snap.functions.values()
+    keys = snap.foreign_keys
     names: dict[str, list[str]] = {
         "--table": sorted(spec_name(r.schema, r.name) for r in relations),
         "--column": sorted(spec_name(r.schema, r.name, c) for r in relations for c in r.columns),
@@ -310,7 +311,7 @@ def catalog_names(evidence: Mapping[str, Any]) -> dict[str, list[str]]:
         ),
         "--enum-value": sorted(
             f"{spec_name(*key.split('.', 1))}:{format_ident(label)}"
-            for key, labels in (getattr(snap, "enums", {}) or {}).items()
+            for key, labels in snap.enums.items()
             for label in labels
         ),
     }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
@@ -21,11 +21,52 @@ from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
 from tui.core.target import Target
 
+if TYPE_CHECKING:
+    from tui.core.fleet import InstanceReport  # fleet builds on the diagnosis
+
 LOCAL_SUPABASE_PORTS = {54321, 54322}
 UNKNOWN_ROLE = (
     "no key was given and the anon role is unknown (name it with --anon-role, "
     "PGRST_DB_ANON_ROLE or --postgrest-config)"
 )
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one probe found, typed: each probe sets its own fields, None means not set.
+
+    The field names are what its panel shows (``catalog: …``); ``Evidence.absorb`` merges
+    one probe's findings into the bundle the checks read.
+    """
+
+    server: ServerInfo | None = None
+    api: ApiInfo | None = None
+    catalog: Catalog | None = None
+    scoped: bool | None = None  # openapi: not needed, the named objects are probed directly
+    disabled: bool | None = None  # openapi: the API serves no OpenAPI document
+    docs: list[SchemaDoc] | None = None
+    listener: ListenerInfo | None = None
+    pids: list[int] | None = None  # PostgREST processes on this machine
+    admin: AdminInfo | None = None
+    replay: ReplayResult | None = None
+    answers: list[TargetedAnswer] | None = None
+    openapi_disabled: bool | None = None  # targeted: tables probed one by one instead
+    path: PathInfo | None = None
+    agreement: Agreement | None = None
+    instances: list[InstanceReport] | None = None  # the other instances of a fleet
+    error: BaseException | None = None  # the probe crashed with this
+
+    def shown(self) -> dict[str, Any]:
+        """The fields set, in order, for a panel or a transcript line."""
+        pairs = ((f.name, getattr(self, f.name)) for f in fields(self))
+        return {name: value for name, value in pairs if value is not None}
+
+
+def _or(new: T | None, old: T) -> T:
+    return old if new is None else new
 
 
 @dataclass
@@ -48,9 +89,25 @@ class Evidence:
     local_pids: list[int] = field(default_factory=list)
     path: PathInfo | None = None  # how reloads reach each instance (pooler, standby, channel)
     agreement: Agreement | None = None  # repeated answers behind the URL
-    instances: list[Any] = field(default_factory=list)  # fleet.InstanceReport of the others
+    instances: list[InstanceReport] = field(default_factory=list)  # the other instances
     errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
     failed: set[str] = field(default_factory=set)  # probe ids that errored (not skipped)
+
+    def absorb(self, found: Found) -> None:
+        """Take one probe's findings; fields it did not set keep what others found."""
+        self.server = _or(found.server, self.server)
+        self.api = _or(found.api, self.api)
+        self.catalog = _or(found.catalog, self.catalog)
+        self.docs = _or(found.docs, self.docs)
+        self.listener = _or(found.listener, self.listener)
+        self.local_pids = _or(found.pids, self.local_pids)
+        self.admin = _or(found.admin, self.admin)
+        self.replay = _or(found.replay, self.replay)
+        self.targeted = _or(found.answers, self.targeted)
+        self.path = _or(found.path, self.path)
+        self.agreement = _or(found.agreement, self.agreement)
+        self.instances = _or(found.instances, self.instances)
+        self.openapi_disabled = self.openapi_disabled or bool(found.disabled)
 
     @property
     def role_known(self) -> bool:

@@ -21,7 +21,9 @@ _EMBED = re.compile(r"(?:^|[,(])\s*(?:[\w-]+:)?(?P<name>[\w-]+)(?:![\w-]+)*\s*\(
 
 def _top_level(select: str) -> list[str]:
     """Split a select list on commas outside parentheses (embeds hold their own lists)."""
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in select:
         depth += (char == "(") - (char == ")")
         if char == "," and depth == 0:

@@ -5,6 +5,7 @@ Pure (no I/O, no clock): the Diagnosis passes in how long each probe took.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from tui.core.checks import (
 )
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import fix
-from tui.core.model import Cause, Finding, Report, Status, Verdict
+from tui.core.model import Cause, Finding, Report, StaleObject, Status, Verdict
 
 # Which probes a check's evidence comes from: its elapsed time is theirs (they ran at once).
 CHECK_PROBES: dict[str, tuple[str, ...]] = {
@@ -96,7 +97,7 @@ def _guarded(check_id: str, run: Callable[[], Any], default: Any) -> tuple[Any, 
         return default, Finding(check_id, Status.ERROR, summary)
 
 
-def findings_for(ev: Evidence) -> tuple[list[Finding], list]:
+def findings_for(ev: Evidence) -> tuple[list[Finding], list[StaleObject]]:
     """Every check, in display order: reachability, drift, what was asked, listener."""
     findings: list[Finding] = []
 
@@ -124,7 +125,7 @@ def findings_for(ev: Evidence) -> tuple[list[Finding], list]:
     add("listener", lambda: listening.listener(ev, has_stale))
     for check_id, run in (("delivery", listening.delivery), ("auto-reload", listening.auto_reload),
                           ("standby", listening.standby), ("pooler", listening.pooler)):  # fmt: skip
-        add(check_id, lambda run=run: run(ev))
+        add(check_id, functools.partial(run, ev))
     add("reload-path", lambda: topology.reload_path(ev, has_stale))
     if not topology.notify_reaches(ev):  # a NOTIFY fix would not reach this instance
         pid = ev.local_pids[0] if ev.local_pids else None

@@ -8,6 +8,7 @@ import base64
 import binascii
 import json
 import math
+from typing import Any
 
 import httpx
 import psycopg
@@ -45,7 +46,9 @@ def auth_headers(key: str | None) -> dict[str, str]:
     return {"apikey": key, "Authorization": f"Bearer {key}"}
 
 
-def http_client(target: Target, *, key: str | None = None, base_url: str | None = None):
+def http_client(
+    target: Target, *, key: str | None = None, base_url: str | None = None
+) -> httpx.AsyncClient:
     """An AsyncClient bounded by the target's timeout (connect, read, write, pool)."""
     root = (base_url or target.api_url).rstrip("/")
     return httpx.AsyncClient(
@@ -57,7 +60,7 @@ def http_client(target: Target, *, key: str | None = None, base_url: str | None 
     )
 
 
-def jwt_claims(key: str | None) -> dict | None:
+def jwt_claims(key: str | None) -> dict[str, Any] | None:
     """The payload of a JWT, decoded WITHOUT verifying it (we only want the ``role``)."""
     if not key or key.count(".") != 2:
         return None
@@ -75,9 +78,9 @@ def request_role(key: str | None, anon_role: str | None) -> str | None:
     ``role`` claim, else the deployment's anon role (None when that is unknown)."""
     if not key:
         return anon_role
-    for prefix, role in OPAQUE_KEY_ROLES.items():
+    for prefix, opaque_role in OPAQUE_KEY_ROLES.items():
         if key.startswith(prefix):
-            return role
+            return opaque_role
     claims = jwt_claims(key) or {}
     role = claims.get("role")
     return role if isinstance(role, str) and role else anon_role
@@ -116,7 +119,7 @@ class BodyTooLarge(Exception):
 
 
 async def send(
-    client: httpx.AsyncClient, method: str, url: str, *, cap: int = SMALL_BODY, **kwargs
+    client: httpx.AsyncClient, method: str, url: str, *, cap: int = SMALL_BODY, **kwargs: Any
 ) -> tuple[httpx.Response, bytes]:
     """A request whose body is read only up to ``cap`` bytes (a broken proxy can stream
     forever); the response's headers come back with the bytes read.

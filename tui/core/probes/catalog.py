@@ -6,11 +6,16 @@ so objects in schemas PostgREST does not serve are still known (schema-not-expos
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import psycopg
+from psycopg.rows import BaseRowFactory, dict_row, tuple_row
 
 from tui.core.names import qualified, relationship_name
+
+R = TypeVar("R")
 
 PUBLIC = "public"  # the pseudo-role whose privileges every role has (the lower bound)
 USER_SCHEMAS = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
@@ -33,11 +38,12 @@ FROM pg_namespace n WHERE {USER_SCHEMAS}
 # one exists (GRANT SELECT (id) ...: PostgreSQL lets the role read those columns). Partitions
 # are read too (PostgREST serves only their parent, ``NOT relispartition``), with their parent.
 RELATIONS_QUERY = f"""
-SELECT oid, nspname, relname, relkind, owner, relrowsecurity, relforcerowsecurity, reloptions,
-       sel, ins, upd, del,
+SELECT oid, nspname AS schema, relname AS name, relkind, owner, relrowsecurity AS rls,
+       relforcerowsecurity AS force_rls, reloptions,
+       sel AS can_select, ins AS can_insert, upd AS can_update, del AS can_delete,
        sel OR ins OR upd OR del
          OR has_table_privilege(%(role)s, oid, 'TRUNCATE,REFERENCES,TRIGGER')
-         OR has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE,REFERENCES'),
+         OR has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE,REFERENCES') AS visible,
        columns, parent,
        CASE WHEN NOT (sel AND ins AND upd)
               AND has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE') THEN
@@ -78,12 +84,13 @@ ORDER BY oid DESC
 # constraint of its table (PostgREST's rule; for composite keys it is not read: OpenAPI notes
 # and embeds do not depend on it). Joins, not a subquery per key: 10,000 keys in ~0.1 s.
 _FOREIGN_KEYS = f"""
-SELECT k.oid::bigint, n.nspname, c.relname, fn.nspname, f.relname, k.conname,
+SELECT k.oid::bigint AS oid, n.nspname AS schema, c.relname AS table,
+       fn.nspname AS ref_schema, f.relname AS ref_table, k.conname AS name,
        CASE WHEN cardinality(k.conkey) = 1 THEN ARRAY[a.attname::text]
             ELSE ARRAY(SELECT x.attname::text FROM unnest(k.conkey) WITH ORDINALITY AS u(num, ord)
                        JOIN pg_attribute x ON x.attrelid = k.conrelid AND x.attnum = u.num
-                       ORDER BY u.ord) END,
-       uq.conrelid IS NOT NULL
+                       ORDER BY u.ord) END AS columns,
+       uq.conrelid IS NOT NULL AS one_to_one
 FROM {{source}}
 JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_class f ON f.oid = k.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace
@@ -124,11 +131,11 @@ WHERE p.pronargs = 1
 """
 
 FUNCTIONS_QUERY = f"""
-SELECT p.oid::bigint, n.nspname, p.proname, p.prokind, p.proargnames, p.proargmodes::text[],
-       p.pronargs,
-       p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype),
-       has_function_privilege(%(role)s, p.oid, 'EXECUTE'),
-       age(p.xmin)
+SELECT p.oid::bigint AS oid, n.nspname AS schema, p.proname AS name, p.prokind AS kind,
+       p.proargnames AS arg_names, p.proargmodes::text[] AS arg_modes, p.pronargs AS nargs,
+       p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype) AS returns_trigger,
+       has_function_privilege(%(role)s, p.oid, 'EXECUTE') AS executable,
+       age(p.xmin) AS changed_age
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE p.prokind IN ('f', 'p') AND {USER_SCHEMAS}
   AND (%(names)s::text[] IS NULL OR p.proname = ANY(%(names)s::text[]))
@@ -163,10 +170,12 @@ LIMIT 200
 """
 
 POLICIES_QUERY = f"""
-SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd::text,
+SELECT n.nspname AS schema, c.relname AS table, p.polname AS name,
+       p.polpermissive AS permissive, p.polcmd::text AS command,
        ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
-             FROM unnest(p.polroles) AS r),
-       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+             FROM unnest(p.polroles) AS r) AS roles,
+       pg_get_expr(p.polqual, p.polrelid) AS using,
+       pg_get_expr(p.polwithcheck, p.polrelid) AS check
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE {USER_SCHEMAS} AND (%(names)s::text[] IS NULL OR c.relname = ANY(%(names)s::text[]))
 """
@@ -451,9 +460,19 @@ def _input_args(names: list[str] | None, modes: list[str] | None, nargs: int) ->
     return tuple(n for n, m in zip(names, modes, strict=False) if m in ("i", "b", "v"))
 
 
-async def _rows(conn: psycopg.AsyncConnection, query: str, params: dict, timings: dict, key: str):
+async def _rows(
+    conn: psycopg.AsyncConnection[Any],
+    query: str,
+    params: Mapping[str, Any],
+    timings: dict[str, float],
+    key: str,
+    factory: BaseRowFactory[R],
+) -> list[R]:
+    """Rows made by ``factory`` (by column name: dict_row; two or three columns: tuple_row),
+    timed under ``key``."""
     start = time.perf_counter()
-    cur = await conn.execute(query, params)  # type: ignore[arg-type]
+    cur = conn.cursor(row_factory=factory)
+    await cur.execute(query, params)
     rows = await cur.fetchall()
     timings[key] = (time.perf_counter() - start) * 1000
     return rows
@@ -476,92 +495,79 @@ async def snapshot(
     timings: dict[str, float] = {}
     async with conn.transaction():
         await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        got = await _rows(conn, ROLE_QUERY, {"role": role}, timings, "role")
+        got = await _rows(conn, ROLE_QUERY, {"role": role}, timings, "role", tuple_row)
         if got:
             name, superuser, bypass, privs = got[0]
             role_info = RoleInfo(name, True, superuser, bypass, frozenset(privs))
         else:
             role_info = RoleInfo(role, False)
         # A role that does not exist has exactly PUBLIC's privileges.
-        params: dict = {
+        params: dict[str, Any] = {
             "role": role if role_info.exists else PUBLIC,
             "names": sorted(names) if names is not None else None,
         }
         catalog = Catalog(role=role_info, timings_ms=timings, scoped=names is not None)
-        for schema, usage in await _rows(conn, SCHEMAS_QUERY, params, timings, "schemas"):
+        for schema, usage in await _rows(
+            conn, SCHEMAS_QUERY, params, timings, "schemas", tuple_row
+        ):
             catalog.schemas[schema] = usage
-        for row in await _rows(conn, RELATIONS_QUERY, params, timings, "relations"):
-            (
-                oid,
-                schema,
-                name,
-                relkind,
-                owner,
-                rls,
-                force,
-                options,
-                sel,
-                ins,
-                upd,
-                dele,
-                vis,
-                cols,
-                parent,
-                grants,
-            ) = row
+        for row in await _rows(conn, RELATIONS_QUERY, params, timings, "relations", dict_row):
             rel = Relation(
-                oid,
-                schema,
-                name,
-                KIND_BY_RELKIND.get(relkind, "table"),
-                owner,
-                rls,
-                force,
-                _security_invoker(options),
-                sel,
-                ins,
-                upd,
-                dele,
-                vis or owner in role_info.privileges_of,  # PostgREST: pg_has_role(relowner)
-                tuple(cols),
-                ".".join(parent) if parent else None,
-                _column_grants(grants),
+                oid=row["oid"],
+                schema=row["schema"],
+                name=row["name"],
+                kind=KIND_BY_RELKIND.get(row["relkind"], "table"),
+                owner=row["owner"],
+                rls=row["rls"],
+                force_rls=row["force_rls"],
+                security_invoker=_security_invoker(row["reloptions"]),
+                can_select=row["can_select"],
+                can_insert=row["can_insert"],
+                can_update=row["can_update"],
+                can_delete=row["can_delete"],
+                # PostgREST: pg_has_role(relowner)
+                visible=row["visible"] or row["owner"] in role_info.privileges_of,
+                columns=tuple(row["columns"]),
+                partition_of=".".join(row["parent"]) if row["parent"] else None,
+                column_grants=_column_grants(row["column_grants"]),
             )
             catalog.relations[rel.key] = rel
         overrides = {
             (f"{a_schema}.{a_name}", f"{f_schema}.{f_name}")
             for a_schema, a_name, f_schema, f_name in await _rows(
-                conn, COMPUTED_RELS_QUERY, params, timings, "computed_relationships"
+                conn, COMPUTED_RELS_QUERY, params, timings, "computed_relationships", tuple_row
             )
         }
         fk_query = FOREIGN_KEYS_QUERY if names is None else FOREIGN_KEYS_NAMED_QUERY
-        for row in await _rows(conn, fk_query, params, timings, "foreign_keys"):
-            oid, schema, table, ref_schema, ref_table, name, cols, one = row
-            over = (f"{schema}.{table}", f"{ref_schema}.{ref_table}") in overrides
-            catalog.foreign_keys.append(ForeignKey(
-                schema, table, ref_schema, ref_table, name, oid, tuple(cols), one, over,
-            ))  # fmt: skip
-        for row in await _rows(conn, FUNCTIONS_QUERY, params, timings, "functions"):
-            oid, schema, name, kind, arg_names, modes, nargs, trig, executable, changed = row
-            args = _input_args(arg_names, modes, nargs)
-            fn = Function(oid, schema, name, kind, args, trig, executable, changed)
+        for row in await _rows(conn, fk_query, params, timings, "foreign_keys", dict_row):
+            pair = (f"{row['schema']}.{row['table']}", f"{row['ref_schema']}.{row['ref_table']}")
+            fk = {**row, "columns": tuple(row["columns"]), "overridden": pair in overrides}
+            catalog.foreign_keys.append(ForeignKey(**fk))
+        for row in await _rows(conn, FUNCTIONS_QUERY, params, timings, "functions", dict_row):
+            args = _input_args(row.pop("arg_names"), row.pop("arg_modes"), row.pop("nargs"))
+            fn = Function(**row, args=args)
             catalog.functions.setdefault(fn.qualified, []).append(fn)
-        for schema, name, labels in await _rows(conn, ENUMS_QUERY, params, timings, "enums"):
+        for schema, name, labels in await _rows(
+            conn, ENUMS_QUERY, params, timings, "enums", tuple_row
+        ):
             catalog.enums[f"{schema}.{name}"] = tuple(labels)
         if names:
             near = {
                 "heads": sorted({n[:3] for n in names}),
                 "tails": sorted({n[-3:] for n in names}),
             }
-            rows = await _rows(conn, NEAR_NAMES_QUERY, near, timings, "near_names")
+            rows = await _rows(conn, NEAR_NAMES_QUERY, near, timings, "near_names", tuple_row)
             catalog.near = tuple(sorted({(name, kind) for name, kind in rows}))
-        for row in await _rows(conn, POLICIES_QUERY, params, timings, "policies"):
-            schema, table, name, permissive, cmd, roles, using, check = row
-            policy = Policy(schema, table, name, permissive, cmd, tuple(roles), using, check)
-            catalog.policies.setdefault(f"{schema}.{table}", []).append(policy)
-        for schema, name, tables in await _rows(conn, VIEW_RLS_QUERY, params, timings, "views"):
+        for row in await _rows(conn, POLICIES_QUERY, params, timings, "policies", dict_row):
+            policy = Policy(**{**row, "roles": tuple(row["roles"])})
+            catalog.policies.setdefault(f"{policy.schema}.{policy.table}", []).append(policy)
+        for schema, name, tables in await _rows(
+            conn, VIEW_RLS_QUERY, params, timings, "views", tuple_row
+        ):
             catalog.view_rls[f"{schema}.{name}"] = tuple(sorted(tables))
-        for role_name, db, cfg in await _rows(conn, PGRST_SETTINGS_QUERY, {}, timings, "config"):
+        for role_name, db, cfg in await _rows(
+            conn, PGRST_SETTINGS_QUERY, {}, timings, "config", tuple_row
+        ):
             key, _, value = cfg.partition("=")
             catalog.pgrst_settings.append((role_name, db, key, value))
         if inventory:
@@ -580,7 +586,7 @@ async def snapshot(
                 "cols": [c[2] for c in wanted],
             }
             for schema, rel, col, sel, ins in await _rows(
-                conn, COLUMN_PRIVILEGES_QUERY, col_params, timings, "column_privileges"
+                conn, COLUMN_PRIVILEGES_QUERY, col_params, timings, "column_privileges", tuple_row
             ):
                 catalog.column_privileges[f"{schema}.{rel}.{col}"] = (sel, ins)
     return catalog
@@ -595,15 +601,19 @@ WHERE p.prokind IN ('f', 'p', 'a', 'w') AND {USER_SCHEMAS}
 """
 
 
-async def _inventory(conn: psycopg.AsyncConnection, catalog: Catalog, timings: dict) -> None:
-    for schema, table, name in await _rows(conn, TRIGGERS_QUERY, {}, timings, "triggers"):
+async def _inventory(
+    conn: psycopg.AsyncConnection[Any], catalog: Catalog, timings: dict[str, float]
+) -> None:
+    for schema, table, name in await _rows(
+        conn, TRIGGERS_QUERY, {}, timings, "triggers", tuple_row
+    ):
         catalog.triggers.add(f"{schema}.{table}.{name}")
     for kind, schema, name, privilege, grantee in await _rows(
-        conn, GRANTS_QUERY, {}, timings, "grants"
+        conn, GRANTS_QUERY, {}, timings, "grants", tuple_row
     ):
         target = schema if kind == "schema" else f"{schema}.{name}"
         catalog.grants.add(f"{kind} {target}: {privilege} to {grantee}")
-    for schema, name, typtype in await _rows(conn, TYPES_QUERY, {}, timings, "types"):
+    for schema, name, typtype in await _rows(conn, TYPES_QUERY, {}, timings, "types", tuple_row):
         catalog.types[f"{schema}.{name}"] = typtype
-    for (signature,) in await _rows(conn, SIGNATURES_QUERY, {}, timings, "signatures"):
+    for (signature,) in await _rows(conn, SIGNATURES_QUERY, {}, timings, "signatures", tuple_row):
         catalog.function_signatures.add(signature)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
 SERVER_QUERY = """
 SELECT current_setting('server_version') AS server_version,
@@ -48,13 +49,14 @@ class ServerInfo:
         }
 
 
-async def server_info(conn: psycopg.AsyncConnection) -> ServerInfo:
-    cur = await conn.execute(SERVER_QUERY)
-    row = await cur.fetchone()
+async def server_info(conn: psycopg.AsyncConnection[Any]) -> ServerInfo:
+    by_name = conn.cursor(row_factory=dict_row)  # columns named as ServerInfo's fields
+    await by_name.execute(SERVER_QUERY)
+    row = await by_name.fetchone()
     assert row is not None
     system_id = None
     with contextlib.suppress(psycopg.Error):
         cur = await conn.execute(SYSTEM_ID_QUERY)
         got = await cur.fetchone()
         system_id = got[0] if got else None
-    return ServerInfo(*row, system_identifier=system_id)
+    return ServerInfo(**row, system_identifier=system_id)

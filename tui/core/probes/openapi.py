@@ -151,7 +151,8 @@ async def fetch(client: httpx.AsyncClient, schema: str | None) -> SchemaDoc:
 
 
 def _key(client: httpx.AsyncClient) -> str | None:
-    return client.headers.get("apikey")
+    key: str | None = client.headers.get("apikey")
+    return key
 
 
 async def _from_prefetch(early: openapi_prefetch.Prefetch) -> SchemaDoc | None:

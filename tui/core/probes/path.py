@@ -139,7 +139,7 @@ async def in_recovery(db_url: str, port: int, timeout: float) -> bool | None:
         params = conninfo_to_dict(db_url)
         params.update(host="127.0.0.1", port=str(port), connect_timeout=str(max(1, int(timeout))))
         conn = await asyncio.wait_for(
-            psycopg.AsyncConnection.connect(make_conninfo(**params), autocommit=True), timeout
+            psycopg.AsyncConnection.connect(make_conninfo("", **params), autocommit=True), timeout
         )
     except (psycopg.Error, TimeoutError, OSError):
         return None

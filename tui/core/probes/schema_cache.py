@@ -58,12 +58,12 @@ def _compact(obj: dict[str, Any]) -> Any:
     if "pdName" in obj:
         return ("routine", qualified(str(obj.get("pdSchema")), str(obj["pdName"])))
     if obj.get("tag") == "Relationship":
-        card = obj.get("relCardinality")
+        card: Any = obj.get("relCardinality")  # a tagged tuple, as the dump decodes it
         to_parent = isinstance(card, tuple) and (
             card[0] == "M2O" or (card[0] == "O2O" and not card[1])
         )
         views = obj.get("relTableIsView") or obj.get("relFTableIsView")
-        ends = (obj.get("relTable"), obj.get("relForeignTable"))
+        ends: tuple[Any, Any] = (obj.get("relTable"), obj.get("relForeignTable"))  # tagged tuples
         if to_parent and not views and all(isinstance(e, tuple) and e[0] == "qi" for e in ends):
             return ("fk", *ends[0][1:], *ends[1][1:], card[2])
         return None

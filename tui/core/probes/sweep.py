@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 import httpx
 
@@ -10,6 +12,10 @@ from tui.core.probes import catalog, targeted
 from tui.core.probes.cache_only import rpc_args
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
+
+T = TypeVar("T")
+Probe = Coroutine[Any, Any, targeted.TargetedAnswer]  # one request, not yet sent
+Answers = list[targeted.TargetedAnswer | BaseException]  # an exception where a probe failed
 
 LIMIT = 200  # objects of one kind probed one by one (newest first)
 WAVE = 8  # functions asked at once; the sweep stops after a wave without a cache miss
@@ -22,7 +28,7 @@ def probe_ref(
     ref: ObjectRef,
     snap: catalog.Catalog,
     failing: FailingRequest | None = None,
-) -> list:
+) -> list[Probe]:
     """The no-side-effect requests that show whether the cache resolves ``ref``: one, or for
     a relationship one per foreign key between the two tables (by its name, ``!fk``)."""
     kind = str(ref.kind)
@@ -43,7 +49,7 @@ def probe_ref(
 
 def relationship_probes(
     client: httpx.AsyncClient, version: str | None, ref: ObjectRef, snap: catalog.Catalog
-) -> list:
+) -> list[Probe]:
     """Each key between the two tables (or the one ``!hint`` names), embedded from its own
     table; with none in the catalog, the pair (a key dropped but still cached answers)."""
     assert ref.target_name is not None
@@ -57,7 +63,7 @@ def relationship_probes(
     return [key_probe(client, version, fk) for fk in keys]
 
 
-def key_probe(client: httpx.AsyncClient, version: str | None, fk: catalog.ForeignKey):
+def key_probe(client: httpx.AsyncClient, version: str | None, fk: catalog.ForeignKey) -> Probe:
     return targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table,
                                        fk.name, fk.ref_schema)  # fmt: skip
 
@@ -93,7 +99,7 @@ async def sweep_functions(
     version: str | None,
     functions: list[catalog.Function],
     gate: asyncio.Semaphore,
-) -> list:
+) -> Answers:
     """Ask whether the cache resolves ``functions``, without asking about every one.
 
     A reload loads every function, and OIDs grow with creation, so the functions a stale cache
@@ -105,7 +111,7 @@ async def sweep_functions(
     two or three waves of functions, not 200.
     """
 
-    def ask(chosen: list[catalog.Function]):
+    def ask(chosen: list[catalog.Function]) -> Awaitable[Answers]:
         probes = [targeted.probe_function(client, version, f.schema, f.name, f.args)
                   for f in chosen]  # fmt: skip
         return targeted.gather_limited(probes, gate=gate)
@@ -124,22 +130,22 @@ async def sweep_keys(
     version: str | None,
     keys: list[catalog.ForeignKey],
     gate: asyncio.Semaphore,
-) -> list:
+) -> Answers:
     """Foreign keys OpenAPI cannot show (``drift.embed_only``: composite, one-to-one, a
     second key on a column), embedded by name newest first, a wave at a time, as functions
     are: a key created after the cache loaded holds a higher OID than every cached one."""
 
-    def ask(chosen: list[catalog.ForeignKey]):
+    def ask(chosen: list[catalog.ForeignKey]) -> Awaitable[Answers]:
         return targeted.gather_limited([key_probe(client, version, fk) for fk in chosen],
                                        gate=gate)  # fmt: skip
 
     return await _waves(ask, sorted(keys, key=lambda fk: -fk.oid)[:LIMIT])
 
 
-async def _waves(ask, ordered: list) -> list:
+async def _waves(ask: Callable[[list[T]], Awaitable[Answers]], ordered: list[T]) -> Answers:
     """Ask ``ordered`` a wave at a time; stop after the first wave that resolves without a
     miss (a wave that tells nothing, all errors, does not count)."""
-    answers: list = []
+    answers: Answers = []
     for start in range(0, len(ordered), WAVE):
         got = await ask(ordered[start : start + WAVE])
         answers += got

@@ -19,6 +19,7 @@ grammar reads ``"x.y"`` as one name and ``x.y`` as a path; answers name objects 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,13 +130,16 @@ async def probe_function(
 
 
 async def gather_limited(
-    coros: list, limit: int = IN_FLIGHT, *, gate: asyncio.Semaphore | None = None
-) -> list:
+    coros: Sequence[Awaitable[TargetedAnswer]],
+    limit: int = IN_FLIGHT,
+    *,
+    gate: asyncio.Semaphore | None = None,
+) -> list[TargetedAnswer | BaseException]:
     """Run probes concurrently but never more than ``limit`` requests at once (or as many as
-    a ``gate`` shared with other groups allows)."""
+    a ``gate`` shared with other groups allows). A failed probe's place holds its exception."""
     gate = asyncio.Semaphore(limit) if gate is None else gate
 
-    async def one(coro):
+    async def one(coro: Awaitable[TargetedAnswer]) -> TargetedAnswer | BaseException:
         async with gate:
             try:
                 return await coro

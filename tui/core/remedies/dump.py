@@ -24,7 +24,14 @@ import psycopg
 from psycopg import sql
 
 from tui.core.remedies.copytext import CopyCounter, key
-from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
+from tui.core.remedies.events import (
+    Emit,
+    KpiFigure,
+    StepClock,
+    StepResult,
+    StepStatus,
+    running,
+)
 from tui.core.remedies.io import connect, libpq_env, run_program, secrets_of, without_password
 from tui.core.target import Target
 
@@ -208,7 +215,7 @@ class DumpStep:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
 
-    async def _pg_dump(self, path: Path, clock: Any) -> Dump | str:
+    async def _pg_dump(self, path: Path, clock: StepClock) -> Dump | str:
         argv = [str(self.bindir / "pg_dump"), "-Fc", "-f", str(path)]
         for schema in MANAGED_SCHEMAS:
             argv += ["--exclude-schema", schema]
@@ -231,7 +238,7 @@ class DumpStep:
         os.chmod(path, 0o600)
         return Dump(path)
 
-    async def _verify(self, dump: Dump, before: dict[str, int], clock: Any) -> str | None:
+    async def _verify(self, dump: Dump, before: dict[str, int], clock: StepClock) -> str | None:
         if dump.path.stat().st_size == 0:
             return "the file is empty"
         listing = await listing_of(dump.path, self.bindir)

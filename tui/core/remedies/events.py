@@ -105,7 +105,7 @@ class StepResult:
         }
 
 
-Emit = Callable[[StepEvent], None]
+Emit = Callable[[StepEvent], object]  # what it returns is ignored (post_message: a bool)
 
 
 class Step(Protocol):
@@ -116,6 +116,12 @@ class Step(Protocol):
     kpi_id: str | None
 
     async def run(self, emit: Emit) -> StepResult: ...
+
+
+class ReloadStep(Step, Protocol):
+    """A reload rung: verification counts from when it sent the reload (perf_counter)."""
+
+    sent_at: float | None
 
 
 def ignore(_event: StepEvent) -> None:

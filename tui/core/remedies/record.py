@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui.core.remedies.events import Emit, EventKind, StepEvent
+
+if TYPE_CHECKING:
+    from tui.core.transcript.journal import Journal
 
 JOURNAL_KIND = {
     EventKind.STARTED: "step-start",
@@ -16,7 +19,7 @@ JOURNAL_KIND = {
 }
 
 
-def journaled(journal: Any | None, emit: Emit) -> Emit:
+def journaled(journal: Journal | None, emit: Emit) -> Emit:
     """``emit`` that also records each event (ticks excluded) when a journal is open.
 
     A journal that cannot be written (disk full) must not abort the step that is running:

@@ -27,7 +27,7 @@ from tui.core.model import SCHEMA_VERSION
 from tui.core.probes.catalog import Catalog
 from tui.core.remedies import keep
 from tui.core.remedies.dump import Dump, DumpStep
-from tui.core.remedies.events import Emit, KpiFigure, StepResult, StepStatus, running
+from tui.core.remedies.events import Emit, KpiFigure, StepClock, StepResult, StepStatus, running
 from tui.core.remedies.fingerprint import Fingerprint, differences, read_fingerprint
 from tui.core.remedies.guard import TargetGuard, check_remote
 from tui.core.remedies.io import libpq_env, run_program, secrets_of, without_password
@@ -162,7 +162,7 @@ class ResetStep:
             with tempfile.TemporaryDirectory(prefix="pgrst-doctor-reset-") as tmp:
                 return await self._run(clock, Path(tmp))
 
-    async def _run(self, clock: Any, tmp: Path) -> StepResult:
+    async def _run(self, clock: StepClock, tmp: Path) -> StepResult:
         cwd, argv = self.cwd, self.argv
         port = urlsplit(self.target.db_url).port or 5432
         own_stack = cwd is not None and local_stack_port(cwd) == port and self.target.is_loopback
@@ -316,7 +316,7 @@ class ResetRun:
         self.outcome.steps.append(result)
         return True
 
-    async def _compare(self, clock: Any) -> StepResult:
+    async def _compare(self, clock: StepClock) -> StepResult:
         files = migration_files(self.project)
         mode = self.request.unmigrated
         async with scratch_database(self.target, self.bindir, self.request.local_server) as scratch:
@@ -367,7 +367,9 @@ class ResetRun:
         if not done.ok:
             raise MigrationFailed(done.summary)
 
-    async def _prove_kept(self, clock: Any, scratch: Scratch, lost: list, shown: str) -> StepResult:
+    async def _prove_kept(
+        self, clock: StepClock, scratch: Scratch, lost: list[Unmigrated], shown: str
+    ) -> StepResult:
         """The differ's DDL, applied to the scratch database: nothing may be missing after."""
         assert self.live is not None
         problem = "the schema differ wrote nothing"

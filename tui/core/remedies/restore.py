@@ -27,7 +27,7 @@ from psycopg import sql
 from tui.core.errors import GuardRefused
 from tui.core.remedies.copytext import CopyBlock, key, read_data_section
 from tui.core.remedies.dump import check_manifest, listing_of
-from tui.core.remedies.events import Emit, StepResult, StepStatus, running
+from tui.core.remedies.events import Emit, StepClock, StepResult, StepStatus, running
 from tui.core.remedies.io import connect, libpq_env, run_program, secrets_of, without_password
 from tui.core.target import Target
 
@@ -61,7 +61,7 @@ class _FromDump:
                 return clock.result(StepStatus.REFUSED, f"{problem}; nothing was touched")
             return await self._run(clock)
 
-    async def _run(self, clock: Any) -> StepResult:
+    async def _run(self, clock: StepClock) -> StepResult:
         raise NotImplementedError
 
     async def _script(self, out: Path, *flags: str) -> str | None:
@@ -76,7 +76,7 @@ class RestoreStep(_FromDump):
 
     title = "restore the pre-reset database from the dump (schema and rows)"
 
-    async def _run(self, clock: Any) -> StepResult:
+    async def _run(self, clock: StepClock) -> StepResult:
         if await listing_of(self.dump_path, self.bindir) is None:
             return clock.result(StepStatus.FAILED, "pg_restore cannot read the dump")
         with tempfile.TemporaryDirectory(prefix="pgrst-doctor-restore-") as tmp:
@@ -134,7 +134,7 @@ class RowsRestoreStep(_FromDump):
 
     title = "restore the dumped rows"
 
-    async def _run(self, clock: Any) -> StepResult:
+    async def _run(self, clock: StepClock) -> StepResult:
         with tempfile.TemporaryDirectory(prefix="pgrst-doctor-rows-") as tmp:
             os.chmod(tmp, 0o700)
             data = Path(tmp) / "data.sql"
@@ -153,9 +153,9 @@ class RowsRestoreStep(_FromDump):
             clock.output(
                 "no longer in the schema, rows not restored: " + ", ".join(result.skipped_tables)
             )
-        for failed in result.failed_rows:
+        for lost_row in result.failed_rows:
             clock.output(
-                f"row not restored: {failed['table']}: {failed['row']} ({failed['error']})"
+                f"row not restored: {lost_row['table']}: {lost_row['row']} ({lost_row['error']})"
             )
         rows = sum(result.tables.values())
         summary = f"restored {rows} rows in {len(result.tables)} tables"
@@ -185,7 +185,7 @@ class RowsRestoreStep(_FromDump):
                 for block in blocks:
                     result.tables[key(*block.table)] = await _load_block(conn, block, result)
                 for statement in section.statements:
-                    await conn.execute(statement)  # type: ignore[arg-type]
+                    await conn.execute(statement)
         return result
 
 
@@ -213,7 +213,7 @@ async def _existing(
 
 
 async def _copy(conn: psycopg.AsyncConnection, header: str, rows: list[str]) -> None:
-    async with conn.cursor() as cur, cur.copy(header) as copy:  # type: ignore[arg-type]
+    async with conn.cursor() as cur, cur.copy(header) as copy:
         for row in rows:
             await copy.write(row + "\n")
 

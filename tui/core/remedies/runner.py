@@ -12,7 +12,7 @@ from typing import Any
 
 from tui.core.errors import MissingPart
 from tui.core.model import SCHEMA_VERSION, Cause, Report, StaleObject
-from tui.core.remedies.events import Emit, StepResult, StepStatus
+from tui.core.remedies.events import Emit, ReloadStep, StepResult, StepStatus
 from tui.core.remedies.ladder import RUNG_BY_ID, PlanOptions, Rung, next_after, plan
 from tui.core.remedies.metrics import schema_cache_loads
 from tui.core.remedies.notify import NotifyCliStep, NotifyStep
@@ -83,7 +83,7 @@ def plan_options(target: Target, options: ReloadOptions) -> PlanOptions:
 
 def build_step(
     rung: Rung, target: Target, options: ReloadOptions, report: Report | None, attempt: int = 1
-) -> Any:
+) -> ReloadStep:
     listening = report.listening if report else None
     if rung.id == "notify":
         return NotifyStep(

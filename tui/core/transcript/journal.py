@@ -193,7 +193,7 @@ class Journal:
         with self._lock:
             if self._fd is None:
                 raise ValueError(f"journal {self.session_id} is closed")
-            written = []
+            written: list[dict[str, Any]] = []
             for kind, payload in events:
                 clean = _cut(self.redactor.value(dict(payload)))
                 written.append({

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -68,7 +69,7 @@ class ConnectScreen(DoctorScreen):
         shown = target.masked()
         db_text = self.query_one("#db-url", Input).value.strip()
         api_text = self.query_one("#api-url", Input).value.strip()
-        changes: dict[str, str] = {}
+        changes: dict[str, Any] = {}
         try:
             if db_text != shown["db_url"]:
                 changes["db_url"] = validate_db_url(db_text, "DB URL")
@@ -107,7 +108,9 @@ class ConnectScreen(DoctorScreen):
         panel = self.query_one(f"#check-{worker.name}", CheckPanel)
         if event.state is WorkerState.SUCCESS and worker.result is not None:
             outcome = worker.result
-            panel.finish(outcome.status, outcome.summary, outcome.evidence, outcome.elapsed_ms)
+            panel.finish(
+                outcome.status, outcome.summary, outcome.evidence.shown(), outcome.elapsed_ms
+            )
             self.doctor.record(
                 "check",
                 {

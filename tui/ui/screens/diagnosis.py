@@ -7,7 +7,7 @@ the workers still running. Every check only reads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +21,9 @@ from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
 from tui.ui.widgets.check_panel import CheckPanel
 
+if TYPE_CHECKING:
+    from tui.core.diagnosis import Diagnosis
+
 
 class DiagnosisScreen(DoctorScreen):
     """Step 3: the checks, side by side. ``autostart=False`` lets tests feed panels directly."""
@@ -30,7 +33,7 @@ class DiagnosisScreen(DoctorScreen):
         Binding("ctrl+n", "findings", "Findings", id="diagnosis.findings"),
     ]
 
-    def __init__(self, diagnosis: Any, *, autostart: bool = True) -> None:
+    def __init__(self, diagnosis: Diagnosis, *, autostart: bool = True) -> None:
         super().__init__()
         self.diagnosis = diagnosis
         self.autostart = autostart
@@ -76,7 +79,9 @@ class DiagnosisScreen(DoctorScreen):
         panel = self.query_one(f"#check-{worker.name}", CheckPanel)
         if event.state is WorkerState.SUCCESS and worker.result is not None:
             outcome = worker.result
-            panel.finish(outcome.status, outcome.summary, outcome.evidence, outcome.elapsed_ms)
+            panel.finish(
+                outcome.status, outcome.summary, outcome.evidence.shown(), outcome.elapsed_ms
+            )
             self.doctor.record(
                 "check",
                 {

@@ -220,7 +220,7 @@ class RemediationScreen(ResetFlow, DoctorScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == "plan" and event.state is WorkerState.SUCCESS:
+        if worker.group == "plan" and event.state is WorkerState.SUCCESS and worker.result:
             self.show_plan(worker.result)
         elif worker.group == "plan" and event.state is WorkerState.ERROR:
             self.show_plan(PlanOptions())

@@ -93,7 +93,7 @@ class SymptomsScreen(DoctorScreen):
         if event.worker.name != "catalog" or event.state is not WorkerState.SUCCESS:
             return
         outcome = event.worker.result
-        names = render.catalog_names(outcome.evidence) if outcome is not None else {}
+        names = render.catalog_names(outcome.evidence.catalog) if outcome is not None else {}
         self.doctor.session.catalog = names
         option = self.query_one("#symptom-list", OptionList).highlighted_option
         self._show(option.id if option is not None and option.id else SYMPTOMS_FIRST)
