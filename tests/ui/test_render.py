@@ -170,3 +170,30 @@ def test_seconds_are_readable():
 def test_a_finding_without_known_cause_still_renders(stale_report):
     stale_report.findings.append(Finding("odd", Status.FAIL, "something odd"))
     assert "Stale schema cache" in text_of(render.render_root_cause(stale_report))
+
+
+HOSTILE = "osc\x1b]52;c;SGFja2VkIQ==\x07cls\x1b[2Jcsi\x9b31mrlo\u202ex"
+RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def test_the_wizard_shows_hostile_names_and_server_text_escaped():
+    """Names and server text reach the wizard's panels with every control character escaped:
+    the stale table, a finding's summary and fix, a probe's summary and evidence, a crash."""
+    from tui.core.model import Cause, Change, ObjectKind, StaleObject
+
+    stale = StaleObject(ObjectKind.TABLE, f"public.{HOSTILE}", Change.ADDED)
+    finding = Finding("drift", Status.FAIL, f"stale: {HOSTILE}", cause=Cause.STALE_CACHE,
+                      objects=[stale.name], fix=f"NOTIFY pgrst; -- {HOSTILE}")  # fmt: skip
+    report = Report(Verdict.STALE_CACHE, "12.0.2", True, [stale], [finding], ["notify"], 1.0)
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    for renderable in (
+        render.render_root_cause(report),
+        render.stale_table(render.stale_rows(report)),
+        render.render_outcome(Status.FAIL, f"server said {HOSTILE}", {HOSTILE: [HOSTILE]}, 1.0),
+        render.render_crash(RuntimeError(HOSTILE)),
+    ):
+        console.print(renderable)
+    text = console.file.getvalue()
+    for control in RAW_CONTROLS:
+        assert control not in text
+    assert "osc\\x1b]52;c;SGFja2VkIQ==\\x07cls\\x1b[2J" in text
