@@ -8,6 +8,7 @@ import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Input
 
+from tests.ui.pilot_helpers import until
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
 from tui.ui.screens.findings import FindingsScreen
@@ -98,10 +99,16 @@ async def test_transcript_opens_on_the_note_and_pagedown_scrolls(fake_target, tm
         await pilot.pause(0.5)
         assert focused_id(app) == "note"
         box = screen.query_one("#timeline-box", VerticalScroll)
-        before = box.scroll_y
+        await until(pilot, lambda: box.max_scroll_y > 0)  # 80 notes overflow at 80x24
+        box.scroll_end(animate=False)  # newest last, as it opens
+        await pilot.pause()
+        bottom = box.scroll_y
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert box.scroll_y < bottom
         await pilot.press("pagedown")
         await pilot.pause()
-        assert box.scroll_y != before or box.max_scroll_y == 0
+        assert box.scroll_y == bottom
         assert focused_id(app) == "note"  # typing still goes to the note
         await pilot.press(*"paged")
         assert screen.query_one("#note", Input).value == "paged"
