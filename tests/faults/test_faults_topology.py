@@ -34,7 +34,9 @@ def env_of(box: Sandbox, *, fleet: bool) -> dict[str, str]:
 
 
 def check_json(box: Sandbox, cwd: Path, *args: str, fleet: bool = False) -> tuple[int, dict]:
-    proc = run_cli("check", "--json", *args, cwd=cwd, env=env_of(box, fleet=fleet))
+    proc = run_cli(
+        "check", "--json", "--timeout", "15", *args, cwd=cwd, env=env_of(box, fleet=fleet)
+    )
     assert proc.stdout, proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 
