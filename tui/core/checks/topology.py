@@ -88,8 +88,9 @@ def reload_path(ev: Evidence, stale: bool) -> list[Finding]:
         elif path.listens is False and listening_somewhere:
             findings.append(Finding(
                 "reload-path", status,
-                f'{url}: this PostgREST does not LISTEN on "{channel}" while other instances '
-                "do (db-channel-enabled = false?): it stays stale after every NOTIFY",
+                f'{url}: this PostgREST does not LISTEN on "{channel}" (db-channel-enabled = '
+                "false?) although another session does: NOTIFY reaches that session, and this "
+                "instance stays stale after every NOTIFY",
                 cause=Cause.CHANNEL_MISMATCH, objects=[url],
                 fix=fix(Cause.CHANNEL_MISMATCH, "disabled", channel=channel, api_url=url),
                 title=TITLE_PATH,
