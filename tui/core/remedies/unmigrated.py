@@ -13,26 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.core.probes.catalog import VIEW_KINDS, Catalog
+from tui.core.remedies.dump import MANAGED_SCHEMAS
 
-# Schemas `supabase db reset` keeps (the platform's): the dump leaves them out too.
-KEPT_BY_RESET = (
-    "auth",
-    "storage",
-    "supabase_migrations",
-    "supabase_functions",
-    "extensions",
-    "graphql",
-    "graphql_public",
-    "net",
-    "pgsodium",
-    "pgsodium_masks",
-    "vault",
-    "realtime",
-    "_realtime",
-    "_analytics",
-    "pgbouncer",
-    "cron",
-)
+# Schemas `supabase db reset` keeps: auth, storage and the managed ones (which the dump skips)
+KEPT_BY_RESET = ("auth", "storage", *MANAGED_SCHEMAS)
 KIND_ORDER = (
     "schema",
     "table",
