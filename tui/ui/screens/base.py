@@ -12,7 +12,9 @@ from textual.widgets import Footer, Header
 from tui.ui.widgets.banner import TargetBanner
 
 if TYPE_CHECKING:
+    from tui.core.diagnosis import ProbeOutcome
     from tui.ui.app import DoctorApp
+    from tui.ui.widgets.check_panel import CheckPanel
 
 
 class DoctorScreen(Screen[None]):
@@ -32,6 +34,20 @@ class DoctorScreen(Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    def settle(self, panel: CheckPanel, outcome: ProbeOutcome, check: str, title: str) -> None:
+        """A probe's outcome on its panel and, as a ``check`` event, in the journal."""
+        panel.finish(outcome.status, outcome.summary, outcome.evidence.shown(), outcome.elapsed_ms)
+        self.doctor.record(
+            "check",
+            {
+                "check": check,
+                "title": title,
+                "status": str(outcome.status),
+                "summary": outcome.summary,
+                "elapsed_ms": round(outcome.elapsed_ms, 1),
+            },
+        )
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

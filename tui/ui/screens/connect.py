@@ -108,19 +108,8 @@ class ConnectScreen(DoctorScreen):
         panel = self.query_one(f"#check-{worker.name}", CheckPanel)
         if event.state is WorkerState.SUCCESS and worker.result is not None:
             outcome = worker.result
-            panel.finish(
-                outcome.status, outcome.summary, outcome.evidence.shown(), outcome.elapsed_ms
-            )
-            self.doctor.record(
-                "check",
-                {
-                    "check": f"connect-{outcome.probe}",
-                    "title": f"Connectivity: {panel.border_title}",
-                    "status": str(outcome.status),
-                    "summary": outcome.summary,
-                    "elapsed_ms": round(outcome.elapsed_ms, 1),
-                },
-            )
+            title = f"Connectivity: {panel.border_title}"
+            self.settle(panel, outcome, f"connect-{outcome.probe}", title)
         elif event.state is WorkerState.ERROR and worker.error is not None:
             panel.crash(worker.error)
 

@@ -79,19 +79,7 @@ class DiagnosisScreen(DoctorScreen):
         panel = self.query_one(f"#check-{worker.name}", CheckPanel)
         if event.state is WorkerState.SUCCESS and worker.result is not None:
             outcome = worker.result
-            panel.finish(
-                outcome.status, outcome.summary, outcome.evidence.shown(), outcome.elapsed_ms
-            )
-            self.doctor.record(
-                "check",
-                {
-                    "check": outcome.probe,
-                    "title": panel.border_title,
-                    "status": str(outcome.status),
-                    "summary": outcome.summary,
-                    "elapsed_ms": round(outcome.elapsed_ms, 1),
-                },
-            )
+            self.settle(panel, outcome, outcome.probe, str(panel.border_title))
         elif event.state is WorkerState.ERROR:
             panel.crash(worker.error or RuntimeError("unknown error"))
             self.doctor.record(
