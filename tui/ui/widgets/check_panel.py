@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 from textual.clock import Clock
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -26,7 +27,13 @@ STATUS_CLASS: dict[Status, str] = {
 
 
 class CheckPanel(Static, can_focus=True):
-    """Waiting -> running (spinner + elapsed) -> finished (evidence) or crashed (red)."""
+    """Waiting -> running (spinner + elapsed) -> finished (evidence) or crashed (red).
+
+    ``status`` is reactive: setting it is the one way the border's class changes
+    (``watch_status``); None while waiting or running.
+    """
+
+    status: reactive[Status | None] = reactive(None, init=False)
 
     DEFAULT_CSS = """
     CheckPanel {
@@ -51,7 +58,6 @@ class CheckPanel(Static, can_focus=True):
         self.clock = clock
         self.started_at: float | None = None
         self.running = False
-        self.status: Status | None = None
         self._spinner: Timer | None = None
 
     def start(self) -> None:
@@ -59,7 +65,6 @@ class CheckPanel(Static, can_focus=True):
         self.started_at = self.clock.time
         self.running = True
         self.status = None
-        self.set_classes("")
         if self._spinner is None:
             self._spinner = self.set_interval(SPIN_S, self.tick, pause=True)
         self._spinner.resume()
@@ -90,5 +95,7 @@ class CheckPanel(Static, can_focus=True):
             self._spinner = None
         self.running = False
         self.status = status
-        self.set_classes(STATUS_CLASS[status])
         self.update(body)
+
+    def watch_status(self, status: Status | None) -> None:
+        self.set_classes(STATUS_CLASS[status] if status is not None else "")
