@@ -79,7 +79,7 @@ async def test_findings_screen_order(fake_target, stale_report):
 async def test_help_screen_scrolls_from_the_keyboard(fake_target):
     app = make_app(fake_target)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.push_screen(HelpScreen())
+        await app.push_screen(HelpScreen(app.help_sections()))
         await pilot.pause()
         body = app.screen.query_one("#help-body", VerticalScroll)
         body.focus()

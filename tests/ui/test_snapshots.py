@@ -89,7 +89,7 @@ def test_help_snapshot(snap_compare, fake_target, clock, size):
     app = make_app(fake_target, clock=clock)
 
     async def open_help(pilot: Pilot) -> None:
-        await app.push_screen(HelpScreen())
+        await app.push_screen(HelpScreen(app.help_sections()))
 
     assert snap_compare(app, terminal_size=size, run_before=open_help)
 

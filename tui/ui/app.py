@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.clock import Clock
 from textual.screen import Screen
 
@@ -191,7 +191,38 @@ class DoctorApp(App[None]):
         from tui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[tuple[str, list[BindingType]]]:
+        """Every screen's bindings, named where they work: what the help screen lists."""
+        from tui.ui.screens import (
+            base,
+            connect,
+            diagnosis,
+            findings,
+            remediation,
+            replay_modal,
+            reset_modal,
+            routes,
+            symptoms,
+            transcript,
+        )
+
+        palette = Binding(
+            self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette", id="palette"
+        )
+        return [
+            ("everywhere", [*self.BINDINGS, palette, *base.DoctorScreen.BINDINGS]),
+            ("connect", connect.ConnectScreen.BINDINGS),
+            ("symptoms", symptoms.SymptomsScreen.BINDINGS),
+            ("schema change", routes.RoutesScreen.BINDINGS),
+            ("diagnosis", diagnosis.DiagnosisScreen.BINDINGS),
+            ("findings", findings.FindingsScreen.BINDINGS),
+            ("remediation", remediation.RemediationScreen.BINDINGS),
+            ("replay", replay_modal.ReplayModal.BINDINGS),
+            ("reset", reset_modal.ResetModal.BINDINGS),
+            ("transcript", transcript.TranscriptScreen.BINDINGS),
+        ]
 
     def action_transcript(self) -> None:
         from tui.ui.screens.transcript import TranscriptScreen

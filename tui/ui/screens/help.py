@@ -1,10 +1,13 @@
-"""Help: every key, what it does and where, plus how the doctor decides, in one screen."""
+"""Help: every key, what it does and where (read from the live bindings), plus how the doctor
+decides, in one screen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -12,28 +15,38 @@ from tui.core.model import STATUS_WORDING, VERDICT_WORDING
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
 
-KEYS: tuple[tuple[str, str, str], ...] = (
-    ("?  F1", "this help", "everywhere"),
-    ("ctrl+p", "command palette: diagnose, findings, fix, transcript", "everywhere"),
-    ("ctrl+t", "transcript: timeline, notes, export, copy", "everywhere"),
-    ("escape", "back one screen (cancels that screen's checks)", "everywhere"),
-    ("ctrl+q", "quit (the demo tears its sandbox down)", "everywhere"),
+# Keys the widgets bring (no binding of ours to list them from).
+WIDGET_KEYS: tuple[tuple[str, str, str], ...] = (
     ("tab / shift+tab", "move between fields and buttons", "everywhere"),
     ("enter", "choose / press the focused button", "everywhere"),
-    ("ctrl+r", "test the connection", "connect"),
-    ("ctrl+n", "next step", "connect, diagnosis, findings"),
-    ("ctrl+l", "check everything (all symptoms)", "symptoms"),
-    ("ctrl+g", "how was the schema changed?", "symptoms"),
-    ("ctrl+r", "re-run the focused check (or all)", "diagnosis"),
-    ("ctrl+r", "diagnose again", "findings"),
-    ("enter", "run the highlighted step", "remediation"),
-    ("ctrl+b", "restore the pre-reset database from the dump", "remediation"),
-    ("escape", "cancel: nothing is dropped (Reset needs the typed name)", "reset"),
-    ("ctrl+s", "save the transcript as Markdown", "transcript"),
-    ("ctrl+o", "save the transcript as JSON", "transcript"),
-    ("ctrl+y", "copy the summary (OSC 52)", "transcript"),
-    ("pageup pagedown", "scroll the timeline (focus stays on the note)", "transcript"),
 )
+KEY_NAMES = {"question_mark": "?", "f1": "F1", "pagedown": "page down", "pageup": "page up"}
+
+# (where, the bindings that work there): the app hands over its screens' live bindings
+HelpSection = tuple[str, Sequence[BindingType]]
+
+
+def key_text(binding: Binding) -> str:
+    """``ctrl+r``, ``? F1``: every key of the binding, as typed."""
+    return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
+def key_rows(sections: Sequence[HelpSection]) -> list[tuple[str, str, str]]:
+    """(keys, what they do, where) per binding, in order; one row where a key does the same
+    thing on several screens; a screen's copy of an everywhere key is not listed again."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for where, bindings in sections:
+        for binding in bindings:
+            if not isinstance(binding, Binding):
+                continue
+            row = (key_text(binding), binding.tooltip or binding.description)
+            seen = places.setdefault(row, [])
+            if where not in seen and "everywhere" not in seen:
+                seen.append(where)
+    rows = [(key, does, ", ".join(where)) for (key, does), where in places.items()]
+    everywhere = [r for r in rows if r[2] == "everywhere"]
+    return [*everywhere, *WIDGET_KEYS, *(r for r in rows if r[2] != "everywhere")]
+
 
 HOW = (
     "Diagnosis only reads: it compares the catalog with what PostgREST serves, checks the "
@@ -48,11 +61,17 @@ HOW = (
 
 
 class HelpScreen(DoctorScreen):
+    """Generated from the live bindings (``DoctorApp.help_sections``), so it cannot drift."""
+
     BINDINGS = [Binding("question_mark,f1", "back", "Close help", id="help.close", key_display="?")]
+
+    def __init__(self, sections: Sequence[HelpSection] = ()) -> None:
+        super().__init__()
+        self.sections = sections
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="body", id="help-body"):
-            yield Static(render.key_table(KEYS), id="help-keys")
+            yield Static(render.key_table(key_rows(self.sections)), id="help-keys")
             yield Static(Text(HOW), id="help-how")
 
     def action_back(self) -> None:
