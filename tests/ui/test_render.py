@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from tui.cli import render as cli_render
-from tui.core.knowledge.kpis import KPIS
+from tui.core.knowledge.kpis import KPI_WORDING, KPIS, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.core.model import STATUS_WORDING, Finding, Report, Status, Verdict, verdict_line
 from tui.core.specs import (
@@ -37,6 +37,14 @@ def test_every_status_and_verdict_is_rendered_by_both_front_ends_from_the_core_t
         assert render.status_label(status).plain == wording.label
         assert cli_render.status_label(status).plain.rstrip() == wording.label
     assert len({w.label for w in STATUS_WORDING.values()}) == len(Status)  # one meaning each
+    for kpi_verdict, wording in KPI_WORDING.items():  # KPI verdicts: the same one table
+        assert (
+            wording.label
+            in render.timer_text(
+                {KpiVerdict.OK: 1.0, KpiVerdict.SLOW: 3.0, KpiVerdict.ALERT: 6.0}[kpi_verdict],
+                KPIS["schema_reload"],
+            )[0]
+        )
     for verdict in Verdict:
         report = Report(verdict, None, None, [], [], [], 0.0)
         line = verdict_line(verdict)

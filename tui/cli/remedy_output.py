@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from tui.core.knowledge.kpis import KpiVerdict
+from tui.core.knowledge.kpis import KPI_WORDING
 from tui.core.model import Report
 from tui.core.remedies.events import EventKind, StepEvent
 from tui.core.shown import clean
@@ -14,8 +14,6 @@ from tui.core.target import Target
 if TYPE_CHECKING:
     from tui.core.request import FailingRequest
     from tui.core.transcript.journal import Journal
-
-GLYPH = {KpiVerdict.OK: "✓ ok", KpiVerdict.SLOW: "! slow", KpiVerdict.ALERT: "✗ alert"}
 
 
 class EventPrinter:
@@ -38,7 +36,7 @@ class EventPrinter:
             k = event.kpi.to_json()
             line = (
                 f"  {t}  KPI {k['title']}: {k['ms']:.0f} ms "
-                f"(target < {k['target_ms']:.0f}, alert > {k['alert_ms']:.0f}) {GLYPH[event.kpi.verdict]}"
+                f"(target < {k['target_ms']:.0f}, alert > {k['alert_ms']:.0f}) {KPI_WORDING[event.kpi.verdict].label}"
             )
         elif event.kind is EventKind.FINISHED:
             line = f"✓ {message} ({t.strip()})"

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from tui.core.knowledge.causes import CAUSES, one_per_cause, shown_first
 from tui.core.knowledge.events import SchemaChangeRoute
-from tui.core.knowledge.kpis import Kpi, KpiVerdict
+from tui.core.knowledge.kpis import KPI_WORDING, Kpi, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS, Symptom
 from tui.core.model import (
     STATUS_WORDING,
@@ -36,11 +36,6 @@ if TYPE_CHECKING:
     from tui.core.probes.catalog import Catalog
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-KPI_WORDS: dict[KpiVerdict, tuple[str, str]] = {
-    KpiVerdict.OK: ("✓", "within target"),
-    KpiVerdict.SLOW: ("!", "over target"),
-    KpiVerdict.ALERT: ("✗", "over alert threshold"),
-}
 EVIDENCE_LINES = 4  # evidence shown per panel; the transcript keeps all of it
 
 
@@ -73,9 +68,7 @@ class Palette:
         return self.for_tone(STATUS_WORDING[status].tone)
 
     def for_kpi(self, verdict: KpiVerdict) -> str:
-        return {KpiVerdict.OK: self.good, KpiVerdict.SLOW: self.warn, KpiVerdict.ALERT: self.bad}[
-            verdict
-        ]
+        return self.for_tone(KPI_WORDING[verdict].tone)
 
 
 PLAIN = Palette()
@@ -237,7 +230,7 @@ def render_route(route: SchemaChangeRoute, palette: Palette = PLAIN) -> Renderab
 def render_kpi(kpi: Kpi, value_s: float, palette: Palette = PLAIN) -> Text:
     """A KPI figure judged against its target and alert thresholds, in words and glyph."""
     verdict = kpi.judge(value_s)
-    glyph, words = KPI_WORDS[verdict]
+    glyph, words = KPI_WORDING[verdict].glyph, KPI_WORDING[verdict].word
     text = Text(f"{glyph} {kpi.title}: {seconds(value_s)} ", style=palette.for_kpi(verdict))
     text.append(
         f"({words}; target {seconds(kpi.target_s)}, alert {seconds(kpi.alert_s)})",
@@ -251,7 +244,7 @@ def timer_text(elapsed_s: float, kpi: Kpi | None) -> tuple[str, KpiVerdict | Non
     if kpi is None:
         return f"⏱ {seconds(elapsed_s)}", None
     verdict = kpi.judge(elapsed_s)
-    glyph, words = KPI_WORDS[verdict]
+    glyph, words = KPI_WORDING[verdict].glyph, KPI_WORDING[verdict].word
     limit = {
         KpiVerdict.OK: f"{seconds(kpi.target_s)} (alert {seconds(kpi.alert_s)})",
         KpiVerdict.SLOW: f"{seconds(kpi.target_s)} (alert {seconds(kpi.alert_s)})",

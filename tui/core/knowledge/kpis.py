@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tui.core.model import Tone, Wording
+
 
 class KpiVerdict(StrEnum):
     OK = "ok"  # at or under target
     SLOW = "slow"  # over target, under alert
     ALERT = "alert"  # over the alert threshold
+
+
+# one glyph and word per KPI verdict, rendered as is by the CLI and the wizard
+KPI_WORDING: dict[KpiVerdict, Wording] = {
+    KpiVerdict.OK: Wording("✓", "within target", Tone.GOOD),
+    KpiVerdict.SLOW: Wording("!", "over target", Tone.WARN),
+    KpiVerdict.ALERT: Wording("✗", "over alert threshold", Tone.BAD),
+}
 
 
 @dataclass(frozen=True)
