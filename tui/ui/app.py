@@ -231,27 +231,48 @@ class DoctorApp(App[None]):
             self.push_screen(TranscriptScreen())
 
     def action_diagnose_all(self) -> None:
-        from tui.ui.screens.diagnosis import DiagnosisScreen
-
         self.session.symptoms = ()
         self.record("symptom", {"symptoms": ["all"]}, actor="user")
-        self.push_screen(DiagnosisScreen(self.new_diagnosis()))
+        self.diagnose()
 
     def action_findings(self) -> None:
-        from tui.ui.screens.findings import FindingsScreen
-
         if self.session.report is None:
             self.notify("No findings yet: run a diagnosis first.", severity="warning")
             return
-        self.push_screen(FindingsScreen(self.session.report, self.session.symptoms))
+        self.show_findings(self.session.report)
 
     def action_remediate(self) -> None:
-        from tui.ui.screens.remediation import RemediationScreen
-
         if self.session.report is None:
             self.notify("No findings yet: run a diagnosis first.", severity="warning")
             return
-        self.push_screen(RemediationScreen(self.session.report))
+        self.show_remediation(self.session.report)
+
+    # -- navigation: only the app knows the screens (a screen asks for the next one here) --
+    def show_symptoms(self) -> None:
+        from tui.ui.screens.symptoms import SymptomsScreen
+
+        self.push_screen(SymptomsScreen())
+
+    def show_routes(self) -> None:
+        from tui.ui.screens.routes import RoutesScreen
+
+        self.push_screen(RoutesScreen())
+
+    def diagnose(self) -> None:
+        """A fresh diagnosis of the session's choices, on its own screen."""
+        from tui.ui.screens.diagnosis import DiagnosisScreen
+
+        self.push_screen(DiagnosisScreen(self.new_diagnosis()))
+
+    def show_findings(self, report: Report) -> None:
+        from tui.ui.screens.findings import FindingsScreen
+
+        self.push_screen(FindingsScreen(report, self.session.symptoms))
+
+    def show_remediation(self, report: Report) -> None:
+        from tui.ui.screens.remediation import RemediationScreen
+
+        self.push_screen(RemediationScreen(report))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(

@@ -117,9 +117,7 @@ class ConnectScreen(DoctorScreen):
     def action_next(self) -> None:
         if not self.apply_edits():
             return
-        from tui.ui.screens.symptoms import SymptomsScreen
-
-        self.app.push_screen(SymptomsScreen())
+        self.doctor.show_symptoms()
 
     def action_back(self) -> None:
         """The first screen: nothing to go back to."""

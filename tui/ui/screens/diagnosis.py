@@ -132,6 +132,4 @@ class DiagnosisScreen(DoctorScreen):
         if self.report is None:
             self.notify("Still checking.", severity="warning")
             return
-        from tui.ui.screens.findings import FindingsScreen
-
-        self.app.push_screen(FindingsScreen(self.report, self.doctor.session.symptoms))
+        self.doctor.show_findings(self.report)

@@ -62,12 +62,8 @@ class FindingsScreen(DoctorScreen):
     def action_remediate(self) -> None:
         if not self.fixable:
             return
-        from tui.ui.screens.remediation import RemediationScreen
-
-        self.app.push_screen(RemediationScreen(self.report))
+        self.doctor.show_remediation(self.report)
 
     @on(Button.Pressed, "#rediagnose")
     def action_rediagnose(self) -> None:
-        from tui.ui.screens.diagnosis import DiagnosisScreen
-
-        self.app.push_screen(DiagnosisScreen(self.doctor.new_diagnosis()))
+        self.doctor.diagnose()

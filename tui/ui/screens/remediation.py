@@ -283,6 +283,4 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             return
 
     def action_rediagnose(self) -> None:
-        from tui.ui.screens.diagnosis import DiagnosisScreen
-
-        self.app.push_screen(DiagnosisScreen(self.doctor.new_diagnosis()))
+        self.doctor.diagnose()

@@ -165,9 +165,7 @@ class SymptomsScreen(DoctorScreen):
         self.start(ALL)
 
     def action_routes(self) -> None:
-        from tui.ui.screens.routes import RoutesScreen
-
-        self.app.push_screen(RoutesScreen())
+        self.doctor.show_routes()
 
     def _typo(self, flag: str, text: str) -> bool:
         """A name the live catalog lacks but nearly has: say which, once (the field keeps
@@ -221,9 +219,7 @@ class SymptomsScreen(DoctorScreen):
         )
         if error is not None:
             self.notify(error.intake_line(), title="Starting from the error")
-        from tui.ui.screens.diagnosis import DiagnosisScreen
-
-        self.app.push_screen(DiagnosisScreen(self.doctor.new_diagnosis()))
+        self.doctor.diagnose()
 
 
 SYMPTOMS_FIRST = next(iter(SYMPTOMS))
