@@ -146,7 +146,7 @@ def export(box, fmt: str) -> str:
 def test_a_signal_during_the_reset_command_stops_it_and_tells_the_dump_and_the_reset(box, sig):
     command, token = slow_command()
     project = str(box.connection().project_dir)
-    proc = start(box, "reset", "--project-dir", project, "--confirm", box.dbname,
+    proc = start(box, "reset", "--project-dir", project, "--confirm", box.dbname, "--drop-unmigrated",
                  "--reset-cmd", command)  # fmt: skip
     wait_for(lambda: len(processes_with(token)) >= 2, "the reset command", proc)
     out, err = stop(proc, sig)
@@ -183,7 +183,9 @@ def _pg_dump_waiting(box) -> bool:
 def test_sigterm_during_the_dump_stops_pg_dump_and_keeps_no_dump(box, hold_lock):
     hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_conversion"))
     project = str(box.connection().project_dir)
-    proc = start(box, "reset", "--project-dir", project, "--confirm", box.dbname)
+    proc = start(
+        box, "reset", "--project-dir", project, "--confirm", box.dbname, "--drop-unmigrated"
+    )
     wait_for(lambda: _pg_dump_waiting(box), "pg_dump at work", proc)
     out, err = stop(proc, signal.SIGTERM)
     assert "Traceback" not in out + err, err

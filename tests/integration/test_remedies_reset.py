@@ -15,7 +15,7 @@ import pytest
 from tests.integration.remedy_helpers import Events, run_cli, target_of
 from tui.core.errors import GuardRefused
 from tui.core.remedies.events import EventKind
-from tui.core.remedies.reset import RefusedWith, ResetRequest, run_reset
+from tui.core.remedies.reset import ResetRequest, run_reset
 from tui.core.remedies.restore import RestoreStep
 from tui.core.tools import pg_binaries, supabase_cli
 from tui.sandbox.cluster import Cluster
@@ -56,11 +56,12 @@ async def test_reset_without_the_right_name_is_refused_before_any_io(sandbox12, 
 async def test_reset_whose_dump_fails_is_refused_with_the_data_intact(sandbox12, tmp_path) -> None:
     box = sandbox12
     box.apply_drift(["missing-table"])
-    # a role that may connect but not read the tables: the real pg_dump fails on them
+    # a role that may connect but not touch the tables: the write fence's LOCK, before the
+    # dump, is refused by the server (as the real pg_dump would be)
     url = box.cluster.dsn(box.dbname, user="authenticator", password="authenticator-sandbox")
     target = target_of(box, db_url=url)
     events = Events()
-    with pytest.raises(RefusedWith) as refused:
+    with pytest.raises(GuardRefused) as refused:
         await run_reset(
             target,
             ResetRequest(
@@ -74,7 +75,7 @@ async def test_reset_whose_dump_fails_is_refused_with_the_data_intact(sandbox12,
             cli=str(supabase_cli()),
         )
     assert "nothing was dropped" in str(refused.value)
-    assert "pg_dump failed" in str(refused.value)
+    assert "permission denied" in str(refused.value)
     assert not any(e.step == "reset" for e in events)
     assert counts(box) == (2, True)
     assert dumps_under(tmp_path) == []
@@ -106,8 +107,9 @@ async def test_ctrl_c_during_the_dump_drops_nothing(sandbox12, tmp_path) -> None
     box = sandbox12
     box.apply_drift(["missing-table"])
     events = Events()
-    holder = psycopg.connect(box.db_url)  # the dump waits on this lock until cancelled
-    holder.execute("BEGIN; LOCK TABLE public.orders IN ACCESS EXCLUSIVE MODE")
+    # the dump waits on this lock until cancelled (a catalog: the write fence does not lock it)
+    holder = psycopg.connect(box.db_url)
+    holder.execute("BEGIN; LOCK TABLE pg_catalog.pg_conversion IN ACCESS EXCLUSIVE MODE")
     task = asyncio.create_task(
         run_reset(
             target_of(box),

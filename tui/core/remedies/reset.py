@@ -8,6 +8,8 @@ drops anything; a refusal or a Ctrl+C before it leaves the database untouched.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import re
 import shlex
@@ -27,9 +29,19 @@ from tui.core.model import SCHEMA_VERSION
 from tui.core.probes.catalog import Catalog
 from tui.core.remedies import keep
 from tui.core.remedies.dump import Dump, DumpStep
-from tui.core.remedies.events import Emit, KpiFigure, StepClock, StepResult, StepStatus, running
+from tui.core.remedies.events import (
+    Emit,
+    EventKind,
+    KpiFigure,
+    StepClock,
+    StepEvent,
+    StepResult,
+    StepStatus,
+    running,
+)
+from tui.core.remedies.fence import WriteFence
 from tui.core.remedies.fingerprint import Fingerprint, differences, read_fingerprint
-from tui.core.remedies.guard import TargetGuard, check_remote
+from tui.core.remedies.guard import APP_PREFIX, TargetGuard, check_remote
 from tui.core.remedies.io import libpq_env, run_program, secrets_of, without_password
 from tui.core.remedies.restart import supabase_project
 from tui.core.remedies.restore import RowsRestoreStep
@@ -149,13 +161,22 @@ class ResetStep:
     id = "reset"
     kpi_id: str | None = "database_reset"
 
-    def __init__(self, target: Target, argv: list[str], cwd: Path | None) -> None:
+    def __init__(
+        self, target: Target, argv: list[str], cwd: Path | None, app_name: str | None = None
+    ) -> None:
         self.target = target
         self.argv = argv
         self.cwd = cwd
+        self.app_name = app_name  # PGAPPNAME: the write fence keeps the reset's sessions
         shown = [a if a not in (target.db_url, without_password(target.db_url)) else "<db-url>"
                  for a in argv]  # fmt: skip
         self.title = f"reset: {shlex.join(shown)}"
+
+    def _env(self) -> dict[str, str]:
+        env = libpq_env(self.target.db_url)
+        if self.app_name:
+            env["PGAPPNAME"] = self.app_name
+        return env
 
     async def run(self, emit: Emit) -> StepResult:
         async with running(self.id, self.title, emit, self.kpi_id) as clock:
@@ -184,7 +205,7 @@ class ResetStep:
                 on_line=clock.output,
                 secrets=secrets_of(self.target),
                 cwd=cwd,
-                env=libpq_env(self.target.db_url),
+                env=self._env(),
             )
         except OSError as exc:
             return clock.result(StepStatus.FAILED, f"cannot run {self.argv[0]}: {exc.strerror}")
@@ -243,6 +264,7 @@ class ResetRun:
     cwd: Path | None
     cli: str | None
     guard: TargetGuard | None = None  # the hold on the database, from compare to the end
+    fence: WriteFence | None = None  # writers held from the dump until the reset holds the tables
     outcome: ResetOutcome = field(default_factory=ResetOutcome)
     before: Fingerprint | dict[str, Any] | None = None
     live: Catalog | None = None  # the target's catalog before the reset
@@ -262,9 +284,13 @@ class ResetRun:
         ]
 
     async def run(self) -> ResetOutcome:
-        for step in self.plan():
-            if not await step():
-                break
+        try:
+            for step in self.plan():
+                if not await step():
+                    break
+        finally:
+            if self.fence is not None:
+                await self.fence.release()
         return self.outcome
 
     def refuse(self, reason: str, result: StepResult | None = None) -> RefusedWith:
@@ -410,6 +436,11 @@ class ResetRun:
             from tui.core.remedies.dump import new_session_dir
 
             out_dir = new_session_dir()
+        if self.guard is not None and self.guard.conn is not None:
+            # writers held from here until the reset holds every table (remedies/fence.py)
+            self.fence = WriteFence(self.target, self.guard.conn, APP_PREFIX)
+            held = await self.fence.freeze()
+            self.emit(StepEvent("dump", EventKind.OUTPUT, held, 0.0))
         step = DumpStep(self.target, out_dir=out_dir, pg_bindir=self.bindir)
         self.outcome.steps.append(await step.run(self.emit))
         if step.dump is None:
@@ -456,9 +487,22 @@ class ResetRun:
         return True
 
     async def reset(self) -> bool:
-        result = await ResetStep(self.target, self.argv, self.cwd).run(self.emit)
+        step = ResetStep(self.target, self.argv, self.cwd, app_name=f"{APP_PREFIX}-reset")
+        task = asyncio.create_task(step.run(self.emit))
+        try:
+            if self.fence is not None:
+                await self.fence.hand_over(task, self._reset_output)
+            result = await task
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self.outcome.steps.append(result)
         return result.ok
+
+    def _reset_output(self, line: str) -> None:
+        self.emit(StepEvent("reset", EventKind.OUTPUT, line, 0.0))
 
     async def prove(self) -> bool:
         """The reset re-applied the migrations only if the database now has exactly what
