@@ -72,9 +72,10 @@ async def test_exact_name_and_reset_answers_true():
 
 
 async def test_a_running_dump_keeps_reset_disabled_until_it_is_verified():
-    modal = ResetModal(DB, dump_path="dump.sql", dump_pending=True)
+    modal = ResetModal(DB, dump_path="dump.sql")
     app = Harness(modal)
     async with app.run_test() as pilot:
+        modal.dump_started()
         reset = app.screen.query_one("#reset", Button)
         await type_name(pilot, DB)
         assert reset.disabled

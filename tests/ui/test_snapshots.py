@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.text import Text
 from textual.pilot import Pilot
 
 from tui.core.diagnosis import Diagnosis
@@ -115,12 +116,11 @@ def test_reset_modal_snapshot(snap_compare, fake_target, clock, size):
             "shop",
             drops=["schema public: 7 tables, 1 function"],
             dump_path="dumps/shop.pgdump",
-            dump_pending=True,
             verdict="stale-cache",
             unmigrated_pending=True,
         )
         await app.push_screen(modal)
-        modal.set_dump_progress(40, "dump running: 3 of 7 tables")
+        modal.dump_output(Text("dump running: 3 of 7 tables"))
         modal.show_unmigrated(["column public.customers.phone"])
         await pilot.press("tab", "s", "h", "o")
 

@@ -172,7 +172,7 @@ class ResetFlow:
         if event.kind is EventKind.STARTED:
             modal.dump_started()
         elif event.kind is EventKind.OUTPUT:
-            modal.query_one("#dump-status", Static).update(Text(clean(event.message[:200])))
+            modal.dump_output(Text(clean(event.message[:200])))
         elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
             modal.dump_finished(event.kind is EventKind.FINISHED, clean(event.message))
 

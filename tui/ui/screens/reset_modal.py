@@ -52,7 +52,6 @@ class ResetModal(ModalScreen[bool]):
         *,
         drops: Sequence[str] = (),
         dump_path: str | None = None,
-        dump_pending: bool = False,
         on_confirm: Callable[[ResetModal], None] | None = None,
         verdict: str | None = None,
         healthy: bool = False,
@@ -68,7 +67,7 @@ class ResetModal(ModalScreen[bool]):
         self.db_name = db_name
         self.drops = list(drops)
         self.dump_path = dump_path
-        self.dump_pending = dump_pending
+        self.dump_pending = False  # started and not verified yet (or failed: for good)
         self.on_confirm = on_confirm
         self.confirmed_text: str | None = None  # what was typed, handed to the core's guard
 
@@ -97,11 +96,7 @@ class ResetModal(ModalScreen[bool]):
             if self.dump_path is not None:
                 yield Static(_dump_lines(self.dump_path), id="reset-dump", markup=False)
                 yield ProgressBar(total=100, show_eta=False, id="dump-progress")
-                yield Static(
-                    "dump running…" if self.dump_pending else "the dump starts after you confirm",
-                    id="dump-status",
-                    markup=False,
-                )
+                yield Static("the dump starts after you confirm", id="dump-status", markup=False)
             yield Static(  # a Static wraps; a Label would cut the instruction at 80 columns
                 Text.assemble("Type the database name ", (self.db_name, "bold"),
                               " to enable Reset. Escape or Cancel changes nothing."),
@@ -170,11 +165,12 @@ class ResetModal(ModalScreen[bool]):
         )
 
     # -- dump progress, pushed by the screen that runs the dump -------------------------------
-    def set_dump_progress(self, percent: float, status: str) -> None:
-        self.query_one("#dump-progress", ProgressBar).update(progress=percent)
-        self.query_one("#dump-status", Static).update(status)
+    def dump_output(self, line: Text) -> None:
+        """The dump's latest line (already escaped by the caller)."""
+        self.query_one("#dump-status", Static).update(line)
 
     def dump_started(self) -> None:
+        self.dump_pending = True
         self.query_one("#dump-progress", ProgressBar).update(total=None)  # indeterminate
         self.query_one("#dump-status", Static).update("dump running…")
 
