@@ -6,6 +6,8 @@ request hides that start-up (BENCHMARKS.md). Standard library only, so starting 
 nothing; ``openapi.fetch`` takes the answer over when it asks for the same document, and uses
 its own request whenever anything here is unsure (proxies, custom CA settings, errors).
 asyncio is imported only by the reader: importing it here would hold the request back ~20 ms.
+Measured: `check` at 1,000 tables went from ~1.0 s to ~0.8 s (BENCHMARKS.md). The process-wide
+``_pending`` table holds at most one prefetch per (API URL, key); ``take`` hands it over once.
 """
 
 from __future__ import annotations
