@@ -13,7 +13,7 @@ import pytest
 from tests.integration.remedy_helpers import Events, run_cli, target_of
 from tui.core.remedies.dump import DumpStep
 from tui.core.remedies.restore import RestoreStep, RowsRestoreStep
-from tui.sandbox.tools import pg_binaries
+from tui.core.tools import pg_binaries
 
 pytestmark = pytest.mark.integration
 BINDIR = pg_binaries().bindir

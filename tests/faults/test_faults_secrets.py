@@ -194,7 +194,7 @@ async def test_children_get_no_secret_in_argv_in_any_conninfo_form(
 
     from tui.core.remedies.dump import DumpStep
     from tui.core.remedies.restore import RestoreStep
-    from tui.sandbox.tools import pg_binaries
+    from tui.core.tools import pg_binaries
 
     scram_user.cluster.execute(
         "postgres",
