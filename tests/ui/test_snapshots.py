@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.core.diagnosis import Diagnosis
 from tui.core.model import Status
@@ -141,6 +142,7 @@ def test_transcript_snapshot(snap_compare, fake_target, clock, stale_report, tmp
         app.record("note", {"text": "customers were seeing 404s"}, actor="user")
         screen = TranscriptScreen(export_dir=tmp_path)
         await app.push_screen(screen)
+        screen.query_one("#note", Input).cursor_blink = False  # focused on open: steady cursor
         await app.workers.wait_for_complete()
         while len(screen.events) < 8:  # the load worker hands the events to the UI thread
             await pilot.pause(0.05)
