@@ -7,11 +7,12 @@ sandbox's export lines.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
 
-from tui.core.tools import pinned_summary, tools_dir
+from tui.core.tools import DEFAULT_POSTGREST, POSTGREST_PINS, pinned_summary, tools_dir
 from tui.sandbox.tools import find_npm, install_tools, needs_fetch
 
 LINE_WIDTH = 60
@@ -41,6 +42,17 @@ def fetch_tools() -> Path:
     elapsed = time.monotonic() - started
     print(f"pgrst-doctor: fetched in {elapsed:.1f} s", file=sys.stderr, flush=True)
     return where
+
+
+def add_postgrest_version(parser: argparse.ArgumentParser) -> None:
+    """``--postgrest-version``: a pinned major (what ``ensure_postgrest`` fetches)."""
+    pins = ", ".join(f"{major} = {pin.version}" for major, pin in POSTGREST_PINS.items())
+    parser.add_argument(
+        "--postgrest-version",
+        default=DEFAULT_POSTGREST,
+        choices=sorted(POSTGREST_PINS, reverse=True),
+        help=f"PostgREST major version ({pins})",
+    )
 
 
 def ensure_postgrest(major: str) -> None:

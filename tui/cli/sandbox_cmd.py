@@ -7,10 +7,9 @@ import signal
 import sys
 import threading
 
-from tui.cli.fetch import ensure_postgrest
+from tui.cli.fetch import add_postgrest_version, ensure_postgrest
 from tui.cli.topology_flags import add_topology_flags, topology_from_args
 from tui.core.errors import UsageError
-from tui.core.tools import POSTGREST_PINS
 from tui.sandbox import DRIFTS, Sandbox
 
 
@@ -31,12 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="all|SYMPTOM",
         help=f"symptoms to reproduce: all, or any of {', '.join(DRIFTS)}",
     )
-    parser.add_argument(
-        "--postgrest-version",
-        default="12",
-        choices=sorted(POSTGREST_PINS, reverse=True),
-        help="PostgREST major version (12 = 12.0.2, 11 = 11.2.2)",
-    )
+    add_postgrest_version(parser)
     parser.add_argument(
         "--schemas", default="public", help="comma-separated db-schemas (default: public)"
     )

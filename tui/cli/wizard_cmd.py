@@ -12,9 +12,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from tui.cli.common import add_target_flags, target_from_args
+from tui.cli.fetch import add_postgrest_version
 from tui.cli.topology_flags import add_topology_flags, topology_from_args
 from tui.core.target import Target
-from tui.core.tools import POSTGREST_PINS
 
 if TYPE_CHECKING:
     from tui.sandbox import Sandbox
@@ -35,12 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Start a throwaway PostgreSQL 15 + real PostgREST, apply every runbook "
         "symptom's drift (DDL without NOTIFY), open the wizard on it, tear it all down on exit.",
     )
-    demo.add_argument(
-        "--postgrest-version",
-        default="12",
-        choices=sorted(POSTGREST_PINS, reverse=True),
-        help="PostgREST major version (12 = 12.0.2, 11 = 11.2.2)",
-    )
+    add_postgrest_version(demo)
     add_topology_flags(demo)
     demo.set_defaults(func=run_demo)
 
