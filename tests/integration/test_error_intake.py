@@ -147,7 +147,8 @@ def test_text_without_an_error_is_one_line_and_exit_2(
     ("flag", "typed", "meant"),
     [("--table", "public.invoice", "public.invoices"),
      ("--column", "public.customers.loyalty_teir", "public.customers.loyalty_tier"),
-     ("--function", "public.order_totl", "public.order_total")],
+     ("--function", "public.order_totl", "public.order_total"),
+     ("--enum-value", "public.order_status:shiped", "public.order_status:shipped")],
 )  # fmt: skip
 def test_a_typo_is_answered_with_the_close_name_not_a_migration(
     capsys: pytest.CaptureFixture[str], drifted: Sandbox, flag: str, typed: str, meant: str
@@ -156,7 +157,9 @@ def test_a_typo_is_answered_with_the_close_name_not_a_migration(
     enough to say "did you mean" at any schema size."""
     code = main(["check", "--json", flag, typed, *target(drifted)])
     data = json.loads(capsys.readouterr().out)
-    [missing] = [f for f in data["findings"] if f["cause"] == "object-missing"]
+    [missing] = [
+        f for f in data["findings"] if f["cause"] in ("object-missing", "enum-value-missing")
+    ]
     assert missing["summary"].endswith(f"did you mean {meant}?")
     assert missing["fix"] == f"pgrst-doctor check {flag} {meant}"
     assert code == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
+from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.ui.app import make_app
 from tui.ui.screens.connect import ConnectScreen
 from tui.ui.screens.symptoms import SymptomsScreen
@@ -86,6 +87,39 @@ async def test_the_object_field_completes_from_the_catalog(fake_target):
         await pilot.press(*"public.cus")
         await pilot.pause(0.2)
         assert field._suggestion == "public.customers.loyalty_tier"  # ...completes columns
+
+
+async def test_a_typo_is_offered_its_close_name_and_right_arrow_takes_it(fake_target):
+    """The completion offers the close catalog name for a typo (a table, an enum label where
+    the symptom takes one), from the core matcher the CLI's did-you-mean uses."""
+    app = make_app(fake_target)
+    app.session.catalog = {
+        "--table": ["public.invoices", "public.orders"],
+        "--enum-value": ["public.order_status:paid", "public.order_status:refunded"],
+    }
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SymptomsScreen()
+        await app.push_screen(screen)
+        field = screen.query_one("#object", Input)
+        field.focus()
+        await pilot.press(*"public.invoces")
+        await pilot.pause(0.2)
+        assert field.correction == "public.invoices"
+        assert "public.invoces → public.invoices?" in field.render_line(0).text
+        await pilot.press("right")
+        assert field.value == "public.invoices"
+        options = screen.query_one("#symptom-list", OptionList)
+        options.highlighted = list(SYMPTOMS).index("enum-rejected")
+        field.value = ""
+        await pilot.press(*"public.order_status:refundd")
+        await pilot.pause(0.2)
+        assert field.correction == "public.order_status:refunded"
+        await pilot.press("right")
+        assert field.value == "public.order_status:refunded"
+        field.value = ""
+        await pilot.press(*"public.order_status:zzz")  # nothing close: nothing offered
+        await pilot.pause(0.2)
+        assert field.correction is None and field._suggestion == ""
 
 
 async def test_a_typo_in_the_object_field_gets_a_did_you_mean_once(fake_target):

@@ -1,11 +1,10 @@
 """The pure render functions: glyph and word for every status, evidence kept short, the
-runbook notes, the stale-object rows, the KPI words, and catalog names for the pickers."""
+runbook notes, the stale-object rows and the KPI words."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,13 +14,6 @@ from tui.cli import render as cli_render
 from tui.core.knowledge.kpis import KPI_WORDING, KPIS, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.core.model import STATUS_WORDING, Finding, Report, Status, Verdict, verdict_line
-from tui.core.specs import (
-    parse_column,
-    parse_enum_value,
-    parse_function,
-    parse_relationship,
-    parse_table,
-)
 from tui.ui import render
 
 
@@ -120,44 +112,6 @@ def test_kpi_words_follow_the_thresholds():
     assert render.timer_text(1.0, None) == ("⏱ 1.0 s", None)
     assert render.timer_text(1.0, kpi)[0] == "⏱ 1.0 s  ✓ within target 2.0 s (alert 5.0 s)"
     assert "✓" in render.render_kpi(kpi, 0.2).plain
-
-
-def _snapshot(schema: str, table: str, column: str, function: str, enum: str, label: str):
-    """Only the fields the pickers read (the catalog probe's own tests cover the rest)."""
-    rel = SimpleNamespace(schema=schema, name=table, columns=(column,))
-    fn = SimpleNamespace(schema=schema, name=function)
-    fk = SimpleNamespace(schema=schema, table=table, ref_schema="public", ref_table="orders")
-    return SimpleNamespace(
-        relations={f"{schema}.{table}": rel},
-        functions={f"{schema}.{function}": [fn]},
-        foreign_keys=[fk],
-        enums={f"{schema}.{enum}": (label,)},
-    )
-
-
-def test_catalog_names_per_object_flag():
-    snap = _snapshot("public", "order_items", "id", "order_total", "order_status", "paid")
-    names = render.catalog_names(snap)
-    assert names["--table"] == ["public.order_items"]
-    assert names["--column"] == ["public.order_items.id"]
-    assert names["--function"] == ["public.order_total"]
-    assert names["--relationship"] == ["public.order_items:public.orders"]
-    assert names["--enum-value"] == ["public.order_status:paid"]
-    assert render.catalog_names(None) == {}
-
-
-def test_completed_names_parse_back_to_the_catalog_objects():
-    """A completion is typed into the object field as is: odd names must be quoted."""
-    snap = _snapshot("Sales Data", 'My.Table "x"', "a:b", "f(x)", "st.atus", " two words")
-    names = render.catalog_names(snap)
-    table = parse_table(names["--table"][0])
-    assert (table.schema, table.name) == ("Sales Data", 'My.Table "x"')
-    assert parse_column(names["--column"][0]).column == "a:b"
-    assert parse_function(names["--function"][0]).name == "f(x)"
-    rel = parse_relationship(names["--relationship"][0])
-    assert (rel.name, rel.target_name) == ('My.Table "x"', "orders")
-    enum = parse_enum_value(names["--enum-value"][0])
-    assert (enum.schema, enum.name, enum.label) == ("Sales Data", "st.atus", " two words")
 
 
 def test_crash_panel_names_the_error():

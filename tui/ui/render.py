@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -30,10 +30,6 @@ from tui.core.model import (
     verdict_line,
 )
 from tui.core.shown import clean
-from tui.core.specs import format_ident
-
-if TYPE_CHECKING:
-    from tui.core.probes.catalog import Catalog
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 EVIDENCE_LINES = 4  # evidence shown per panel; the transcript keeps all of it
@@ -285,32 +281,3 @@ def key_table(rows: Iterable[tuple[str, str, str]]) -> Table:
     for key, action, where in rows:
         table.add_row(key, action, where)
     return table
-
-
-def catalog_names(snap: Catalog | None) -> dict[str, list[str]]:
-    """Completion lists per object flag (--table, --column, ...) from the catalog snapshot,
-    in the naming the object pickers parse."""
-    if snap is None:
-        return {}
-    relations = snap.relations.values()
-    functions = snap.functions.values()
-    keys = snap.foreign_keys
-    names: dict[str, list[str]] = {
-        "--table": sorted(spec_name(r.schema, r.name) for r in relations),
-        "--column": sorted(spec_name(r.schema, r.name, c) for r in relations for c in r.columns),
-        "--function": sorted({spec_name(f.schema, f.name) for fs in functions for f in fs}),
-        "--relationship": sorted(
-            {f"{spec_name(k.schema, k.table)}:{spec_name(k.ref_schema, k.ref_table)}" for k in keys}
-        ),
-        "--enum-value": sorted(
-            f"{spec_name(*key.split('.', 1))}:{format_ident(label)}"
-            for key, labels in snap.enums.items()
-            for label in labels
-        ),
-    }
-    return names
-
-
-def spec_name(*parts: str) -> str:
-    """Dotted name in the pickers' grammar: a part that would not read back bare is quoted."""
-    return ".".join(format_ident(part) for part in parts)

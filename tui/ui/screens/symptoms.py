@@ -10,12 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tui.core.checks.typos import did_you_mean
+from tui.core.checks.typos import catalog_names, did_you_mean
 from tui.core.errors import DoctorError
 from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.core.pasted_error import PastedError, parse_error
@@ -23,6 +22,7 @@ from tui.core.request import parse_request
 from tui.core.specs import SPEC_PARSERS, ObjectRef
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
+from tui.ui.widgets.name_input import CatalogSuggester, NameInput
 from tui.ui.widgets.paste_input import PasteInput
 
 ALL = "all"
@@ -72,7 +72,7 @@ class SymptomsScreen(DoctorScreen):
                     yield Static(id="symptom-detail")
             with Horizontal(classes="field"):
                 yield Label("Object ", classes="field-label")
-                yield Input(placeholder="optional", id="object")
+                yield NameInput(placeholder="optional", id="object")
             with Horizontal(classes="field"):
                 yield Label("Request", classes="field-label")
                 yield Input(placeholder="optional: GET /invoices or a pasted curl", id="request")
@@ -93,17 +93,17 @@ class SymptomsScreen(DoctorScreen):
         if event.worker.name != "catalog" or event.state is not WorkerState.SUCCESS:
             return
         outcome = event.worker.result
-        names = render.catalog_names(outcome.evidence.catalog) if outcome is not None else {}
+        names = catalog_names(outcome.evidence.catalog) if outcome is not None else {}
         self.doctor.session.catalog = names
         option = self.query_one("#symptom-list", OptionList).highlighted_option
         self._show(option.id if option is not None and option.id else SYMPTOMS_FIRST)
 
     def _suggest(self, flag: str) -> None:
-        """Complete object names of the kind this symptom is about, from the live catalog."""
+        """Complete object names of the kind this symptom is about, from the live catalog:
+        a name begun is completed, a name one typo off is offered (→ takes either)."""
         names = self.doctor.session.catalog.get(flag, [])
-        self.query_one("#object", Input).suggester = (
-            SuggestFromList(names, case_sensitive=False) if names else None
-        )
+        field = self.query_one("#object", NameInput)
+        field.suggester = CatalogSuggester(names) if names else None
 
     # -- the detail pane follows the highlight -----------------------------------------------
     @on(OptionList.OptionHighlighted, "#symptom-list")
