@@ -224,6 +224,15 @@ class DoctorApp(App[None]):
             ("transcript", transcript.TranscriptScreen.BINDINGS),
         ]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+t is not offered on the transcript itself: it would do nothing there, and
+        without it the transcript's footer fits 80 columns."""
+        if action == "transcript":
+            from tui.ui.screens.transcript import TranscriptScreen
+
+            return not isinstance(self.screen, TranscriptScreen)
+        return True
+
     def action_transcript(self) -> None:
         from tui.ui.screens.transcript import TranscriptScreen
 

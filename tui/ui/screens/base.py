@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -17,10 +18,22 @@ if TYPE_CHECKING:
     from tui.ui.widgets.check_panel import CheckPanel
 
 
+def paging(screen: str) -> list[Binding]:
+    """PageDown / PageUp scroll the screen's ``PAGED`` pane wherever the focus is, so the
+    focus stays where typing goes (a note, an object name) and no Tab is needed first."""
+    return [
+        Binding("pagedown", "scroll_pane(1)", "Page down", show=False, priority=True,
+                id=f"{screen}.pagedown"),
+        Binding("pageup", "scroll_pane(-1)", "Page up", show=False, priority=True,
+                id=f"{screen}.pageup"),
+    ]  # fmt: skip
+
+
 class DoctorScreen(Screen[None]):
     """Subclasses implement ``compose_body``; the banner names the target on every screen."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
+    PAGED = ""  # the selector of the pane ``paging`` scrolls (screens that use it set it)
 
     @property
     def doctor(self) -> DoctorApp:
@@ -48,6 +61,10 @@ class DoctorScreen(Screen[None]):
                 "elapsed_ms": round(outcome.elapsed_ms, 1),
             },
         )
+
+    def action_scroll_pane(self, pages: int) -> None:
+        pane = self.query_one(self.PAGED, ScrollableContainer)
+        pane.scroll_page_down() if pages > 0 else pane.scroll_page_up()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

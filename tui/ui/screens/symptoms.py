@@ -21,7 +21,7 @@ from tui.core.pasted_error import PastedError, parse_error
 from tui.core.request import parse_request
 from tui.core.specs import SPEC_PARSERS, ObjectRef
 from tui.ui import render
-from tui.ui.screens.base import DoctorScreen
+from tui.ui.screens.base import DoctorScreen, paging
 from tui.ui.widgets.name_input import CatalogSuggester, NameInput
 from tui.ui.widgets.paste_input import PasteInput
 
@@ -46,9 +46,11 @@ class SymptomsScreen(DoctorScreen):
     """Step 2: what does the user see? Enter starts the (read-only) diagnosis."""
 
     BINDINGS = [
-        Binding("ctrl+l", "check_all", "Check everything", id="symptoms.all"),
+        Binding("ctrl+l", "check_all", "Check all", id="symptoms.all"),
         Binding("ctrl+g", "routes", "How changed?", id="symptoms.routes"),
+        *paging("symptoms"),  # the explanation scrolls while the list or a field has focus
     ]
+    PAGED = "#symptom-detail-box"
 
     _warned = ""  # the last name a did-you-mean was shown for
 

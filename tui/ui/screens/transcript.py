@@ -23,7 +23,7 @@ from tui.core.transcript.export import (
 )
 from tui.core.transcript.render import event_text
 from tui.ui import render
-from tui.ui.screens.base import DoctorScreen
+from tui.ui.screens.base import DoctorScreen, paging
 
 EXPORT_SUFFIX = {"md": "md", "json": "json"}
 
@@ -41,24 +41,9 @@ class TranscriptScreen(DoctorScreen):
         Binding("ctrl+s", "save('md')", "Save .md", id="transcript.save"),
         Binding("ctrl+o", "save('json')", "Save .json", id="transcript.json"),
         Binding("ctrl+y", "copy", "Copy summary", id="transcript.copy"),
-        # the timeline scrolls from the note field too (focus stays where typing goes)
-        Binding(
-            "pagedown",
-            "scroll_timeline(1)",
-            "Page down",
-            show=False,
-            priority=True,
-            id="transcript.pagedown",
-        ),
-        Binding(
-            "pageup",
-            "scroll_timeline(-1)",
-            "Page up",
-            show=False,
-            priority=True,
-            id="transcript.pageup",
-        ),
+        *paging("transcript"),  # the timeline scrolls from the note field too
     ]
+    PAGED = "#timeline-box"
 
     def __init__(self, export_dir: Path | None = None) -> None:
         super().__init__()
@@ -74,10 +59,6 @@ class TranscriptScreen(DoctorScreen):
                 yield Label("Note   ", classes="field-label")
                 yield Input(placeholder="add a note to the timeline, Enter to save", id="note")
             yield Static("", id="transcript-status", markup=False)
-
-    def action_scroll_timeline(self, pages: int) -> None:
-        box = self.query_one("#timeline-box", VerticalScroll)
-        box.scroll_page_down() if pages > 0 else box.scroll_page_up()
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()  # on call, the next thing typed is a note
