@@ -112,8 +112,9 @@ def test_shapes_quote_names_and_read_answers():
     assert r.read(400, {"code": "PGRST200", "message": "between 'child' and 'parent'"}) is False
     assert r.read(400, {"code": "PGRST108", "message": f"'{NO_SUCH_EMBED}' is not"}) is True
     f = function("s", "f", ("a",))
-    assert params(f.path) == {"a": "0", "select": f"{NO_SUCH_EMBED}(*)"}
+    assert params(f.path) == {"a": "0", "order": f"{NO_SUCH_EMBED}(x)"}
     assert f.read(404, {"code": "PGRST202"}) is False
+    assert f.read(400, {"code": "PGRST108", "message": f"'{NO_SUCH_EMBED}' is not"}) is True
     assert planned({"code": "PGRST200", "details": f"between 'f' and '{NO_SUCH_EMBED}'"})
 
 

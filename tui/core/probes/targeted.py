@@ -8,8 +8,8 @@ shapes and their answers: ``cache_only``):
   is not, PGRST204 naming the made-up column when all are;
 - relationship: ``GET /child?select=parent(*)&order=<no such embed>(x)``: PGRST200 when not
   cached, PGRST108 when it is;
-- function: ``GET /rpc/f?arg=0&select=<no such embed>(*)``: PGRST202 when not cached,
-  PGRST200 when it is; the function never runs.
+- function: ``GET /rpc/f?arg=0&order=<no such embed>(x)``: PGRST202 when not cached,
+  PGRST108 when it is; the function never runs.
 
 Every name in a query parameter is sent double-quoted (``cache_only.field``), as PostgREST's
 grammar reads ``"x.y"`` as one name and ``x.y`` as a path; answers name objects as psql does

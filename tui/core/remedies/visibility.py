@@ -7,7 +7,7 @@ shapes, read from PostgREST's source and measured on 12.0.2 and 11.2.2: ``cache_
 | table / view | ``POST /t?columns=<made up>``, body ``[]`` | 404 ``{}`` | PGRST204 naming the made-up column |
 | column | ``POST /t?columns=c,<made up>``, body ``[]`` | 404 ``{}`` or PGRST204 naming ``c`` | PGRST204 naming the made-up column |
 | relationship | ``GET /child?select=parent(*)&order=<no such embed>(x)`` | PGRST200 | PGRST108 |
-| function | ``GET /rpc/fn?arg=0&select=<no such embed>(*)`` | PGRST202 | PGRST200: resolved, never executed |
+| function | ``GET /rpc/fn?arg=0&order=<no such embed>(x)`` | PGRST202 | PGRST108: resolved, never executed |
 | enum label | only the OpenAPI document shows it | | |
 
 Any other answer (an auth error, a gateway's page) tells nothing and never counts as converged.
