@@ -360,7 +360,7 @@ def test_payloads_from_the_real_producers_render_in_the_ticket() -> None:
     assert "decided: stale_objects: [public.orders]; method: notify" in md
     assert "| tool | stale_objects: [public.orders]; method: notify |   |" in md  # Decisions table
     assert "- **Stale objects:** table public.orders (added)" in md
-    assert "- **What was done:** notify: finished (30 ms)" in md
+    assert "- **What was done:** notify: ok (30 ms)" in md  # one word: StepStatus
     assert "| NOTIFY command execution | 50 ms | 200 ms | 12 ms | ok |" in md
     assert "sent on channel pgrst" in md
     assert md.count("```sql\nNOTIFY pgrst, 'reload schema'\n```") == 1  # title + output: once

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from tui.core.knowledge.kpis import KPIS, KpiVerdict
+from tui.core.remedies.kinds import kind_of
 
 
 class EventKind(StrEnum):
@@ -66,6 +67,9 @@ class StepEvent:
     elapsed_s: float = 0.0
     kpi: KpiFigure | None = None
     kpi_id: str | None = None  # on STARTED: the KPI the live timer is coloured against
+    # on FINISHED / FAILED: the typed outcome the transcript's summary reads
+    status: StepStatus | None = None
+    details: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -74,10 +78,17 @@ class StepEvent:
             "message": self.message,
             "elapsed_ms": round(self.elapsed_s * 1000, 1),
         }
+        step_kind = kind_of(self.step)
+        if step_kind is not None:
+            data["effect"] = str(step_kind.effect)
         if self.kpi is not None:
             data["kpi"] = self.kpi.to_json()
         if self.kpi_id:
             data["kpi_id"] = self.kpi_id
+        if self.status is not None:
+            data["status"] = str(self.status)
+        if self.details:
+            data["details"] = self.details
         return data
 
 
@@ -151,7 +162,8 @@ class StepClock:
 
     def result(self, status: StepStatus, summary: str, **kwargs: Any) -> StepResult:
         kind = EventKind.FINISHED if status is StepStatus.OK else EventKind.FAILED
-        self.emit(StepEvent(self.step, kind, summary, self.elapsed))
+        details = kwargs.get("details")
+        self.emit(StepEvent(self.step, kind, summary, self.elapsed, status=status, details=details))
         return StepResult(self.step, status, summary, self.elapsed, **kwargs)
 
 
@@ -172,7 +184,8 @@ async def running(
     try:
         yield clock
     except asyncio.CancelledError:
-        emit(StepEvent(step, EventKind.FAILED, "interrupted", clock.elapsed))
+        emit(StepEvent(step, EventKind.FAILED, "interrupted", clock.elapsed,
+                       status=StepStatus.FAILED))  # fmt: skip
         raise
     finally:
         ticker.cancel()

@@ -364,6 +364,7 @@ class ResetRun:
                     StepStatus.OK,
                     f"{_objects(lost)} not in the migrations will be dropped "
                     f"(--drop-unmigrated): {shown}",
+                    details=_lost_details(lost, "drop"),
                 )
             if mode != "keep":
                 return clock.result(
@@ -423,6 +424,7 @@ class ResetRun:
                 StepStatus.OK,
                 f"{_objects(lost)} not in the migrations kept (--keep-unmigrated), "
                 f"proven on the scratch database: {shown}",
+                details=_lost_details(lost, "keep"),
             )
         return clock.result(
             StepStatus.REFUSED,
@@ -483,7 +485,9 @@ class ResetRun:
                 raise self.refuse(reason, clock.result(StepStatus.REFUSED, reason)) from None
             self.outcome.kept_migration = path
             clock.output(str(path))
-            self.outcome.steps.append(clock.result(StepStatus.OK, f"wrote {path.name}"))
+            self.outcome.steps.append(
+                clock.result(StepStatus.OK, f"wrote {path.name}", details={"path": str(path)})
+            )
         return True
 
     async def reset(self) -> bool:
@@ -543,6 +547,12 @@ class ResetRun:
         step = RowsRestoreStep(self.target, self.outcome.dump.path, pg_bindir=self.bindir)
         self.outcome.restore = await step.run(self.emit)
         return self.outcome.restore.ok
+
+
+def _lost_details(found: list[Unmigrated], choice: str) -> dict[str, Any]:
+    """The comparison's typed outcome for the journal (the ticket's "Lost" line): the
+    objects in no migration (the first 50 named) and what was chosen for them."""
+    return {"unmigrated": [o.display for o in found[:50]], "count": len(found), "choice": choice}
 
 
 def _objects(found: list[Unmigrated]) -> str:

@@ -245,22 +245,23 @@ class Verifier:
         return None
 
     # -- the user's request and the API's speed ---------------------------------------------
-    async def replay(self) -> tuple[bool, int | None, str]:
-        """Replay the user's request once: (succeeded, status, note). In its cache-only form
-        unless the user allowed the real request (then it may write, and the note says so)."""
+    async def replay(self) -> tuple[bool, int | None, str, bool]:
+        """Replay the user's request once: (succeeded, status, note, sent for real). In its
+        cache-only form unless the user allowed the real request (then it may write, and the
+        note and the last field say so)."""
         if self.request is None:
-            return True, None, "no request given"
+            return True, None, "no request given", False
         async with api_client(self.target) as client:
             try:
                 result = await replay_request(client, self.request, for_real=self.replay_for_real)
             except httpx.HTTPError as exc:
-                return False, None, f"no answer: {type(exc).__name__}"
+                return False, None, f"no answer: {type(exc).__name__}", self.replay_for_real
         if result.for_real:
             self.replay_for_real = False  # once: a later verification asks the cache only
             note = "replayed for real, once (--replay-writes / confirmed)"
         else:
             note = "asked of the cache only: nothing ran in the database"
-        return result.ok, result.status, note
+        return result.ok, result.status, note, result.for_real
 
     def sample_request(self) -> tuple[str, str, dict[str, str], bytes | None]:
         """A request to time that PostgREST answers from its cache alone (no SQL runs): the
@@ -346,8 +347,12 @@ class VerifyStep:
                 clock.output(
                     f"/metrics: successful schema cache loads {self.loads_before:g} -> {loads:g}"
                 )
-            ok, status, note = await self.verifier.replay()
+            ok, status, note, for_real = await self.verifier.replay()
             details["request"] = {"ok": ok, "status": status, "note": note}
+            if self.verifier.request is not None:
+                # a request sent for real may have written rows: the ticket says so
+                details["request"] |= {"request": self.verifier.request.display,
+                                       "for_real": for_real}  # fmt: skip
             if self.verifier.request is not None:
                 verdict = "resolved" if ok else "fails"
                 clock.output(f"{self.verifier.request.display} -> {status} {verdict} ({note})")

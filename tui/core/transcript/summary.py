@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tui.core.remedies.kinds import Effect, kind_of
 from tui.core.transcript.redact import masked_counts, masking_footer
 from tui.core.transcript.render import compact, event_text, fmt_ms, kpi_fields, pick, verdict_word
 
@@ -27,6 +28,12 @@ class StepSummary:
     elapsed_ms: float | None = None
     commands: list[str] = field(default_factory=list)  # commands and SQL, in order
     output: list[str] = field(default_factory=list)
+    effect: str | None = None  # remedies.kinds.Effect: what the step does to the world
+    details: dict[str, Any] = field(default_factory=dict)  # its typed outcome (step-end)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK_STEPS
 
 
 @dataclass
@@ -126,13 +133,22 @@ def _add_command(step: StepSummary, value: Any) -> None:
 
 
 def _steps(events: Sequence[Event]) -> list[StepSummary]:
-    steps: dict[str, StepSummary] = {}
+    """One entry per run of a step (a second verification is a second entry); output and
+    the end go to the latest run of that step."""
+    runs: list[StepSummary] = []
+    latest: dict[str, StepSummary] = {}
     for event in events:
         kind, payload = event["kind"], event["payload"]
         if not kind.startswith("step-"):
             continue
         name = str(pick(payload, "step", "id", "name") or "step")
-        step = steps.setdefault(name, StepSummary(step=name))
+        step = latest.get(name)
+        if step is None or (kind == "step-start" and (step.status or step.title)):
+            step = latest[name] = StepSummary(step=name)
+            runs.append(step)
+        known = kind_of(name)  # a journal from before steps carried their effect
+        effect = payload.get("effect") or step.effect or (known.effect if known else None)
+        step.effect = str(effect) if effect else None
         for key in ("command", "sql", "argv"):
             _add_command(step, payload.get(key))
         if kind == "step-start":
@@ -145,11 +161,14 @@ def _steps(events: Sequence[Event]) -> list[StepSummary]:
             for line in lines:
                 _add_command(step, command_in(line))
         else:
-            step.status = str(pick(payload, "status", "kind") or "ended")
+            status = pick(payload, "status", "kind") or "ended"
+            step.status = STATUS_OF_KIND.get(str(status), str(status))
             step.summary = str(pick(payload, "summary", "message") or "")
+            if isinstance(payload.get("details"), Mapping):
+                step.details = dict(payload["details"])
             elapsed = payload.get("elapsed_ms")
             step.elapsed_ms = float(elapsed) if isinstance(elapsed, int | float) else None
-    return list(steps.values())
+    return runs
 
 
 def kpi_row(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -286,34 +305,91 @@ def _all_strings(obj: Any) -> list[str]:
     return []
 
 
-OK_STEPS = frozenset({"ok", "fixed", "done", "finished"})
+# a step-end's status (remedies.events.StepStatus); older journals said finished / failed
+OK_STEPS = frozenset({"ok"})
+STATUS_OF_KIND = {"finished": "ok", "fixed": "ok", "done": "ok"}
 
 
 def _failed(summary: SessionSummary) -> list[StepSummary]:
-    return [s for s in summary.steps if s.status not in OK_STEPS and s.step != "verify"]
+    """Steps that did not succeed and were not run again with success afterwards."""
+    steps = summary.steps
+    return [
+        s
+        for i, s in enumerate(steps)
+        if not s.ok and not any(later.step == s.step and later.ok for later in steps[i + 1 :])
+    ]
+
+
+def _changed(steps: list[StepSummary]) -> list[str]:
+    """What each step that succeeded changed, from its kind (remedies.kinds)."""
+    done = [kind_of(s.step) for s in steps if s.ok]
+    return list(dict.fromkeys(k.changed for k in done if k is not None and k.changed))
+
+
+def _lost(summary: SessionSummary) -> str | None:
+    """After a step that drops (the reset): what no step put back. Objects no migration
+    creates and the rows, unless a restore succeeded; rows a restore could not put back."""
+    steps = summary.steps
+    drops = [i for i, s in enumerate(steps) if s.effect == Effect.DROPS and s.ok]
+    if not drops:
+        return None
+    restores = [s for s in steps[drops[-1] + 1 :] if s.effect == Effect.RESTORES]
+    if any(s.ok for s in restores):
+        return "nothing: the dumped database was put back after the reset"
+    compared = [s.details for s in steps if "unmigrated" in s.details]
+    lost = "every row the migrations do not create"
+    if compared and compared[-1].get("choice") != "keep" and compared[-1]["unmigrated"]:
+        named = [str(o) for o in compared[-1]["unmigrated"]]
+        count = compared[-1].get("count") or len(named)
+        objects = "1 object" if count == 1 else f"{count} objects"
+        lost += f", and {objects} in no migration ({', '.join(named[:4])})"
+    failed_rows = [r for s in restores for r in s.details.get("failed_rows") or []]
+    skipped = [str(t) for s in restores for t in s.details.get("skipped") or []]
+    if failed_rows or skipped:
+        lost = f"{len(failed_rows)} rows and {len(skipped)} tables the restore could not put back"
+    dump = summary.dumps[-1].get("path", "?") if summary.dumps else None
+    where = f"; the dump holds them: {dump}" if dump else "; no dump recorded"
+    state = "restore failed" if restores else "not restored"
+    return f"{lost} ({state}{where})"
+
+
+def _written(summary: SessionSummary) -> list[str]:
+    """Files the session wrote and requests it sent for real (they may have written rows)."""
+    paths = [str(d.get("path", "?")) for d in summary.dumps]
+    for step in summary.steps:
+        if step.effect == Effect.SAVES and step.ok and step.details.get("path"):
+            paths.append(str(step.details["path"]))
+    written = [f"file {p}" for p in dict.fromkeys(paths)]
+    sent = [
+        s.details["request"]
+        for s in summary.steps
+        if s.effect == Effect.VERIFIES and isinstance(s.details.get("request"), Mapping)
+    ]
+    real = [r for r in sent if r.get("for_real")]
+    for r in real:
+        answer = f" -> {r['status']}" if r.get("status") is not None else ""
+        written.append(f"{r.get('request', 'the request')}{answer} sent for real by the "
+                       "verification (it may have written rows)")  # fmt: skip
+    if not real:  # older journals: the user's typed yes is all there is
+        written += [f"{w} replayed for real (it may have written rows)" for w in summary.writes]
+    return written
 
 
 def _end_state(summary: SessionSummary) -> list[str]:
-    """What is true now, in plain words: the last verdict, what failed, what was lost and
-    what the session wrote. Nothing here is inferred beyond the recorded events."""
-    steps = {s.step: s for s in summary.steps}
-    reset, restore = steps.get("reset"), steps.get("restore")
-    failed = _failed(summary)
-    state = summary.final_verdict or "not diagnosed after the last step"
-    if failed:
-        why = [f"{s.step} ({s.summary or s.status or 'did not finish'})" for s in failed]
-        state += f"; failed: {', '.join(why)}"
-    lines = [f"- **End state:** {state}"]
-    if reset is not None and reset.status in OK_STEPS:
-        if restore is not None and restore.status in OK_STEPS:
-            lost = "nothing: the dumped database was restored after the reset"
-        else:
-            dump = summary.dumps[-1].get("path", "?") if summary.dumps else "no dump recorded"
-            lost = ("every row and column the migrations do not create, until the dump is "
-                    f"restored ({'restore failed' if restore else 'not restored'}; dump: {dump})")  # fmt: skip
+    """What is true now, in plain words: the last verdict, what changed, what was lost, what
+    failed and what the session wrote, from the steps' kinds and typed outcomes. Nothing
+    here is inferred beyond the recorded events."""
+    lines = [f"- **End state:** {summary.final_verdict or 'not diagnosed after the last step'}"]
+    if summary.steps:
+        changed = _changed(summary.steps)
+        lines.append(f"- **Changed:** {'; '.join(changed) or 'nothing'}")
+    lost = _lost(summary)
+    if lost:
         lines.append(f"- **Lost:** {lost}")
-    written = [f"dump {d.get('path', '?')}" for d in summary.dumps]
-    written += [f"{w} replayed for real (it may have written rows)" for w in summary.writes]
+    failed = [f"{s.step} ({s.summary or s.status or 'did not finish'})" for s in _failed(summary)]
+    if failed:
+        lines.append(f"- **Failed:** {'; '.join(failed)}")
+    written = _written(summary)
     if written:
         lines.append(f"- **Written:** {'; '.join(written)}")
     return lines
