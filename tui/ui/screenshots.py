@@ -1,5 +1,6 @@
 """Real screenshots for the README: the wizard driven through the incident on a fresh sandbox
-(every drift applied), each screen saved as the SVG Textual exports.
+(every drift applied), each screen saved as the SVG Textual exports. As on call, it starts
+from the error in hand (the README's walk-through pastes the same one).
 
     python -m tui.ui.screenshots docs/screenshots
 """
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.core.transcript.journal import Journal
 from tui.sandbox import Sandbox
@@ -23,6 +25,11 @@ from tui.ui.screens.remediation import RemediationScreen
 from tui.ui.screens.symptoms import SymptomsScreen
 
 SIZE = (100, 32)
+# what the app logged when a write failed (supabase-js's error object, as console.log prints it)
+PASTED_ERROR = (
+    "{ code: 'PGRST204', details: null, hint: null, "
+    "message: \"Column 'loyalty_tier' of relation 'customers' does not exist\" }"
+)
 
 
 async def _until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -46,8 +53,10 @@ async def shoot(app: DoctorApp, out: Path) -> None:
         await pilot.press("ctrl+n")
         await _until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
         await _until(pilot, lambda: bool(app.session.catalog))
+        app.screen.query_one("#error", Input).insert_text_at_cursor(PASTED_ERROR)
+        await pilot.pause()
         _save(app, out, "2-symptoms")
-        await pilot.press("enter")
+        await pilot.press("enter")  # the error is the question: diagnosed at once
         await _until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
         screen = app.screen
         await _until(pilot, lambda: getattr(screen, "report", None) is not None)
