@@ -6,12 +6,15 @@ while the focus stays where typing goes), a footer that fits, and a reset modal 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Input, OptionList
 
 from tests.ui.pilot_helpers import until
 from tui.core.diagnosis import Diagnosis
+from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.remedies.ladder import PlanOptions
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
@@ -179,6 +182,11 @@ async def test_diagnosis_starts_on_the_panels_pagedown_scrolls_and_ends_on_findi
         screen.show_report(stale_report)
         await pilot.pause()
         assert focused_id(app) == "findings"
+        if box.max_scroll_y > 0:  # PageDown still scrolls the panels from the button
+            box.scroll_home(animate=False)
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert box.scroll_y > 0 and focused_id(app) == "findings"
         order = await tab_order(pilot, app, len(panels) + 2)
     assert order == ["findings", "check-scroll", *panels, "findings"]
 
@@ -271,3 +279,24 @@ async def test_the_reset_modal_fits_with_cancel_in_view(fake_target, size):
         modal.show_unmigrated([f"table public.t{i}" for i in range(12)])
         await pilot.pause()
         assert in_view(app, modal.query_one("#cancel", Button))
+
+
+@SIZES
+async def test_findings_and_help_scroll_with_pagedown_without_a_tab_first(
+    fake_target, stale_report, size
+):
+    """Findings open on their Fix it button, help on its body: PageDown scrolls at once."""
+    many = replace(stale_report, stale_objects=[
+        StaleObject(ObjectKind.TABLE, f"public.t{i}", Change.ADDED) for i in range(40)])  # fmt: skip
+    app = make_app(fake_target)
+    async with app.run_test(size=size) as pilot:
+        for screen, body in ((FindingsScreen(many), "#findings-body"),
+                             (HelpScreen(app.help_sections()), "#help-body")):  # fmt: skip
+            await app.push_screen(screen)
+            await pilot.pause()
+            first = focused_id(app)
+            box = screen.query_one(body, VerticalScroll)
+            await until(pilot, lambda box=box: box.max_scroll_y > 0)
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert box.scroll_y > 0 and focused_id(app) == first, body

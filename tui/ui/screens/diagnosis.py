@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.model import Report
 from tui.ui import render
-from tui.ui.screens.base import DoctorScreen
+from tui.ui.screens.base import DoctorScreen, paging
 from tui.ui.widgets.check_panel import CheckPanel
 
 if TYPE_CHECKING:
@@ -31,7 +31,9 @@ class DiagnosisScreen(DoctorScreen):
     BINDINGS = [
         Binding("ctrl+r", "rerun", "Re-run check", id="diagnosis.rerun"),
         Binding("ctrl+n", "findings", "Findings", id="diagnosis.findings"),
+        *paging("diagnosis"),  # the body scrolls while a button has the focus
     ]
+    PAGED = "#check-scroll"
 
     def __init__(self, diagnosis: Diagnosis, *, autostart: bool = True) -> None:
         super().__init__()

@@ -13,7 +13,7 @@ from textual.widgets import Button, Label, Static
 
 from tui.core.model import Report, Verdict
 from tui.ui import render
-from tui.ui.screens.base import DoctorScreen
+from tui.ui.screens.base import DoctorScreen, paging
 
 
 class FindingsScreen(DoctorScreen):
@@ -22,7 +22,9 @@ class FindingsScreen(DoctorScreen):
     BINDINGS = [
         Binding("ctrl+n", "remediate", "Fix it", id="findings.remediate"),
         Binding("ctrl+r", "rediagnose", "Diagnose again", id="findings.rediagnose"),
+        *paging("findings"),  # the body scrolls while a button has the focus
     ]
+    PAGED = "#findings-body"
 
     def __init__(self, report: Report, symptoms: tuple[str, ...] = ()) -> None:
         super().__init__()
