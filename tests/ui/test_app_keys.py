@@ -21,6 +21,7 @@ from tui.ui.screens import (
     help,
     remediation,
     reset_modal,
+    reset_screen,
     routes,
     symptoms,
     transcript,
@@ -35,6 +36,7 @@ SCREENS = [
     findings.FindingsScreen,
     remediation.RemediationScreen,
     reset_modal.ResetModal,
+    reset_screen.ResetScreen,
     transcript.TranscriptScreen,
     help.HelpScreen,
 ]

@@ -23,6 +23,7 @@ from tui.ui.screens.diagnosis import DiagnosisScreen
 from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.remediation import RemediationScreen
 from tui.ui.screens.reset_modal import ResetModal
+from tui.ui.screens.reset_screen import ResetScreen
 from tui.ui.screens.symptoms import SymptomsScreen
 from tui.ui.widgets.check_panel import CheckPanel
 
@@ -106,9 +107,11 @@ async def test_reset_rung_asks_for_the_database_name_and_escape_changes_nothing(
         assert button.disabled
         await pilot.press(box.dbname[-1])
         assert not button.disabled  # exactly the database name
-        await pilot.press("escape")
+        await pilot.press("escape")  # closes the confirmation and the reset screen with it
         await until(pilot, lambda: app.screen is remediation)
-        assert remediation.running is None  # Escape answered False: no reset was started
+        assert remediation.running is None and remediation.outcome is None  # no reset started
+        log = "\n".join(line.text for line in remediation.query_one("#step-log").lines)
+        assert "reset cancelled: nothing was dropped" in log
     # nothing was dropped: the drifted table is still there
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:
         count = conn.execute("SELECT count(*) FROM public.invoices").fetchone()
@@ -158,21 +161,30 @@ async def test_confirmed_reset_dumps_first_then_resets(make_sandbox, tmp_path):
         await pilot.pause()
         modal.query_one("#confirm-name", Input).focus()
         await pilot.press("enter")
-        await until(pilot, lambda: remediation.outcome is not None, timeout=120)
+        reset = app.screen_stack[-2]
+        assert isinstance(reset, ResetScreen)  # the screen that owns the reset, under the modal
+        await until(pilot, lambda: reset.outcome is not None, timeout=120)
         assert answers == [True]
-        assert remediation.outcome.done, remediation.outcome.to_json()
-        assert remediation.outcome.dump is not None and remediation.outcome.dump.path.exists()
+        assert app.screen is reset  # the modal closed once the dump was verified
+        assert reset.outcome.done, reset.outcome.to_json()
+        assert reset.outcome.dump is not None and reset.outcome.dump.path.exists()
+        log = "\n".join(line.text for line in reset.query_one("#step-log").lines)
+        assert "✓ dump:" in log and "✓ reset:" in log  # every step streamed on its screen
         with psycopg.connect(box.db_url, connect_timeout=5) as conn:
             conn.execute("DELETE FROM public.order_items")  # lose rows after the reset
-        reset_outcome = remediation.outcome
         await pilot.press("ctrl+b")  # restore the pre-reset database: offered now, recorded
 
         def result() -> str:
-            return str(remediation.query_one("#remedy-result", Static).content)
+            return str(reset.query_one("#reset-result", Static).content)
 
         await until(pilot, lambda: "Restore" in result(), timeout=60)
         assert result().startswith("✓ Restore"), result()
-        assert remediation.outcome is reset_outcome and remediation.running is None
+        assert reset.running is None
+        await pilot.press("escape")  # back: the remediation screen gets the outcome
+        await until(pilot, lambda: app.screen is remediation)
+        assert remediation.outcome is reset.outcome
+        shown = str(remediation.query_one("#remedy-result", Static).content)
+        assert shown.startswith("✓ Database reset"), shown
         app.journal_flushed()
     journal.close()
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:
@@ -211,7 +223,8 @@ async def test_a_reset_refused_by_a_guard_says_why_in_the_modal_and_drops_nothin
         await until(pilot, lambda: "Supabase project" in status())
         assert status().startswith("✗ cannot tell what the reset would lose")
         assert modal.query_one("#reset", Button).disabled
-        assert screen.running is None  # nothing was started
+        reset = app.screen_stack[-2]
+        assert isinstance(reset, ResetScreen) and reset.running is None  # nothing was started
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
     with psycopg.connect(box.db_url, connect_timeout=5) as conn:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -22,12 +21,13 @@ from tui.ui.screens.diagnosis import DiagnosisScreen
 from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.remediation import RemediationScreen
-from tui.ui.screens.reset_flow import StepUpdate
 from tui.ui.screens.reset_modal import ResetModal
+from tui.ui.screens.reset_screen import ResetScreen
 from tui.ui.screens.routes import RoutesScreen
 from tui.ui.screens.symptoms import SymptomsScreen
 from tui.ui.screens.transcript import TranscriptScreen
 from tui.ui.widgets.check_panel import CheckPanel
+from tui.ui.widgets.step_run import StepUpdate
 
 
 def fixed_now() -> datetime:
@@ -121,7 +121,7 @@ def test_reset_modal_snapshot(snap_compare, fake_target, clock, size):
             unmigrated_pending=True,
         )
         await app.push_screen(modal)
-        modal.dump_output(Text("dump running: 3 of 7 tables"))
+        modal.show_dump(StepEvent("dump", EventKind.OUTPUT, "dump running: 3 of 7 tables"))
         modal.show_unmigrated(["column public.customers.phone"])
         await pilot.press("tab", "s", "h", "o")
 
@@ -207,3 +207,29 @@ def test_remediation_running_snapshot(snap_compare, fake_target, clock, stale_re
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=run_notify)
+
+
+def test_reset_screen_snapshot(snap_compare, fake_target, clock, stale_report, size):
+    """The full reset after its confirmation, fed with the core's step events (no I/O): the
+    dump verified with its KPI, the reset running at 3 s against its KPI."""
+    app = make_app(fake_target, clock=clock)
+
+    async def run_reset(pilot: Pilot) -> None:
+        screen = ResetScreen(stale_report)
+        await app.push_screen(screen)
+        assert screen.modal is not None
+        await screen.modal.dismiss(True)  # as after a verified dump (nothing runs here)
+        reset = "reset: supabase db reset --db-url <db-url> --yes"
+        for event in (
+            StepEvent("dump", EventKind.STARTED, "dump: pg_dump shop", kpi_id="data_dump"),
+            StepEvent("dump", EventKind.OUTPUT, "7 tables, 1 function"),
+            StepEvent("dump", EventKind.KPI, kpi=KpiFigure.measure("data_dump", 1.2)),
+            StepEvent("dump", EventKind.FINISHED, "verified: 7 tables"),
+            StepEvent("reset", EventKind.STARTED, reset, kpi_id="database_reset"),
+            StepEvent("reset", EventKind.OUTPUT, "Applying migration 20260101_init.sql..."),
+        ):
+            screen.on_step_update(StepUpdate(event))
+        clock.set_time(3.0)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_reset)

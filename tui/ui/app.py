@@ -31,6 +31,7 @@ from tui.ui.render import Palette
 
 if TYPE_CHECKING:
     from tui.core.diagnosis import Diagnosis
+    from tui.core.remedies.reset import ResetOutcome
     from tui.core.transcript.journal import Journal
     from tui.sandbox import Sandbox
 
@@ -203,6 +204,7 @@ class DoctorApp(App[None]):
             remediation,
             replay_modal,
             reset_modal,
+            reset_screen,
             routes,
             symptoms,
             transcript,
@@ -220,7 +222,8 @@ class DoctorApp(App[None]):
             ("findings", findings.FindingsScreen.BINDINGS),
             ("remediation", remediation.RemediationScreen.BINDINGS),
             ("replay", replay_modal.ReplayModal.BINDINGS),
-            ("reset", reset_modal.ResetModal.BINDINGS),
+            ("full reset", reset_screen.ResetScreen.BINDINGS),
+            ("reset confirmation", reset_modal.ResetModal.BINDINGS),
             ("transcript", transcript.TranscriptScreen.BINDINGS),
         ]
 
@@ -282,6 +285,12 @@ class DoctorApp(App[None]):
         from tui.ui.screens.remediation import RemediationScreen
 
         self.push_screen(RemediationScreen(report))
+
+    def show_reset(self, report: Report, done: Callable[[ResetOutcome | None], None]) -> None:
+        """The full reset on its own screen; ``done`` gets its outcome (None: nothing ran)."""
+        from tui.ui.screens.reset_screen import ResetScreen
+
+        self.push_screen(ResetScreen(report), done)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -17,7 +17,7 @@ from rich.text import Text
 
 from tui.core.knowledge.causes import CAUSES, one_per_cause, shown_first
 from tui.core.knowledge.events import SchemaChangeRoute
-from tui.core.knowledge.kpis import KPI_WORDING, Kpi, KpiVerdict
+from tui.core.knowledge.kpis import KPI_WORDING, KPIS, Kpi, KpiVerdict
 from tui.core.knowledge.symptoms import SYMPTOMS, Symptom
 from tui.core.model import (
     STATUS_WORDING,
@@ -30,6 +30,10 @@ from tui.core.model import (
     verdict_line,
 )
 from tui.core.shown import clean
+
+if TYPE_CHECKING:
+    from tui.core.remedies.events import StepResult
+    from tui.core.remedies.reset import ResetOutcome
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 EVIDENCE_LINES = 4  # evidence shown per panel; the transcript keeps all of it
@@ -233,6 +237,44 @@ def render_kpi(kpi: Kpi, value_s: float, palette: Palette = PLAIN) -> Text:
         style=palette.muted,
     )
     return text
+
+
+def render_reset(outcome: ResetOutcome, palette: Palette = PLAIN) -> Text:
+    """A full reset's end: reset (with what was kept and the rows put back), refused before
+    anything was dropped, or not finished; then the dump's path and every KPI figure."""
+    if outcome.done:
+        parts = [
+            Text(
+                "✓ Database reset: migrations re-applied (checked against them). "
+                "Diagnose again next.",
+                style=palette.good,
+            )
+        ]
+        if outcome.kept_migration is not None:
+            parts.append(Text(f"kept in a new migration: {outcome.kept_migration.name}"))
+        if outcome.restore is not None:
+            glyph = "✓" if outcome.restore.ok else "✗"
+            parts.append(Text(f"{glyph} rows: {clean(outcome.restore.summary)}"))
+    elif outcome.refused:
+        parts = [Text(f"! {clean(outcome.refused)}", style=palette.warn)]
+    else:
+        parts = [Text("✗ The reset did not finish; see the output above.", style=palette.bad)]
+    if outcome.dump is not None:
+        parts.append(Text(f"dump: {outcome.dump.path} (sha256 {outcome.dump.sha256[:12]}…)"))
+    parts.extend(
+        render_kpi(KPIS[figure.kpi], figure.seconds, palette)
+        for step in outcome.steps
+        for figure in step.kpis
+        if figure.kpi in KPIS
+    )
+    return Text("\n").join(parts)
+
+
+def render_restore(result: StepResult, palette: Palette = PLAIN) -> Text:
+    """The dumped rows put back after a reset (or why not), and what to do next."""
+    glyph, style = ("✓", palette.good) if result.ok else ("✗", palette.bad)
+    text = Text(f"{glyph} Restore: {clean(result.summary)}", style=style)
+    return text + Text("\nDiagnose again next (ctrl+r).")
 
 
 def timer_text(elapsed_s: float, kpi: Kpi | None) -> tuple[str, KpiVerdict | None]:

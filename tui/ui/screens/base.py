@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,12 +10,15 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from tui.core.remedies.events import EventKind, StepEvent
 from tui.ui.widgets.banner import TargetBanner
 
 if TYPE_CHECKING:
     from tui.core.diagnosis import ProbeOutcome
     from tui.ui.app import DoctorApp
     from tui.ui.widgets.check_panel import CheckPanel
+
+ResultT = TypeVar("ResultT")  # what the screen answers when dismissed (most answer nothing)
 
 
 def paging(screen: str) -> list[Binding]:
@@ -29,7 +32,16 @@ def paging(screen: str) -> list[Binding]:
     ]  # fmt: skip
 
 
-class DoctorScreen(Screen[None]):
+RECORD_KIND = {  # a step event's kind in the journal
+    EventKind.STARTED: "step-start",
+    EventKind.OUTPUT: "step-output",
+    EventKind.FINISHED: "step-end",
+    EventKind.FAILED: "step-end",
+    EventKind.KPI: "kpi",
+}
+
+
+class DoctorScreen(Screen[ResultT]):
     """Subclasses implement ``compose_body``; the banner names the target on every screen."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
@@ -65,6 +77,15 @@ class DoctorScreen(Screen[None]):
     def action_scroll_pane(self, pages: int) -> None:
         pane = self.query_one(self.PAGED, ScrollableContainer)
         pane.scroll_page_down() if pages > 0 else pane.scroll_page_up()
+
+    def record_step(self, event: StepEvent) -> None:
+        """A remedy's step event in the journal (its ticks are not: the end has the time)."""
+        if event.kind not in RECORD_KIND:
+            return
+        payload = event.to_json()
+        if event.kind is EventKind.KPI and event.kpi is not None:
+            payload = {**event.kpi.to_json(), "step": event.step}
+        self.doctor.record(RECORD_KIND[event.kind], payload)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

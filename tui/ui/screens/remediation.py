@@ -1,40 +1,36 @@
 """Remediation: the ladder's rungs, best first. Running one is an explicit, recorded action:
 a live timer coloured against its KPI, its output streamed, then the verification result and
 the KPI figures. The core runs the rung and verifies (``remedies.runner.reload``); this screen
-only shows its events.
+only shows its events. The full reset has a screen of its own (the app's ``show_reset``),
+which answers here with its outcome.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, OptionList, RichLog, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from tui.core.knowledge.kpis import KPIS
 from tui.core.model import Report
 from tui.core.probes.cache_only import runs_something
-from tui.core.remedies.events import EventKind, StepResult, StepStatus
+from tui.core.remedies.events import StepStatus
 from tui.core.remedies.ladder import PlanOptions, Rung, explain, plan
 from tui.core.shown import clean
 from tui.ui import render
 from tui.ui.screens.base import DoctorScreen
-from tui.ui.screens.reset_flow import ResetFlow, StepUpdate
-from tui.ui.widgets.step_timer import StepTimer
+from tui.ui.widgets.step_run import StepRun, StepUpdate
 
-RECORD_KIND = {
-    EventKind.STARTED: "step-start",
-    EventKind.OUTPUT: "step-output",
-    EventKind.FINISHED: "step-end",
-    EventKind.FAILED: "step-end",
-    EventKind.KPI: "kpi",
-}
+if TYPE_CHECKING:
+    from tui.core.remedies.reset import ResetOutcome
+    from tui.core.remedies.runner import ReloadOutcome
 
 
 def rung_prompt(index: int, rung: Rung, blocker: str | None) -> Text:
@@ -51,19 +47,12 @@ def rung_prompt(index: int, rung: Rung, blocker: str | None) -> Text:
     return Text(f"{index}. {rung.title}", style="bold") + Text(detail, style="dim")
 
 
-class RemediationScreen(ResetFlow, DoctorScreen):
+class RemediationScreen(DoctorScreen[None]):
     """Step 5: pick a rung, watch it run and verify. ``options`` skips the local look-up."""
 
     BINDINGS = [
         Binding("ctrl+r", "rediagnose", "Diagnose again", id="remediation.rediagnose"),
-        Binding("ctrl+b", "restore", "Restore dump", id="remediation.restore"),
     ]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Restore is offered only once a reset finished with a verified dump."""
-        if action == "restore":
-            return self.restorable is not None
-        return True
 
     def __init__(self, report: Report, *, options: PlanOptions | None = None) -> None:
         super().__init__()
@@ -71,9 +60,7 @@ class RemediationScreen(ResetFlow, DoctorScreen):
         self.options = options
         self.rungs: list[Rung] = []
         self.running: Rung | None = None
-        self.outcome: Any = None  # the last rung's ReloadOutcome / ResetOutcome
-        self.reset_modal: Any = None  # the open reset confirmation, fed with dump progress
-        self.reset_dir: Any = None  # where the pre-reset dump goes
+        self.outcome: ReloadOutcome | ResetOutcome | None = None  # the last rung's
         self.replay_for_real = False  # the user typed yes: verification sends the request
 
     def compose_body(self) -> ComposeResult:
@@ -87,16 +74,12 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             )
             with Horizontal(id="remedy-main"):
                 yield OptionList(id="rung-list")
-                with Vertical(id="remedy-run"):
-                    yield StepTimer(self.doctor.clock, id="step-timer")
-                    yield RichLog(
-                        id="step-log", wrap=True, markup=False, max_lines=500, min_width=20
-                    )
+                yield StepRun(self.doctor.clock, id="remedy-run")
             yield Static("", id="remedy-result")
 
     def on_mount(self) -> None:
         self.query_one("#rung-list", OptionList).focus()
-        self.query_one("#step-log", RichLog).write(
+        self.query_one(StepRun).write(
             "Choose a step and press Enter: its output streams here, then the verification."
         )
         if self.options is not None:
@@ -136,7 +119,7 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             self.notify(f"{self.running.title} is still running.", severity="warning")
             return
         if rung.id == "reset":
-            self.confirm_reset(rung)
+            self.doctor.show_reset(self.report, self._reset_done)
             return
         request = self.doctor.session.request
         if request is not None and runs_something(request):
@@ -173,11 +156,11 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             },
             actor="user",
         )
-        self.query_one("#step-log", RichLog).clear()
+        self.query_one(StepRun).clear()
         self.query_one("#remedy-result", Static).update("")
         self.run_worker(self._reload(rung), name=rung.id, group="remedy", exit_on_error=False)
 
-    async def _reload(self, rung: Rung) -> Any:
+    async def _reload(self, rung: Rung) -> ReloadOutcome:
         from tui.core.remedies.runner import ReloadOptions, reload
 
         return await reload(
@@ -194,29 +177,8 @@ class RemediationScreen(ResetFlow, DoctorScreen):
         return await self.doctor.new_diagnosis().run()
 
     def on_step_update(self, message: StepUpdate) -> None:
-        event = message.event
-        self.forward_dump_event(event)
-        timer = self.query_one("#step-timer", StepTimer)
-        log = self.query_one("#step-log", RichLog)
-        if event.kind is EventKind.ELAPSED:
-            return  # the timer ticks by itself, from the injected clock
-        if event.kind is EventKind.STARTED:
-            timer.start(KPIS.get(event.kpi_id or ""))
-            log.write(Text(f"▶ {clean(event.message)}", style="bold"))
-        elif event.kind is EventKind.OUTPUT:
-            log.write(Text(f"  {clean(event.message)}"))
-        elif event.kind is EventKind.KPI and event.kpi is not None:
-            log.write(
-                render.render_kpi(KPIS[event.kpi.kpi], event.kpi.seconds, self.doctor.palette)
-            )
-        elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
-            timer.stop()
-            glyph = "✓" if event.kind is EventKind.FINISHED else "✗"
-            log.write(Text(f"{glyph} {event.step}: {clean(event.message)}"))
-        payload = event.to_json()
-        if event.kind is EventKind.KPI and event.kpi is not None:
-            payload = {**event.kpi.to_json(), "step": event.step}
-        self.doctor.record(RECORD_KIND[event.kind], payload)
+        self.query_one(StepRun).show(message.event, self.doctor.palette)
+        self.record_step(message.event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -229,26 +191,30 @@ class RemediationScreen(ResetFlow, DoctorScreen):
             WorkerState.ERROR,
             WorkerState.CANCELLED,
         ):
-            self.query_one("#step-timer", StepTimer).stop()
+            self.query_one(StepRun).stop()
             self.running = None
-            if event.state is WorkerState.SUCCESS:
+            if event.state is WorkerState.SUCCESS and worker.result is not None:
                 self.show_outcome(worker.result)
             elif event.state is WorkerState.ERROR:
                 self.query_one("#remedy-result", Static).update(
                     render.render_crash(worker.error or RuntimeError("?"), self.doctor.palette)
                 )
 
-    def show_outcome(self, outcome: Any) -> None:
-        """Verified or not, in words, with every KPI figure the steps measured."""
-        palette = self.doctor.palette
-        if isinstance(outcome, StepResult):  # the restore after a reset
-            self.show_restore(outcome)
+    def _reset_done(self, outcome: ResetOutcome | None) -> None:
+        """The reset screen's answer: its outcome, or None when it was cancelled before any
+        step ran (nothing was dropped)."""
+        if outcome is None:
+            self.query_one(StepRun).write("reset cancelled: nothing was dropped")
             return
         self.outcome = outcome
-        self.refresh_bindings()
-        if hasattr(outcome, "done"):  # a reset: done, or refused before anything was dropped
-            self.show_reset(outcome)
-            return
+        self.query_one("#remedy-result", Static).update(
+            render.render_reset(outcome, self.doctor.palette)
+        )
+
+    def show_outcome(self, outcome: ReloadOutcome) -> None:
+        """Verified or not, in words, with every KPI figure the steps measured."""
+        palette = self.doctor.palette
+        self.outcome = outcome
         if outcome.report is not None:
             self.report = outcome.report
             self.doctor.session.report = outcome.report

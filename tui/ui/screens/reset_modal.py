@@ -2,28 +2,34 @@
 how far it is. Reset stays disabled until the typed text equals the database name exactly.
 Focus starts on Cancel; Escape answers False.
 
-With ``on_confirm`` the modal stays up after the exact name and Reset: the caller starts the
-core's guarded reset (dump first) and reports the dump here; the modal answers True once the
-dump is verified (the drop comes after it), and False on Escape/Cancel, which the caller
-turns into cancelling the dump, so nothing is dropped.
+The exact name and Reset post ``ResetModal.Confirmed`` (what was typed, keep or drop) to the
+screen that opened the modal, which starts the core's guarded reset (dump first) and shows the
+dump here through ``show_dump``; the modal stays up until the dump is verified, then answers
+True (the drop comes after it). Escape or Cancel answers False, which the opener turns into
+cancelling the dump, so nothing is dropped.
 
-It also says what the reset would lose (objects that no migration creates, pushed in by the
-caller with ``show_unmigrated`` once the comparison ran): with any, Reset waits for one of the
-two choices the command line offers, keep them (a new migration) or drop them. It names the
+It also says what the reset would lose (objects that no migration creates, shown by the opener
+with ``show_unmigrated`` once the comparison ran): with any, Reset waits for one of the two
+choices the command line offers, keep them (a new migration) or drop them. It names the
 verdict the reset was chosen under; when that verdict is healthy, Reset asks a second time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar, Static
+
+from tui.core.remedies.events import EventKind, StepEvent
+from tui.core.shown import clean
 
 
 def _count(n: int) -> str:
@@ -45,14 +51,24 @@ class ResetModal(ModalScreen[bool]):
     """Answers True only after an exact, typed confirmation; every other way out is False."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reset.cancel")]
+    AUTO_FOCUS = "#cancel"  # the safe choice, whenever the modal is shown (not the first button)
+
+    class Confirmed(Message):
+        """The exact name was typed and Reset pressed: the opener starts the dump, then the
+        reset. ``typed`` is what the core's guard checks again; ``unmigrated`` is "keep",
+        "drop", or None when every object is in a migration."""
+
+        def __init__(self, typed: str, unmigrated: str | None) -> None:
+            super().__init__()
+            self.typed = typed
+            self.unmigrated = unmigrated
 
     def __init__(
         self,
         db_name: str,
         *,
+        dump_path: str,
         drops: Sequence[str] = (),
-        dump_path: str | None = None,
-        on_confirm: Callable[[ResetModal], None] | None = None,
         verdict: str | None = None,
         healthy: bool = False,
         unmigrated_pending: bool = False,
@@ -68,8 +84,7 @@ class ResetModal(ModalScreen[bool]):
         self.drops = list(drops)
         self.dump_path = dump_path
         self.dump_pending = False  # started and not verified yet (or failed: for good)
-        self.on_confirm = on_confirm
-        self.confirmed_text: str | None = None  # what was typed, handed to the core's guard
+        self.confirmed = False  # Confirmed was posted: the answer waits for the dump
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reset-dialog"):
@@ -93,10 +108,9 @@ class ResetModal(ModalScreen[bool]):
                 with Horizontal(id="unmigrated-choice", classes="hidden"):
                     yield Button("Keep them (new migration)", id="keep-unmigrated")
                     yield Button("Drop them", id="drop-unmigrated", variant="warning")
-            if self.dump_path is not None:
-                yield Static(_dump_lines(self.dump_path), id="reset-dump", markup=False)
-                yield ProgressBar(total=100, show_eta=False, id="dump-progress")
-                yield Static("the dump starts after you confirm", id="dump-status", markup=False)
+            yield Static(_dump_lines(self.dump_path), id="reset-dump", markup=False)
+            yield ProgressBar(total=100, show_eta=False, id="dump-progress")
+            yield Static("the dump starts after you confirm", id="dump-status", markup=False)
             yield Static(  # a Static wraps; a Label would cut the instruction at 80 columns
                 Text.assemble("Type the database name ", (self.db_name, "bold"),
                               " to enable Reset. Escape or Cancel changes nothing."),
@@ -108,9 +122,6 @@ class ResetModal(ModalScreen[bool]):
             with Horizontal(id="reset-buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button("Reset", id="reset", variant="error", disabled=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
 
     @property
     def armed(self) -> bool:
@@ -164,23 +175,32 @@ class ResetModal(ModalScreen[bool]):
             f"✗ “{typed}” is not the database name: type {self.db_name} exactly" if wrong else ""
         )
 
-    # -- dump progress, pushed by the screen that runs the dump -------------------------------
-    def dump_output(self, line: Text) -> None:
-        """The dump's latest line (already escaped by the caller)."""
-        self.query_one("#dump-status", Static).update(line)
+    # -- dump progress, shown by the screen that runs the dump ---------------------------------
+    def show_dump(self, event: StepEvent) -> None:
+        """One of the dump step's events: started, its latest line, verified or failed."""
+        if event.step != "dump":
+            return
+        if event.kind is EventKind.STARTED:
+            self.dump_pending = True
+            self.query_one("#dump-progress", ProgressBar).update(total=None)  # indeterminate
+            self.query_one("#dump-status", Static).update("dump running…")
+        elif event.kind is EventKind.OUTPUT:
+            self.query_one("#dump-status", Static).update(Text(clean(event.message[:200])))
+        elif event.kind in (EventKind.FINISHED, EventKind.FAILED):
+            self._dump_ended(event.kind is EventKind.FINISHED, clean(event.message))
 
-    def dump_started(self) -> None:
-        self.dump_pending = True
-        self.query_one("#dump-progress", ProgressBar).update(total=None)  # indeterminate
-        self.query_one("#dump-status", Static).update("dump running…")
+    def stopped(self, why: str) -> None:
+        """The reset ended before its dump was verified (a guard refused): say why here;
+        Reset stays disabled, Escape leaves."""
+        self._dump_ended(False, clean(why))
 
-    def dump_finished(self, ok: bool, status: str) -> None:
+    def _dump_ended(self, ok: bool, status: str) -> None:
         """A verified dump answers True when the reset was confirmed; a failed one never."""
         self.dump_pending = not ok  # a failed dump keeps Reset disabled for good
         self.query_one("#dump-progress", ProgressBar).update(total=100, progress=100 if ok else 0)
         self.query_one("#dump-status", Static).update(Text(("✓ " if ok else "✗ ") + status))
         self._typed()
-        if ok and self.confirmed_text is not None:
+        if ok and self.confirmed:
             self.dismiss(True)
 
     # -- answers -------------------------------------------------------------------------------
@@ -201,14 +221,18 @@ class ResetModal(ModalScreen[bool]):
                 "Press Reset again to reset anyway; Escape changes nothing."
             )
             return
-        if self.on_confirm is None:
-            self.dismiss(True)
-            return
-        self.confirmed_text = self.query_one("#confirm-name", Input).value
-        self.query_one("#confirm-name", Input).disabled = True
+        self.confirmed = True
+        field = self.query_one("#confirm-name", Input)
+        field.disabled = True
         self.query_one("#reset", Button).disabled = True
         self.query_one("#cancel", Button).focus()
-        self.on_confirm(self)
+        self._opener().post_message(self.Confirmed(field.value, self.unmigrated_choice))
+
+    def _opener(self) -> MessagePump:
+        """The screen beneath this one, which opened it and runs the dump. A screen's own
+        messages bubble to the app, past the screen that asked."""
+        stack = self.app.screen_stack
+        return stack[stack.index(self) - 1]
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
