@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.ui.pilot_helpers import until
 from tui.core.diagnosis import Diagnosis
 from tui.core.model import Status
 from tui.core.remedies.events import EventKind, KpiFigure, StepEvent
@@ -217,7 +218,7 @@ def test_reset_screen_snapshot(snap_compare, fake_target, clock, stale_report, s
     async def run_reset(pilot: Pilot) -> None:
         screen = ResetScreen(stale_report)
         await app.push_screen(screen)
-        assert screen.modal is not None
+        await until(pilot, lambda: screen.modal is not None and screen.modal.is_attached)
         await screen.modal.dismiss(True)  # as after a verified dump (nothing runs here)
         reset = "reset: supabase db reset --db-url <db-url> --yes"
         for event in (

@@ -222,8 +222,8 @@ class DoctorApp(App[None]):
             ("findings", findings.FindingsScreen.BINDINGS),
             ("remediation", remediation.RemediationScreen.BINDINGS),
             ("replay", replay_modal.ReplayModal.BINDINGS),
-            ("full reset", reset_screen.ResetScreen.BINDINGS),
-            ("reset confirmation", reset_modal.ResetModal.BINDINGS),
+            ("reset", reset_screen.ResetScreen.BINDINGS),
+            ("reset (confirm)", reset_modal.ResetModal.BINDINGS),
             ("transcript", transcript.TranscriptScreen.BINDINGS),
         ]
 

@@ -315,11 +315,12 @@ def timeline_table(rows: Iterable[tuple[str, str, str, str]]) -> Table:
 
 
 def key_table(rows: Iterable[tuple[str, str, str]]) -> Table:
-    """Help screen: key, action, where it works."""
+    """Help screen: key, action, where it works (a long list of screens wraps, not the
+    action)."""
     table = Table(box=None, show_header=True, pad_edge=False, expand=True)
     table.add_column("key", no_wrap=True)
-    table.add_column("action")
-    table.add_column("screen", no_wrap=True)
+    table.add_column("action", no_wrap=True)
+    table.add_column("screen")
     for key, action, where in rows:
         table.add_row(key, action, where)
     return table
