@@ -9,7 +9,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tui.core.specs import format_ident
+from tui.core.names import quote_ident
 
 pytestmark = pytest.mark.integration  # the real PostgreSQL / PostgREST stack
 
@@ -47,11 +47,11 @@ def test_hostile_identifiers_are_diagnosed_as_names_not_run_as_sql(doctor, sandb
     run = doctor(
         "check", "--json", "--timeout", "3",
         "--db-url", conn.db_url, "--api-url", conn.api_url, "--api-key", conn.anon_key,
-        "--table", f"public.{format_ident(EVIL_TABLE)}",
-        "--table", format_ident(UNICODE_TABLE),
-        "--column", f"public.{format_ident(EVIL_TABLE)}.{format_ident(EVIL_COLUMN)}",
-        "--function", f"public.{format_ident(EVIL_FUNCTION)}",
-        "--enum-value", f"public.{format_ident(EVIL_ENUM)}:\"b'; --\"",
+        "--table", f"public.{quote_ident(EVIL_TABLE)}",
+        "--table", quote_ident(UNICODE_TABLE),
+        "--column", f"public.{quote_ident(EVIL_TABLE)}.{quote_ident(EVIL_COLUMN)}",
+        "--function", f"public.{quote_ident(EVIL_FUNCTION)}",
+        "--enum-value", f"public.{quote_ident(EVIL_ENUM)}:\"b'; --\"",
         budget=3,
     )  # fmt: skip
     run.assert_calm(1)

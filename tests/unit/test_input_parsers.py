@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tui.core.errors import UsageError
+from tui.core.names import quote_ident
 from tui.core.request import parse_request
 from tui.core.specs import (
     NAMEDATALEN,
     SPEC_PARSERS,
-    format_ident,
     parse_column,
     parse_enum_value,
     parse_function,
@@ -90,28 +90,28 @@ def test_spec_parsers_return_a_ref_or_one_usage_line(kind: str, text: str):
 @PROPS
 @given(schema=identifier, name=identifier)
 def test_table_spec_round_trips_any_identifier(schema: str, name: str):
-    ref = parse_table(f"{format_ident(schema)}.{format_ident(name)}")
+    ref = parse_table(f"{quote_ident(schema)}.{quote_ident(name)}")
     assert (ref.schema, ref.name) == (schema, name)
 
 
 @PROPS
 @given(schema=identifier, table=identifier, column=identifier)
 def test_column_spec_round_trips_any_identifier(schema: str, table: str, column: str):
-    ref = parse_column(".".join(map(format_ident, (schema, table, column))))
+    ref = parse_column(".".join(map(quote_ident, (schema, table, column))))
     assert (ref.schema, ref.name, ref.column) == (schema, table, column)
 
 
 @PROPS
 @given(schema=identifier, name=identifier)
 def test_function_spec_round_trips_any_identifier(schema: str, name: str):
-    ref = parse_function(f"{format_ident(schema)}.{format_ident(name)}")
+    ref = parse_function(f"{quote_ident(schema)}.{quote_ident(name)}")
     assert (ref.schema, ref.name) == (schema, name)
 
 
 @PROPS
 @given(a=identifier, b=identifier, c=identifier, d=identifier)
 def test_relationship_spec_round_trips_any_identifier(a: str, b: str, c: str, d: str):
-    text = f"{format_ident(a)}.{format_ident(b)}:{format_ident(c)}.{format_ident(d)}"
+    text = f"{quote_ident(a)}.{quote_ident(b)}:{quote_ident(c)}.{quote_ident(d)}"
     ref = parse_relationship(text)
     assert (ref.schema, ref.name, ref.target_schema, ref.target_name) == (a, b, c, d)
 
@@ -120,7 +120,7 @@ def test_relationship_spec_round_trips_any_identifier(a: str, b: str, c: str, d:
 @given(schema=identifier, type_name=identifier, label=identifier)
 def test_enum_value_spec_round_trips_a_quoted_label(schema: str, type_name: str, label: str):
     quoted = '"' + label.replace('"', '""') + '"'
-    ref = parse_enum_value(f"{format_ident(schema)}.{format_ident(type_name)}:{quoted}")
+    ref = parse_enum_value(f"{quote_ident(schema)}.{quote_ident(type_name)}:{quoted}")
     assert (ref.schema, ref.name, ref.label) == (schema, type_name, label)
 
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from tui.core.errors import UsageError
 from tui.core.model import ObjectKind
+from tui.core.names import quote_ident
 from tui.core.specs import (
     ObjectRef,
-    format_ident,
     parse_column,
     parse_enum_value,
     parse_function,
@@ -135,27 +135,27 @@ identifiers = st.text(
 
 @given(identifiers, identifiers)
 def test_table_round_trip(schema: str, name: str) -> None:
-    ref = parse_table(f"{format_ident(schema)}.{format_ident(name)}")
+    ref = parse_table(f"{quote_ident(schema)}.{quote_ident(name)}")
     assert (ref.schema, ref.name) == (schema, name)
 
 
 @given(identifiers, identifiers, identifiers)
 def test_column_round_trip(schema: str, table: str, column: str) -> None:
-    text = ".".join(format_ident(p) for p in (schema, table, column))
+    text = ".".join(quote_ident(p) for p in (schema, table, column))
     ref = parse_column(text)
     assert (ref.schema, ref.name, ref.column) == (schema, table, column)
 
 
 @given(identifiers, identifiers, identifiers, identifiers)
 def test_relationship_round_trip(s1: str, n1: str, s2: str, n2: str) -> None:
-    text = f"{format_ident(s1)}.{format_ident(n1)}:{format_ident(s2)}.{format_ident(n2)}"
+    text = f"{quote_ident(s1)}.{quote_ident(n1)}:{quote_ident(s2)}.{quote_ident(n2)}"
     ref = parse_relationship(text)
     assert (ref.schema, ref.name, ref.target_schema, ref.target_name) == (s1, n1, s2, n2)
 
 
 @given(identifiers, identifiers, identifiers)
 def test_enum_value_round_trip(schema: str, type_name: str, label: str) -> None:
-    text = f"{format_ident(schema)}.{format_ident(type_name)}:{format_ident(label)}"
+    text = f"{quote_ident(schema)}.{quote_ident(type_name)}:{quote_ident(label)}"
     ref = parse_enum_value(text)
     assert (ref.schema, ref.name, ref.label) == (schema, type_name, label)
 

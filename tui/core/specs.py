@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tui.core.errors import UsageError
 from tui.core.model import ObjectKind
-from tui.core.names import qualified, quote_ident, relationship_name, split_unquoted
+from tui.core.names import qualified, relationship_name, split_unquoted
 
 NAMEDATALEN = 63  # PostgreSQL's identifier limit, in bytes
 DEFAULT_SCHEMA = "public"
@@ -67,11 +67,6 @@ def _echo(text: str) -> str:
     quoting: an escaped control or astral character takes up to ten characters)."""
     shown = repr(text)
     return shown if len(shown) <= _ECHO_MAX else f"{shown[:60]}…{shown[-12:]}"
-
-
-def format_ident(name: str) -> str:
-    """Quote ``name`` as psql does (the parsers read it back: quoted names are exact)."""
-    return quote_ident(name)
 
 
 def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
