@@ -49,6 +49,13 @@ async def type_name(pilot, text: str) -> None:
     await pilot.press(*text)
 
 
+async def confirm(pilot) -> None:
+    """The exact name and Enter: the modal posts Confirmed and waits for the dump."""
+    await type_name(pilot, DB)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_focus_starts_on_cancel_and_reset_is_disabled():
     app = Harness(ResetModal(DB, dump_path="dump.sql"))
     async with app.run_test() as pilot:
@@ -93,9 +100,7 @@ async def test_the_answer_waits_for_the_dump_and_a_failed_dump_never_answers_tru
     modal = ResetModal(DB, dump_path="dump.sql")
     app = Harness(modal, dump_ok=None)
     async with app.run_test() as pilot:
-        await type_name(pilot, DB)
-        await pilot.press("enter")
-        await pilot.pause()
+        await confirm(pilot)
         assert app.confirmed == [(DB, None)] and app.answers == []  # the dump is running
         assert "dump running" in str(modal.query_one("#dump-status", Static).content)
         assert modal.query_one("#reset", Button).disabled
@@ -117,9 +122,7 @@ async def test_a_reset_refused_before_its_dump_says_why_and_keeps_reset_disabled
     modal = ResetModal(DB, dump_path="dump.sql")
     app = Harness(modal, dump_ok=None)
     async with app.run_test() as pilot:
-        await type_name(pilot, DB)
-        await pilot.press("enter")
-        await pilot.pause()
+        await confirm(pilot)
         modal.stopped("reset refused: the schema changed since the diagnosis")
         await pilot.pause()
         assert "schema changed" in str(modal.query_one("#dump-status", Static).content)

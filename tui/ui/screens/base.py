@@ -10,7 +10,8 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from tui.core.remedies.events import EventKind, StepEvent
+from tui.core.remedies.events import StepEvent
+from tui.core.remedies.record import JOURNAL_KIND
 from tui.ui.widgets.banner import TargetBanner
 
 if TYPE_CHECKING:
@@ -30,15 +31,6 @@ def paging(screen: str) -> list[Binding]:
         Binding("pageup", "scroll_pane(-1)", "Page up", show=False, priority=True,
                 id=f"{screen}.pageup"),
     ]  # fmt: skip
-
-
-RECORD_KIND = {  # a step event's kind in the journal
-    EventKind.STARTED: "step-start",
-    EventKind.OUTPUT: "step-output",
-    EventKind.FINISHED: "step-end",
-    EventKind.FAILED: "step-end",
-    EventKind.KPI: "kpi",
-}
 
 
 class DoctorScreen(Screen[ResultT]):
@@ -79,13 +71,11 @@ class DoctorScreen(Screen[ResultT]):
         pane.scroll_page_down() if pages > 0 else pane.scroll_page_up()
 
     def record_step(self, event: StepEvent) -> None:
-        """A remedy's step event in the journal (its ticks are not: the end has the time)."""
-        if event.kind not in RECORD_KIND:
-            return
-        payload = event.to_json()
-        if event.kind is EventKind.KPI and event.kpi is not None:
-            payload = {**event.kpi.to_json(), "step": event.step}
-        self.doctor.record(RECORD_KIND[event.kind], payload)
+        """A remedy's step event in the journal as the CLI records it (``JOURNAL_KIND``; its
+        ticks are not recorded: the end has the time)."""
+        kind = JOURNAL_KIND.get(event.kind)
+        if kind is not None:
+            self.doctor.record(kind, event.to_json())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
