@@ -19,6 +19,7 @@ from tui.ui.screens.base import DoctorScreen
 WIDGET_KEYS: tuple[tuple[str, str, str], ...] = (
     ("tab / shift+tab", "move between fields and buttons", "everywhere"),
     ("enter", "choose / press the focused button", "everywhere"),
+    ("→", "take the name offered", "symptoms"),  # completion or a typo's close name
 )
 KEY_NAMES = {"question_mark": "?", "f1": "F1", "pagedown": "page down", "pageup": "page up"}
 
