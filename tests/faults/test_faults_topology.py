@@ -11,10 +11,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.integration.remedy_helpers import run_cli
+from tests.integration.remedy_helpers import run_cli, serves_column
 from tui.sandbox import Sandbox
 from tui.sandbox.shape import Topology
 
@@ -39,18 +38,6 @@ def check_json(box: Sandbox, cwd: Path, *args: str, fleet: bool = False) -> tupl
     )
     assert proc.stdout, proc.stderr
     return proc.returncode, json.loads(proc.stdout)
-
-
-def serves_column(api_url: str, key: str, timeout: float = 10.0) -> bool:
-    """Poll one instance's OpenAPI until the drift's column shows (a reload took)."""
-    deadline = time.monotonic() + timeout
-    with httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=5) as client:
-        while time.monotonic() < deadline:
-            doc = client.get(f"{api_url}/").json()
-            if "loyalty_tier" in doc["definitions"]["customers"]["properties"]:
-                return True
-            time.sleep(0.1)
-    return False
 
 
 def causes(data: dict) -> dict[str, list[dict]]:

@@ -6,7 +6,10 @@ import dataclasses
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.remedies.events import EventKind, StepEvent
@@ -62,3 +65,15 @@ class Events(list[StepEvent]):
 
     def text(self) -> str:
         return "\n".join(e.message for e in self)
+
+
+def serves_column(api_url: str, key: str, timeout: float = 10.0) -> bool:
+    """Poll one instance's OpenAPI until the drift's column shows (a reload took)."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=5) as client:
+        while time.monotonic() < deadline:
+            doc = client.get(f"{api_url}/").json()
+            if "loyalty_tier" in doc["definitions"]["customers"]["properties"]:
+                return True
+            time.sleep(0.1)
+    return False

@@ -19,7 +19,7 @@ import httpx
 import psycopg
 
 from tui.core import drift
-from tui.core.checks import request, verdict
+from tui.core.checks import request, staleness, verdict
 from tui.core.checks.evidence import Evidence, Found
 from tui.core.checks.verdict import decide, remedies
 from tui.core.knowledge.connection_errors import configuration_error
@@ -29,6 +29,7 @@ from tui.core.pasted_error import PastedError, qualify
 from tui.core.probes import (
     admin,
     agreement,
+    alike,
     api,
     base,
     catalog,
@@ -92,9 +93,14 @@ LISTENING_STATUS = {True: Status.PASS, False: Status.FAIL, None: Status.WARN}
 ProbeResult = tuple[Status, str, Found]
 T = TypeVar("T")
 
-# Steps that read only the database: shared by the diagnoses of several instances of one
-# target (see fleet.py), so a fleet of three costs one catalog snapshot, not three.
-SHARED_STEPS = frozenset({"database", "catalog", "listener"})
+# Steps that read only the database or this machine: shared by the diagnoses of several
+# instances of one target (see fleet.py), so a fleet of three costs one catalog snapshot, one
+# socket-table reading, not three.
+SHARED_STEPS = frozenset(
+    {"database", "catalog", "listener", "recent", "standbys", "sockets", "postgrest"}
+)
+# what the reference's full comparison rests on (alike.py): settled before it is handed out
+COMPARISON_PROBES = ("api", "catalog", "openapi", "targeted", "admin")
 
 
 class Diagnosis:
@@ -106,6 +112,8 @@ class Diagnosis:
         request: DiagnosisRequest = DiagnosisRequest(),
         *,
         shared: dict[str, asyncio.Task[Any]] | None = None,
+        reference: Callable[[], Awaitable[alike.Reference | None]] | None = None,
+        fleet: bool = False,
     ) -> None:
         self.target = target
         self.request = request
@@ -118,6 +126,12 @@ class Diagnosis:
         self.outcomes: dict[str, ProbeOutcome] = {}
         self._steps: dict[str, asyncio.Task[Any]] = {}  # step name -> its one shared task
         self._shared = shared  # database-only steps of a fleet run, owned by the fleet
+        # another instance's full comparison, to place this one against (fleet.py, alike.py)
+        self._reference = reference
+        self._reference_task: asyncio.Task[alike.Reference | None] | None = None
+        self._settled: dict[str, asyncio.Event] = {}  # probe id -> its outcome is recorded
+        # one of several instances named each by its own URL (--api-url repeated)
+        self.fleet = fleet or len(target.instances) > 1
         self._targeted_done = asyncio.Event()  # the agreement probe asks after it (no overlap)
         self._started = time.perf_counter()
 
@@ -233,6 +247,10 @@ class Diagnosis:
         if self.scoped:
             return (Status.SKIPPED, "not needed: the named objects are probed directly",
                     Found(scoped=True))  # fmt: skip
+        if self._reference is not None:  # another instance of the fleet was compared in full
+            same = await self._owned("alike", self._alike, True)
+            if same.stale is not None:
+                return Status.PASS, f"not read: {same.summary}", Found(alike=same)
         try:
             docs = await self._owned("openapi", self._openapi, True)
         except openapi.OpenApiUnavailable as exc:
@@ -251,7 +269,7 @@ class Diagnosis:
             lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
             True,
         )
-        pids = await asyncio.to_thread(local_postgrest_pids, t) if t.is_loopback else []
+        pids = await self._local_pids() if t.is_loopback else []
         state = {True: "listening", False: "nobody listening", None: "unknown"}[info.listening]
         return (LISTENING_STATUS[info.listening], f'channel "{t.channel}": {state}',
                 Found(listener=info, pids=pids))  # fmt: skip
@@ -276,6 +294,10 @@ class Diagnosis:
 
     async def _targeted_probe(self) -> ProbeResult:
         try:
+            if self._reference is not None and not self.scoped:
+                same = await self._need("alike", self._alike)
+                if same.stale is not None:  # the reference's sweep stands for this one
+                    return Status.SKIPPED, f"not needed: {same.summary}", Found()
             return await self._targeted()
         finally:
             self._targeted_done.set()
@@ -287,15 +309,34 @@ class Diagnosis:
             lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
         )
 
-    async def _path(self) -> ProbeResult:
-        """How a reload reaches this instance: pooler, standby, channel (see probes/path)."""
+    async def _local_pids(self) -> list[int]:
+        """PostgREST processes on this machine serving the target (for the SIGUSR1 rung); the
+        same finder the signal step uses, so "signal" is offered only when it can act. /proc
+        is read once for a whole fleet."""
+        from tui.core.remedies import procs
+
+        try:
+            found = await self._need(
+                "postgrest", lambda: asyncio.to_thread(procs.postgrest_processes)
+            )
+        except Skip:
+            return []
+        return sorted(p.pid for p in procs.serving(self.target, found))
+
+    async def _path_info(self) -> path.PathInfo:
         t = self.target
         heard = await self._need("listener", self._listener_step)
         server = await self._need("database", lambda: self._with_db(db.server_info))
-        info = await self._with_db(
-            lambda c: path.path_info(c, t.db_url, t.instances, heard, server.server_port,
-                                     t.is_loopback, t.timeout)
-        )  # fmt: skip
+        standbys = await self._need("standbys", lambda: self._with_db(path.replicas))
+        table = None
+        if t.is_loopback:  # one reading of this machine's sockets for a whole fleet
+            table = await self._need("sockets", lambda: asyncio.to_thread(path.socket_table))
+        return await path.path_info(t.db_url, t.instances, heard, server.server_port, standbys,
+                                    table, t.timeout)  # fmt: skip
+
+    async def _path(self) -> ProbeResult:
+        """How a reload reaches this instance: pooler, standby, channel (see probes/path)."""
+        info = await self._owned("path", self._path_info, True)
         shown = info.instances[0] if info.instances else None
         if shown is None or not shown.local:
             where = "not on this machine: judged from the primary only"
@@ -311,7 +352,11 @@ class Diagnosis:
         return Status.PASS, f"{where}{replicas}", Found(path=info)
 
     async def _agreement(self) -> ProbeResult:
-        """The most recently changed objects asked a few times in a row (probes/agreement)."""
+        """The most recently changed objects asked a few times in a row (probes/agreement).
+        Not in a fleet named URL by URL where this URL is one PostgREST process's own port:
+        one cache cannot disagree with itself (a balancer's or a remote URL is still asked)."""
+        if self.fleet and (alone := await self._one_process()):
+            return Status.SKIPPED, f"not needed: {alone}", Found()
         info = await self._need("api", self._api)
         schemas = list(info.exposed_schemas) or list(self.target.schemas_hint) or ["public"]
         if self.scoped:
@@ -334,13 +379,96 @@ class Diagnosis:
         from tui.core import fleet  # fleet builds on this module
 
         others = await fleet.diagnose_each(
-            self.target, self.target.instances[1:], self.request, self._steps
-        )
+            self.target, self.target.instances[1:], self.request, self._steps,
+            reference=self.reference,
+        )  # fmt: skip
         lines = [f"{mask_url(i.api_url)}  {i.report.verdict}"
                  + (f" ({len(i.report.stale_objects)} stale)" if i.report.stale_objects else "")
                  for i in others]  # fmt: skip
         healthy = all(i.report.verdict == "healthy" for i in others)
         return Status.PASS if healthy else Status.FAIL, "\n".join(lines), Found(instances=others)
+
+    # -- a fleet: the other instances placed against this one's full comparison (alike.py) --
+    def _settled_event(self, probe_id: str) -> asyncio.Event:
+        return self._settled.setdefault(probe_id, asyncio.Event())
+
+    async def reference(self) -> alike.Reference | None:
+        """This instance's full comparison and its answers to the questions that place another
+        instance against it; None when it has no full comparison to offer (scoped, OpenAPI
+        unread, narrowed symptoms, a failing request, itself placed against another)."""
+        loop = asyncio.get_running_loop()
+        if self._reference_task is None or self._reference_task.get_loop() is not loop:
+            self._reference_task = loop.create_task(self._make_reference())
+        return await asyncio.shield(self._reference_task)
+
+    async def _make_reference(self) -> alike.Reference | None:
+        if self._reference is not None or self.scoped or self.request.request is not None:
+            return None
+        recent = asyncio.ensure_future(self._need("recent", self._recent))  # meanwhile
+        recent.add_done_callback(lambda f: f.cancelled() or f.exception())  # read or dropped
+        ids = {p.id for p in self.probes}
+        for probe_id in COMPARISON_PROBES:
+            if probe_id in ids:
+                await self._settled_event(probe_id).wait()
+        ev = self.evidence()
+        if ev.docs is None or ev.catalog is None or ev.api is None or ev.narrowed:
+            return None
+        finding, stale = staleness.check(ev)
+        if finding.status not in (Status.PASS, Status.FAIL):
+            return None
+        try:
+            changed = await recent
+        except Skip:
+            return None
+        asked = alike.questions(stale, changed, ev.catalog)
+        if asked is None:
+            return None
+        questions, unasked = tuple(asked[0]), tuple(asked[1])
+        async with base.http_client(self.target) as client:
+            answers = await alike.ask(client, questions)
+        if not alike.still_holds(questions, answers) or await self._behind_balancer():
+            return None
+        return alike.Reference(self.target.api_url, tuple(stale), ev.api.postgrest_version,
+                               tuple(ev.api.exposed_schemas), questions, answers,
+                               unasked)  # fmt: skip
+
+    async def _recent(self) -> list[agreement.Recent]:
+        info = await self._need("api", self._api)
+        schemas = list(info.exposed_schemas) or list(self.target.schemas_hint) or ["public"]
+        return await self._with_db(lambda c: agreement.recent_objects(c, schemas, alike.RECENT))
+
+    async def _alike(self) -> alike.Alike:
+        """This instance placed against the reference; ``stale`` None: compare it in full."""
+        assert self._reference is not None
+        ref = await self._reference()
+        if ref is None:
+            return alike.Alike("", why="no full comparison of another instance to go by")
+        info = await self._need("api", self._api)
+        async with base.http_client(self.target) as client:
+            answers = await alike.ask(client, ref.questions)
+        return alike.judge(ref, answers, info.postgrest_version, tuple(info.exposed_schemas))
+
+    async def _behind_balancer(self) -> bool:
+        """This machine shows a load balancer on this URL (several caches answer it)."""
+        try:
+            info = await self._need("path", self._path_info)
+        except Skip:
+            return False
+        return any(p.api_url == self.target.api_url and p.served_by in path.BALANCER_PROCESSES
+                   for p in info.instances)  # fmt: skip
+
+    async def _one_process(self) -> str | None:
+        """Why only one PostgREST answers this URL, when this machine shows it."""
+        try:
+            info = await self._need("path", self._path_info)
+        except Skip:
+            return None
+        mine = [p for p in info.instances if p.api_url == self.target.api_url]
+        if len(mine) == 1 and mine[0].local and mine[0].pids:
+            name = mine[0].served_by or "postgrest"
+            if name.startswith("postgrest"):
+                return f"one PostgREST process (pid {mine[0].pids[0]}) serves this URL"
+        return None
 
     def _named_recent(self, snap: catalog.Catalog) -> list[agreement.Recent]:
         found: list[agreement.Recent] = []
@@ -504,6 +632,7 @@ class Diagnosis:
         outcome = ProbeOutcome(probe_id, status, summary, (time.perf_counter() - start) * 1000,
                                evidence)  # fmt: skip
         self.outcomes[probe_id] = outcome
+        self._settled_event(probe_id).set()
         return outcome
 
     async def run(self, on_event: Callable[[DiagnosisEvent], None] | None = None) -> Report:
@@ -545,17 +674,6 @@ class Diagnosis:
         elapsed = {p: o.elapsed_ms for p, o in self.outcomes.items()}
         total_ms = (time.perf_counter() - self._started) * 1000
         return verdict.report(self.evidence(), elapsed, total_ms)
-
-
-def local_postgrest_pids(target: Target) -> list[int]:
-    """PostgREST processes on this machine serving the target (for the SIGUSR1 rung); the
-    same finder the signal step uses, so "signal" is offered only when it can act."""
-    from tui.core.remedies.procs import find_postgrest
-
-    try:
-        return sorted(p.pid for p in find_postgrest(target))
-    except OSError:
-        return []
 
 
 __all__ = [

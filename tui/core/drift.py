@@ -16,6 +16,7 @@ the database side predicts exactly those notes; the other keys are left to embed
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -72,7 +73,7 @@ def column_name(table: str, column: str) -> str:
     return f"{table}.{quote_ident(column)}"
 
 
-def served_keys(catalog: Catalog, exposed: set[str]) -> list[ForeignKey]:
+def served_keys(catalog: Catalog, exposed: set[str] | frozenset[str]) -> list[ForeignKey]:
     """The foreign keys PostgREST turns into relationships: both tables served (exposed, not
     a partition), not replaced by a computed relationship. Newest first."""
     keys = []
@@ -119,9 +120,28 @@ def embed_only(catalog: Catalog, exposed: Iterable[str]) -> list[ForeignKey]:
     return [fk for fk in keys if fk.oid not in shown and fk.schema == fk.ref_schema]
 
 
+# one inventory per (snapshot, exposed schemas) while the snapshot lives: a fleet's instances
+# share one snapshot, and the reference instance is judged twice (fleet.py, probes/alike.py)
+_INVENTORIES: dict[tuple[int, frozenset[str]], Inventory] = {}
+
+
+def _forget(snapshot: int) -> None:
+    for key in [k for k in _INVENTORIES if k[0] == snapshot]:
+        del _INVENTORIES[key]
+
+
 def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
-    """What PostgREST would advertise to the role after a reload."""
-    exposed = set(schemas)
+    """What PostgREST would advertise to the role after a reload (read only: it is shared)."""
+    key = (id(catalog), frozenset(schemas))
+    found = _INVENTORIES.get(key)
+    if found is None:
+        if not any(k[0] == key[0] for k in _INVENTORIES):
+            weakref.finalize(catalog, _forget, key[0])  # before its id can be reused
+        found = _INVENTORIES[key] = _database_inventory(catalog, key[1])
+    return found
+
+
+def _database_inventory(catalog: Catalog, exposed: frozenset[str]) -> Inventory:
     inv = Inventory()
     for rel in catalog.relations.values():
         if rel.schema not in exposed or rel.partition_of:

@@ -1,21 +1,25 @@
 """Several PostgREST instances on one database: each probed concurrently and judged on its own.
 
 The database-only steps (server, catalog snapshot, listener) run once for the whole fleet and
-are shared by every instance's diagnosis, so checking three instances costs little more than
-checking one. The overall verdict is the worst instance's: one stale instance behind a
-balancer is an incident even when the others are fresh.
+are shared by every instance's diagnosis. The first instance is compared in full (its OpenAPI
+document against the catalog); every other one is asked the same few cache-only questions
+and placed against it (``probes/alike``: the same cache, a newer one, or else compared in full
+itself), so checking three instances costs little more than checking one (budget 7). The
+overall verdict is the worst instance's: one stale instance behind a balancer is an incident
+even when the others are fresh.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tui.core.diagnosis import Diagnosis, DiagnosisEvent, DiagnosisRequest
 from tui.core.model import Report, Status, Verdict
+from tui.core.probes.alike import Reference
 from tui.core.specs import ObjectRef
 from tui.core.target import Target
 
@@ -63,15 +67,24 @@ async def diagnose_each(
     request: DiagnosisRequest,
     shared: dict[str, asyncio.Task[Any]],
     on_event: Callable[[str, DiagnosisEvent], None] | None = None,
+    reference: Callable[[], Awaitable[Reference | None]] | None = None,
 ) -> list[InstanceReport]:
-    """One diagnosis per URL, at once, reading the database once through ``shared``."""
+    """One diagnosis per URL, at once, reading the database once through ``shared``; each
+    placed against ``reference`` (by default the first URL's full comparison)."""
 
     def forward(url: str) -> Callable[[DiagnosisEvent], None] | None:
         if on_event is None:
             return None
         return lambda event: on_event(url, event)
 
-    diagnoses = [Diagnosis(target.for_instance(u), request, shared=shared) for u in urls]
+    diagnoses = []
+    fleet = len(urls) > 1 or reference is not None
+    for url in urls:
+        diagnosis = Diagnosis(
+            target.for_instance(url), request, shared=shared, reference=reference, fleet=fleet
+        )
+        reference = reference or diagnosis.reference
+        diagnoses.append(diagnosis)
     reports = await asyncio.gather(
         *(d.run(forward(u)) for d, u in zip(diagnoses, urls, strict=True))
     )

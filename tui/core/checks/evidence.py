@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
 from tui.core.probes.admin import AdminInfo
 from tui.core.probes.agreement import Agreement
+from tui.core.probes.alike import Alike
 from tui.core.probes.api import ApiInfo
 from tui.core.probes.catalog import Catalog
 from tui.core.probes.db import ServerInfo
@@ -56,6 +57,7 @@ class Found:
     openapi_disabled: bool | None = None  # targeted: tables probed one by one instead
     path: PathInfo | None = None
     agreement: Agreement | None = None
+    alike: Alike | None = None  # openapi: placed against another instance's full comparison
     instances: list[InstanceReport] | None = None  # the other instances of a fleet
     error: BaseException | None = None  # the probe crashed with this
 
@@ -89,6 +91,7 @@ class Evidence:
     local_pids: list[int] = field(default_factory=list)
     path: PathInfo | None = None  # how reloads reach each instance (pooler, standby, channel)
     agreement: Agreement | None = None  # repeated answers behind the URL
+    alike: Alike | None = None  # the same cache as the instance compared in full (or newer)
     instances: list[InstanceReport] = field(default_factory=list)  # the other instances
     errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
     failed: set[str] = field(default_factory=set)  # probe ids that errored (not skipped)
@@ -106,6 +109,7 @@ class Evidence:
         self.targeted = _or(found.answers, self.targeted)
         self.path = _or(found.path, self.path)
         self.agreement = _or(found.agreement, self.agreement)
+        self.alike = _or(found.alike, self.alike)
         self.instances = _or(found.instances, self.instances)
         self.openapi_disabled = self.openapi_disabled or bool(found.disabled)
 

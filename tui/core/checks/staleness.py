@@ -58,6 +58,31 @@ def stale_from_targeted(ev: Evidence, db: drift.Inventory) -> list[StaleObject]:
     return sorted(stale)
 
 
+def _counted(stale: list[StaleObject]) -> tuple[list[str], str]:
+    """How many were added and removed, and the first few names."""
+    added = sum(1 for s in stale if s.change is Change.ADDED)
+    removed = len(stale) - added
+    parts = [f"{added} added since the cache loaded"] if added else []
+    parts += [f"{removed} gone from the database but still cached"] if removed else []
+    shown = ", ".join(s.name for s in stale[:5]) + (" ..." if len(stale) > 5 else "")
+    return parts, shown
+
+
+def _placed(
+    ev: Evidence, stale: list[StaleObject], basis: str, title: str
+) -> tuple[Finding, list[StaleObject]]:
+    """The drift of an instance placed against another's full comparison (probes/alike)."""
+    if not stale:
+        return Finding("drift", Status.PASS, f"no drift ({basis})", title=title,
+                       evidence={"basis": basis}), []  # fmt: skip
+    parts, shown = _counted(stale)
+    return Finding(
+        "drift", Status.FAIL, f"schema cache is stale: {' and '.join(parts)} ({shown})",
+        cause=Cause.STALE_CACHE, objects=[s.name for s in stale],
+        fix=RELOAD.format(channel=ev.target.channel), evidence={"basis": basis}, title=title,
+    ), list(stale)  # fmt: skip
+
+
 def _table_of_column(name: str) -> str:
     return ".".join(split_unquoted(name, ".")[:2])
 
@@ -86,6 +111,8 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
             return Finding("drift", Status.FAIL, f"cannot read the catalog: {why}",
                            cause=Cause.DB_UNREACHABLE, title=title), []  # fmt: skip
         return Finding("drift", Status.SKIPPED, f"needs the catalog: {why}", title=title), []
+    if ev.alike is not None and ev.alike.stale is not None:
+        return _placed(ev, ev.alike.stale, ev.alike.summary, title)
     has_dump = ev.admin is not None and ev.admin.dump is not None and not ev.scoped
     if ev.docs is None and not ev.targeted and not has_dump:
         why = ev.errors.get("openapi") or ev.errors.get("api") or "no OpenAPI document"
@@ -145,11 +172,7 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         return Finding(
             "drift", Status.PASS, f"no drift ({basis_text}, as role {ev.role_shown})", title=title
         ), []
-    added = sum(1 for s in stale if s.change is Change.ADDED)
-    removed = len(stale) - added
-    parts = [f"{added} added since the cache loaded"] if added else []
-    parts += [f"{removed} gone from the database but still cached"] if removed else []
-    shown = ", ".join(s.name for s in stale[:5]) + (" ..." if len(stale) > 5 else "")
+    parts, shown = _counted(stale)
     renamed = sorted(drift.renamed_since_load(db, cache, stale)) if cache is not None else []
     if renamed:
         shown += (f"; {', '.join(renamed[:3])} renamed or moved since the cache loaded (older "

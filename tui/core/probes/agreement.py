@@ -30,14 +30,14 @@ RECENT_QUERY = """
  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ANY(%(schemas)s)
    AND age(c.xmin) >= 0
- ORDER BY age(c.xmin), c.oid DESC LIMIT 1)
+ ORDER BY age(c.xmin), c.oid DESC LIMIT %(limit)s)
 UNION ALL
 (SELECT 'function', n.nspname::text, p.proname::text,
         COALESCE(p.proargnames[1:p.pronargs], ARRAY[]::text[]), age(p.xmin)
  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE p.prokind = 'f' AND n.nspname = ANY(%(schemas)s) AND age(p.xmin) >= 0
    AND (p.pronargs = 0 OR p.proargnames IS NOT NULL)
- ORDER BY age(p.xmin), p.oid DESC LIMIT 1)
+ ORDER BY age(p.xmin), p.oid DESC LIMIT %(limit)s)
 """
 
 
@@ -64,8 +64,11 @@ class Agreement:
         return sum(len(v) for v in self.asked.values())
 
 
-async def recent_objects(conn: psycopg.AsyncConnection, schemas: list[str]) -> list[Recent]:
-    cur = await conn.execute(RECENT_QUERY, {"schemas": schemas})
+async def recent_objects(
+    conn: psycopg.AsyncConnection, schemas: list[str], limit: int = 1
+) -> list[Recent]:
+    """The ``limit`` most recently changed relations and functions, most recent first."""
+    cur = await conn.execute(RECENT_QUERY, {"schemas": schemas, "limit": limit})
     rows = await cur.fetchall()
     found = [Recent(k, s, n, tuple(a or ()), int(c)) for k, s, n, a, c in rows]
     return sorted(found, key=lambda r: r.changed)

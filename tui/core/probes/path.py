@@ -153,20 +153,26 @@ async def in_recovery(db_url: str, port: int, timeout: float) -> bool | None:
         await conn.close()
 
 
+def socket_table() -> sockets.SocketTable:
+    """One reading of this machine's sockets, of the processes a path can go through."""
+    return sockets.SocketTable(POOLER_PROCESSES | BALANCER_PROCESSES)
+
+
 async def path_info(
-    conn: psycopg.AsyncConnection,
     db_url: str,
     api_urls: tuple[str, ...],
     listener: ListenerInfo,
     db_port: int,
-    local: bool,
+    standbys: int | None,
+    table: sockets.SocketTable | None,
     timeout: float,
 ) -> PathInfo:
-    info = PathInfo(await replicas(conn))
-    if not local:
+    """Each instance's path over one socket-table reading (None: not on this machine) and
+    the primary's count of streaming standbys."""
+    info = PathInfo(standbys)
+    if table is None:
         info.instances = [InstancePath(u, False) for u in api_urls]
         return info
-    table = await asyncio.to_thread(sockets.SocketTable, POOLER_PROCESSES | BALANCER_PROCESSES)
     info.instances, info.listener_clients = trace(table, api_urls, listener, db_port)
     for path in info.instances:
         if path.on_other_server:

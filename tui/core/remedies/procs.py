@@ -79,16 +79,25 @@ def describe(pid: int) -> PostgrestProcess | None:
 
 def find_postgrest(target: Target) -> list[PostgrestProcess]:
     """Local PostgREST processes serving the target's API port or database."""
+    return serving(target, postgrest_processes())
+
+
+def postgrest_processes() -> list[PostgrestProcess]:
+    """Every PostgREST process on this machine (one reading of /proc: a fleet shares it)."""
+    found = []
+    for entry in PROC.iterdir():
+        if entry.name.isdigit() and (proc := describe(int(entry.name))) is not None:
+            found.append(proc)
+    return found
+
+
+def serving(target: Target, procs: list[PostgrestProcess]) -> list[PostgrestProcess]:
+    """Pure: those of ``procs`` serving the target's API port, else its database."""
     api = urlsplit(target.api_url)
     db = urlsplit(target.db_url)
     api_port = api.port or (443 if api.scheme == "https" else 80)
     by_api, by_db = [], []
-    for entry in PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        proc = describe(int(entry.name))
-        if proc is None:
-            continue
+    for proc in procs:
         if proc.server_port == api_port:
             by_api.append(proc)
         elif proc.db_port == (db.port or 5432) and proc.db_name == target.db_name:
