@@ -28,6 +28,7 @@ from tui.core.remedies.restore import RestoreStep, verified_dump
 from tui.core.shown import json_text
 from tui.core.target import Target
 from tui.core.tools import find_supabase_cli, pg_binaries
+from tui.sandbox.cluster import Cluster
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -103,14 +104,6 @@ def _ask(question: str) -> bool:
     return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
-def _local_server() -> Any:
-    """A throwaway local cluster for the scratch database (the target's role may not create
-    one on its own server)."""
-    from tui.sandbox.cluster import Cluster
-
-    return Cluster()
-
-
 def _bindir() -> Path:
     return pg_binaries().bindir
 
@@ -178,7 +171,7 @@ async def _reset(
             session_dir=journal.dir if journal is not None else None,
             on_dump=kept,
             unmigrated="keep" if args.keep_unmigrated else "drop" if args.drop_unmigrated else None,
-            local_server=_local_server,
+            local_server=Cluster,  # scratch server when the target's role may not create one
         )
         try:
             # one hold on the database from the dump to the end of the restore (re-entrant:

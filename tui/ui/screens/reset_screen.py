@@ -34,7 +34,6 @@ from tui.ui.widgets.step_run import StepRun, StepUpdate
 if TYPE_CHECKING:
     from tui.core.remedies.dump import Dump
     from tui.core.remedies.reset import ResetOutcome
-    from tui.core.remedies.scratch import LocalServer
 
 
 def _tools() -> tuple[Path, str | None]:
@@ -42,14 +41,6 @@ def _tools() -> tuple[Path, str | None]:
     from tui.core.tools import find_supabase_cli, pg_binaries
 
     return pg_binaries().bindir, find_supabase_cli()
-
-
-def _local_server() -> LocalServer:
-    """A throwaway local cluster for the scratch database when the target's role may not
-    create one on its own server."""
-    from tui.sandbox.cluster import Cluster
-
-    return Cluster()
 
 
 class ResetScreen(DoctorScreen["ResetOutcome | None"]):
@@ -120,10 +111,11 @@ class ResetScreen(DoctorScreen["ResetOutcome | None"]):
     async def _preview(self) -> None:
         """What the reset would lose, compared while the name is typed (read-only)."""
         from tui.core.remedies.reset import ResetRequest, preview_unmigrated
+        from tui.sandbox.cluster import Cluster  # the scratch server if the role may not create
 
         try:
             bindir, cli = await asyncio.to_thread(_tools)
-            request = ResetRequest(confirm=None, local_server=_local_server)
+            request = ResetRequest(confirm=None, local_server=Cluster)
             found = await preview_unmigrated(self.doctor.target, request, pg_bindir=bindir, cli=cli)
         except DoctorError as err:
             if self.modal is not None:
@@ -178,6 +170,7 @@ class ResetScreen(DoctorScreen["ResetOutcome | None"]):
 
     async def _reset(self, typed: str, unmigrated: str | None) -> ResetOutcome:
         from tui.core.remedies.reset import RefusedWith, ResetOutcome, ResetRequest, run_reset
+        from tui.sandbox.cluster import Cluster
 
         try:
             bindir, cli = await asyncio.to_thread(_tools)
@@ -189,7 +182,7 @@ class ResetScreen(DoctorScreen["ResetOutcome | None"]):
             fingerprint=self.report.fingerprint,
             session_dir=journal.dir if journal is not None else None,
             unmigrated=unmigrated,
-            local_server=_local_server,
+            local_server=Cluster,
         )
         try:
             return await run_reset(
