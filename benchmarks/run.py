@@ -30,7 +30,7 @@ TARGETED_TABLE = "public.t42"
 TARGETED_REPEATS = 3
 
 
-FLEET_SIZES = (100, 1000)  # issue 17's budget: three instances of one database vs one
+FLEET_SIZES = (100, 1000)  # the fleet budget: three instances of one database vs one
 
 
 def _now() -> str:

@@ -15,7 +15,7 @@ from tui.sandbox import Cluster, Sandbox
 pytestmark = pytest.mark.integration
 
 # Open model defects a corpus still trips over (strict: the day one is fixed, the test says so
-# and its line goes). None open: issue 12 item 1 (keys PostgREST leaves out of OpenAPI read as
+# and its line goes). None open: the last one (keys PostgREST leaves out of OpenAPI read as
 # added, adventureworks) is fixed.
 OPEN_DEFECTS: dict[str, str] = {}
 
