@@ -57,7 +57,6 @@ class ResetScreen(DoctorScreen["ResetOutcome | None"]):
         self.modal: ResetModal | None = None  # the open confirmation, shown the dump
         self.running: str | None = None  # "reset" or "restore" while its worker runs
         self.outcome: ResetOutcome | None = None
-        self.restored: StepResult | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restore is offered only once a reset finished with a verified dump."""
@@ -130,6 +129,8 @@ class ResetScreen(DoctorScreen["ResetOutcome | None"]):
     @on(ResetModal.Confirmed)
     def _confirmed(self, message: ResetModal.Confirmed) -> None:
         """The exact name and Reset: dump, re-check, reset (the core's guards decide)."""
+        if self.running is not None:  # the modal confirms once; never a second reset
+            return
         self.doctor.record(
             "decision",
             {
@@ -227,7 +228,6 @@ class ResetScreen(DoctorScreen["ResetOutcome | None"]):
         elif event.state is not WorkerState.SUCCESS:
             return
         elif isinstance(worker.result, StepResult):  # the restore
-            self.restored = worker.result
             result.update(render.render_restore(worker.result, palette))
         elif worker.result is not None:
             self.show_outcome(worker.result)
