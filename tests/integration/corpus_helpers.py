@@ -54,6 +54,7 @@ CORPORA: tuple[Corpus, ...] = (
         ("sales", "person", "production", "purchasing", "humanresources", "sa"),
         "api_reader",
     ),
+    Corpus("dhis2", ("public",), "dhis_reader"),
 )
 CORPUS_IDS = [c.name for c in CORPORA]
 
@@ -118,14 +119,17 @@ def serve(cluster: Cluster, corpus: Corpus, version: str, tag: str) -> Sandbox:
 
 
 @contextlib.contextmanager
-def serve_all(cluster: Cluster, tag: str) -> Iterator[dict[tuple[str, str], Sandbox]]:
+def serve_all(
+    cluster: Cluster, tag: str, only: set[tuple[str, str]] | None = None
+) -> Iterator[dict[tuple[str, str], Sandbox]]:
     """Every corpus (templates loaded) served by every PostgREST version, one process each,
-    keyed by (corpus name, version); all stopped on exit."""
+    keyed by (corpus name, version); ``only`` those pairs when given; all stopped on exit."""
     boxes: dict[tuple[str, str], Sandbox] = {}
     try:
         for corpus in CORPORA:
             for version in VERSIONS:
-                boxes[corpus.name, version] = serve(cluster, corpus, version, tag)
+                if only is None or (corpus.name, version) in only:
+                    boxes[corpus.name, version] = serve(cluster, corpus, version, tag)
         yield boxes
     finally:
         for box in boxes.values():

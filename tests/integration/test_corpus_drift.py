@@ -41,7 +41,12 @@ ANCHORS = {
     "chinook": Anchors("artist", "artist_id", "integer", "album", "genre"),
     "northwind": Anchors("region", "region_id", "smallint", "territories", "shippers"),
     "adventureworks": Anchors("salesterritory", "territoryid", "integer", "customer", "currency"),
+    "dhis2": Anchors("attribute", "attributeid", "integer", "attributevalue", "color"),
 }
+
+# The large schema (473 tables) runs a lean sample: its size is what it adds, and every case
+# costs two full checks and two reloads of it. Other corpora run every case.
+SUBSET = {"dhis2": frozenset({"new-overload", "view-relationship"})}
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,8 @@ CASES = (
          (("column", '{s}.{lone}."a.b"', "added"),), on_11=True),
     Case("new-overload",
          "CREATE FUNCTION {s}.d_rate(b text) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1'",
-         (("function", "{s}.d_rate", "added"),),
+         # another overload exists: named by its signature, as psql prints argument types
+         (("function", "{s}.d_rate(text)", "added"),),
          setup="CREATE FUNCTION {s}.d_rate(a int) RETURNS int LANGUAGE sql IMMUTABLE "
                "AS 'SELECT 1'"),
     Case("fk-between-unrelated-tables",
@@ -94,6 +100,18 @@ CASES = (
          "CREATE VIEW {s}.d_view AS SELECT * FROM {s}.{parent};"
          "CREATE VIEW {s}.d_view_over AS SELECT * FROM {s}.d_view",
          (("view", "{s}.d_view", "added"), ("view", "{s}.d_view_over", "added"))),
+    # PostgREST infers relationships through views from their columns' origins: a new key
+    # gives a view over its table (and a view over that view) a note of its own
+    Case("view-relationship",
+         "ALTER TABLE {s}.d_vchild ADD CONSTRAINT d_v_fk FOREIGN KEY (vparent_id) "
+         "REFERENCES {s}.d_vparent (id)",
+         (("relationship", "{s}.d_vchild:{s}.d_vparent!d_v_fk", "added"),
+          ("relationship", "{s}.d_vchild_v:{s}.d_vparent!d_v_fk", "added"),
+          ("relationship", "{s}.d_vchild_vv:{s}.d_vparent!d_v_fk", "added")),
+         setup="CREATE TABLE {s}.d_vparent (id int PRIMARY KEY);"
+               "CREATE TABLE {s}.d_vchild (id int PRIMARY KEY, vparent_id int);"
+               "CREATE VIEW {s}.d_vchild_v AS SELECT id, vparent_id AS parent FROM {s}.d_vchild;"
+               "CREATE VIEW {s}.d_vchild_vv AS SELECT parent FROM {s}.d_vchild_v"),
     Case("dropped-column",
          "ALTER TABLE {s}.{lone} DROP COLUMN d_gone",
          (("column", "{s}.{lone}.d_gone", "removed"),),
@@ -125,6 +143,8 @@ def matrix() -> list:
     params = []
     for corpus in CORPORA:
         for case in CASES:
+            if corpus.name in SUBSET and case.id not in SUBSET[corpus.name]:
+                continue
             for version in ("12", "11") if case.on_11 else ("12",):
                 params.append(
                     pytest.param(corpus, version, case, id=f"{corpus.name}-{version}-{case.id}")
@@ -149,7 +169,8 @@ def render(text: str, corpus: Corpus) -> str:
 
 @pytest.fixture(scope="module")
 def served(corpus_templates: Cluster) -> Iterator[dict[tuple[str, str], Sandbox]]:
-    with serve_all(corpus_templates, "drift") as boxes:
+    wanted = {(p.values[0].name, p.values[1]) for p in matrix()}
+    with serve_all(corpus_templates, "drift", only=wanted) as boxes:
         yield boxes
 
 
