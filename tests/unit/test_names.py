@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.names import parse_qualified, qualified, quote_ident
+from tui.core.names import parse_qualified, qualified, quote_ident, signature, split_signature
 
 
 def test_quote_ident_as_postgresql_does():
@@ -23,3 +23,22 @@ def test_qualified_names_are_unambiguous():
 @given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=3))
 def test_parse_qualified_reads_back_what_qualified_prints(parts):
     assert parse_qualified(qualified(*parts)) == parts
+
+
+@given(
+    st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=2),
+    st.lists(
+        st.sampled_from(
+            ["integer", "text", "character varying", 'public."My T"', 'x."a,b"', "text[]"]
+        ),
+        max_size=3,
+    ),
+)
+def test_split_signature_reads_back_what_signature_prints(parts, types):
+    name = qualified(*parts)
+    assert split_signature(signature(name, types)) == (name, tuple(types))
+
+
+def test_a_name_without_arguments_is_no_signature():
+    assert split_signature('public."f(x)"') == ('public."f(x)"', None)
+    assert signature("public.f", ["integer", "text"]) == "public.f(integer, text)"

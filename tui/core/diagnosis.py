@@ -514,7 +514,9 @@ class Diagnosis:
                      for c in sweep.probe_ref(client, version, r, snap, failing)]  # fmt: skip
             first = asyncio.ensure_future(targeted.gather_limited(named, gate=gate))
             functions = [] if self.scoped else sweep.callable_functions(snap, exposed)
-            swept = asyncio.ensure_future(sweep.sweep_functions(client, version, functions, gate))
+            swept = asyncio.ensure_future(
+                sweep.sweep_functions(client, version, functions, gate, snap)
+            )
             keys = [] if self.scoped else drift.embed_only(snap, exposed)
             embeds = asyncio.ensure_future(sweep.sweep_keys(client, version, keys, gate))
             try:

@@ -78,6 +78,22 @@ def unquote(piece: str) -> str:
     return piece
 
 
+def signature(name: str, arg_types: tuple[str, ...] | list[str]) -> str:
+    """``public.f(integer, text)``: a printed function name with its input argument types as
+    PostgreSQL's ``format_type`` prints them, which tells one overload from another."""
+    return f"{name}({', '.join(arg_types)})"
+
+
+def split_signature(text: str) -> tuple[str, tuple[str, ...] | None]:
+    """``public.f(integer, text)`` -> (``public.f``, (``integer``, ``text``)); a name
+    without an argument list -> (name, None). Parentheses inside quotes are a name's."""
+    head = split_unquoted(text, "(")[0]
+    if head == text or not text.endswith(")"):
+        return text, None
+    inner = text[len(head) + 1 : -1]
+    return head, tuple(a.strip() for a in split_unquoted(inner, ",")) if inner.strip() else ()
+
+
 def parse_qualified(text: str) -> list[str]:
     """``test."x.y"`` -> ``["test", "x.y"]`` (the inverse of ``qualified``)."""
     return [unquote(p) for p in split_unquoted(text, ".")]

@@ -8,7 +8,7 @@ from tui.core import drift
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD
 from tui.core.model import Cause, Change, Finding, ObjectKind, StaleObject, Status
-from tui.core.names import qualified, split_unquoted
+from tui.core.names import qualified, split_signature, split_unquoted
 
 KIND_OF_SYMPTOM_KIND = {"table": {ObjectKind.TABLE}, "view": {ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW},
                         "column": {ObjectKind.COLUMN}, "function": {ObjectKind.FUNCTION},
@@ -43,11 +43,12 @@ def stale_from_targeted(ev: Evidence, db: drift.Inventory) -> list[StaleObject]:
     stale: set[StaleObject] = set()
     for answer in ev.targeted:
         kind = TARGETED_KIND[answer.kind]
-        if answer.cached is False and known[kind](answer.name):
+        base = split_signature(answer.name)[0] if kind is ObjectKind.FUNCTION else answer.name
+        if answer.cached is False and known[kind](base):
             if kind is ObjectKind.TABLE:
                 kind = db.kinds.get(answer.name, kind)
             stale.add(StaleObject(kind, answer.name, Change.ADDED))
-        if answer.cached and kind in in_catalog and answer.name not in in_catalog[kind]:
+        if answer.cached and kind in in_catalog and base not in in_catalog[kind]:
             stale.add(StaleObject(kind, answer.name, Change.REMOVED))
         if answer.missing_column:
             table = (_table_of_column(answer.name) if answer.kind == "column"

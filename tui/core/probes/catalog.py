@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg.rows import BaseRowFactory, dict_row, tuple_row
 
-from tui.core.names import qualified, relationship_name
+from tui.core.names import qualified, relationship_name, signature
+from tui.core.view_keys import ViewSource, target_origins
 
 R = TypeVar("R")
 
@@ -90,11 +91,16 @@ SELECT k.oid::bigint AS oid, n.nspname AS schema, c.relname AS table,
             ELSE ARRAY(SELECT x.attname::text FROM unnest(k.conkey) WITH ORDINALITY AS u(num, ord)
                        JOIN pg_attribute x ON x.attrelid = k.conrelid AND x.attnum = u.num
                        ORDER BY u.ord) END AS columns,
+       CASE WHEN cardinality(k.confkey) = 1 THEN ARRAY[ra.attname::text]
+            ELSE ARRAY(SELECT x.attname::text FROM unnest(k.confkey) WITH ORDINALITY AS u(num, ord)
+                       JOIN pg_attribute x ON x.attrelid = k.confrelid AND x.attnum = u.num
+                       ORDER BY u.ord) END AS ref_columns,
        uq.conrelid IS NOT NULL AS one_to_one
 FROM {{source}}
 JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_class f ON f.oid = k.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace
 JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
 LEFT JOIN (SELECT DISTINCT conrelid, conkey[1] AS attnum FROM pg_constraint
            WHERE contype IN ('p', 'u') AND cardinality(conkey) = 1) AS uq
   ON uq.conrelid = k.conrelid AND uq.attnum = k.conkey[1] AND cardinality(k.conkey) = 1
@@ -130,9 +136,28 @@ WHERE p.pronargs = 1
   AND (%(names)s::text[] IS NULL OR p.proname = ANY(%(names)s::text[]))
 """
 
+# Views and materialized views with the top-level query of their rule as PostgreSQL stores it
+# (a pg_node_tree, read by view_keys.target_origins, never run) and the relation columns the
+# rule depends on (pg_depend, by OID and column number), which name the origins it gives.
+VIEW_SOURCES_QUERY = f"""
+SELECT c.oid::bigint AS oid, n.nspname AS schema, c.relname AS name, r.ev_action::text AS tree,
+       ARRAY(SELECT ARRAY[d.refobjid::text, d.refobjsubid::text, sn.nspname::text,
+                          s.relname::text, a.attname::text]
+             FROM pg_depend d
+             JOIN pg_class s ON s.oid = d.refobjid JOIN pg_namespace sn ON sn.oid = s.relnamespace
+             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+             WHERE d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+               AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0) AS sources
+FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE r.rulename = '_RETURN' AND c.relkind IN ('v', 'm') AND {USER_SCHEMAS}
+"""
+
 FUNCTIONS_QUERY = f"""
 SELECT p.oid::bigint AS oid, n.nspname AS schema, p.proname AS name, p.prokind AS kind,
        p.proargnames AS arg_names, p.proargmodes::text[] AS arg_modes, p.pronargs AS nargs,
+       ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o)
+             ORDER BY o) AS arg_types,
        p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype) AS returns_trigger,
        has_function_privilege(%(role)s, p.oid, 'EXECUTE') AS executable,
        age(p.xmin) AS changed_age
@@ -334,6 +359,7 @@ class ForeignKey:
     name: str
     oid: int = 0
     columns: tuple[str, ...] = ()  # in key order
+    ref_columns: tuple[str, ...] = ()  # the referenced columns, in key order
     one_to_one: bool = False  # one column, alone the table's primary key or a unique constraint
     overridden: bool = False  # a computed relationship replaces it (see COMPUTED_RELS_QUERY)
 
@@ -370,6 +396,7 @@ class Function:
     args: tuple[str, ...]  # input argument names, "" when unnamed
     returns_trigger: bool
     executable: bool
+    arg_types: tuple[str, ...] = ()  # input arguments' types, as format_type prints them
     # transactions since its pg_proc row was last written (created, replaced, renamed, moved,
     # granted): the sweep also asks the most recently changed; over 2^31 transactions ago the
     # count wraps (negative), and such a row is left to the sweep by OID
@@ -378,6 +405,11 @@ class Function:
     @property
     def qualified(self) -> str:
         return f"{self.schema}.{self.name}"
+
+    @property
+    def signature(self) -> str:
+        """``public.f(integer, text)``: this overload among others of the same name."""
+        return signature(qualified(self.schema, self.name), self.arg_types)
 
     @property
     def callable_by_name(self) -> bool:
@@ -410,6 +442,11 @@ class Catalog:
     column_privileges: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
     view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # view key -> where its columns come from (unscoped snapshots; see VIEW_SOURCES_QUERY)
+    view_sources: dict[str, ViewSource] = field(default_factory=dict)
+    # (relation key, function key) of computed relationships: PostgREST keys relationships
+    # by (table, foreign table), so one replaces every relationship of such a pair
+    computed: frozenset[tuple[str, str]] = frozenset()
     # the inventory, read only when asked for (a reset's "what would be lost")
     triggers: set[str] = field(default_factory=set)  # "schema.table.trigger"
     grants: set[str] = field(default_factory=set)  # "table public.t: SELECT to anon"
@@ -451,6 +488,21 @@ def _column_grants(rows: list[str] | None) -> dict[str, tuple[str, ...]]:
             if flag == "1":
                 grants.setdefault(privilege, []).append(name)
     return {k: tuple(v) for k, v in grants.items()}
+
+
+def _view_source(row: dict[str, Any], catalog: Catalog) -> ViewSource:
+    """A view's column origins: its target list's (column number, relation OID, column
+    number) named through its rule's dependencies; views number their columns 1..n."""
+    named = {(int(oid), int(num)): (f"{schema}.{rel}", col)
+             for oid, num, schema, rel, col in row["sources"]}  # fmt: skip
+    view = catalog.relations.get(f"{row['schema']}.{row['name']}")
+    columns = view.columns if view is not None else ()
+    origins = {
+        columns[resno - 1]: named[(table, column)]
+        for resno, table, column in target_origins(row["tree"])
+        if 0 < resno <= len(columns) and (table, column) in named
+    }
+    return ViewSource(row["schema"], row["name"], origins)
 
 
 def _input_args(names: list[str] | None, modes: list[str] | None, nargs: int) -> tuple[str, ...]:
@@ -538,14 +590,20 @@ async def snapshot(
                 conn, COMPUTED_RELS_QUERY, params, timings, "computed_relationships", tuple_row
             )
         }
+        catalog.computed = frozenset(overrides)
         fk_query = FOREIGN_KEYS_QUERY if names is None else FOREIGN_KEYS_NAMED_QUERY
         for row in await _rows(conn, fk_query, params, timings, "foreign_keys", dict_row):
             pair = (f"{row['schema']}.{row['table']}", f"{row['ref_schema']}.{row['ref_table']}")
-            fk = {**row, "columns": tuple(row["columns"]), "overridden": pair in overrides}
+            fk = {
+                **row,
+                "columns": tuple(row["columns"]),
+                "overridden": pair in overrides,
+                "ref_columns": tuple(row["ref_columns"]),
+            }
             catalog.foreign_keys.append(ForeignKey(**fk))
         for row in await _rows(conn, FUNCTIONS_QUERY, params, timings, "functions", dict_row):
             args = _input_args(row.pop("arg_names"), row.pop("arg_modes"), row.pop("nargs"))
-            fn = Function(**row, args=args)
+            fn = Function(**{**row, "arg_types": tuple(row["arg_types"])}, args=args)
             catalog.functions.setdefault(fn.qualified, []).append(fn)
         for schema, name, labels in await _rows(
             conn, ENUMS_QUERY, params, timings, "enums", tuple_row
@@ -561,6 +619,10 @@ async def snapshot(
         for row in await _rows(conn, POLICIES_QUERY, params, timings, "policies", dict_row):
             policy = Policy(**{**row, "roles": tuple(row["roles"])})
             catalog.policies.setdefault(f"{policy.schema}.{policy.table}", []).append(policy)
+        if names is None:  # a scoped check compares no OpenAPI notes
+            for row in await _rows(conn, VIEW_SOURCES_QUERY, {}, timings, "view_keys", dict_row):
+                source = _view_source(row, catalog)
+                catalog.view_sources[source.key] = source
         for schema, name, tables in await _rows(
             conn, VIEW_RLS_QUERY, params, timings, "views", tuple_row
         ):
@@ -615,5 +677,5 @@ async def _inventory(
         catalog.grants.add(f"{kind} {target}: {privilege} to {grantee}")
     for schema, name, typtype in await _rows(conn, TYPES_QUERY, {}, timings, "types", tuple_row):
         catalog.types[f"{schema}.{name}"] = typtype
-    for (signature,) in await _rows(conn, SIGNATURES_QUERY, {}, timings, "signatures", tuple_row):
-        catalog.function_signatures.add(signature)
+    for (sig,) in await _rows(conn, SIGNATURES_QUERY, {}, timings, "signatures", tuple_row):
+        catalog.function_signatures.add(sig)

@@ -69,15 +69,19 @@ def key_probe(client: httpx.AsyncClient, version: str | None, fk: catalog.Foreig
 
 
 def callable_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.Function]:
-    """One callable, executable overload per function in an exposed schema."""
-    chosen = []
-    for name, overloads in snap.functions.items():
-        if name.split(".", 1)[0] not in exposed:
-            continue
-        fn = next((f for f in overloads if f.callable_by_name and f.executable), None)
-        if fn is not None:
-            chosen.append(fn)
-    return chosen
+    """Every callable, executable overload of the functions in an exposed schema: a new
+    overload of an old function holds the newest OID, and only asking for it (by its argument
+    names) tells whether the cache has it."""
+    return [f for name, overloads in snap.functions.items()
+            if name.split(".", 1)[0] in exposed
+            for f in overloads if f.callable_by_name and f.executable]  # fmt: skip
+
+
+def overload_name(snap: catalog.Catalog, fn: catalog.Function) -> str | None:
+    """The signature that names ``fn`` when its function has other callable overloads
+    (``public.f(integer, text)``); None when its name alone is unambiguous."""
+    overloads = snap.functions.get(fn.qualified, [])
+    return fn.signature if sum(1 for f in overloads if f.callable_by_name) > 1 else None
 
 
 def sweep_order(
@@ -99,6 +103,7 @@ async def sweep_functions(
     version: str | None,
     functions: list[catalog.Function],
     gate: asyncio.Semaphore,
+    snap: catalog.Catalog | None = None,
 ) -> Answers:
     """Ask whether the cache resolves ``functions``, without asking about every one.
 
@@ -108,11 +113,13 @@ async def sweep_functions(
     wave that tells nothing, all errors, does not count). A function renamed or moved since
     the load keeps its old OID, but its catalog row was rewritten: the most recently changed
     few are asked about too, alongside the first wave. At any schema size a check asks about
-    two or three waves of functions, not 200.
+    two or three waves of functions, not 200. With ``snap``, an overload among others is
+    named by its signature.
     """
 
     def ask(chosen: list[catalog.Function]) -> Awaitable[Answers]:
-        probes = [targeted.probe_function(client, version, f.schema, f.name, f.args)
+        probes = [targeted.probe_function(client, version, f.schema, f.name, f.args,
+                                          overload_name(snap, f) if snap else None)
                   for f in chosen]  # fmt: skip
         return targeted.gather_limited(probes, gate=gate)
 

@@ -120,12 +120,19 @@ async def probe_relationship(
 
 
 async def probe_function(
-    client: httpx.AsyncClient, version: str | None, schema: str, name: str, args: tuple[str, ...]
+    client: httpx.AsyncClient,
+    version: str | None,
+    schema: str,
+    name: str,
+    args: tuple[str, ...],
+    signature: str | None = None,
 ) -> TargetedAnswer:
+    """``signature`` (``public.f(integer, text)``) names an overload among others: the answer
+    is about that one (PostgREST picks an overload by its argument names)."""
     status, body, error = await _ask(client, version, cache_only.function(schema, name, args))
     return TargetedAnswer(
-        "function", qualified(schema, name), status, error.code, _verdict(error, status, body), None,
-        error,
+        "function", signature or qualified(schema, name), status, error.code,
+        _verdict(error, status, body), None, error,
     )  # fmt: skip
 
 

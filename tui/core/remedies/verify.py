@@ -20,7 +20,7 @@ import httpx
 import psycopg
 
 from tui.core.model import Change, ObjectKind, Report, StaleObject
-from tui.core.names import parse_qualified, qualified
+from tui.core.names import parse_qualified, qualified, signature, split_signature
 from tui.core.probes import api, cache_only
 from tui.core.probes.replay import replay as replay_request
 from tui.core.remedies.events import Emit, KpiFigure, StepClock, StepResult, StepStatus, running
@@ -37,7 +37,9 @@ OPENAPI_INTERVAL_S = 0.25  # the document can be megabytes: at most 4 per second
 API_SAMPLES = 10
 
 FUNCTION_ARGS_SQL = """
-SELECT n.nspname, p.proname, p.pronargs, p.proargnames, p.proargmodes::text[]
+SELECT n.nspname, p.proname, p.pronargs, p.proargnames, p.proargmodes::text[],
+       ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o)
+             ORDER BY o)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN unnest(%s::text[], %s::text[]) AS want(schema, name)
   ON want.schema = n.nspname AND want.name = p.proname
@@ -96,7 +98,8 @@ class Verifier:
         self.requests_sent = 0
 
     async def prepare(self) -> None:
-        names = [parse_qualified(o.name) for o in self.objects if o.kind is ObjectKind.FUNCTION]
+        stale = {o.name for o in self.objects if o.kind is ObjectKind.FUNCTION}
+        names = [parse_qualified(split_signature(name)[0]) for name in stale]
         names = [n for n in names if len(n) == 2]
         args: dict[str, list[str]] = {}
         if names:
@@ -104,11 +107,15 @@ class Verifier:
                 async with await connect(self.target) as conn:
                     wanted = ([n[0] for n in names], [n[1] for n in names])
                     cur = await conn.execute(FUNCTION_ARGS_SQL, wanted)
-                    for schema, fn, nargs, argnames, modes in await cur.fetchall():
-                        name = qualified(schema, fn)  # as the stale object names it
+                    for schema, fn, nargs, argnames, modes, types in await cur.fetchall():
                         found = input_arg_names(nargs, argnames, modes)
-                        if found is not None and name not in args:
-                            args[name] = found
+                        # as the stale object names it: by name, or one overload by signature
+                        for name in (
+                            qualified(schema, fn),
+                            signature(qualified(schema, fn), types),
+                        ):
+                            if found is not None and name in stale and name not in args:
+                                args[name] = found
             except (psycopg.Error, TimeoutError):
                 pass  # fall back to OpenAPI for functions
         self.probes, self.openapi_objects = build_probes(self.objects, args)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.model import Change, ObjectKind, StaleObject
-from tui.core.names import parse_qualified, split_unquoted, unquote
+from tui.core.names import parse_qualified, split_signature, split_unquoted, unquote
 from tui.core.probes import cache_only
 
 
@@ -107,7 +107,7 @@ def relationship_probe(obj: StaleObject, _args: dict[str, list[str]]) -> Probe:
 def function_probe(obj: StaleObject, args: dict[str, list[str]]) -> Probe | None:
     if obj.name not in args:  # a dropped function's parameters are unknown: use OpenAPI
         return None
-    schema, fn = _split(obj.name, 2)
+    schema, fn = _split(split_signature(obj.name)[0], 2)
     return Probe.of(obj, cache_only.function(schema, fn, args[obj.name]))
 
 
@@ -152,7 +152,7 @@ def openapi_has(doc: dict[str, Any], obj: StaleObject) -> bool:
                     return True
         return False
     paths = doc.get("paths") or {}
-    parts = parse_qualified(obj.name)
+    parts = parse_qualified(split_signature(obj.name)[0])
     if obj.kind is ObjectKind.FUNCTION:
         return f"/rpc/{parts[-1]}" in paths
     if obj.kind in (ObjectKind.TABLE, ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW):
