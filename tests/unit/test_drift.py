@@ -11,6 +11,7 @@ from tui.core import drift
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.probes.catalog import Catalog, ForeignKey, Function, Relation, RoleInfo
 from tui.core.probes.openapi import SchemaDoc, parse
+from tui.core.view_keys import ViewSource
 
 
 def rel(name: str, cols: tuple[str, ...], *, visible: bool = True, kind: str = "table",
@@ -107,9 +108,25 @@ def test_functions_need_a_name_callable_and_executable():
     assert inv.functions == {"public.ok"}
 
 
-def test_views_fk_notes_are_not_relationships():
-    cat = catalog(rel("a", ("id",)), rel("v", ("a_id",), kind="view"))
-    assert compute(cat, doc({"a": ("id",), "v": ("a_id",)}, fk={"v": {"a_id": "a"}})) == set()
+def test_a_view_gets_the_notes_of_the_keys_its_columns_expose():
+    """PostgREST infers view -> table relationships from the view's column origins: a view
+    exposing b.a_id (renamed, and once more through a view over it) carries b's note."""
+    cat = catalog(rel("a", ("id",)), rel("b", ("id", "a_id")), rel("v", ("ref",), kind="view"),
+                  rel("vv", ("r",), kind="view"),
+                  fks=[_key("b", "a", "b_a", ("a_id",), 1, ref_columns=("id",))])  # fmt: skip
+    cat.view_sources = {"public.v": ViewSource("public", "v", {"ref": ("public.b", "a_id")}),
+                        "public.vv": ViewSource("public", "vv", {"r": ("public.v", "ref")})}  # fmt: skip
+    tables = {"a": ("id",), "b": ("id", "a_id"), "v": ("ref",), "vv": ("r",)}
+    notes = {"b": {"a_id": "a"}, "v": {"ref": "a"}, "vv": {"r": "a"}}
+    assert compute(cat, doc(tables, fk=notes)) == set()
+    assert compute(cat, doc(tables, fk={"b": {"a_id": "a"}, "vv": {"r": "a"}})) == {
+        ("relationship", "public.v:public.a!b_a", "added")
+    }
+    # a view in a schema neither exposed nor on the extra search path passes nothing on
+    cat.view_sources["public.v"] = ViewSource("hidden", "v", {"ref": ("public.b", "a_id")})
+    cat.view_sources["public.vv"] = ViewSource("public", "vv", {"r": ("hidden.v", "ref")})
+    cat.view_sources = {s.key: s for s in cat.view_sources.values()}
+    assert compute(cat, doc(tables, fk={"b": {"a_id": "a"}})) == set()
 
 
 def test_unqualified_enum_formats_take_the_document_schema():
@@ -273,8 +290,8 @@ KEYS = [  # (key, OpenAPI carries its note) as PostgREST 11.2 / 12.0 write them
     (_key("b", "a", "single", ("a_id",), 1), True),
     (_key("b", "a", "composite", ("a_id", "x"), 2), False),
     (_key("b", "a", "one_to_one", ("x",), 3, one_to_one=True), False),
-    (_key("b", "a", "computed", ("y",), 4, overridden=True), False),
-    (_key("b", "other.a", "cross_schema", ("z",), 5), False),
+    (_key("b", "a", "computed", ("y",), 4, overridden=True, ref_columns=("id",)), False),
+    (_key("b", "other.a", "cross_schema", ("z",), 5, ref_columns=("id",)), False),
 ]
 
 
@@ -290,10 +307,20 @@ def test_fresh_cache_reads_healthy_whatever_keys_the_tables_have():
                   rel("a", ("id",), schema="other"), fks=[k for k, _ in KEYS])  # fmt: skip
     assert compute(cat, doc({"a": ("id",), "b": ("id", "a_id", "x", "y", "z")},
                             fk={"b": {"a_id": "a"}})) == set()  # fmt: skip
-    # a key replaced by a computed relationship, or to another schema, may leave a note to a
-    # view over its parent (PostgREST's view relationships): not predicted, not compared
-    assert compute(cat, doc({"a": ("id",), "b": ("id", "a_id", "x", "y", "z")},
-                            fk={"b": {"a_id": "a", "y": "a_view", "z": "a_view"}})) == set()  # fmt: skip
+    # a key replaced by a computed relationship, or to another schema, leaves a note to a
+    # view over its parent (PostgREST's view relationships), predicted from the view
+    cat.relations["public.a_view"] = rel("a_view", ("id", "oid"), kind="view")
+    cat.view_sources = {
+        "public.a_view": ViewSource(
+            "public", "a_view", {"id": ("public.a", "id"), "oid": ("other.a", "id")}
+        )
+    }
+    cat.computed = frozenset({("public.b", "public.a")})
+    tables = {"a": ("id",), "b": ("id", "a_id", "x", "y", "z"), "a_view": ("id", "oid")}
+    assert compute(cat, doc(tables, fk={"b": {"a_id": "a", "y": "a_view", "z": "a_view"}})) == set()
+    assert compute(cat, doc(tables, fk={"b": {"a_id": "a", "y": "a_view"}})) == {
+        ("relationship", "public.b:public.a_view!cross_schema", "added")
+    }
     embed = drift.embed_only(cat, ["public", "other"])
     assert [fk.name for fk in embed] == ["one_to_one", "composite"]  # same schema, newest first
 

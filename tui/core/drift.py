@@ -9,15 +9,16 @@ only a differing one is spelled out, so the comparison builds no string per colu
 
 Names are printed as psql prints them (``names.qualified``), so ``test."x.y"`` is one table
 and ``test.x.y`` a column. Relationships are compared like with like: OpenAPI carries a
-``<fk/>`` note only for some foreign keys (``ForeignKey.openapi_note``), one per column, so
-the database side predicts exactly those notes; the other keys are left to embedding probes
+``<fk/>`` note only for some foreign keys (``ForeignKey.openapi_note``) and for the
+relationships PostgREST infers through views (``view_keys``), one per column, so the database
+side predicts exactly those notes; the other keys are left to embedding probes
 (``embed_only``). PostgREST's own cache dump (v12.2+) names every key by its constraint.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 
 from tui.core.model import Change, ObjectKind, StaleObject
@@ -31,8 +32,10 @@ from tui.core.names import (
 from tui.core.probes.catalog import Catalog, ForeignKey
 from tui.core.probes.openapi import SchemaDoc
 from tui.core.probes.schema_cache import CacheDump
+from tui.core.view_keys import view_relationships
 
 Note = tuple[str, str]  # (qualified table, column)
+EXTRA_SEARCH_PATH = ("public",)  # PostgREST's default db-extra-search-path
 
 
 @dataclass
@@ -47,7 +50,6 @@ class Inventory:
     relationships: set[str] = field(default_factory=set)  # "s.child:s.parent!constraint"
     fk_notes: dict[Note, str] = field(default_factory=dict)  # -> the table the note names
     note_names: dict[Note, str] = field(default_factory=dict)  # database side: the key's name
-    unknown_notes: set[Note] = field(default_factory=set)  # database side: not predictable
     enum_labels: set[str] = field(default_factory=set)  # "s.type:label"
     enum_types: set[str] = field(default_factory=set)
     # relations in the catalog the role may not see: never "removed", whatever the cache says
@@ -88,41 +90,96 @@ def served_keys(catalog: Catalog, exposed: set[str] | frozenset[str]) -> list[Fo
     return sorted(keys, key=lambda fk: -fk.oid)
 
 
-def _predicted_notes(keys: list[ForeignKey], inv: Inventory) -> set[int]:
-    """Fill the notes OpenAPI would carry; returns the OIDs of the keys that show as a note.
+@dataclass(frozen=True)
+class _Candidate:
+    """A many-to-one relationship that could give a column its ``<fk/>`` note, ordered as
+    PostgREST orders them (OpenAPI.hs: tables before views, then the derived Ord of
+    Relationship: foreign table by schema and name, self, constraint, columns)."""
 
-    Per column PostgREST writes the first many-to-one key of exactly that column, its list
-    sorted by foreign table (PostgREST derives Ord: schema, then name, code point order).
-    Keys to another schema, or replaced by a computed relationship, may still leave a note
-    from a view over the referenced table (PostgREST's view relationships): such columns are
-    not predicted and not compared.
-    """
-    by_note: dict[Note, list[ForeignKey]] = {}
+    order: tuple[bool, str, str, bool, str, tuple[tuple[str, str], ...]]
+    target: str  # the foreign table's name, as the note says it
+    ends: tuple[str, str, str, str, str]  # schema, table, ref schema, ref table, constraint
+    oid: int = 0  # a base key's OID (0: derived through a view)
+
+    @property
+    def name(self) -> str:
+        """The relationship's printed name (built for the chosen candidate only)."""
+        return relationship_name(*self.ends)
+
+
+def _note_candidates(
+    catalog: Catalog, keys: list[ForeignKey], exposed: Set[str], extra: Iterable[str]
+) -> dict[tuple[str, str, str], list[_Candidate]]:
+    """Per (relation, column): the single-column many-to-one relationships to a relation of
+    the same schema, from foreign keys and through views, not replaced by a computed one."""
+    found: dict[tuple[str, str, str], list[_Candidate]] = {}  # (schema, table, column)
     for fk in keys:
         if fk.openapi_note:
-            by_note.setdefault((qualified(fk.schema, fk.table), fk.columns[0]), []).append(fk)
+            order = (False, fk.ref_schema, fk.ref_table, fk.table_key == fk.ref_key, fk.name,
+                     ((fk.columns[0], fk.ref_columns[0] if fk.ref_columns else ""),))  # fmt: skip
+            ends = (fk.schema, fk.table, fk.ref_schema, fk.ref_table, fk.name)
+            found.setdefault((fk.schema, fk.table, fk.columns[0]), []).append(
+                _Candidate(order, fk.ref_table, ends, fk.oid)
+            )
+    derived = view_relationships(catalog.foreign_keys, catalog.view_sources, exposed, extra)
+    for rel in derived:
+        schema, table = rel.table.split(".", 1)
+        ref_schema, ref_table = rel.foreign_table.split(".", 1)
+        if (rel.one_to_one or len(rel.columns) != 1 or schema != ref_schema
+                or schema not in exposed or (rel.table, rel.foreign_table) in catalog.computed):  # fmt: skip
+            continue
+        order = (rel.foreign_is_view, ref_schema, ref_table, rel.table == rel.foreign_table,
+                 rel.constraint, rel.columns)  # fmt: skip
+        ends = (schema, table, ref_schema, ref_table, rel.constraint)
+        found.setdefault((schema, table, rel.columns[0][0]), []).append(
+            _Candidate(order, ref_table, ends)
+        )
+    return found
+
+
+def _predicted_notes(
+    catalog: Catalog,
+    keys: list[ForeignKey],
+    exposed: Set[str],
+    extra: Iterable[str],
+    inv: Inventory | None,
+) -> set[int]:
+    """Fill the notes OpenAPI would carry; returns the OIDs of the keys that show as one.
+
+    Per column PostgREST writes the first many-to-one relationship of exactly that column
+    to a relation of the same schema: a foreign key's, or one it infers through a view over
+    either end (``view_keys``), which is how a view's columns get notes, and how a key to
+    another schema or one a computed relationship replaces can leave a note to a view."""
     shown = set()
-    for note, candidates in by_note.items():
-        first = min(candidates, key=lambda fk: (fk.ref_schema, fk.ref_table, fk.name))
-        inv.fk_notes[note] = first.ref_table
-        inv.note_names[note] = first.qualified
+    for (schema, table, column), candidates in _note_candidates(
+        catalog, keys, exposed, extra
+    ).items():
+        first = candidates[0] if len(candidates) == 1 else min(candidates, key=lambda c: c.order)
         shown.add(first.oid)
+        if inv is not None:
+            note = (qualified(schema, table), column)
+            inv.fk_notes[note] = first.target
+            inv.note_names[note] = first.name
     return shown
 
 
-def embed_only(catalog: Catalog, exposed: Iterable[str]) -> list[ForeignKey]:
+def embed_only(
+    catalog: Catalog, exposed: Iterable[str], extra: Iterable[str] = EXTRA_SEARCH_PATH
+) -> list[ForeignKey]:
     """Served keys OpenAPI does not show (composite, one-to-one, to another schema, or a
     second key on a column): only an embed with ``!constraint`` tells whether the cache has
     them. Newest first, as a key created after the cache loaded holds the highest OID."""
-    keys = served_keys(catalog, set(exposed))
-    shown = _predicted_notes(keys, Inventory())
+    schemas = set(exposed)
+    keys = served_keys(catalog, schemas)
+    shown = _predicted_notes(catalog, keys, schemas, extra, None)
     # an embed looks for the parent in the request's schema: keys across schemas embed never
     return [fk for fk in keys if fk.oid not in shown and fk.schema == fk.ref_schema]
 
 
-# one inventory per (snapshot, exposed schemas) while the snapshot lives: a fleet's instances
-# share one snapshot, and the reference instance is judged twice (fleet.py, probes/alike.py)
-_INVENTORIES: dict[tuple[int, frozenset[str]], Inventory] = {}
+# one inventory per (snapshot, exposed schemas, extra search path) while the snapshot lives: a
+# fleet's instances share one snapshot, and the reference instance is judged twice (fleet.py,
+# probes/alike.py)
+_INVENTORIES: dict[tuple[int, frozenset[str], tuple[str, ...]], Inventory] = {}
 
 
 def _forget(snapshot: int) -> None:
@@ -130,18 +187,23 @@ def _forget(snapshot: int) -> None:
         del _INVENTORIES[key]
 
 
-def database_inventory(catalog: Catalog, schemas: Iterable[str]) -> Inventory:
-    """What PostgREST would advertise to the role after a reload (read only: it is shared)."""
-    key = (id(catalog), frozenset(schemas))
+def database_inventory(
+    catalog: Catalog, schemas: Iterable[str], extra: Iterable[str] = EXTRA_SEARCH_PATH
+) -> Inventory:
+    """What PostgREST would advertise to the role after a reload (read only: it is shared);
+    ``extra``: its ``db-extra-search-path``, through which views pass on their keys."""
+    key = (id(catalog), frozenset(schemas), tuple(extra))
     found = _INVENTORIES.get(key)
     if found is None:
         if not any(k[0] == key[0] for k in _INVENTORIES):
             weakref.finalize(catalog, _forget, key[0])  # before its id can be reused
-        found = _INVENTORIES[key] = _database_inventory(catalog, key[1])
+        found = _INVENTORIES[key] = _database_inventory(catalog, key[1], key[2])
     return found
 
 
-def _database_inventory(catalog: Catalog, exposed: frozenset[str]) -> Inventory:
+def _database_inventory(
+    catalog: Catalog, exposed: frozenset[str], extra: tuple[str, ...]
+) -> Inventory:
     inv = Inventory()
     for rel in catalog.relations.values():
         if rel.schema not in exposed or rel.partition_of:
@@ -165,11 +227,7 @@ def _database_inventory(catalog: Catalog, exposed: frozenset[str]) -> Inventory:
             inv.functions.add(qualified(schema, fn))
     keys = served_keys(catalog, exposed)
     inv.relationships = {fk.qualified for fk in keys}
-    _predicted_notes(keys, inv)
-    for fk in catalog.foreign_keys:  # a note from a view over the parent may stand in
-        if (fk.schema in exposed and len(fk.columns) == 1 and not fk.one_to_one
-                and (fk.overridden or fk.schema != fk.ref_schema)):  # fmt: skip
-            inv.unknown_notes.add((qualified(fk.schema, fk.table), fk.columns[0]))
+    _predicted_notes(catalog, keys, exposed, extra, inv)
     for type_name, labels in catalog.enums.items():
         schema, _, typ = type_name.partition(".")
         _add_enum(inv, qualified(schema, typ), labels)
@@ -230,8 +288,8 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
     """Every object on which the database and the cache disagree, both ways.
 
     Columns and relationships are compared only on relations both sides know (a new table's
-    columns are part of "table added", not separate findings); relationships only from
-    tables (views' notes are derived); enum labels only for types both sides know.
+    columns are part of "table added", not separate findings); enum labels only for types
+    both sides know.
     """
     stale: list[StaleObject] = []
     for name in db.tables - cache.tables:
@@ -266,8 +324,8 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
                   for r in db_rels - cache_rels]  # fmt: skip
         stale += [StaleObject(ObjectKind.RELATIONSHIP, r, Change.REMOVED)
                   for r in cache_rels - db_rels]  # fmt: skip
-    else:  # OpenAPI: its notes, like with like
-        stale += _note_drift(db, cache, base_tables)
+    else:  # OpenAPI: its notes, like with like (views' too: PostgREST derives them)
+        stale += _note_drift(db, cache, common)
 
     types = db.enum_types & cache.enum_types
     db_labels = {label for label in db.enum_labels if label.split(":", 1)[0] in types}
@@ -278,11 +336,11 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
 
 
 def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[StaleObject]:
-    """OpenAPI's ``<fk/>`` notes, column by column, on tables (not views) both sides know."""
+    """OpenAPI's ``<fk/>`` notes, column by column, on relations both sides know."""
     stale = []
     for note in db.fk_notes.keys() | cache.fk_notes.keys():
         table, column = note
-        if table not in tables or note in db.unknown_notes:
+        if table not in tables:
             continue
         ours, theirs = db.fk_notes.get(note), cache.fk_notes.get(note)
         if ours == theirs:
