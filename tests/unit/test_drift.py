@@ -111,11 +111,19 @@ def test_functions_need_a_name_callable_and_executable():
 def test_a_view_gets_the_notes_of_the_keys_its_columns_expose():
     """PostgREST infers view -> table relationships from the view's column origins: a view
     exposing b.a_id (renamed, and once more through a view over it) carries b's note."""
-    cat = catalog(rel("a", ("id",)), rel("b", ("id", "a_id")), rel("v", ("ref",), kind="view"),
-                  rel("vv", ("r",), kind="view"),
-                  fks=[_key("b", "a", "b_a", ("a_id",), 1, ref_columns=("id",))])  # fmt: skip
-    cat.view_sources = {"public.v": ViewSource("public", "v", {"ref": ("public.b", "a_id")}),
-                        "public.vv": ViewSource("public", "vv", {"r": ("public.v", "ref")})}  # fmt: skip
+
+    def views_over_b(v_schema: str = "public") -> Catalog:
+        cat = catalog(rel("a", ("id",)), rel("b", ("id", "a_id")), rel("v", ("ref",), kind="view"),
+                      rel("vv", ("r",), kind="view"),
+                      fks=[_key("b", "a", "b_a", ("a_id",), 1, ref_columns=("id",))])  # fmt: skip
+        v = ViewSource(v_schema, "v", {"ref": ("public.b", "a_id")})
+        cat.view_sources = {
+            v.key: v,
+            "public.vv": ViewSource("public", "vv", {"r": (v.key, "ref")}),
+        }
+        return cat
+
+    cat = views_over_b()
     tables = {"a": ("id",), "b": ("id", "a_id"), "v": ("ref",), "vv": ("r",)}
     notes = {"b": {"a_id": "a"}, "v": {"ref": "a"}, "vv": {"r": "a"}}
     assert compute(cat, doc(tables, fk=notes)) == set()
@@ -123,10 +131,7 @@ def test_a_view_gets_the_notes_of_the_keys_its_columns_expose():
         ("relationship", "public.v:public.a!b_a", "added")
     }
     # a view in a schema neither exposed nor on the extra search path passes nothing on
-    cat.view_sources["public.v"] = ViewSource("hidden", "v", {"ref": ("public.b", "a_id")})
-    cat.view_sources["public.vv"] = ViewSource("public", "vv", {"r": ("hidden.v", "ref")})
-    cat.view_sources = {s.key: s for s in cat.view_sources.values()}
-    assert compute(cat, doc(tables, fk={"b": {"a_id": "a"}})) == set()
+    assert compute(views_over_b("hidden"), doc(tables, fk={"b": {"a_id": "a"}})) == set()
 
 
 def test_unqualified_enum_formats_take_the_document_schema():
@@ -309,6 +314,7 @@ def test_fresh_cache_reads_healthy_whatever_keys_the_tables_have():
                             fk={"b": {"a_id": "a"}})) == set()  # fmt: skip
     # a key replaced by a computed relationship, or to another schema, leaves a note to a
     # view over its parent (PostgREST's view relationships), predicted from the view
+    cat = catalog(*cat.relations.values(), fks=cat.foreign_keys)
     cat.relations["public.a_view"] = rel("a_view", ("id", "oid"), kind="view")
     cat.view_sources = {
         "public.a_view": ViewSource(
