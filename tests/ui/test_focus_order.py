@@ -15,7 +15,9 @@ from textual.widgets import Button, Footer, Input, OptionList
 from tests.ui.pilot_helpers import until
 from tui.core.diagnosis import Diagnosis
 from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.remedies.dump import Dump
 from tui.core.remedies.ladder import PlanOptions
+from tui.core.remedies.reset import ResetOutcome
 from tui.core.transcript.journal import Journal
 from tui.ui.app import make_app
 from tui.ui.screens.connect import ConnectScreen
@@ -24,6 +26,7 @@ from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.remediation import RemediationScreen
 from tui.ui.screens.reset_modal import ResetModal
+from tui.ui.screens.reset_screen import ResetScreen
 from tui.ui.screens.symptoms import SymptomsScreen
 from tui.ui.screens.transcript import TranscriptScreen
 
@@ -300,3 +303,26 @@ async def test_findings_and_help_scroll_with_pagedown_without_a_tab_first(
             await pilot.press("pagedown")
             await pilot.pause()
             assert box.scroll_y > 0 and focused_id(app) == first, body
+
+
+@SIZES
+async def test_the_reset_screens_footer_fits_once_restore_is_offered(
+    fake_target, stale_report, tmp_path, size
+):
+    """After a finished reset the footer gains "Restore" (the dump): every key still in view."""
+    app = make_app(fake_target)
+    async with app.run_test(size=size) as pilot:
+        screen = ResetScreen(stale_report)
+        await app.push_screen(screen)
+        await until(pilot, lambda: screen.modal is not None and screen.modal.is_attached)
+        await screen.modal.dismiss(True)  # as after a verified dump (nothing runs here)
+        screen.outcome = ResetOutcome(dump=Dump(tmp_path / "shop.dump"), done=True)
+        screen.refresh_bindings()
+        footer = screen.query_one(Footer)
+
+        def keys() -> list[str]:
+            return [str(key.description) for key in footer.query("FooterKey")]
+
+        await until(pilot, lambda: "Restore" in keys())
+        await pilot.pause()
+        assert footer.max_scroll_x == 0, keys()

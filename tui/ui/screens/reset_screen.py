@@ -47,7 +47,7 @@ class ResetScreen(DoctorScreen["ResetOutcome | None"]):
     """Owns the reset: the confirmation it opened, the comparison, the reset and the restore."""
 
     BINDINGS = [
-        Binding("ctrl+b", "restore", "Restore dump", id="reset.restore"),
+        Binding("ctrl+b", "restore", "Restore", id="reset.restore"),
         Binding("ctrl+r", "rediagnose", "Diagnose again", id="reset.rediagnose"),
     ]
 
