@@ -8,7 +8,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from corpus_helpers import CORPORA, VERSIONS, Corpus, check_json, serve_all, target_flags
+from corpus_helpers import CORPORA, VERSIONS, Corpus, check_json, serve, serve_all, target_flags
+from psycopg import sql
 
 from tui.sandbox import Cluster, Sandbox
 
@@ -122,3 +123,34 @@ def test_request_resolves_against_the_exposed_schemas(
     assert objects and all(f["status"] == "pass" for f in objects), objects
     assert any(table in f["summary"] for f in objects), objects
     assert not any(f["cause"] == "object-missing" for f in data["findings"])
+
+
+def test_anon_role_set_in_the_database_is_read_from_the_catalog(
+    corpus_templates: Cluster,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgREST's in-database configuration: the authenticator's ``ALTER ROLE ... IN
+    DATABASE ... SET pgrst.db_anon_role`` (scoped to this test's own database) names the anon
+    role. Read from pg_db_role_setting (nothing run), it overrides PGRST_DB_ANON_ROLE as in
+    PostgREST, the doctor says where it came from, and --anon-role still wins."""
+    pagila = next(c for c in CORPORA if c.name == "pagila")
+    box = serve(corpus_templates, pagila, "12", "indb")
+    try:
+        dbname = box.dbname
+        corpus_templates.execute(dbname, sql.SQL(
+            "ALTER ROLE authenticator IN DATABASE {} SET pgrst.db_anon_role = 'web_anon'"
+        ).format(sql.Identifier(dbname)))  # fmt: skip
+        monkeypatch.setenv("PGRST_DB_ANON_ROLE", "anon")  # what the environment says: overridden
+        code, data = check_json(capsys, target_flags(box, key=False))
+        drift = next(f for f in data["findings"] if f["check"] == "drift")
+        assert "as role web_anon" in drift["summary"], drift
+        where = f"set in the database: ALTER ROLE authenticator IN DATABASE {dbname}"
+        assert where in drift["summary"]
+        assert (data["verdict"], code, data["stale_objects"]) == ("healthy", 0, [])
+        # the doctor's own flag names the role outright
+        code, data = check_json(capsys, [*target_flags(box, key=False), "--anon-role", "anon"])
+        drift = next(f for f in data["findings"] if f["check"] == "drift")
+        assert "set in the database" not in drift["summary"]
+    finally:
+        box.stop()

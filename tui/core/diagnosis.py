@@ -118,6 +118,10 @@ class Diagnosis:
         self.target = target
         self.request = request
         self.role = base.request_role(target.api_key, target.anon_role)
+        # requests go as the anon role, named by no flag: PostgREST's in-database setting for
+        # it (read with the catalog) overrides its environment and config file
+        self.anon_in_db = (target.db_config and base.request_role(target.api_key, None) is None
+                           and target.sources.get("anon_role") != "flag")  # fmt: skip
         self.probes: list[ProbeSpec] = [
             ProbeSpec(probe_id, kind.title)
             for probe_id, kind in PROBES.items()
@@ -194,7 +198,9 @@ class Diagnosis:
         names = self._names()
         # an unknown role is looked at with PUBLIC's privileges; the checks know it is unknown
         role = self.role if self.role is not None else catalog.PUBLIC
-        return await self._with_db(lambda c: catalog.snapshot(c, role, cols, names))
+        return await self._with_db(
+            lambda c: catalog.snapshot(c, role, cols, names, in_db_anon=self.anon_in_db)
+        )
 
     async def _openapi(self) -> list[openapi.SchemaDoc]:
         """The default schema's document (no profile header) is fetched while the API probe
@@ -235,8 +241,11 @@ class Diagnosis:
 
     async def _catalog_probe(self) -> ProbeResult:
         snap = await self._owned("catalog", self._catalog, True)
+        known = self.role is not None or snap.anon_role_in_db is not None
         role = (f"role {snap.role.name}" + ("" if snap.role.exists else " (does not exist)")
-                if self.role is not None else "anon role unknown: PUBLIC's privileges")  # fmt: skip
+                if known else "anon role unknown: PUBLIC's privileges")  # fmt: skip
+        if snap.anon_role_in_db is not None:
+            role += f" (set in the database: {snap.anon_role_in_db[1]})"
         return (Status.PASS,
                 f"{len(snap.relations)} relations, "
                 f"{sum(map(len, snap.functions.values()))} functions, "
@@ -669,6 +678,9 @@ class Diagnosis:
             if raised:
                 ev.failed.add(probe_id)
             ev.absorb(found)
+        if self.anon_in_db and ev.catalog is not None and ev.catalog.anon_role_in_db:
+            ev.role, where = ev.catalog.anon_role_in_db
+            ev.role_source = f"set in the database: {where}"
         return ev
 
     def conclude(self) -> Report:

@@ -3,18 +3,21 @@ requests without a key (``db-anon-role``), the exposed schemas, the reload chann
 
 PostgREST reads its config file, then ``PGRST_*`` environment variables over it; the doctor
 follows the same order below its own flags. A Supabase project (``supabase/config.toml``)
-runs PostgREST with ``db-anon-role = "anon"``. With none of these the anon role is unknown,
-and the checks say so instead of guessing ``anon``.
+runs PostgREST with ``db-anon-role = "anon"``. PostgREST's in-database configuration (the
+authenticator's ``ALTER ROLE ... SET pgrst.db_anon_role``) overrides all of these but the
+doctor's own flag; diagnosis reads it from the catalog (``in_database``). With none of these
+the anon role is unknown, and the checks say so instead of guessing ``anon``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import UsageError
+from tui.core.names import quote_ident
 
 NAMEDATALEN = 63  # PostgreSQL identifiers: at most 63 bytes
 SUPABASE_ANON_ROLE = "anon"
@@ -31,6 +34,7 @@ class PostgrestSettings:
     schemas: tuple[str, ...] = ()
     channel: str | None = None
     channel_enabled: bool | None = None
+    db_config: bool | None = None
 
 
 def validate_role(role: str, what: str) -> str:
@@ -57,18 +61,64 @@ def read_postgrest_config(path: Path) -> PostgrestSettings:
     schemas = data.get("db-schemas", data.get("db-schema"))
     channel = data.get("db-channel")
     enabled = data.get("db-channel-enabled")
+    db_config = data.get("db-config")
     return PostgrestSettings(
         path=path,
         anon_role=validate_role(role, f"{path}: db-anon-role") if isinstance(role, str) else None,
         schemas=split_schemas(schemas) if isinstance(schemas, str) else (),
         channel=channel.strip() or None if isinstance(channel, str) else None,
         channel_enabled=enabled if isinstance(enabled, bool) else None,
+        db_config=db_config if isinstance(db_config, bool) else None,
     )
+
+
+def db_config_enabled(env: Mapping[str, str], settings: PostgrestSettings | None) -> bool:
+    """PostgREST's ``db-config`` (default true): ``PGRST_DB_CONFIG`` over the config file."""
+    value = env.get("PGRST_DB_CONFIG", "").strip().lower()
+    if value in ("true", "false"):
+        return value == "true"
+    return settings is None or settings.db_config is not False
 
 
 def split_schemas(value: str) -> tuple[str, ...]:
     """``db-schemas = "api, public"`` as PostgREST splits it: by commas, blanks trimmed."""
     return tuple(s.strip() for s in value.split(",") if s.strip())
+
+
+Setting = tuple[str, str, str, str]  # (role, database or "", "pgrst.key", value)
+
+
+def choose_authenticator(session_users: Iterable[str], settings: Iterable[Setting]) -> str:
+    """The role PostgREST logs in as: the user of its sessions (one that holds ``pgrst.*``
+    settings first), else the one role holding such settings, else the usual name."""
+    configured = {role for role, _db, key, _v in settings if role and key.startswith("pgrst.")}
+    users = list(dict.fromkeys(u for u in session_users if u))
+    for user in users:
+        if user in configured:
+            return user
+    if users:
+        return users[0]
+    return next(iter(configured)) if len(configured) == 1 else "authenticator"
+
+
+def in_database(
+    settings: Iterable[Setting], authenticator: str, key: str
+) -> tuple[str, str] | None:
+    """(value, where it is set) of PostgREST's in-database setting ``pgrst.<key>`` (``db-config``,
+    on by default), as PostgREST reads it (Config/Database.hs, v11.2 and v12.0): the
+    authenticator's ``ALTER ROLE ... IN DATABASE <this one> SET`` first, then its ``ALTER ROLE
+    ... SET``; a setting on the database alone has no effect. It overrides PostgREST's
+    environment and config file. Read from pg_db_role_setting: nothing is run."""
+    found = None
+    for role, db, name, value in settings:
+        if not role or role != authenticator or name != f"pgrst.{key}" or not value:
+            continue
+        where = (f"ALTER ROLE {quote_ident(role)}"
+                 + (f" IN DATABASE {quote_ident(db)}" if db else "") + f" SET pgrst.{key}")  # fmt: skip
+        if db:
+            return value, where
+        found = found or (value, where)
+    return found
 
 
 def resolve_anon_role(

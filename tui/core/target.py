@@ -65,6 +65,7 @@ class Target:
     extra_search_path: tuple[str, ...] = ()  # [api] extra_search_path from project files
     anon_role: str | None = None  # db-anon-role (requests without a key); None: unknown
     channel_enabled: bool | None = None  # db-channel-enabled per --postgrest-config; None: unset
+    db_config: bool = True  # PostgREST reads its in-database settings (db-config, default on)
     api_urls: tuple[str, ...] = ()  # every PostgREST instance, when several were named
 
     @property
@@ -406,7 +407,11 @@ def resolve_target(
     project_dir, timeout, channel (missing or None = not given). Raises UsageError, whose
     message never contains a secret.
     """
-    from tui.core.postgrest_config import read_postgrest_config, resolve_anon_role
+    from tui.core.postgrest_config import (
+        db_config_enabled,
+        read_postgrest_config,
+        resolve_anon_role,
+    )
 
     flags = flags or {}
     cwd = cwd or Path.cwd()
@@ -505,6 +510,7 @@ def resolve_target(
         sources=sources,
         anon_role=anon_role,
         channel_enabled=pgrst.channel_enabled if pgrst is not None else None,
+        db_config=db_config_enabled(env, pgrst),
     )
 
 

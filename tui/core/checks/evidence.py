@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
+from tui.core.postgrest_config import choose_authenticator, in_database, split_schemas
 from tui.core.probes.admin import AdminInfo
 from tui.core.probes.agreement import Agreement
 from tui.core.probes.alike import Alike
@@ -95,6 +96,7 @@ class Evidence:
     instances: list[InstanceReport] = field(default_factory=list)  # the other instances
     errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
     failed: set[str] = field(default_factory=set)  # probe ids that errored (not skipped)
+    role_source: str = ""  # said where the role is not the key's or the target's (in-db)
 
     def absorb(self, found: Found) -> None:
         """Take one probe's findings; fields it did not set keep what others found."""
@@ -148,8 +150,14 @@ class Evidence:
 
     @property
     def exposed(self) -> list[str]:
+        """PostgREST's own answer, else the authenticator's in-database ``pgrst.db_schemas``
+        (it overrides PostgREST's environment and file), else the project's files."""
         if self.api and self.api.exposed_schemas:
             return list(self.api.exposed_schemas)
+        if self.catalog and self.target.db_config:
+            found = in_database(self.catalog.pgrst_settings, self.authenticator, "db_schemas")
+            if found:
+                return list(split_schemas(found[0]))
         return list(self.target.schemas_hint) or ["public"]
 
     @property
@@ -159,15 +167,11 @@ class Evidence:
     @property
     def authenticator(self) -> str:
         """The role PostgREST logs in as (its sessions' user, else the usual name)."""
-        if self.listener:
-            for session in self.listener.sessions:
-                if session.user:
-                    return session.user
-        if self.catalog:
-            for role, _db, key, _value in self.catalog.pgrst_settings:
-                if key.startswith("pgrst.") and role:
-                    return role
-        return "authenticator"
+        users = [s.user for s in self.listener.sessions if s.user] if self.listener else []
+        if self.catalog is None:
+            return users[0] if users else "authenticator"
+        return choose_authenticator([*users, *self.catalog.postgrest_users],
+                                    self.catalog.pgrst_settings)  # fmt: skip
 
     @property
     def local_stack(self) -> bool:

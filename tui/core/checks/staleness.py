@@ -84,6 +84,11 @@ def _placed(
     ), list(stale)  # fmt: skip
 
 
+def _from(ev: Evidence) -> str:
+    """Where the request role came from, when that is not the key or the target's flags."""
+    return f"; {ev.role_source}" if ev.role_source else ""
+
+
 def _table_of_column(name: str) -> str:
     return ".".join(split_unquoted(name, ".")[:2])
 
@@ -122,7 +127,9 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
             return Finding("drift", Status.FAIL, f"cannot read the OpenAPI document: {why}",
                            cause=Cause.API_UNREACHABLE, title=title), []  # fmt: skip
         return Finding("drift", Status.SKIPPED, f"needs the API: {why}", title=title), []
-    db = drift.database_inventory(ev.catalog, ev.exposed)
+    db = drift.database_inventory(
+        ev.catalog, ev.exposed, ev.target.extra_search_path or drift.EXTRA_SEARCH_PATH
+    )
     found: set[StaleObject] = set(stale_from_targeted(ev, db))
     basis = []
     dump = ev.admin.dump if ev.admin is not None else None
@@ -171,7 +178,10 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         return Finding("drift", Status.ERROR, f"drift unknown ({basis_text})", title=title), []
     if not stale:
         return Finding(
-            "drift", Status.PASS, f"no drift ({basis_text}, as role {ev.role_shown})", title=title
+            "drift",
+            Status.PASS,
+            f"no drift ({basis_text}, as role {ev.role_shown}{_from(ev)})",
+            title=title,
         ), []
     parts, shown = _counted(stale)
     renamed = sorted(drift.renamed_since_load(db, cache, stale)) if cache is not None else []

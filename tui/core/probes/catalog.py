@@ -14,6 +14,7 @@ import psycopg
 from psycopg.rows import BaseRowFactory, dict_row, tuple_row
 
 from tui.core.names import qualified, relationship_name, signature
+from tui.core.postgrest_config import choose_authenticator, in_database
 from tui.core.view_keys import ViewSource, target_origins
 
 R = TypeVar("R")
@@ -233,7 +234,9 @@ WHERE t.relkind IN ('r', 'p')
 GROUP BY n.nspname, v.relname
 """
 
-# In-database PostgREST config (pgrst.db_schemas, ...) overrides the config file.
+# In-database PostgREST config (pgrst.db_schemas, ...) overrides the config file; with it, the
+# users PostgREST's sessions log in as (which role's settings count). Read first: the anon
+# role it may name decides whose privileges the rest of the snapshot reads.
 PGRST_SETTINGS_QUERY = """
 SELECT coalesce(r.rolname, ''), coalesce(d.datname, ''), cfg
 FROM pg_db_role_setting s
@@ -241,6 +244,9 @@ LEFT JOIN pg_roles r ON r.oid = s.setrole
 LEFT JOIN pg_database d ON d.oid = s.setdatabase,
 LATERAL unnest(s.setconfig) AS cfg
 WHERE (cfg LIKE 'pgrst.%%' OR cfg LIKE 'statement_timeout=%%') AND (s.setdatabase = 0 OR d.datname = current_database())
+UNION ALL
+SELECT DISTINCT usename::text, '', '' FROM pg_stat_activity
+WHERE application_name LIKE 'PostgREST %%' AND usename IS NOT NULL
 """
 
 COLUMN_PRIVILEGES_QUERY = """
@@ -439,6 +445,10 @@ class Catalog:
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "schema.type" -> labels
     policies: dict[str, list[Policy]] = field(default_factory=dict)  # "schema.table"
     pgrst_settings: list[tuple[str, str, str, str]] = field(default_factory=list)
+    postgrest_users: tuple[str, ...] = ()  # the users PostgREST's sessions log in as
+    # the authenticator's in-database pgrst.db_anon_role, when the snapshot was asked to use
+    # it (``in_db_anon``): (role, where it is set)
+    anon_role_in_db: tuple[str, str] | None = None
     column_privileges: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
     view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -537,16 +547,32 @@ async def snapshot(
     names: frozenset[str] | None = None,
     *,
     inventory: bool = False,
+    in_db_anon: bool = False,
 ) -> Catalog:
     """Read everything the checks need; ``columns`` (schema, table, column) get their own
     privilege lookup because column privileges are only worth asking about by name.
     ``names`` scopes the snapshot to objects of those names (in any schema), so a check
     about one object costs the same at 10 tables as at 10,000. ``inventory`` also reads
     triggers, grants and non-enum types (three more queries), for the reset's comparison.
+    ``in_db_anon``: ``role`` is the anon role as configured outside the database, which the
+    authenticator's in-database ``pgrst.db_anon_role`` overrides (as in PostgREST).
     """
     timings: dict[str, float] = {}
     async with conn.transaction():
         await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        settings, users = [], []
+        for role_name, db, cfg in await _rows(
+            conn, PGRST_SETTINGS_QUERY, {}, timings, "config", tuple_row
+        ):
+            if not cfg:  # a PostgREST session's user
+                users.append(role_name)
+                continue
+            key, _, value = cfg.partition("=")
+            settings.append((role_name, db, key, value))
+        in_db = None
+        if in_db_anon:
+            in_db = in_database(settings, choose_authenticator(users, settings), "db_anon_role")
+            role = in_db[0] if in_db else role
         got = await _rows(conn, ROLE_QUERY, {"role": role}, timings, "role", tuple_row)
         if got:
             name, superuser, bypass, privs = got[0]
@@ -558,7 +584,9 @@ async def snapshot(
             "role": role if role_info.exists else PUBLIC,
             "names": sorted(names) if names is not None else None,
         }
-        catalog = Catalog(role=role_info, timings_ms=timings, scoped=names is not None)
+        catalog = Catalog(role=role_info, timings_ms=timings, scoped=names is not None,
+                          pgrst_settings=settings, postgrest_users=tuple(users),
+                          anon_role_in_db=in_db)  # fmt: skip
         for schema, usage in await _rows(
             conn, SCHEMAS_QUERY, params, timings, "schemas", tuple_row
         ):
@@ -627,11 +655,6 @@ async def snapshot(
             conn, VIEW_RLS_QUERY, params, timings, "views", tuple_row
         ):
             catalog.view_rls[f"{schema}.{name}"] = tuple(sorted(tables))
-        for role_name, db, cfg in await _rows(
-            conn, PGRST_SETTINGS_QUERY, {}, timings, "config", tuple_row
-        ):
-            key, _, value = cfg.partition("=")
-            catalog.pgrst_settings.append((role_name, db, key, value))
         if inventory:
             await _inventory(conn, catalog, timings)
         wanted = [
