@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.probes.agreement import Recent
-from tui.core.probes.alike import Reference, judge, questions, still_holds
+from tui.core.probes.alike import (
+    Reference,
+    judge,
+    merged,
+    questions,
+    recent_questions,
+    still_holds,
+)
 from tui.core.probes.catalog import Catalog, RoleInfo
 from tui.core.remedies.visibility import build_probes
 
@@ -16,7 +23,7 @@ RECENT = [Recent("relation", "public", "customers", ("id", "loyalty_tier"), 0),
 
 
 def reference(stale: list[StaleObject], version: str = "12.0.2") -> Reference:
-    placed = questions(stale, RECENT, Catalog(RoleInfo("anon", True)))
+    placed = questions(stale, recent_questions(RECENT), Catalog(RoleInfo("anon", True)))
     assert placed is not None
     asked, unasked = placed
     answers = tuple((q.probe.want_cached) != q.stale for q in asked)  # as its comparison found
@@ -35,6 +42,13 @@ def test_questions_skip_the_recent_objects_the_reference_holds_stale():
         ("public.customers.loyalty_tier", True),
         ("public.products", False),  # customers is the stale column's table: asked once
     ]
+
+
+def test_answers_asked_early_and_late_are_merged_in_question_order():
+    ref = reference([COLUMN])
+    late = (True,)  # the stale column, asked once the comparison is done
+    assert merged(ref.questions, late, {"public.products": False}) == (True, False)
+    assert merged(ref.questions, late, {}) == (True, None)  # not asked early: does not tell
 
 
 def test_the_same_answers_mean_the_same_cache_and_its_stale_objects():
@@ -82,5 +96,5 @@ def test_a_reference_whose_answers_contradict_its_comparison_is_no_reference():
 
 def test_too_many_stale_objects_are_not_asked_one_by_one():
     many = [StaleObject(ObjectKind.TABLE, f"public.t{i}", Change.ADDED) for i in range(30)]
-    assert questions(many, RECENT, Catalog(RoleInfo("anon", True))) is None
+    assert questions(many, recent_questions(RECENT), Catalog(RoleInfo("anon", True))) is None
     assert len(build_probes(many, {})[0]) == 30  # each could be asked: too many to be cheap

@@ -91,6 +91,7 @@ class Skip(Exception):
 LISTENING_STATUS = {True: Status.PASS, False: Status.FAIL, None: Status.WARN}
 
 ProbeResult = tuple[Status, str, Found]
+Asked = tuple[tuple[alike.Question, ...], tuple[bool | None, ...]]  # questions, their answers
 T = TypeVar("T")
 
 # Steps that read only the database or this machine: shared by the diagnoses of several
@@ -112,7 +113,7 @@ class Diagnosis:
         request: DiagnosisRequest = DiagnosisRequest(),
         *,
         shared: dict[str, asyncio.Task[Any]] | None = None,
-        reference: Callable[[], Awaitable[alike.Reference | None]] | None = None,
+        reference: Diagnosis | None = None,
         fleet: bool = False,
     ) -> None:
         self.target = target
@@ -133,6 +134,7 @@ class Diagnosis:
         # another instance's full comparison, to place this one against (fleet.py, alike.py)
         self._reference = reference
         self._reference_task: asyncio.Task[alike.Reference | None] | None = None
+        self._early_task: asyncio.Task[Asked] | None = None  # the recent questions, answered
         self._settled: dict[str, asyncio.Event] = {}  # probe id -> its outcome is recorded
         # one of several instances named each by its own URL (--api-url repeated)
         self.fleet = fleet or len(target.instances) > 1
@@ -170,6 +172,11 @@ class Diagnosis:
     def scoped(self) -> bool:
         """Objects were named: probe those directly, at a cost independent of schema size."""
         return bool(self.request.objects or (self.request.error and self.request.error.objects))
+
+    @property
+    def placed(self) -> bool:
+        """Judged against another instance's full comparison (a whole check of a fleet)."""
+        return self._reference is not None and not self.scoped and self.request.request is None
 
     def _names(self) -> frozenset[str] | None:
         if not self.scoped:
@@ -256,7 +263,7 @@ class Diagnosis:
         if self.scoped:
             return (Status.SKIPPED, "not needed: the named objects are probed directly",
                     Found(scoped=True))  # fmt: skip
-        if self._reference is not None:  # another instance of the fleet was compared in full
+        if self.placed:  # another instance of the fleet was compared in full
             same = await self._owned("alike", self._alike, True)
             if same.stale is not None:
                 return Status.PASS, f"not read: {same.summary}", Found(alike=same)
@@ -303,7 +310,7 @@ class Diagnosis:
 
     async def _targeted_probe(self) -> ProbeResult:
         try:
-            if self._reference is not None and not self.scoped:
+            if self.placed:
                 same = await self._need("alike", self._alike)
                 if same.stale is not None:  # the reference's sweep stands for this one
                     return Status.SKIPPED, f"not needed: {same.summary}", Found()
@@ -389,7 +396,7 @@ class Diagnosis:
 
         others = await fleet.diagnose_each(
             self.target, self.target.instances[1:], self.request, self._steps,
-            reference=self.reference,
+            reference=self,
         )  # fmt: skip
         lines = [f"{mask_url(i.api_url)}  {i.report.verdict}"
                  + (f" ({len(i.report.stale_objects)} stale)" if i.report.stale_objects else "")
@@ -400,6 +407,24 @@ class Diagnosis:
     # -- a fleet: the other instances placed against this one's full comparison (alike.py) --
     def _settled_event(self, probe_id: str) -> asyncio.Event:
         return self._settled.setdefault(probe_id, asyncio.Event())
+
+    def _early(self) -> asyncio.Task[Asked]:
+        loop = asyncio.get_running_loop()
+        if self._early_task is None or self._early_task.get_loop() is not loop:
+            self._early_task = loop.create_task(self._ask_recent())
+            self._early_task.add_done_callback(lambda f: f.cancelled() or f.exception())
+        return self._early_task
+
+    async def _ask_recent(self) -> Asked:
+        recent = await self._need("recent", self._recent)
+        asked = alike.recent_questions(recent)
+        async with base.http_client(self.target) as client:
+            return asked, await alike.ask(client, asked)
+
+    async def recent_questions(self) -> tuple[alike.Question, ...]:
+        """The questions about the objects changed last, which the other instances ask while
+        this one's comparison runs (raises Skip when they cannot be known)."""
+        return (await asyncio.shield(self._early()))[0]
 
     async def reference(self) -> alike.Reference | None:
         """This instance's full comparison and its answers to the questions that place another
@@ -413,8 +438,7 @@ class Diagnosis:
     async def _make_reference(self) -> alike.Reference | None:
         if self._reference is not None or self.scoped or self.request.request is not None:
             return None
-        recent = asyncio.ensure_future(self._need("recent", self._recent))  # meanwhile
-        recent.add_done_callback(lambda f: f.cancelled() or f.exception())  # read or dropped
+        early = self._early()  # asked meanwhile
         ids = {p.id for p in self.probes}
         for probe_id in COMPARISON_PROBES:
             if probe_id in ids:
@@ -426,15 +450,17 @@ class Diagnosis:
         if finding.status not in (Status.PASS, Status.FAIL):
             return None
         try:
-            changed = await recent
+            recent, recent_answers = await asyncio.shield(early)
         except Skip:
             return None
-        asked = alike.questions(stale, changed, ev.catalog)
+        asked = alike.questions(stale, recent, ev.catalog)
         if asked is None:
             return None
         questions, unasked = tuple(asked[0]), tuple(asked[1])
+        late = tuple(q for q in questions if q.stale)
         async with base.http_client(self.target) as client:
-            answers = await alike.ask(client, questions)
+            late_answers = await alike.ask(client, late) if late else ()
+        answers = alike.merged(questions, late_answers, _by_name(recent, recent_answers))
         if not alike.still_holds(questions, answers) or await self._behind_balancer():
             return None
         return alike.Reference(self.target.api_url, tuple(stale), ev.api.postgrest_version,
@@ -448,13 +474,21 @@ class Diagnosis:
 
     async def _alike(self) -> alike.Alike:
         """This instance placed against the reference; ``stale`` None: compare it in full."""
-        assert self._reference is not None
-        ref = await self._reference()
-        if ref is None:
-            return alike.Alike("", why="no full comparison of another instance to go by")
+        first = self._reference
+        assert first is not None
         info = await self._need("api", self._api)
         async with base.http_client(self.target) as client:
-            answers = await alike.ask(client, ref.questions)
+            try:  # the objects changed last: asked while the first's comparison runs
+                recent = await first.recent_questions()
+                early = _by_name(recent, await alike.ask(client, recent))
+            except Skip:
+                early = {}
+            ref = await first.reference()
+            if ref is None:
+                return alike.Alike("", why="no full comparison of another instance to go by")
+            late = tuple(q for q in ref.questions if q.stale)
+            late_answers = await alike.ask(client, late) if late else ()
+        answers = alike.merged(ref.questions, late_answers, early)
         return alike.judge(ref, answers, info.postgrest_version, tuple(info.exposed_schemas))
 
     async def _behind_balancer(self) -> bool:
@@ -688,6 +722,12 @@ class Diagnosis:
         elapsed = {p: o.elapsed_ms for p, o in self.outcomes.items()}
         total_ms = (time.perf_counter() - self._started) * 1000
         return verdict.report(self.evidence(), elapsed, total_ms)
+
+
+def _by_name(
+    asked: tuple[alike.Question, ...], answers: tuple[bool | None, ...]
+) -> dict[str, bool | None]:
+    return {q.name: a for q, a in zip(asked, answers, strict=True)}
 
 
 __all__ = [

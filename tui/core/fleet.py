@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tui.core.diagnosis import Diagnosis, DiagnosisEvent, DiagnosisRequest
 from tui.core.model import Report, Status, Verdict
-from tui.core.probes.alike import Reference
 from tui.core.specs import ObjectRef
 from tui.core.target import Target
 
@@ -67,7 +66,7 @@ async def diagnose_each(
     request: DiagnosisRequest,
     shared: dict[str, asyncio.Task[Any]],
     on_event: Callable[[str, DiagnosisEvent], None] | None = None,
-    reference: Callable[[], Awaitable[Reference | None]] | None = None,
+    reference: Diagnosis | None = None,
 ) -> list[InstanceReport]:
     """One diagnosis per URL, at once, reading the database once through ``shared``; each
     placed against ``reference`` (by default the first URL's full comparison)."""
@@ -83,7 +82,7 @@ async def diagnose_each(
         diagnosis = Diagnosis(
             target.for_instance(url), request, shared=shared, reference=reference, fleet=fleet
         )
-        reference = reference or diagnosis.reference
+        reference = reference or diagnosis
         diagnoses.append(diagnosis)
     reports = await asyncio.gather(
         *(d.run(forward(u)) for d, u in zip(diagnoses, urls, strict=True))

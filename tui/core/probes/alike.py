@@ -92,10 +92,18 @@ def _touches(stale: StaleObject, name: str) -> bool:
     return stale.name == name or stale.name.startswith((f"{name}.", f"{name}:"))
 
 
+def recent_questions(recent: list[Recent]) -> tuple[Question, ...]:
+    """The objects changed last, each with every current column or argument name: asked of
+    every instance at once, before the reference's comparison is done."""
+    return tuple(
+        Question(_recent_probe(o), False) for o in recent if o.kind != "relation" or o.args
+    )  # fmt: skip (no columns: nothing to tell)
+
+
 def questions(
-    stale: list[StaleObject], recent: list[Recent], snap: catalog.Catalog
+    stale: list[StaleObject], recent: tuple[Question, ...], snap: catalog.Catalog
 ) -> tuple[list[Question], list[StaleObject]] | None:
-    """The questions for the reference's stale objects and for the objects changed last that
+    """The questions for the reference's stale objects and those of ``recent`` about objects
     it does not hold stale; and its stale objects no request shows. None: too many to ask."""
     args = {qualified(*key.split(".", 1)): list(f.args)
             for key, overloads in snap.functions.items()
@@ -104,12 +112,7 @@ def questions(
     if len(probes) > MAX_STALE:
         return None
     asked = [Question(p, True) for p in probes]
-    for obj in recent:
-        name = qualified(obj.schema, obj.name)
-        if obj.kind == "relation" and not obj.args:
-            continue  # a relation without columns: nothing its answer would tell
-        if not any(_touches(s, name) for s in stale):
-            asked.append(Question(_recent_probe(obj), False))
+    asked += [q for q in recent if not any(_touches(s, q.name) for s in stale)]
     return asked, unasked
 
 
@@ -127,6 +130,15 @@ async def _one(client: httpx.AsyncClient, probe: Probe) -> bool | None:
 async def ask(client: httpx.AsyncClient, asked: tuple[Question, ...]) -> tuple[bool | None, ...]:
     """Every question at once (a handful, each answered from the cache alone)."""
     return tuple(await asyncio.gather(*(_one(client, q.probe) for q in asked)))
+
+
+def merged(
+    asked: tuple[Question, ...], late: tuple[bool | None, ...], early: dict[str, bool | None]
+) -> tuple[bool | None, ...]:
+    """One instance's answers in the order of ``asked``: the stale objects' asked late (in
+    order), the objects changed last asked early (by name; missing: does not tell)."""
+    stale = iter(late)
+    return tuple(next(stale) if q.stale else early.get(q.name) for q in asked)
 
 
 def still_holds(asked: tuple[Question, ...], answers: tuple[bool | None, ...]) -> bool:
