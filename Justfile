@@ -29,9 +29,10 @@ demo: setup
 sandbox *ARGS: setup
     pgrst-doctor sandbox {{ARGS}}
 
-# lint, then the whole test suite (unit + integration on the real stack)
+# lint, then the whole test suite (unit + integration on the real stack), in 3 xdist workers
+# sharing one PostgreSQL cluster (`just test -n 0` runs it in one process)
 test *ARGS: setup lint
-    pytest {{ARGS}}
+    pytest -n 3 --dist loadfile {{ARGS}}
 
 # re-record the UI snapshots in snapshots/
 snap-update: setup

@@ -11,11 +11,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from shared_cluster import (
+    TEMPLATE_DB,
+    attached,
+    heaviest_modules_first,
+    prepare,
+    register_controller,
+)
 
-from tui.sandbox import Cluster, Sandbox, bootstrap_roles, seed_database
+from tui.sandbox import Cluster, Sandbox
 from tui.sandbox.shape import Topology
 
-TEMPLATE_DB = "shop_template"
+__all__ = ["TEMPLATE_DB"]  # tests import it from here
+
+# Hypothesis' timing checks (a 200 ms deadline per example, "input generation is slow") measure
+# the machine, not the code: under xdist on 2 cores they fail at random. Properties stay as is.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 # The checkout's npm parts (`just setup`), as the Justfile exports it; per-test XDG dirs
 # (below) would otherwise move the user data dir the locator falls back to.
@@ -51,13 +64,24 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    register_controller(config)  # under xdist: the controller owns the one cluster
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    heaviest_modules_first(config, items)
+
+
 @pytest.fixture(scope="session")
-def cluster() -> Iterator[Cluster]:
-    """The one PostgreSQL 15 cluster of the test session, with roles and a seeded template."""
+def cluster(pytestconfig: pytest.Config) -> Iterator[Cluster]:
+    """The one PostgreSQL 15 cluster of the test run, with roles and a seeded template: the
+    xdist controller's when the tests run in workers (tests/shared_cluster.py), else its own."""
+    shared = attached(pytestconfig)
+    if shared is not None:
+        yield shared
+        return
     with Cluster() as pg:
-        bootstrap_roles(pg)
-        seed_database(pg, TEMPLATE_DB)
-        yield pg
+        yield prepare(pg)
 
 
 SandboxFactory = Callable[..., Sandbox]

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ import psycopg
 import pytest
 from fault_servers import dead_port
 from psycopg import sql
+from shared_cluster import cluster_lock
 
 from tui.sandbox import Cluster, Sandbox
 from tui.sandbox.topology import Standby
@@ -179,15 +179,13 @@ class ScramUser:
         return self.cluster.dsn(dbname, user=self.user, password=password or self.password)
 
 
-_HBA_LOCK = threading.Lock()
-
-
 @pytest.fixture
 def scram_user(cluster: Cluster) -> Iterator[ScramUser]:
     """A login role whose password PostgreSQL really checks (SCRAM), in the trust cluster.
 
     One ``pg_hba.conf`` line for this role alone goes before the trust lines; the file is
-    restored and reloaded afterwards, so nothing else in the session is affected.
+    restored and reloaded afterwards, so nothing else in the session is affected; edits hold
+    the cluster's ``pg_hba`` lock (xdist workers share the cluster).
     """
     user = f"pw_{uuid.uuid4().hex[:8]}"
     password = f"right-{uuid.uuid4().hex}"
@@ -198,7 +196,7 @@ def scram_user(cluster: Cluster) -> Iterator[ScramUser]:
         ),
     )
     hba = cluster.data_dir / "pg_hba.conf"
-    with _HBA_LOCK:
+    with cluster_lock(cluster, "pg_hba"):
         original = hba.read_text()
         line = f"host all {user} 127.0.0.1/32 scram-sha-256\n"
         hba.write_text(line + original)
@@ -207,7 +205,7 @@ def scram_user(cluster: Cluster) -> Iterator[ScramUser]:
     try:
         yield ScramUser(user, password, cluster)
     finally:
-        with _HBA_LOCK:
+        with cluster_lock(cluster, "pg_hba"):
             hba.write_text(hba.read_text().replace(line, ""))
             cluster.execute("postgres", "SELECT pg_reload_conf()")
         with contextlib.suppress(psycopg.Error):

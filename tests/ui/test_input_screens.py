@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
+from tests.ui.pilot_helpers import until
 from tui.core.knowledge.symptoms import SYMPTOMS
 from tui.ui.app import make_app
 from tui.ui.screens.connect import ConnectScreen
@@ -49,7 +50,7 @@ async def test_a_bad_url_is_refused_and_changes_nothing(fake_target):
         await pilot.pause()
         app.screen.query_one("#db-url", Input).value = "mysql://nope"
         assert not app.screen.apply_edits()
-        await pilot.pause()
+        await until(pilot, lambda: bool(app._notifications))  # notify() is a message
         assert app.target is fake_target
         assert any("DB URL" in str(n.message) for n in app._notifications)
 
@@ -62,7 +63,7 @@ async def test_a_malformed_object_name_is_one_line_and_no_diagnosis_starts(fake_
         await app.push_screen(screen)
         screen.query_one("#object", Input).value = "a.b.c.d"
         screen.start("missing-table")
-        await pilot.pause()
+        await until(pilot, lambda: bool(app._notifications))  # notify() is a message
         assert app.screen is screen  # still choosing
         [note] = list(app._notifications)
         assert "--table" in str(note.message) and "\n" not in str(note.message)
@@ -130,7 +131,7 @@ async def test_a_typo_in_the_object_field_gets_a_did_you_mean_once(fake_target):
         await app.push_screen(screen)
         screen.query_one("#object", Input).value = "public.invoce"
         screen.start("missing-table")
-        await pilot.pause()
+        await until(pilot, lambda: bool(app._notifications))  # notify() is a message
         assert app.screen is screen  # not started on a likely typo
         [note] = list(app._notifications)
         assert "did you mean public.invoices?" in str(note.message)
