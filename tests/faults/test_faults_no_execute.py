@@ -192,7 +192,10 @@ async def test_wizard_diagnosis_and_verification_run_nothing_until_yes_is_typed(
 
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+n")  # connect -> symptoms
-        await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
+        await until(  # the screen is pushed before its fields are composed
+            pilot,
+            lambda: isinstance(app.screen, SymptomsScreen) and bool(app.screen.query("#request")),
+        )
         app.screen.query_one("#request", Input).value = COLUMN_WRITE
         app.screen.start("missing-column")
         await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))

@@ -243,7 +243,10 @@ async def test_a_pasted_error_object_is_diagnosed_at_once(make_sandbox):
     )
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+n")
-        await until(pilot, lambda: isinstance(app.screen, SymptomsScreen))
+        await until(  # the screen is pushed before its fields are composed
+            pilot,
+            lambda: isinstance(app.screen, SymptomsScreen) and bool(app.screen.query("#error")),
+        )
         field = app.screen.query_one("#error", Input)
         assert app.screen.focused is field  # the first field has the focus
         field.post_message(events.Paste(logged))
