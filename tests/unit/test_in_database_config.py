@@ -3,7 +3,12 @@ authenticator's settings, database-specific first; a database-only setting has n
 
 from __future__ import annotations
 
-from tui.core.postgrest_config import choose_authenticator, db_config_enabled, in_database
+from tui.core.postgrest_config import (
+    choose_authenticator,
+    db_config_enabled,
+    in_database,
+    pre_config_note,
+)
 
 SETTINGS = [
     ("authenticator", "", "pgrst.db_anon_role", "global_anon"),
@@ -38,3 +43,10 @@ def test_the_authenticator_is_postgrests_session_user():
 def test_db_config_is_on_unless_turned_off():
     assert db_config_enabled({}, None) is True
     assert db_config_enabled({"PGRST_DB_CONFIG": "false"}, None) is False
+
+
+def test_a_pre_config_function_is_named_never_called():
+    settings = [("authenticator", "", "pgrst.db_pre_config", "postgrest.pre_config")]
+    note = pre_config_note(settings, "authenticator", "db_anon_role")
+    assert "postgrest.pre_config may set pgrst.db_anon_role" in note and "not called" in note
+    assert pre_config_note(SETTINGS, "authenticator", "db_anon_role") == ""

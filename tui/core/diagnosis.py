@@ -26,6 +26,7 @@ from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
 from tui.core.model import Report, Status
 from tui.core.pasted_error import PastedError, qualify
+from tui.core.postgrest_config import pre_config_note
 from tui.core.probes import (
     admin,
     agreement,
@@ -715,6 +716,9 @@ class Diagnosis:
         if self.anon_in_db and ev.catalog is not None and ev.catalog.anon_role_in_db:
             ev.role, where = ev.catalog.anon_role_in_db
             ev.role_source = f"set in the database: {where}"
+        elif self.anon_in_db and ev.catalog is not None:
+            ev.role_source = pre_config_note(ev.catalog.pgrst_settings, ev.authenticator,
+                                             "db_anon_role")  # fmt: skip
         return ev
 
     def conclude(self) -> Report:

@@ -121,6 +121,17 @@ def in_database(
     return found
 
 
+def pre_config_note(settings: Iterable[Setting], authenticator: str, key: str) -> str:
+    """What to say when the authenticator has a ``db-pre-config`` function in the database
+    but no ``pgrst.<key>`` setting: that function may set it (PostgREST calls it, ranking it
+    below the role's settings and above its environment); the doctor never calls it."""
+    found = in_database(settings, authenticator, "db_pre_config")
+    if found is None:
+        return ""
+    return (f"db-pre-config {found[0]} may set pgrst.{key} (not called: diagnosis runs "
+            "nothing in the database)")  # fmt: skip
+
+
 def resolve_anon_role(
     flag: str | None,
     env: Mapping[str, str],
