@@ -98,9 +98,7 @@ T = TypeVar("T")
 # Steps that read only the database or this machine: shared by the diagnoses of several
 # instances of one target (see fleet.py), so a fleet of three costs one catalog snapshot, one
 # socket-table reading, not three.
-SHARED_STEPS = frozenset(
-    {"database", "catalog", "listener", "recent", "standbys", "sockets", "postgrest"}
-)
+SHARED_STEPS = frozenset({"database", "catalog", "listener", "recent", "sockets", "postgrest"})
 # what the reference's full comparison rests on (alike.py): settled before it is handed out
 COMPARISON_PROBES = ("api", "catalog", "openapi", "targeted", "admin")
 
@@ -139,7 +137,8 @@ class Diagnosis:
         self._settled: dict[str, asyncio.Event] = {}  # probe id -> its outcome is recorded
         # one of several instances named each by its own URL (--api-url repeated)
         self.fleet = fleet or len(target.instances) > 1
-        self._targeted_done = asyncio.Event()  # the agreement probe asks after it (no overlap)
+        # the targeted probes' requests share it; the agreement probe's run goes alone
+        self._gate = targeted.RequestGate()
         self._started = time.perf_counter()
 
     # -- shared steps ----------------------------------------------------------------------
@@ -310,14 +309,11 @@ class Diagnosis:
         return status, replay.summary(result), Found(replay=result)
 
     async def _targeted_probe(self) -> ProbeResult:
-        try:
-            if self.placed:
-                same = await self._need("alike", self._alike)
-                if same.stale is not None:  # the reference's sweep stands for this one
-                    return Status.SKIPPED, f"not needed: {same.summary}", Found()
-            return await self._targeted()
-        finally:
-            self._targeted_done.set()
+        if self.placed:
+            same = await self._need("alike", self._alike)
+            if same.stale is not None:  # the reference's sweep stands for this one
+                return Status.SKIPPED, f"not needed: {same.summary}", Found()
+        return await self._targeted()
 
     def _listener_step(self) -> asyncio.Task[listener.ListenerInfo]:
         t = self.target
@@ -342,14 +338,17 @@ class Diagnosis:
 
     async def _path_info(self) -> path.PathInfo:
         t = self.target
+        # one reading of this machine's sockets for a whole fleet, begun at once: it does not
+        # depend on the other probes (it waited for them, then read /proc on the critical path)
+        read = lambda: asyncio.to_thread(path.socket_table)  # noqa: E731
+        if t.is_loopback:  # read or dropped: never an unretrieved exception
+            self._step("sockets", read).add_done_callback(lambda f: f.cancelled() or f.exception())
         heard = await self._need("listener", self._listener_step)
         server = await self._need("database", lambda: self._with_db(db.server_info))
-        standbys = await self._need("standbys", lambda: self._with_db(path.replicas))
-        table = None
-        if t.is_loopback:  # one reading of this machine's sockets for a whole fleet
-            table = await self._need("sockets", lambda: asyncio.to_thread(path.socket_table))
-        return await path.path_info(t.db_url, t.instances, heard, server.server_port, standbys,
-                                    table, t.timeout)  # fmt: skip
+        table = await self._need("sockets", read) if t.is_loopback else None
+        # the standby count comes with the database probe's answer (no connection of its own)
+        return await path.path_info(t.db_url, t.instances, heard, server.server_port,
+                                    server.replicas, table, t.timeout)  # fmt: skip
 
     async def _path(self) -> ProbeResult:
         """How a reload reaches this instance: pooler, standby, channel (see probes/path)."""
@@ -376,14 +375,11 @@ class Diagnosis:
             return Status.SKIPPED, f"not needed: {alone}", Found()
         info = await self._need("api", self._api)
         schemas = list(info.exposed_schemas) or list(self.target.schemas_hint) or ["public"]
-        if self.scoped:
-            snap = await self._need("catalog", self._catalog)
-            recent = self._named_recent(snap)
-        else:
-            recent = await self._with_db(lambda c: agreement.recent_objects(c, schemas))
-            with contextlib.suppress(TimeoutError):  # after the targeted requests, which
-                await asyncio.wait_for(self._targeted_done.wait(), self.target.timeout * 2)
-        async with base.http_client(self.target) as client:
+        snap = await self._need("catalog", self._catalog)
+        recent = (self._named_recent(snap) if self.scoped
+                  else agreement.recent_objects(snap, schemas))  # fmt: skip
+        # its requests go alone, after the targeted requests in flight (RequestGate)
+        async with base.http_client(self.target) as client, self._gate.alone():
             got = await agreement.ask_repeatedly(client, recent)
         split = got.disagreeing
         summary = (f"{got.requests} requests, answers disagree on {', '.join(split)}" if split
@@ -471,7 +467,8 @@ class Diagnosis:
     async def _recent(self) -> list[agreement.Recent]:
         info = await self._need("api", self._api)
         schemas = list(info.exposed_schemas) or list(self.target.schemas_hint) or ["public"]
-        return await self._with_db(lambda c: agreement.recent_objects(c, schemas, alike.RECENT))
+        snap = await self._need("catalog", self._catalog)
+        return agreement.recent_objects(snap, schemas, alike.RECENT)
 
     async def _alike(self) -> alike.Alike:
         """This instance placed against the reference; ``stale`` None: compare it in full."""
@@ -552,7 +549,7 @@ class Diagnosis:
         version = info.postgrest_version
         exposed = set(info.exposed_schemas)
         failing = self.request.request
-        gate = asyncio.Semaphore(targeted.IN_FLIGHT)
+        gate = self._gate
         async with base.http_client(self.target) as client:
             named = [c for r in self._objects()
                      for c in sweep.probe_ref(client, version, r, snap, failing)]  # fmt: skip
@@ -685,7 +682,7 @@ class Diagnosis:
         """Every probe concurrently, then conclude()."""
         self._started = time.perf_counter()
         self._steps.clear()
-        self._targeted_done = asyncio.Event()
+        self._gate = targeted.RequestGate()
 
         async def one(spec: ProbeSpec) -> None:
             if on_event:

@@ -14,31 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import httpx
-import psycopg
 
 from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.probes.catalog import Catalog
 from tui.core.remedies import visibility
 
 REQUESTS = 6  # in all, whatever the number of objects: the check's cost stays flat
-
-RECENT_QUERY = """
-(SELECT 'relation' AS kind, n.nspname::text, c.relname::text,
-        ARRAY(SELECT a.attname::text FROM pg_attribute a
-              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-              ORDER BY a.attnum) AS args,
-        age(c.xmin) AS changed
- FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ANY(%(schemas)s)
-   AND age(c.xmin) >= 0
- ORDER BY age(c.xmin), c.oid DESC LIMIT %(limit)s)
-UNION ALL
-(SELECT 'function', n.nspname::text, p.proname::text,
-        COALESCE(p.proargnames[1:p.pronargs], ARRAY[]::text[]), age(p.xmin)
- FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
- WHERE p.prokind = 'f' AND n.nspname = ANY(%(schemas)s) AND age(p.xmin) >= 0
-   AND (p.pronargs = 0 OR p.proargnames IS NOT NULL)
- ORDER BY age(p.xmin), p.oid DESC LIMIT %(limit)s)
-"""
 
 
 @dataclass(frozen=True)
@@ -64,13 +45,24 @@ class Agreement:
         return sum(len(v) for v in self.asked.values())
 
 
-async def recent_objects(
-    conn: psycopg.AsyncConnection, schemas: list[str], limit: int = 1
-) -> list[Recent]:
-    """The ``limit`` most recently changed relations and functions, most recent first."""
-    cur = await conn.execute(RECENT_QUERY, {"schemas": schemas, "limit": limit})
-    rows = await cur.fetchall()
-    found = [Recent(k, s, n, tuple(a or ()), int(c)) for k, s, n, a, c in rows]
+def recent_objects(snap: Catalog, schemas: list[str], limit: int = 1) -> list[Recent]:
+    """The ``limit`` most recently changed relations and callable functions in ``schemas``
+    (smallest ``age(xmin)``, the newest OID first on a tie), most recent first; read from the
+    catalog snapshot the other checks use, not with a connection of its own. A row changed
+    over 2^31 transactions ago reads negative (wrapped) and is left out."""
+    exposed = set(schemas)
+    relations = sorted(
+        (r.changed_age, -r.oid, Recent("relation", r.schema, r.name, r.columns, r.changed_age))
+        for r in snap.relations.values()
+        if r.schema in exposed and r.changed_age >= 0
+    )
+    functions = sorted(
+        (f.changed_age, -f.oid, Recent("function", f.schema, f.name, f.args, f.changed_age))
+        for overloads in snap.functions.values()
+        for f in overloads
+        if f.schema in exposed and f.changed_age >= 0 and f.callable_by_name
+    )
+    found = [row[2] for row in relations[:limit] + functions[:limit]]
     return sorted(found, key=lambda r: r.changed)
 
 

@@ -46,7 +46,7 @@ SELECT oid, nspname AS schema, relname AS name, relkind, owner, relrowsecurity A
        sel OR ins OR upd OR del
          OR has_table_privilege(%(role)s, oid, 'TRUNCATE,REFERENCES,TRIGGER')
          OR has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE,REFERENCES') AS visible,
-       columns, parent,
+       columns, parent, changed_age,
        CASE WHEN NOT (sel AND ins AND upd)
               AND has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE') THEN
          ARRAY(SELECT a.attname::text || ':'
@@ -68,6 +68,7 @@ FROM (
          ARRAY(SELECT a.attname::text FROM pg_attribute a
                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                ORDER BY a.attnum) AS columns,
+         age(c.xmin) AS changed_age,
          CASE WHEN c.relispartition THEN
            (SELECT ARRAY[pn.nspname::text, p.relname::text] FROM pg_inherits i
             JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
@@ -125,15 +126,18 @@ JOIN pg_constraint k ON k.oid = named.objid"""
 # relation's row type and returning one. PostgREST keys relationships by (table, foreign
 # table) and computed ones by (table, function): a function named like a table, in that
 # table's schema, replaces every foreign key from its argument's table to that table.
+# From the user's functions through pg_type's row-type links (index lookups): joining
+# pg_class on reltype scanned it twice, 0.17 s at 10,000 tables.
 COMPUTED_RELS_QUERY = """
 SELECT an.nspname, a.relname, pn.nspname, p.proname
 FROM pg_proc p
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
-JOIN pg_class a ON a.reltype = p.proargtypes[0] AND a.relkind IN ('v', 'r', 'm', 'f', 'p')
+JOIN pg_type at ON at.oid = p.proargtypes[0]
+JOIN pg_class a ON a.oid = at.typrelid AND a.relkind IN ('v', 'r', 'm', 'f', 'p')
 JOIN pg_namespace an ON an.oid = a.relnamespace
-WHERE p.pronargs = 1
-  AND EXISTS (SELECT 1 FROM pg_class r WHERE r.reltype = p.prorettype
-              AND r.relkind IN ('v', 'r', 'm', 'f', 'p'))
+JOIN pg_type rt ON rt.oid = p.prorettype
+JOIN pg_class r ON r.oid = rt.typrelid AND r.relkind IN ('v', 'r', 'm', 'f', 'p')
+WHERE p.pronargs = 1 AND pn.nspname !~ '^pg_' AND pn.nspname <> 'information_schema'
   AND (%(names)s::text[] IS NULL OR p.proname = ANY(%(names)s::text[]))
 """
 
@@ -331,6 +335,9 @@ class Relation:
     visible: bool  # any privilege: what OpenAPI's default mode shows the role
     columns: tuple[str, ...]
     partition_of: str | None = None  # the parent's key: PostgREST serves only the parent
+    # transactions since its pg_class row was last written (ALTER TABLE rewrites it), as
+    # Function.changed_age: the agreement probe asks about the most recently changed
+    changed_age: int = 0
     # columns the role may use although the table-level grant is missing (GRANT SELECT (a)):
     # privilege -> columns; empty when table-level grants decide
     column_grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -609,6 +616,7 @@ async def snapshot(
                 visible=row["visible"] or row["owner"] in role_info.privileges_of,
                 columns=tuple(row["columns"]),
                 partition_of=".".join(row["parent"]) if row["parent"] else None,
+                changed_age=row["changed_age"],
                 column_grants=_column_grants(row["column_grants"]),
             )
             catalog.relations[rel.key] = rel

@@ -25,6 +25,9 @@ SELECT current_setting('server_version') AS server_version,
 
 # Restricted to superusers by default: tried in its own savepoint-free statement.
 SYSTEM_ID_QUERY = "SELECT system_identifier::text FROM pg_control_system()"
+# Standbys streaming from this server (the reload path's "remote evidence", probes/path.py);
+# read here, on the connection the database probe has open anyway, not on one of its own.
+REPLICAS_QUERY = "SELECT count(*) FROM pg_stat_replication"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class ServerInfo:
     db_user_superuser: bool
     version: str
     system_identifier: str | None
+    replicas: int | None = None  # standbys streaming from it (None: not readable)
 
     @property
     def fingerprint(self) -> dict[str, Any]:
@@ -59,4 +63,9 @@ async def server_info(conn: psycopg.AsyncConnection[Any]) -> ServerInfo:
         cur = await conn.execute(SYSTEM_ID_QUERY)
         got = await cur.fetchone()
         system_id = got[0] if got else None
-    return ServerInfo(**row, system_identifier=system_id)
+    replicas = None
+    with contextlib.suppress(psycopg.Error):
+        cur = await conn.execute(REPLICAS_QUERY)
+        got = await cur.fetchone()
+        replicas = int(got[0]) if got else None
+    return ServerInfo(**row, system_identifier=system_id, replicas=replicas)

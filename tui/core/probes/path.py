@@ -21,7 +21,6 @@ from tui.core.probes.listener import ListenerInfo
 
 POOLER_PROCESSES = frozenset({"pgbouncer", "pgcat", "odyssey", "pgpool", "supavisor", "beam.smp"})
 BALANCER_PROCESSES = frozenset({"nginx", "haproxy", "envoy", "traefik", "caddy", "kong"})
-REPLICAS_QUERY = "SELECT count(*) FROM pg_stat_replication"
 
 
 @dataclass
@@ -49,15 +48,6 @@ class PathInfo:
     @property
     def pooled_listeners(self) -> list[int]:
         return [pid for pid, name in self.listener_clients.items() if name in POOLER_PROCESSES]
-
-
-async def replicas(conn: psycopg.AsyncConnection) -> int | None:
-    try:
-        cur = await conn.execute(REPLICAS_QUERY)
-        row = await cur.fetchone()
-        return int(row[0]) if row else None
-    except psycopg.Error:
-        return None
 
 
 def _port(url: str) -> int | None:

@@ -102,7 +102,7 @@ async def sweep_functions(
     client: httpx.AsyncClient,
     version: str | None,
     functions: list[catalog.Function],
-    gate: asyncio.Semaphore,
+    gate: targeted.RequestGate,
     snap: catalog.Catalog | None = None,
 ) -> Answers:
     """Ask whether the cache resolves ``functions``, without asking about every one.
@@ -136,7 +136,7 @@ async def sweep_keys(
     client: httpx.AsyncClient,
     version: str | None,
     keys: list[catalog.ForeignKey],
-    gate: asyncio.Semaphore,
+    gate: targeted.RequestGate,
 ) -> Answers:
     """Foreign keys OpenAPI cannot show (``drift.embed_only``: composite, one-to-one, a
     second key on a column), embedded by name newest first, a wave at a time, as functions

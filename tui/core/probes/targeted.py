@@ -19,7 +19,8 @@ grammar reads ``"x.y"`` as one name and ``x.y`` as a path; answers name objects 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,15 +137,61 @@ async def probe_function(
     )  # fmt: skip
 
 
+class RequestGate:
+    """One diagnosis's requests to its API URL: up to ``limit`` in flight at once
+    (``async with gate``), or one run of requests alone (``async with gate.alone()``).
+
+    Alone is for the agreement probe (probes/agreement.py): a round-robin balancer rotates on
+    the order requests arrive, so its consecutive requests must not have the targeted probes'
+    in between. It waits only for the requests in flight, not for the whole targeted probe;
+    while it waits or runs, no new request starts.
+    """
+
+    def __init__(self, limit: int = IN_FLIGHT) -> None:
+        self._slots = asyncio.Semaphore(limit)
+        self._idle = asyncio.Event()  # no request in flight
+        self._idle.set()
+        self._open = asyncio.Event()  # no run alone waiting or running
+        self._open.set()
+        self._in_flight = 0
+        self._alone = asyncio.Lock()
+
+    async def __aenter__(self) -> None:
+        while True:
+            await self._open.wait()
+            await self._slots.acquire()
+            if self._open.is_set():
+                break
+            self._slots.release()  # a run alone began meanwhile: let it go first
+        self._in_flight += 1
+        self._idle.clear()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._in_flight -= 1
+        if not self._in_flight:
+            self._idle.set()
+        self._slots.release()
+
+    @contextlib.asynccontextmanager
+    async def alone(self) -> AsyncIterator[None]:
+        async with self._alone:
+            self._open.clear()
+            try:
+                await self._idle.wait()
+                yield
+            finally:
+                self._open.set()
+
+
 async def gather_limited(
     coros: Sequence[Awaitable[TargetedAnswer]],
     limit: int = IN_FLIGHT,
     *,
-    gate: asyncio.Semaphore | None = None,
+    gate: RequestGate | None = None,
 ) -> list[TargetedAnswer | BaseException]:
     """Run probes concurrently but never more than ``limit`` requests at once (or as many as
     a ``gate`` shared with other groups allows). A failed probe's place holds its exception."""
-    gate = asyncio.Semaphore(limit) if gate is None else gate
+    gate = RequestGate(limit) if gate is None else gate
 
     async def one(coro: Awaitable[TargetedAnswer]) -> TargetedAnswer | BaseException:
         async with gate:
