@@ -19,7 +19,8 @@ RELOAD_TIMEOUT = 60.0
 
 
 def auth_headers(sandbox: Sandbox) -> dict[str, str]:
-    key = sandbox.role_key("anon")
+    """The anon role's key (the sandbox's ``db-anon-role``: ``anon``, or a corpus's own)."""
+    key = sandbox.role_key(sandbox.anon_role)
     return {"Authorization": f"Bearer {key}", "apikey": key}
 
 
@@ -40,10 +41,17 @@ def openapi_get(sandbox: Sandbox) -> tuple[float, int]:
     """One GET of the OpenAPI document as anon, body fully read: (seconds, bytes)."""
     assert sandbox.postgrest is not None
     with httpx.Client(timeout=HTTP_TIMEOUT, headers=auth_headers(sandbox)) as client:
-        start = time.perf_counter()
-        response = client.get(f"{sandbox.postgrest.api_url}/")
-        size = len(response.content)
-        elapsed = time.perf_counter() - start
+        return timed_get(client, f"{sandbox.postgrest.api_url}/")
+
+
+def timed_get(
+    client: httpx.Client, url: str, headers: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """One GET, body fully read: (seconds, bytes); an error answer raises."""
+    start = time.perf_counter()
+    response = client.get(url, headers=headers)
+    size = len(response.content)
+    elapsed = time.perf_counter() - start
     response.raise_for_status()
     return elapsed, size
 

@@ -15,7 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import check_cost, fleet_cost, postgrest_costs, report, runbook_procedure
+from benchmarks import (
+    check_cost,
+    corpus_cost,
+    fleet_cost,
+    postgrest_costs,
+    report,
+    runbook_procedure,
+)
 from benchmarks.machine import describe, host_loop_seconds
 from benchmarks.results import RunResults, SizeResult
 from benchmarks.schema_gen import SchemaShape, generate
@@ -198,6 +205,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--postgrest", default="12", help="PostgREST major version")
     parser.add_argument("--no-wizard", action="store_true", help="skip the wizard start-up")
+    parser.add_argument(
+        "--no-corpus", action="store_true", help="skip the largest corpus schema (budget 8)"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="print only")
     return parser.parse_args(argv)
@@ -223,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_wizard:
             log("wizard start-up and idle CPU")
             attempt(results, "wizard", lambda: measure_wizard(cluster, results, args.runs))
+        if not args.no_corpus:
+            log("the largest corpus schema")
+            attempt(
+                results, "corpus", lambda: corpus_cost.measure(cluster, results, args.runs, log)
+            )
+            results.save(json_path)
         for tables in sizes:
             runs = runs_at.get(tables, args.runs)
             if runs < 5:
