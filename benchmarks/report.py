@@ -232,9 +232,9 @@ Numbers from the profiling sessions that led to each fix (cProfile, pyinstrument
 importtime`, EXPLAIN ANALYZE). They are before/after pairs taken minutes apart on the same
 sandbox, so they carry the same noise as the tables above. The first seven rows are from
 2026-11-24 (load 3-7), the next six from 2026-12-01 (a quiet machine, load below 1), the last
-five from 2026-12-07, on a machine shared with five other engineers' test suites (load 10-18,
+four from 2026-12-07, on a machine shared with five other engineers' test suites (load 10-18,
 wall times 5-10x a quiet machine's): their evidence is what the load does not change,
-callgrind instruction counts, EXPLAIN ANALYZE on the server, round trips and connections.
+callgrind instruction counts, EXPLAIN ANALYZE on the server, connections.
 
 | what was slow | evidence | fix (commit) | after |
 |---|---|---|---|
@@ -252,7 +252,6 @@ callgrind instruction counts, EXPLAIN ANALYZE on the server, round trips and con
 | the OpenAPI prefetch imported asyncio before sending its request | timeline: first byte of the request 70-90 ms into the process | asyncio is imported by the reader only (`probes/openapi_prefetch.py`); `check` no longer imports `remedies.io` or `tomllib` (without a project config) | request sent 45-70 ms into the process |
 | a report's ~15 findings were journaled with one fsync each | 0.16 ms per fsync on this machine's disk (1.3 ms on 2026-11-24's /tmp; 1-10 ms is usual on a laptop) | `Journal.record_many`: one write and one fsync per report (`transcript/journal.py`) | one fsync |
 | computed relationships (issue 12's catalog query) joined `pg_class` on `reltype`, from every function of one argument | EXPLAIN ANALYZE at 10,000 tables: 170-190 ms, two sequential scans of `pg_class` | from the user's functions through `pg_type`'s row-type links, index lookups (`probes/catalog.py`) | 9-21 ms under load 12-18 |
-| the catalog snapshot ran eleven queries one after another, a round trip each | 11 round trips (on a remote database, 11 network latencies) | the role first, then every other query sent at once in pipeline mode (`probes/catalog.py`) | 2 round trips |
 | the path probe waited for the listener, then opened a connection of its own for `pg_stat_replication` and only then read `/proc` for the socket table | a 9-probe timeline on the shop sandbox: path ended last, ~200 ms after the listener; the socket table took 45-57 ms of CPU, 130-180 ms of wall time on this host (~1,100 TCP sockets, 178 processes) | the standby count rides on the database probe's connection; the socket table is read in a thread from the start (`diagnosis.py`, `probes/db.py`) | one connection fewer; path no longer the last probe to end |
 | the agreement probe opened a connection of its own for the recent objects and waited for the whole targeted probe, OpenAPI document included, so its six requests did not interleave with the targeted ones | a 9-probe timeline: agreement ended after targeted every run | the recent objects come from the catalog snapshot (`age(xmin)` per relation); a `RequestGate` lets its six requests go alone after the targeted requests in flight (`probes/agreement.py`, `probes/targeted.py`) | one connection fewer; it no longer waits for the document |
 | `import psycopg` asked `importlib.metadata` for two version strings: it imported importlib.metadata (zipfile, csv, email's parser) and scanned every distribution on `sys.path`, twice | callgrind: `import psycopg` 642 M instructions | the versions are read from the one `*.dist-info` folder beside each package (`core/startup.py`; otherwise psycopg asks itself) | 595 M (-7 %) |
