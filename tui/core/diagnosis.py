@@ -413,6 +413,8 @@ class Diagnosis:
         return self._early_task
 
     async def _ask_recent(self) -> Asked:
+        with contextlib.suppress(Skip):  # after the catalog, which the comparison waits on
+            await self._need("catalog", self._catalog)
         recent = await self._need("recent", self._recent)
         asked = alike.recent_questions(recent)
         async with base.http_client(self.target) as client:
