@@ -139,6 +139,7 @@ class Diagnosis:
         self.fleet = fleet or len(target.instances) > 1
         # the targeted probes' requests share it; the agreement probe's run goes alone
         self._gate = targeted.RequestGate()
+        self._swept = asyncio.Event()  # the targeted sweeps have their answers (or gave up)
         self._started = time.perf_counter()
 
     # -- shared steps ----------------------------------------------------------------------
@@ -309,11 +310,14 @@ class Diagnosis:
         return status, replay.summary(result), Found(replay=result)
 
     async def _targeted_probe(self) -> ProbeResult:
-        if self.placed:
-            same = await self._need("alike", self._alike)
-            if same.stale is not None:  # the reference's sweep stands for this one
-                return Status.SKIPPED, f"not needed: {same.summary}", Found()
-        return await self._targeted()
+        try:
+            if self.placed:
+                same = await self._need("alike", self._alike)
+                if same.stale is not None:  # the reference's sweep stands for this one
+                    return Status.SKIPPED, f"not needed: {same.summary}", Found()
+            return await self._targeted()
+        finally:
+            self._swept.set()
 
     def _listener_step(self) -> asyncio.Task[listener.ListenerInfo]:
         t = self.target
@@ -378,7 +382,10 @@ class Diagnosis:
         snap = await self._need("catalog", self._catalog)
         recent = (self._named_recent(snap) if self.scoped
                   else agreement.recent_objects(snap, schemas))  # fmt: skip
-        # its requests go alone, after the targeted requests in flight (RequestGate)
+        # after the targeted sweeps (their waves are the longer run of requests), not after
+        # the OpenAPI document the targeted probe also waits for; then alone (RequestGate)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._swept.wait(), self.target.timeout * 2)
         async with base.http_client(self.target) as client, self._gate.alone():
             got = await agreement.ask_repeatedly(client, recent)
         split = got.disagreeing
@@ -562,6 +569,8 @@ class Diagnosis:
             )
             keys = [] if self.scoped else drift.embed_only(snap, exposed)
             embeds = asyncio.ensure_future(sweep.sweep_keys(client, version, keys, gate))
+            sweeps = asyncio.gather(first, swept, embeds, return_exceptions=True)
+            sweeps.add_done_callback(lambda _: self._swept.set())
             try:
                 disabled = False
                 if not self.scoped:
@@ -685,6 +694,7 @@ class Diagnosis:
         self._started = time.perf_counter()
         self._steps.clear()
         self._gate = targeted.RequestGate()
+        self._swept = asyncio.Event()
 
         async def one(spec: ProbeSpec) -> None:
             if on_event:

@@ -143,8 +143,9 @@ class RequestGate:
 
     Alone is for the agreement probe (probes/agreement.py): a round-robin balancer rotates on
     the order requests arrive, so its consecutive requests must not have the targeted probes'
-    in between. It waits only for the requests in flight, not for the whole targeted probe;
-    while it waits or runs, no new request starts.
+    in between (such as the probes for tables when OpenAPI is disabled, which follow the
+    document). It waits only for the requests in flight; while it waits or runs, no new
+    request starts.
     """
 
     def __init__(self, limit: int = IN_FLIGHT) -> None:
