@@ -420,9 +420,7 @@ class Diagnosis:
         return self._early_task
 
     async def _ask_recent(self) -> Asked:
-        with contextlib.suppress(Skip):  # after the catalog, which the comparison waits on
-            await self._need("catalog", self._catalog)
-        recent = await self._need("recent", self._recent)
+        recent = await self._need("recent", self._recent)  # read from the catalog snapshot
         asked = alike.recent_questions(recent)
         async with base.http_client(self.target) as client:
             return asked, await alike.ask(client, asked)
