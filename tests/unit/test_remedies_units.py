@@ -54,10 +54,10 @@ def test_probes_read_the_measured_answers_of_postgrest() -> None:
     assert not rel.converged(Answer(400, b'{"code":"PGRST200","message":"order_items"}'))
     embed = f"'{NO_SUCH_EMBED}' is not an embedded resource in this request"
     assert rel.converged(Answer(400, json.dumps({"code": "PGRST108", "message": embed}).encode()))
-    assert fn.path.startswith("/rpc/order_total?order_id=0&select=")
+    assert fn.path == f"/rpc/order_total?order_id=0&order={NO_SUCH_EMBED}(x)"
     assert not fn.converged(Answer(404, b'{"code":"PGRST202"}'))
-    between = f"between 'order_total' and '{NO_SUCH_EMBED}'"
-    assert fn.converged(Answer(400, json.dumps({"code": "PGRST200", "details": between}).encode()))
+    assert fn.converged(Answer(400, json.dumps({"code": "PGRST108", "message": embed}).encode()))
+    assert not fn.converged(Answer(400, b'{"code":"PGRST200"}'))  # not the answer planned
 
 
 def test_a_removed_object_converges_when_it_is_gone_from_the_cache() -> None:
