@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import psycopg
 import pytest
 from diagnosis_helpers import (
     diagnose,
@@ -130,29 +131,29 @@ async def test_key_signed_with_another_secret_is_rejected(sandbox12: Sandbox):
 @pytest.mark.parametrize("postgrest_version", ["12", "11"], ids=["pgrst12", "pgrst11"])
 async def test_cache_that_fails_to_load(make_sandbox, postgrest_version: str):
     """The schema-cache query times out (the authenticator's statement_timeout): 503 PGRST002.
-    200 extra tables make that query reliably slower than 10 ms while PostgREST's small
-    config queries still pass (with 1 ms PostgREST 11/12 exit after a few retries)."""
+    PostgREST's table query asks pg_relation_is_updatable() of every view, which opens it: a
+    view held in ACCESS EXCLUSIVE mode blocks that query until the timeout, whatever the
+    machine's load, while PostgREST's small config queries (no relation opened) pass at once."""
     box = make_sandbox(postgrest_version)
-    box.execute(
-        "DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format("
-        "'CREATE TABLE public.%I (id int PRIMARY KEY, a int, b text)', 'bulk_' || i);"
-        " END LOOP; END $$;"
-    )
-    # the setting reaches new sessions only: end PostgREST's pooled ones (not its LISTEN
-    # session), or the reload may run on a session from before it and succeed
-    box.execute(
-        f'ALTER ROLE authenticator IN DATABASE "{box.dbname}" SET statement_timeout = 10;'
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-        " WHERE usename = 'authenticator' AND datname = current_database()"
-        " AND query !~* '^\\s*listen';"
-        "NOTIFY pgrst, 'reload schema';"
-    )
-    target = target_for(box)
-    deadline = time.monotonic() + 20
-    report = await diagnose(target)
-    while "cache-load-failed" not in failing_causes(report) and time.monotonic() < deadline:
-        await asyncio.sleep(0.3)
+    box.execute("CREATE VIEW public.customer_names AS SELECT id FROM public.customers;")
+    with psycopg.connect(box.connection().db_url) as holder:  # the lock, held to the end
+        holder.execute("LOCK TABLE public.customer_names IN ACCESS EXCLUSIVE MODE")
+        # the setting reaches new sessions only: end PostgREST's pooled ones (not its LISTEN
+        # session), or the reload may run on a session from before it and succeed
+        box.execute(
+            f'ALTER ROLE authenticator IN DATABASE "{box.dbname}" SET statement_timeout = 500;'
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE usename = 'authenticator' AND datname = current_database()"
+            " AND query !~* '^\\s*listen';"
+            "NOTIFY pgrst, 'reload schema';"
+        )
+        target = target_for(box)
+        deadline = time.monotonic() + 20
         report = await diagnose(target)
+        while "cache-load-failed" not in failing_causes(report) and time.monotonic() < deadline:
+            await asyncio.sleep(0.3)
+            report = await diagnose(target)
+        holder.rollback()
     assert "cache-load-failed" in failing_causes(report)
     assert finding_for(report, "cache-load-failed").fix.startswith(
         "ALTER ROLE authenticator RESET statement_timeout;"
