@@ -326,3 +326,22 @@ async def test_the_reset_screens_footer_fits_once_restore_is_offered(
         await until(pilot, lambda: "Restore" in keys())
         await pilot.pause()
         assert footer.max_scroll_x == 0, keys()
+
+
+@SIZES
+async def test_the_reset_screen_focuses_its_step_log_once_confirmed(
+    fake_target, stale_report, size
+):
+    """After the confirmation closes, the focus is on the reset's own step log (scrollable from
+    the keyboard, in view), never left on a widget of the screen underneath."""
+    app = make_app(fake_target)
+    async with app.run_test(size=size) as pilot:
+        screen = ResetScreen(stale_report)
+        await app.push_screen(screen)
+        await until(pilot, lambda: screen.modal is not None and screen.modal.is_attached)
+        await screen.modal.dismiss(True)  # as after a verified dump (nothing runs here)
+        await pilot.pause()
+        order = await tab_order(pilot, app, 2)
+        assert app.screen is screen and app.focused is not None and app.focused.screen is screen
+        assert in_view(app, app.focused)
+    assert order == ["step-log", "step-log", "step-log"]  # the one focusable part: Tab stays
