@@ -25,8 +25,10 @@ from tui.ui.screens.diagnosis import DiagnosisScreen
 from tui.ui.screens.findings import FindingsScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.remediation import RemediationScreen
+from tui.ui.screens.replay_modal import YES, ReplayModal
 from tui.ui.screens.reset_modal import ResetModal
 from tui.ui.screens.reset_screen import ResetScreen
+from tui.ui.screens.routes import RoutesScreen
 from tui.ui.screens.symptoms import SymptomsScreen
 from tui.ui.screens.transcript import TranscriptScreen
 
@@ -345,3 +347,36 @@ async def test_the_reset_screen_focuses_its_step_log_once_confirmed(
         assert app.screen is screen and app.focused is not None and app.focused.screen is screen
         assert in_view(app, app.focused)
     assert order == ["step-log", "step-log", "step-log"]  # the one focusable part: Tab stays
+
+
+@SIZES
+async def test_routes_screen_starts_on_the_list_and_pagedown_keeps_it(fake_target, size):
+    """The list of ways a schema changes has the focus; Tab never leaves it for a pane that
+    cannot be used, and the footer fits."""
+    app = make_app(fake_target)
+    async with app.run_test(size=size) as pilot:
+        await app.push_screen(RoutesScreen())
+        await pilot.pause()
+        order = await tab_order(pilot, app, 2)
+        footer = app.screen.query_one(Footer)
+        await until(pilot, lambda: len(footer.query("FooterKey")) > 2)
+        await pilot.pause()
+        assert footer.max_scroll_x == 0
+    assert order == ["route-list", "route-detail-box", "route-list"]
+
+
+@SIZES
+async def test_replay_modal_starts_on_cache_only_and_tab_reaches_the_field(fake_target, size):
+    """The safe answer has the focus; Tab reaches the field where yes is typed, and typing
+    there arms 'Send for real'."""
+    app = make_app(fake_target)
+    async with app.run_test(size=size) as pilot:
+        modal = ReplayModal('POST /customers {"name": "x"}')
+        await app.push_screen(modal)
+        await pilot.pause()
+        order = await tab_order(pilot, app, 3)
+        assert modal.query_one("#send", Button).disabled  # nothing armed by moving around
+        await pilot.press(*YES)
+        await pilot.pause()
+        assert not modal.query_one("#send", Button).disabled
+    assert order == ["cache-only", "replay-yes", "cache-only", "replay-yes"]
