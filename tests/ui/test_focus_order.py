@@ -52,6 +52,15 @@ async def tab_order(pilot, app, presses: int) -> list[str]:
     return seen
 
 
+async def confirmed_reset_screen(app, pilot, report) -> ResetScreen:
+    """The reset screen once its confirmation closed, as after a verified dump (nothing runs)."""
+    screen = ResetScreen(report)
+    await app.push_screen(screen)
+    await until(pilot, lambda: screen.modal is not None and screen.modal.is_attached)
+    await screen.modal.dismiss(True)
+    return screen
+
+
 @SIZES
 async def test_symptoms_start_on_the_error_and_tab_skips_the_explanation(fake_target, size):
     app = make_app(fake_target)
@@ -314,10 +323,7 @@ async def test_the_reset_screens_footer_fits_once_restore_is_offered(
     """After a finished reset the footer gains "Restore" (the dump): every key still in view."""
     app = make_app(fake_target)
     async with app.run_test(size=size) as pilot:
-        screen = ResetScreen(stale_report)
-        await app.push_screen(screen)
-        await until(pilot, lambda: screen.modal is not None and screen.modal.is_attached)
-        await screen.modal.dismiss(True)  # as after a verified dump (nothing runs here)
+        screen = await confirmed_reset_screen(app, pilot, stale_report)
         screen.outcome = ResetOutcome(dump=Dump(tmp_path / "shop.dump"), done=True)
         screen.refresh_bindings()
         footer = screen.query_one(Footer)
@@ -338,10 +344,7 @@ async def test_the_reset_screen_focuses_its_step_log_once_confirmed(
     the keyboard, in view), never left on a widget of the screen underneath."""
     app = make_app(fake_target)
     async with app.run_test(size=size) as pilot:
-        screen = ResetScreen(stale_report)
-        await app.push_screen(screen)
-        await until(pilot, lambda: screen.modal is not None and screen.modal.is_attached)
-        await screen.modal.dismiss(True)  # as after a verified dump (nothing runs here)
+        screen = await confirmed_reset_screen(app, pilot, stale_report)
         await pilot.pause()
         order = await tab_order(pilot, app, 2)
         assert app.screen is screen and app.focused is not None and app.focused.screen is screen

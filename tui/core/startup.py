@@ -13,7 +13,7 @@ host's load; BENCHMARKS.md, "Profiling and fixes"), and each keeps what the libr
 - **psycopg's version strings come from its installed distribution's folder name.**
   ``psycopg.version`` and ``psycopg_binary.version`` each ask ``importlib.metadata`` for their
   distribution's version, which imports importlib.metadata (with zipfile, csv, email's parser)
-  and scans every ``sys.path`` entry's distributions, twice (``PSYCOPG_VERSION_WIN``). pip
+  and scans every ``sys.path`` entry's distributions, twice (measured win below). pip
   names that folder ``<name>-<version>.dist-info`` beside the package; when exactly one such
   folder is there, a module holding that version stands in for the version module. Otherwise
   (another installer, two folders) nothing is done and psycopg asks importlib.metadata itself.
@@ -30,8 +30,7 @@ import types
 # `import psycopg` 642 M; `import tui.core, psycopg` with this measure 595 M (-7 %); the
 # check's whole import path 1.109 G -> 1.080 G (-2.6 %: http.client imports email anyway).
 # importlib.metadata's scan of the distributions' folders is file-system work callgrind does
-# not count
-PSYCOPG_VERSION_WIN = "-29 M instructions (2.6 %) of the check's imports"
+# not count. Win: -29 M instructions (2.6 %) of the check's imports.
 
 # (module psycopg imports, top-level package, distribution name as pip writes its folder)
 VERSION_MODULES = (
