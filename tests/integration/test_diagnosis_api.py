@@ -81,11 +81,18 @@ async def test_a_scoped_snapshot_has_the_named_tables_keys_both_ways(sandbox12: 
         "CREATE SCHEMA other; CREATE TABLE other.parent (id int);"
         "CREATE UNIQUE INDEX products ON other.parent (id);"
         "CREATE TABLE other.child (pid int REFERENCES other.parent (id));"
+        # one-to-one (the key column is the primary key) and composite keys to a named table
+        "CREATE TABLE other.product_detail (product_id bigint PRIMARY KEY"
+        "  REFERENCES public.products (id));"
+        "CREATE TABLE other.pair (a bigint, b bigint, UNIQUE (a, b));"
+        "CREATE TABLE other.pair_ref (a bigint, b bigint, FOREIGN KEY (a, b)"
+        "  REFERENCES other.pair (a, b));"
+        "CREATE TABLE other.product_alias (product_id bigint UNIQUE REFERENCES public.products);"
     )
     conn = await base.connect(target_for(sandbox12))
     try:
         full = await catalog.snapshot(conn, "anon")
-        names = frozenset({"orders", "products"})
+        names = frozenset({"orders", "products", "pair"})
         scoped = await catalog.snapshot(conn, "anon", names=names)
     finally:
         await conn.close()
@@ -94,3 +101,29 @@ async def test_a_scoped_snapshot_has_the_named_tables_keys_both_ways(sandbox12: 
         ("order_items", "orders"), ("order_items", "products")
     }  # fmt: skip
     assert set(scoped.foreign_keys) == expected
+    # the scoped query asks each key's own table whether it is one-to-one: same answers
+    one_to_one = {fk.table for fk in scoped.foreign_keys if fk.one_to_one}
+    assert one_to_one == {"product_detail", "product_alias"}
+    assert ("pair_ref", ("a", "b")) in {(fk.table, fk.columns) for fk in scoped.foreign_keys}
+
+
+async def test_a_scoped_snapshot_reads_near_names_only_for_what_it_did_not_find(
+    sandbox12: Sandbox,
+):
+    """The names that start or end alike (for "did you mean", NEAR_NAMES_QUERY, which scans
+    every name in the database) are read only when a name was not found as what it was asked
+    about: a table named orders is found, an enum type named orders is not, and a function
+    always reads them (an aggregate is a near name but not a catalog function)."""
+    from tui.core.probes import base, catalog
+
+    conn = await base.connect(target_for(sandbox12))
+    try:
+        names = frozenset({"orders"})
+        found = await catalog.snapshot(conn, "anon", names=names, asked_as={"orders": {"relation"}})
+        as_enum = await catalog.snapshot(conn, "anon", names=names, asked_as={"orders": {"enum"}})
+        unsaid = await catalog.snapshot(conn, "anon", names=names)
+    finally:
+        await conn.close()
+    assert "near_names" not in found.timings_ms and found.near == ()
+    assert ("public.orders", "table") in as_enum.near
+    assert unsaid.near == as_enum.near

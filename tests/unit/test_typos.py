@@ -107,3 +107,21 @@ def test_an_enum_label_typo_suggests_the_label_and_its_check() -> None:
     assert new.fix == "ALTER TYPE ..."  # no close label: the real fix stays
     assert wrong_type.fix == "pgrst-doctor check --enum-value public.order_status:paid"
     assert catalog_names(catalog)["--enum-value"][-1] == "public.order_status:refunded"
+
+
+def test_near_names_are_needed_only_for_names_not_found_as_asked() -> None:
+    """catalog.unfound: a table found by its name (in any schema) is what a typo of it would
+    be matched to anyway; an enum type needs an enum of that name; a function always reads the
+    near names; a name nobody said how it was asked reads them too."""
+    from tui.core.probes.catalog import unfound
+
+    rel = SimpleNamespace(name="orders")
+    snap = SimpleNamespace(relations={"api.orders": rel}, enums={"public.status": ("a",)})
+    names = frozenset({"orders", "status", "invoice", "order_total"})
+    asked = {"orders": {"relation"}, "status": {"enum"}, "invoice": {"relation"},
+             "order_total": {"function"}}  # fmt: skip
+    assert unfound(names, asked, snap) == {"invoice", "order_total"}
+    assert unfound(names, {**asked, "orders": {"relation", "enum"}}, snap) == {
+        "orders", "invoice", "order_total"
+    }  # fmt: skip
+    assert unfound(names, {}, snap) == set(names)

@@ -24,7 +24,7 @@ from tui.core.checks.evidence import Evidence, Found
 from tui.core.checks.verdict import decide, remedies
 from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
-from tui.core.model import Report, Status
+from tui.core.model import ObjectKind, Report, Status
 from tui.core.pasted_error import PastedError, qualify
 from tui.core.postgrest_config import pre_config_note
 from tui.core.probes import (
@@ -99,6 +99,8 @@ T = TypeVar("T")
 # instances of one target (see fleet.py), so a fleet of three costs one catalog snapshot, one
 # socket-table reading, not three.
 SHARED_STEPS = frozenset({"database", "catalog", "listener", "recent", "sockets", "postgrest"})
+# what a named object's name is looked up as in a scoped catalog (catalog.unfound)
+ASKED_AS = {ObjectKind.ENUM: "enum", ObjectKind.FUNCTION: "function"}
 # what the reference's full comparison rests on (alike.py): settled before it is handed out
 COMPARISON_PROBES = ("api", "catalog", "openapi", "targeted", "admin")
 
@@ -206,8 +208,14 @@ class Diagnosis:
         names = self._names()
         # an unknown role is looked at with PUBLIC's privileges; the checks know it is unknown
         role = self.role if self.role is not None else catalog.PUBLIC
+        asked_as: dict[str, set[str]] = {}
+        for o in refs:
+            asked_as.setdefault(o.name, set()).add(ASKED_AS.get(o.kind, "relation"))
+            if o.target_name:
+                asked_as.setdefault(o.target_name, set()).add("relation")
+        anon = self.anon_in_db
         return await self._with_db(
-            lambda c: catalog.snapshot(c, role, cols, names, in_db_anon=self.anon_in_db)
+            lambda c: catalog.snapshot(c, role, cols, names, in_db_anon=anon, asked_as=asked_as)
         )
 
     async def _openapi(self) -> list[openapi.SchemaDoc]:
