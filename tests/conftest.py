@@ -50,6 +50,11 @@ TARGET_ENV = (
     "SERVICE_ROLE_KEY",
     "SUPABASE_SERVICE_ROLE_KEY",
     "PGPASSWORD",
+    # PostgREST's own settings, which the doctor reads as PostgREST would
+    "PGRST_DB_ANON_ROLE",
+    "PGRST_DB_CONFIG",
+    "PGRST_DB_EXTRA_SEARCH_PATH",
+    "PGRST_DB_PRE_CONFIG",
 )
 
 

@@ -344,6 +344,48 @@ def test_postgrest_config_gives_schemas_and_channel_but_flags_win(tmp_path: Path
     assert flagged.channel == "mine"
 
 
+SEARCH_PATH_CONF = 'db-extra-search-path = "public, ext"\ndb-pre-config = "app.pre_config"\n'
+
+
+@pytest.mark.parametrize(
+    ("env", "config", "project", "extra", "pre_config", "source"),
+    [
+        (
+            {"PGRST_DB_EXTRA_SEARCH_PATH": "env_a,env_b", "PGRST_DB_PRE_CONFIG": "env.pre"},
+            True,
+            True,
+            ("env_a", "env_b"),
+            "env.pre",
+            "env:PGRST_DB_",
+        ),
+        # set but empty, the environment still wins, as in PostgREST: no path, no function
+        ({"PGRST_DB_EXTRA_SEARCH_PATH": "", "PGRST_DB_PRE_CONFIG": ""}, True, True, (), None,
+         "env:PGRST_DB_"),
+        ({}, True, True, ("public", "ext"), "app.pre_config", "postgrest-config:"),
+        ({}, False, True, ("public", "extensions"), None, "project:"),
+        ({}, False, False, None, None, ""),
+    ],
+    ids=["env", "env-empty", "postgrest-config", "supabase-project", "unset"],
+)  # fmt: skip
+def test_extra_search_path_and_pre_config_precedence(
+    tmp_path: Path, env, config: bool, project: bool, extra, pre_config, source: str
+) -> None:
+    """PostgREST's environment over its config file; a Supabase project's config.toml
+    (whose CLI passes it as that environment variable) below both."""
+    flags = {}
+    if config:
+        flags["postgrest_config"] = str(write_pgrst_config(tmp_path, SEARCH_PATH_CONF))
+    if project:
+        write_config(
+            tmp_path, '[api]\nport = 60001\nextra_search_path = ["public", "extensions"]\n'
+        )
+    target = resolve_target(flags, env=env, cwd=tmp_path)
+    assert (target.extra_search_path, target.pre_config) == (extra, pre_config)
+    assert target.sources["extra_search_path"].startswith(source or "default")
+    if pre_config:
+        assert target.sources["pre_config"].startswith(source)
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

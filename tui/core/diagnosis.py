@@ -26,7 +26,7 @@ from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
 from tui.core.model import ObjectKind, Report, Status
 from tui.core.pasted_error import PastedError, qualify
-from tui.core.postgrest_config import pre_config_note
+from tui.core.postgrest_config import choose_authenticator, extra_search_path_in_force
 from tui.core.probes import (
     admin,
     agreement,
@@ -573,7 +573,7 @@ class Diagnosis:
             swept = asyncio.ensure_future(
                 sweep.sweep_functions(client, version, functions, gate, snap)
             )
-            keys = [] if self.scoped else drift.embed_only(snap, exposed)
+            keys = [] if self.scoped else drift.embed_only(snap, exposed, self._extra(snap))
             embeds = asyncio.ensure_future(sweep.sweep_keys(client, version, keys, gate))
             sweeps = asyncio.gather(first, swept, embeds, return_exceptions=True)
             sweeps.add_done_callback(lambda _: self._swept.set())
@@ -600,6 +600,12 @@ class Diagnosis:
             f"{len(answers)} objects asked, {misses} not resolved by the cache",
             Found(answers=answers, openapi_disabled=disabled),
         )
+
+    def _extra(self, snap: catalog.Catalog) -> tuple[str, ...]:
+        """PostgREST's ``db-extra-search-path`` (views pass keys on through it), as the
+        checks read it (``Evidence.extra_search_path``), before the listener has answered."""
+        auth = choose_authenticator(snap.postgrest_users, snap.pgrst_settings)
+        return extra_search_path_in_force(self.target, snap.pgrst_settings, auth)[0]
 
     @staticmethod
     def _tables_without_openapi(
@@ -731,9 +737,8 @@ class Diagnosis:
         if self.anon_in_db and ev.catalog is not None and ev.catalog.anon_role_in_db:
             ev.role, where = ev.catalog.anon_role_in_db
             ev.role_source = f"set in the database: {where}"
-        elif self.anon_in_db and ev.catalog is not None:
-            ev.role_source = pre_config_note(ev.catalog.pgrst_settings, ev.authenticator,
-                                             "db_anon_role")  # fmt: skip
+        else:
+            ev.anon_role_outside = self.anon_in_db
         return ev
 
     def conclude(self) -> Report:

@@ -29,13 +29,14 @@ from tui.core.names import (
     relationship_name,
     split_unquoted,
 )
+from tui.core.postgrest_config import DEFAULT_EXTRA_SEARCH_PATH
 from tui.core.probes.catalog import Catalog, ForeignKey
 from tui.core.probes.openapi import SchemaDoc
 from tui.core.probes.schema_cache import CacheDump
 from tui.core.view_keys import view_relationships
 
 Note = tuple[str, str]  # (qualified table, column)
-EXTRA_SEARCH_PATH = ("public",)  # PostgREST's default db-extra-search-path
+EXTRA_SEARCH_PATH = DEFAULT_EXTRA_SEARCH_PATH  # PostgREST's default db-extra-search-path
 
 
 @dataclass

@@ -62,7 +62,10 @@ class Target:
     channel: str = DEFAULT_CHANNEL  # db-channel PostgREST listens on
     schemas_hint: tuple[str, ...] = ()  # exposed schemas according to project files
     sources: dict[str, str] = field(default_factory=dict)  # value name -> "flag"/"env:X"/...
-    extra_search_path: tuple[str, ...] = ()  # [api] extra_search_path from project files
+    # db-extra-search-path as PostgREST's environment, config file or the project's
+    # config.toml say (sources["extra_search_path"]); None: unset (PostgREST's default)
+    extra_search_path: tuple[str, ...] | None = None
+    pre_config: str | None = None  # db-pre-config (environment, config file); never called
     anon_role: str | None = None  # db-anon-role (requests without a key); None: unknown
     channel_enabled: bool | None = None  # db-channel-enabled per --postgrest-config; None: unset
     db_config: bool = True  # PostgREST reads its in-database settings (db-config, default on)
@@ -288,7 +291,7 @@ class ProjectConfig:
     api_port: int | None = None
     db_port: int | None = None
     schemas: tuple[str, ...] = ()
-    extra_search_path: tuple[str, ...] = ()
+    extra_search_path: tuple[str, ...] | None = None  # None: not in the file
 
     @property
     def project_dir(self) -> Path:
@@ -344,7 +347,9 @@ def read_project_config(path: Path) -> ProjectConfig:
         api_port=_port(api, path, "api"),
         db_port=_port(db, path, "db"),
         schemas=_names(api, "schemas", path),
-        extra_search_path=_names(api, "extra_search_path", path),
+        extra_search_path=(
+            _names(api, "extra_search_path", path) if "extra_search_path" in api else None
+        ),
     )
 
 
@@ -411,6 +416,8 @@ def resolve_target(
         db_config_enabled,
         read_postgrest_config,
         resolve_anon_role,
+        resolve_extra_search_path,
+        resolve_pre_config,
     )
 
     flags = flags or {}
@@ -495,6 +502,10 @@ def resolve_target(
     schemas = project.schemas if project else ()
     if not schemas and pgrst is not None:
         schemas = pgrst.schemas
+    extra_search_path, sources["extra_search_path"] = resolve_extra_search_path(
+        env, pgrst, *((project.extra_search_path, project.path) if project else ())
+    )
+    pre_config, sources["pre_config"] = resolve_pre_config(env, pgrst)
     return Target(
         db_url=db_url,
         api_url=api_urls[0],
@@ -506,7 +517,8 @@ def resolve_target(
         timeout=timeout,
         channel=channel,
         schemas_hint=schemas,
-        extra_search_path=project.extra_search_path if project else (),
+        extra_search_path=extra_search_path,
+        pre_config=pre_config,
         sources=sources,
         anon_role=anon_role,
         channel_enabled=pgrst.channel_enabled if pgrst is not None else None,

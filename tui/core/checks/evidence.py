@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
-from tui.core.postgrest_config import choose_authenticator, in_database, split_schemas
+from tui.core.postgrest_config import (
+    choose_authenticator,
+    extra_search_path_in_force,
+    in_database,
+    pre_config_in_force,
+    pre_config_note,
+    split_schemas,
+)
 from tui.core.probes.admin import AdminInfo
 from tui.core.probes.agreement import Agreement
 from tui.core.probes.alike import Alike
@@ -97,6 +104,9 @@ class Evidence:
     errors: dict[str, str] = field(default_factory=dict)  # probe id -> why it has no evidence
     failed: set[str] = field(default_factory=set)  # probe ids that errored (not skipped)
     role_source: str = ""  # said where the role is not the key's or the target's (in-db)
+    # the anon role was read outside the database (environment, file, project) and no
+    # in-database setting overrides it: a db-pre-config function still may
+    anon_role_outside: bool = False
 
     def absorb(self, found: Found) -> None:
         """Take one probe's findings; fields it did not set keep what others found."""
@@ -159,6 +169,36 @@ class Evidence:
             if found:
                 return list(split_schemas(found[0]))
         return list(self.target.schemas_hint) or ["public"]
+
+    @property
+    def extra_search_path(self) -> tuple[str, ...]:
+        """PostgREST's ``db-extra-search-path``: in-database, environment, file, default."""
+        return self._extra_search_path[0]
+
+    @property
+    def _extra_search_path(self) -> tuple[tuple[str, ...], str]:
+        settings = self.catalog.pgrst_settings if self.catalog else []
+        return extra_search_path_in_force(self.target, settings, self.authenticator)
+
+    @property
+    def pre_config_note(self) -> str:
+        """Names the ``db-pre-config`` function, wherever it is set, and what it may set
+        that the doctor read from outside the database (never calling it)."""
+        settings = self.catalog.pgrst_settings if self.catalog else []
+        found = pre_config_in_force(self.target, settings, self.authenticator)
+        if found is None:
+            return ""
+        in_db = self.catalog is not None and self.target.db_config
+        read = [
+            key for key, outside in (
+                ("db-anon-role", self.anon_role_outside),
+                ("db-schemas", not self.exposed_known and not (
+                    in_db and in_database(settings, self.authenticator, "db_schemas"))),
+                ("db-extra-search-path",
+                 not self._extra_search_path[1].startswith("set in the database")),
+            ) if outside
+        ]  # fmt: skip
+        return pre_config_note(found, read)
 
     @property
     def exposed_known(self) -> bool:

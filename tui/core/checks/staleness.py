@@ -85,8 +85,9 @@ def _placed(
 
 
 def _from(ev: Evidence) -> str:
-    """Where the request role came from, when that is not the key or the target's flags."""
-    return f"; {ev.role_source}" if ev.role_source else ""
+    """Where the request role came from, when that is not the key or the target's flags,
+    and the ``db-pre-config`` function that may set what the doctor read."""
+    return "".join(f"; {note}" for note in (ev.role_source, ev.pre_config_note) if note)
 
 
 def _table_of_column(name: str) -> str:
@@ -127,9 +128,7 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
             return Finding("drift", Status.FAIL, f"cannot read the OpenAPI document: {why}",
                            cause=Cause.API_UNREACHABLE, title=title), []  # fmt: skip
         return Finding("drift", Status.SKIPPED, f"needs the API: {why}", title=title), []
-    db = drift.database_inventory(
-        ev.catalog, ev.exposed, ev.target.extra_search_path or drift.EXTRA_SEARCH_PATH
-    )
+    db = drift.database_inventory(ev.catalog, ev.exposed, ev.extra_search_path)
     found: set[StaleObject] = set(stale_from_targeted(ev, db))
     basis = []
     dump = ev.admin.dump if ev.admin is not None else None
