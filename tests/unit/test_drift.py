@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from tui.core import drift
 from tui.core.model import Change, ObjectKind, StaleObject
-from tui.core.probes.catalog import Catalog, ForeignKey, Function, Relation, RoleInfo
+from tui.core.probes.catalog import (
+    Catalog,
+    ForeignKey,
+    Function,
+    Relation,
+    RoleInfo,
+    embed_hint,
+    unembeddable,
+)
 from tui.core.probes.openapi import SchemaDoc, parse
 from tui.core.view_keys import ViewSource
 
@@ -96,16 +104,25 @@ def test_advertised_table_missing_from_catalog_is_removed():
     }
 
 
-def test_functions_need_a_name_callable_and_executable():
+def test_functions_are_those_postgrest_caches_and_the_role_may_execute():
+    """SchemaCache.hs funcsSqlQuery (v11.2, v12.0): prokind 'f', not returning trigger, every
+    argument named in pg_proc ("" counts) or one unnamed that takes the body; and EXECUTE."""
     fns = [
-        Function(1, "public", "ok", "f", ("x",), False, True),
-        Function(2, "public", "unnamed", "f", ("",), False, True),
+        Function(1, "public", "ok", "f", ("x",), False, True, ("integer",)),
+        Function(2, "public", "unnamed", "f", ("",), False, True, ("integer",), named=False),
         Function(3, "public", "trig", "f", (), True, True),
-        Function(4, "public", "proc", "p", ("x",), False, True),
-        Function(5, "public", "denied", "f", ("x",), False, False),
+        Function(4, "public", "proc", "p", ("x",), False, True, ("integer",)),
+        Function(5, "public", "denied", "f", ("x",), False, False, ("integer",)),
+        Function(6, "public", "body", "f", ("",), False, True, ("jsonb",), named=False),
+        Function(7, "public", "mixed", "f", ("a", ""), False, True, ("integer",) * 2),
+        Function(8, "public", "agg", "a", ("",), False, True, ("text",), named=False),
+        Function(9, "public", "no_args", "f", (), False, True, named=False),
     ]
     inv = drift.database_inventory(catalog(fns=fns), ["public"])
-    assert inv.functions == {"public.ok"}
+    assert inv.functions == {"public.ok", "public.body", "public.mixed", "public.no_args"}
+    # a cache-only probe finds a function by its argument names or its body's media type
+    assert [f.name for f in fns if f.probe_args] == ["ok", "denied", "body", "no_args"]
+    assert fns[5].raw_body == "jsonb" and fns[0].raw_body is None
 
 
 def test_a_view_gets_the_notes_of_the_keys_its_columns_expose():
@@ -379,3 +396,25 @@ def test_an_added_table_older_than_a_cached_one_was_renamed():
     )
     found = drift.compute(db, cache)
     assert drift.renamed_since_load(db, cache, found) == {"public.renamed"}
+
+
+SELF_KEYS = [  # (key, the table's other keys, the hint an embed finds it by; False: none does)
+    (_key("b", "a", "b_a", ("a_id",), 1), [], "b_a"),
+    (_key("t", "t", "t_boss", ("boss_id",), 1), [], "boss_id"),  # t!boss_id(*): one-to-many
+    (_key("t", "t", "t_pair", ("pa", "pb"), 1), [], None),  # t(*) alone
+    (
+        _key("t", "t", "t_pair", ("pa", "pb"), 1),
+        [_key("t", "t", "t_boss", ("boss_id",), 2)],
+        False,
+    ),  # t(*) is ambiguous
+    (_key("t", "t", "t_next", ("next_id",), 1, one_to_one=True), [], False),
+    (_key("x.b", "a", "b_a", ("a_id",), 1), [], "b_a"),  # another schema: named below
+]
+
+
+def test_embed_hint_follows_findrel_for_self_referencing_keys():
+    """Plan.hs findRel (v11.2, v12.0) matches a self key only on its one-to-many side."""
+    for fk, others, want in SELF_KEYS:
+        found, hint = embed_hint(fk, [fk, *others])
+        assert (hint if found else False) == want, fk
+        assert (unembeddable(fk, [fk, *others]) is None) == (found and fk.schema == fk.ref_schema)

@@ -535,7 +535,7 @@ class Diagnosis:
                 found.append(agreement.Recent("relation", ref.schema, ref.name, cols, 0))
             elif kind == "function":
                 overloads = snap.functions.get(ref.display, [])
-                fn = next((f for f in overloads if f.callable_by_name), None)
+                fn = next((f for f in overloads if f.named_call), None)
                 if fn is not None:
                     found.append(agreement.Recent("function", ref.schema, ref.name, fn.args, 0))
         return found
@@ -619,9 +619,11 @@ class Diagnosis:
         probes = [targeted.probe_table(client, version, r.schema, r.name, r.columns)
                   for r in tables]  # fmt: skip
         probes += [
-            sweep.key_probe(client, version, fk)
+            sweep.key_probe(client, version, fk, snap.foreign_keys)
             for fk in drift.served_keys(snap, exposed)
-            if fk.ref_schema == fk.schema and fk.table_key in names
+            if fk.ref_schema == fk.schema
+            and fk.table_key in names
+            and catalog.embed_hint(fk, snap.foreign_keys)[0]
         ]
         return probes
 

@@ -30,7 +30,7 @@ from tui.core.names import (
     split_unquoted,
 )
 from tui.core.postgrest_config import DEFAULT_EXTRA_SEARCH_PATH
-from tui.core.probes.catalog import Catalog, ForeignKey
+from tui.core.probes.catalog import Catalog, ForeignKey, embed_hint
 from tui.core.probes.openapi import SchemaDoc
 from tui.core.probes.schema_cache import CacheDump
 from tui.core.view_keys import view_relationships
@@ -173,8 +173,10 @@ def embed_only(
     schemas = set(exposed)
     keys = served_keys(catalog, schemas)
     shown = _predicted_notes(catalog, keys, schemas, extra, None)
-    # an embed looks for the parent in the request's schema: keys across schemas embed never
-    return [fk for fk in keys if fk.oid not in shown and fk.schema == fk.ref_schema]
+    # an embed looks for the parent in the request's schema: keys across schemas embed never;
+    # nor do some self-referencing keys (catalog.embed_hint)
+    return [fk for fk in keys if fk.oid not in shown and fk.schema == fk.ref_schema
+            and embed_hint(fk, catalog.foreign_keys)[0]]  # fmt: skip
 
 
 # one inventory per (snapshot, exposed schemas, extra search path) while the snapshot lives: a

@@ -11,7 +11,7 @@ from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import qualified, quote_ident
 from tui.core.probes.cache_only import rpc_args
-from tui.core.probes.catalog import Catalog
+from tui.core.probes.catalog import Catalog, unembeddable
 from tui.core.specs import ObjectRef
 
 NOTE_PRIVILEGE = "Privileges are not cached: a reload changes nothing; GRANT does, at once."
@@ -120,8 +120,9 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
         return _finding(
             ref, Status.WARN,
             f"{rel.qualified} is a partition of {shown}: PostgREST serves the partitioned "
-            f"table {shown}, not its partitions (a request to {rel.qualified} answers "
-            "404 / PGRST205 with a fresh cache too)",
+            f"table {shown}, not its partitions (with a fresh cache too, {rel.qualified} "
+            "answers writes 404 and embeds PGRST200; reads reach SQL on 11-12, PGRST205 "
+            "from 13)",
             cause=Cause.OBJECT_MISSING,
             runbook_note="No reload serves a partition: PostgREST's schema cache leaves "
             "partitions out (NOT relispartition).",
@@ -224,11 +225,18 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
                 runbook_note="PGRST202 is also the answer for wrong argument names; "
                 "no reload changes which arguments a function takes.",
             )  # fmt: skip
-    args = ", ".join(f"({', '.join(a or '<unnamed>' for a in f.args)})" for f in overloads)
+    if len(overloads) > 1:  # told apart by their types, as psql prints them
+        shown = ", ".join(f.signature for f in overloads)
+    else:
+        shown = f"{ref.display}({', '.join(a or '<unnamed>' for a in overloads[0].args)})"
     if not any(f.callable_by_name for f in overloads):
-        return _finding(ref, Status.WARN, f"{ref.display}{args} cannot be called by name over "
-                        "/rpc/ (unnamed arguments, procedure or trigger function)")  # fmt: skip
-    return _finding(ref, Status.PASS, f"function {ref.display}{args} exists and is cached")
+        why = ", ".join(dict.fromkeys(str(f.not_served) for f in overloads))
+        return _finding(ref, Status.WARN, f"{shown} is not in PostgREST's schema cache, fresh "
+                        f"or not ({why}): /rpc/ does not serve it")  # fmt: skip
+    if not any(f.probe_args for f in overloads):  # PostgREST counts "" as a name
+        return _finding(ref, Status.WARN, f"{shown}: PostgREST caches it, but no request can "
+                        "name its unnamed argument, so this cache cannot be asked")  # fmt: skip
+    return _finding(ref, Status.PASS, f"function {shown} exists and is cached")
 
 
 def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
@@ -253,6 +261,15 @@ def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -
             f"a foreign key between {shown}")  # fmt: skip
         if pair:
             what += f" (keys between them: {', '.join(quote_ident(k.name) for k in pair)})"
+        rels = [ev.catalog.relation(s, n) for s, n in ends]
+        views = [r.qualified for r in rels if r is not None and r.is_view]
+        if views and not pair:  # SchemaCache.hs addViewM2OAndO2ORels: keys pass through views
+            return _finding(
+                ref, Status.WARN,
+                f"no foreign key joins {shown} itself, but {' and '.join(views)} is a view: "
+                "PostgREST embeds through the keys of the tables its columns come from; name "
+                "those tables to check them",
+            )  # fmt: skip
         return _missing(ref, what, "relationship", child=ends[0], parent=ends[1])
     served = [fk for fk in keys if not fk.overridden]
     if not served:
@@ -262,6 +279,14 @@ def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -
             f"{qualified(keys[0].ref_schema, keys[0].ref_table)}({qualified(*ends[0])}): "
             "PostgREST embeds through the function, not the key",
         )  # fmt: skip
+    why = {fk.name: unembeddable(fk, ev.catalog.foreign_keys) for fk in served}
+    if all(why.values()):  # PostgREST caches it, but no embed finds it: nothing to probe
+        return _finding(
+            ref, Status.WARN,
+            "; ".join(f"foreign key {quote_ident(k)} between {shown} exists, but PostgREST "
+                      f"11-12 embed through it never ({w})" for k, w in why.items()),
+        )  # fmt: skip
+    served = [fk for fk in served if not why[fk.name]]
     got = _stale(ev, ref, stale, {fk.qualified for fk in served} | {ref.display})
     if got:
         return got

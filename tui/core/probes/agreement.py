@@ -60,7 +60,7 @@ def recent_objects(snap: Catalog, schemas: list[str], limit: int = 1) -> list[Re
         (f.changed_age, -f.oid, Recent("function", f.schema, f.name, f.args, f.changed_age))
         for overloads in snap.functions.values()
         for f in overloads
-        if f.schema in exposed and f.changed_age >= 0 and f.callable_by_name
+        if f.schema in exposed and f.changed_age >= 0 and f.named_call
     )
     found = [row[2] for row in relations[:limit] + functions[:limit]]
     return sorted(found, key=lambda r: r.changed)

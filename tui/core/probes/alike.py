@@ -107,7 +107,7 @@ def questions(
     it does not hold stale; and its stale objects no request shows. None: too many to ask."""
     args = {qualified(*key.split(".", 1)): list(f.args)
             for key, overloads in snap.functions.items()
-            for f in overloads[:1] if f.callable_by_name}  # fmt: skip
+            for f in overloads[:1] if f.named_call}  # fmt: skip
     probes, unasked = build_probes(list(stale), args)
     if len(probes) > MAX_STALE:
         return None

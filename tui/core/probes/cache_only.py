@@ -15,6 +15,7 @@ and measured on both with an audit trap on every table and function
 | columns | ``POST /t?columns=c1,…,<made up, sorting last>`` | 404 ``{}``, or PGRST204 naming a ``ci`` | PGRST204 naming the made-up column |
 | relationship | ``GET /child?select=parent(*)&order=<no such embed>(x)`` | PGRST200 | PGRST108 |
 | function | ``GET /rpc/f?<args>&order=<no such embed>(x)`` | PGRST202 | PGRST108 |
+| function of one unnamed body argument | ``POST /rpc/f?order=<no such embed>(x)`` of its media type | PGRST202 | PGRST108 |
 | the user's read or RPC call | the request plus ``order=<no such embed>(x)`` | PGRST200 / PGRST202 | PGRST108 |
 | the user's write (POST, PATCH, PUT) | the request plus ``columns=<its keys>,<made up>`` | 404 ``{}`` / PGRST204 | PGRST204 naming the made-up column |
 
@@ -113,11 +114,33 @@ def relationship(schema: str, child: str, parent: str, hint: str | None = None) 
     )  # fmt: skip
 
 
-def function(schema: str, name: str, args: tuple[str, ...] | list[str]) -> Shape:
-    """Does the cache hold ``name`` with these argument names? (never called)"""
+# the media type PostgREST passes as the whole body to a function whose one argument has no
+# name and this type (Plan.hs findProc, v11.2 and v12.0): only a POST of it finds the function
+RAW_BODY_MEDIA = {
+    "json": "application/json",
+    "jsonb": "application/json",
+    "text": "text/plain",
+    "xml": "text/xml",
+    "bytea": "application/octet-stream",
+}
+
+
+def function(
+    schema: str, name: str, args: tuple[str, ...] | list[str], raw_body: str | None = None
+) -> Shape:
+    """Does the cache hold ``name`` with these argument names, or (``raw_body``: the type of
+    its one unnamed argument) the one that takes the body? (never called)"""
+    path = f"/rpc/{quote(name, safe='')}?"
+    if raw_body is not None:
+        media = RAW_BODY_MEDIA[raw_body]
+        return Shape(
+            "POST", f"{path}order={NOT_EMBEDDED_ORDER}",
+            {"Content-Profile": schema, "Content-Type": media},
+            b"{}" if media == JSON["Content-Type"] else b"", "PGRST108", frozenset({"PGRST202"}),
+        )  # fmt: skip
     query = "".join(f"{quote(a, safe='')}=0&" for a in args) + f"order={NOT_EMBEDDED_ORDER}"
     return Shape(
-        "GET", f"/rpc/{quote(name, safe='')}?{query}", {"Accept-Profile": schema}, None,
+        "GET", f"{path}{query}", {"Accept-Profile": schema}, None,
         "PGRST108", frozenset({"PGRST202"}),
     )  # fmt: skip
 

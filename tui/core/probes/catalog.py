@@ -15,6 +15,7 @@ from psycopg.rows import BaseRowFactory, dict_row, tuple_row
 
 from tui.core.names import qualified, relationship_name, signature
 from tui.core.postgrest_config import choose_authenticator, in_database
+from tui.core.probes.cache_only import RAW_BODY_MEDIA
 from tui.core.view_keys import ViewSource, target_origins
 
 R = TypeVar("R")
@@ -173,13 +174,14 @@ WHERE r.rulename = '_RETURN' AND r.ev_class >= 16384 AND c.relkind IN ('v', 'm')
 FUNCTIONS_QUERY = f"""
 SELECT p.oid::bigint AS oid, n.nspname AS schema, p.proname AS name, p.prokind AS kind,
        p.proargnames AS arg_names, p.proargmodes::text[] AS arg_modes, p.pronargs AS nargs,
+       p.proargnames IS NOT NULL AS named,
        ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o)
              ORDER BY o) AS arg_types,
-       p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype) AS returns_trigger,
+       p.prorettype = 'trigger'::regtype AS returns_trigger,
        has_function_privilege(%(role)s, p.oid, 'EXECUTE') AS executable,
        age(p.xmin) AS changed_age
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE p.prokind IN ('f', 'p') AND {USER_SCHEMAS}
+WHERE p.prokind IN ('f', 'p', 'a', 'w') AND {USER_SCHEMAS}
   AND (%(names)s::text[] IS NULL OR p.proname = ANY(%(names)s::text[]))
 ORDER BY p.oid DESC
 """
@@ -397,6 +399,10 @@ class ForeignKey:
         return f"{self.ref_schema}.{self.ref_table}"
 
     @property
+    def is_self(self) -> bool:
+        return self.table_key == self.ref_key
+
+    @property
     def qualified(self) -> str:
         """``schema.table:schema.table!constraint``: PostgREST tells two keys between the same
         tables apart by the constraint's name (``select=parent!fk_name(*)``)."""
@@ -412,16 +418,51 @@ class ForeignKey:
                 and self.schema == self.ref_schema)  # fmt: skip
 
 
+NOT_SERVED_KINDS = {"p": "a procedure", "a": "an aggregate", "w": "a window function"}
+
+
+def embed_hint(fk: ForeignKey, keys: list[ForeignKey]) -> tuple[bool, str | None]:
+    """Whether an embed can find ``fk`` and the ``!hint`` that picks it (Plan.hs findRel,
+    v11.2 and v12.0). Another table's key: by its constraint name. A self-referencing key has
+    two relationships and findRel matches only its one-to-many side: with a hint, only the
+    one referencing column (``t!col(*)``); a composite one by the table alone, unless another
+    self key of the table answers to that too (ambiguous); a one-to-one one never."""
+    if not fk.is_self:
+        return True, fk.name
+    if fk.one_to_one:
+        return False, None
+    if len(fk.columns) == 1:
+        return True, fk.columns[0]
+    others = [k for k in keys if k.is_self and k.table_key == fk.table_key and k is not fk
+              and not k.one_to_one]  # fmt: skip
+    return not others, None
+
+
+def unembeddable(fk: ForeignKey, keys: list[ForeignKey]) -> str | None:
+    """Why no embed can find ``fk`` (None: one can): findRel looks the parent up in the
+    request's schema only, and finds some self-referencing keys never (``embed_hint``)."""
+    if fk.schema != fk.ref_schema:
+        return "its tables are in different schemas; an embed finds tables of its own only"
+    if not embed_hint(fk, keys)[0]:
+        return (
+            "a one-to-one self-referencing key"
+            if fk.one_to_one
+            else "a composite self-referencing key beside another self key (ambiguous)"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Function:
     oid: int
     schema: str
     name: str
-    kind: str  # f | p
+    kind: str  # f | p | a (aggregate) | w (window)
     args: tuple[str, ...]  # input argument names, "" when unnamed
-    returns_trigger: bool
+    returns_trigger: bool  # returns trigger (not event_trigger: PostgREST serves those)
     executable: bool
     arg_types: tuple[str, ...] = ()  # input arguments' types, as format_type prints them
+    named: bool = True  # pg_proc.proargnames is set (PostgREST counts "" in it as a name)
     # transactions since its pg_proc row was last written (created, replaced, renamed, moved,
     # granted): the sweep also asks the most recently changed; over 2^31 transactions ago the
     # count wraps (negative), and such a row is left to the sweep by OID
@@ -438,8 +479,41 @@ class Function:
 
     @property
     def callable_by_name(self) -> bool:
-        """What PostgREST serves under /rpc/ and lists in OpenAPI."""
-        return self.kind == "f" and not self.returns_trigger and all(self.args)
+        """What PostgREST loads into its cache, serves under /rpc/ and lists in OpenAPI
+        (SchemaCache.hs funcsSqlQuery, v11.2 and v12.0): ``prokind = 'f'``, not returning
+        ``trigger``, and no argument without a name in pg_proc, or just one that takes the
+        request body (``raw_body``)."""
+        return self.not_served is None
+
+    @property
+    def not_served(self) -> str | None:
+        """Why PostgREST leaves this overload out of its cache (None: it does not)."""
+        if self.kind != "f":
+            return NOT_SERVED_KINDS.get(self.kind, "not a plain function")
+        if self.returns_trigger:
+            return "a trigger function"
+        if self.named or not self.args or self.raw_body:
+            return None
+        return "unnamed arguments"
+
+    @property
+    def raw_body(self) -> str | None:
+        """The type of its one unnamed argument when PostgREST passes it the whole POST body
+        (``bytea``, ``json``, ``jsonb``, ``text``, ``xml``: Plan.hs findProc); else None."""
+        one = len(self.arg_types) == 1 and not self.named
+        return self.arg_types[0] if one and self.arg_types[0] in RAW_BODY_MEDIA else None
+
+    @property
+    def named_call(self) -> bool:
+        """Cached, and a request can name every argument (an empty name in pg_proc counts
+        as a name for the cache but matches no request)."""
+        return self.callable_by_name and all(self.args)
+
+    @property
+    def probe_args(self) -> bool:
+        """A cache-only probe can find this overload: by its argument names, or by the body
+        type of its one unnamed argument."""
+        return self.named_call or (self.callable_by_name and self.raw_body is not None)
 
 
 @dataclass(frozen=True)

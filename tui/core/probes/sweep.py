@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import httpx
@@ -40,10 +41,14 @@ def probe_ref(
         return relationship_probes(client, version, ref, snap)
     if kind == "function":
         overloads = snap.functions.get(ref.key, [])
-        args = next((f.args for f in overloads if f.callable_by_name), None)
-        if args is None:  # gone from the catalog: the user's call names the arguments
+        fn = next((f for f in overloads if f.probe_args), None)
+        if fn is None and any(f.callable_by_name for f in overloads):
+            return []  # cached, but an empty argument name matches no request: OpenAPI tells
+        if fn is None:  # gone from the catalog: the user's call names the arguments
             args = rpc_args(failing, ref.name) if failing else ()
-        return [targeted.probe_function(client, version, ref.schema, ref.name, args)]
+            return [targeted.probe_function(client, version, ref.schema, ref.name, args)]
+        return [targeted.probe_function(client, version, ref.schema, ref.name, fn.args,
+                                        raw_body=fn.raw_body)]  # fmt: skip
     return []
 
 
@@ -60,12 +65,22 @@ def relationship_probes(
     if not keys:
         return [targeted.probe_relationship(client, version, ref.schema, ref.name,
                                             ref.target_name, ref.hint, ref.target_schema)]  # fmt: skip
-    return [key_probe(client, version, fk) for fk in keys]
+    return [key_probe(client, version, fk, snap.foreign_keys) for fk in keys
+            if catalog.unembeddable(fk, snap.foreign_keys) is None]  # fmt: skip
 
 
-def key_probe(client: httpx.AsyncClient, version: str | None, fk: catalog.ForeignKey) -> Probe:
-    return targeted.probe_relationship(client, version, fk.schema, fk.table, fk.ref_table,
-                                       fk.name, fk.ref_schema)  # fmt: skip
+async def key_probe(
+    client: httpx.AsyncClient,
+    version: str | None,
+    fk: catalog.ForeignKey,
+    keys: list[catalog.ForeignKey] | None = None,
+) -> targeted.TargetedAnswer:
+    """Embed ``fk`` by the hint that picks it (``catalog.embed_hint``; ``keys``: the
+    catalog's, to tell a self key's neighbours); the answer is named by the constraint."""
+    _ok, hint = catalog.embed_hint(fk, keys or [fk])
+    answer = await targeted.probe_relationship(client, version, fk.schema, fk.table,
+                                               fk.ref_table, hint, fk.ref_schema)  # fmt: skip
+    return replace(answer, name=fk.qualified)
 
 
 def callable_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog.Function]:
@@ -74,7 +89,7 @@ def callable_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog
     names) tells whether the cache has it."""
     return [f for name, overloads in snap.functions.items()
             if name.split(".", 1)[0] in exposed
-            for f in overloads if f.callable_by_name and f.executable]  # fmt: skip
+            for f in overloads if f.probe_args and f.executable]  # fmt: skip
 
 
 def overload_name(snap: catalog.Catalog, fn: catalog.Function) -> str | None:
@@ -119,7 +134,7 @@ async def sweep_functions(
 
     def ask(chosen: list[catalog.Function]) -> Awaitable[Answers]:
         probes = [targeted.probe_function(client, version, f.schema, f.name, f.args,
-                                          overload_name(snap, f) if snap else None)
+                                          overload_name(snap, f) if snap else None, f.raw_body)
                   for f in chosen]  # fmt: skip
         return targeted.gather_limited(probes, gate=gate)
 
@@ -143,7 +158,7 @@ async def sweep_keys(
     are: a key created after the cache loaded holds a higher OID than every cached one."""
 
     def ask(chosen: list[catalog.ForeignKey]) -> Awaitable[Answers]:
-        return targeted.gather_limited([key_probe(client, version, fk) for fk in chosen],
+        return targeted.gather_limited([key_probe(client, version, fk, keys) for fk in chosen],
                                        gate=gate)  # fmt: skip
 
     return await _waves(ask, sorted(keys, key=lambda fk: -fk.oid)[:LIMIT])

@@ -127,10 +127,13 @@ async def probe_function(
     name: str,
     args: tuple[str, ...],
     signature: str | None = None,
+    raw_body: str | None = None,
 ) -> TargetedAnswer:
     """``signature`` (``public.f(integer, text)``) names an overload among others: the answer
-    is about that one (PostgREST picks an overload by its argument names)."""
-    status, body, error = await _ask(client, version, cache_only.function(schema, name, args))
+    is about that one (PostgREST picks an overload by its argument names, or by ``raw_body``,
+    the type of its one unnamed argument)."""
+    shape = cache_only.function(schema, name, args, raw_body)
+    status, body, error = await _ask(client, version, shape)
     return TargetedAnswer(
         "function", signature or qualified(schema, name), status, error.code,
         _verdict(error, status, body), None, error,
