@@ -32,6 +32,7 @@ class Corpus:
     schemas: tuple[str, ...]  # db-schemas, in order: the first is the default
     anon_role: str  # db-anon-role
     load_into: str | None = None  # run the file with this search_path (schema created first)
+    prelude: bool = False  # run the folder's prelude.sql first (what the platform provides)
 
     @property
     def default_schema(self) -> str:
@@ -44,6 +45,10 @@ class Corpus:
     def schema_sql(self) -> str:
         return (CORPUS_DIR / self.name / "schema.sql").read_text(encoding="utf-8")
 
+    def prelude_sql(self) -> str | None:
+        path = CORPUS_DIR / self.name / "prelude.sql"
+        return path.read_text(encoding="utf-8") if self.prelude else None
+
 
 CORPORA: tuple[Corpus, ...] = (
     Corpus("pagila", ("public",), "web_anon"),
@@ -55,6 +60,8 @@ CORPORA: tuple[Corpus, ...] = (
         "api_reader",
     ),
     Corpus("dhis2", ("public",), "dhis_reader"),
+    # a Supabase migration set: its own grants to authenticated, served as the anon role
+    Corpus("basejump", ("basejump", "public"), "authenticated", prelude=True),
 )
 CORPUS_IDS = [c.name for c in CORPORA]
 
@@ -91,6 +98,9 @@ def load_template(cluster: Cluster, corpus: Corpus) -> str:
     cluster.drop_database(corpus.template)
     cluster.create_database(corpus.template)
     with psycopg.connect(cluster.dsn(corpus.template), autocommit=True) as conn:
+        prelude = corpus.prelude_sql()
+        if prelude:
+            conn.execute(prelude)  # type: ignore[arg-type]  # a file of ours
         if corpus.load_into:
             schema = sql.Identifier(corpus.load_into)
             conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
