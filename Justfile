@@ -38,9 +38,10 @@ test *ARGS: setup lint
 snap-update: setup
     pytest tests -k snapshot --snapshot-update
 
-# benchmarks on the real sandbox (~15 min; e.g. `just bench --sizes 100,1000 --runs 5`); results in BENCHMARKS.md
+# benchmarks on the real sandbox (~15 min; e.g. `just bench --sizes 100,1000 --runs 5`); results in BENCHMARKS.md.
+# Instruction counts are compared with 7fee54e, the code of 2026-12-01 (a later --reference-commit wins)
 bench *ARGS: setup
-    python -m benchmarks.run {{ARGS}}
+    python -m benchmarks.run --reference-commit 7fee54e {{ARGS}}
 
 # re-export the README screenshots from the wizard on a live sandbox
 screenshots: setup

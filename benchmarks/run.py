@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from benchmarks import (
     check_cost,
     corpus_cost,
     fleet_cost,
+    instructions,
     postgrest_costs,
     report,
     runbook_procedure,
@@ -104,12 +105,15 @@ def stale_runs(box: Sandbox, res: SizeResult, runs: int, runbook: bool) -> None:
             res.samples[speedup] = paired(manual, check, "ratio")
 
 
-def targeted_runs(sized: list[tuple[Sandbox, SizeResult]], rounds: int) -> None:
+def targeted_runs(
+    sized: list[tuple[Sandbox, SizeResult]], rounds: int, results: RunResults
+) -> None:
     """The targeted check at every size in turn, round after round, with every sandbox up:
     whatever the host does meanwhile falls on all sizes alike (side by side, as the budget
     compares sizes)."""
     for i in range(rounds):
         log(f"targeted checks, round {i + 1}/{rounds}")
+        results.global_samples.setdefault("host_loop_targeted_s", []).append(host_loop_seconds())
         for box, res in sized:
             targeted = attempt(
                 res,
@@ -186,7 +190,35 @@ def measure_wizard(cluster: Cluster, results: RunResults, runs: int) -> None:
     with Sandbox(cluster=cluster) as box:
         box.apply_drift(["all"])
         check_cost.warm_up(box)
-        wizard_costs.measure(results, runs, box)
+        with host_speed_around(results, "host_loop_wizard_s"):
+            wizard_costs.measure(results, runs, box)
+
+
+@contextlib.contextmanager
+def host_speed_around(results: RunResults, metric: str) -> Iterator[None]:
+    """The host-speed loop just before and just after a phase (its budget's context)."""
+    results.global_samples.setdefault(metric, []).append(host_loop_seconds())
+    try:
+        yield
+    finally:
+        results.global_samples[metric].append(host_loop_seconds())
+
+
+def measure_instructions(
+    sized: list[tuple[Sandbox, SizeResult]], results: RunResults, reference: str | None
+) -> None:
+    """Callgrind instruction counts of one full and one targeted check at 100 tables, this
+    code's and the reference commit's (host-independent: see benchmarks/instructions.py)."""
+    box = next((b for b, res in sized if res.tables == instructions.SIZE), None)
+    if box is None:
+        results.notes.append(
+            f"instruction counts: not measured ({instructions.SIZE} tables not in --sizes)"
+        )
+        return
+    if not instructions.available():
+        results.notes.append("instruction counts: not measured (valgrind not installed)")
+        return
+    results.extra["instructions"] = instructions.measure(box, reference, log)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -207,6 +239,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-wizard", action="store_true", help="skip the wizard start-up")
     parser.add_argument(
         "--no-corpus", action="store_true", help="skip the largest corpus schema (budget 8)"
+    )
+    parser.add_argument(
+        "--no-instructions",
+        action="store_true",
+        help="skip the callgrind instruction counts (one full and one targeted check, ~1 min each)",
+    )
+    parser.add_argument(
+        "--reference-commit",
+        default="",
+        metavar="COMMIT",
+        help="also count the instructions of this commit's code (its tui tree, this venv)",
     )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -235,9 +278,12 @@ def main(argv: list[str] | None = None) -> int:
             attempt(results, "wizard", lambda: measure_wizard(cluster, results, args.runs))
         if not args.no_corpus:
             log("the largest corpus schema")
-            attempt(
-                results, "corpus", lambda: corpus_cost.measure(cluster, results, args.runs, log)
-            )
+            with host_speed_around(results, "host_loop_corpus_s"):
+                attempt(
+                    results,
+                    "corpus",
+                    lambda: corpus_cost.measure(cluster, results, args.runs, log),
+                )
             results.save(json_path)
         for tables in sizes:
             runs = runs_at.get(tables, args.runs)
@@ -255,8 +301,16 @@ def main(argv: list[str] | None = None) -> int:
                 )
             results.sizes.append(res)
             results.save(json_path)
-        targeted_runs(sized, args.runs * TARGETED_REPEATS)
+        targeted_runs(sized, args.runs * TARGETED_REPEATS, results)
         results.save(json_path)
+        if not args.no_instructions:
+            log("instruction counts (callgrind)")
+            attempt(
+                results,
+                "instruction counts",
+                lambda: measure_instructions(sized, results, args.reference_commit or None),
+            )
+            results.save(json_path)
     results.finished_utc = _now()
     results.duration_s = time.monotonic() - started
     results.save(json_path)

@@ -72,3 +72,89 @@ def test_runbook_procedure_routes_sql_through_the_chosen_client() -> None:
     ]
     counts = runbook_procedure.counts()
     assert counts["sql"] == 6 and counts["openapi"] == 3
+
+
+CALLGRIND_OUT = """# callgrind format
+version: 1
+creator: callgrind-3.19.0
+cmd:  python -c ... check --json
+events: Ir
+summary: 1409099411
+
+fl=(1) ???
+fn=(1) 0x0000000000001100
+0 3
+totals: 1409099411
+"""
+
+
+def test_callgrind_totals_are_read_from_summary_or_totals() -> None:
+    from benchmarks.instructions import parse_total
+
+    assert parse_total(CALLGRIND_OUT) == 1_409_099_411
+    no_summary = CALLGRIND_OUT.replace("summary: 1409099411\n", "")
+    assert parse_total(no_summary) == 1_409_099_411
+    with pytest.raises(ValueError):
+        parse_total("events: Ir\nfn=(1) main\n")
+
+
+def _results(**extra: object):
+    from benchmarks.results import RunResults, SizeResult
+
+    small = SizeResult(tables=100, functions=10, runs=3)
+    small.samples = {
+        "host_loop_s": [0.30, 0.35, 0.32],
+        "check_full_minus_openapi_s": [0.25, 0.28, 0.35],
+        "catalog_over_reload": [0.2, 0.25, 0.22],
+        "check_targeted_s": [0.40, 0.41],
+    }
+    large = SizeResult(tables=10_000, functions=1_000, runs=3)
+    large.samples = {"check_targeted_s": [0.43, 0.44]}
+    results = RunResults(started_utc="t", command="c", machine={}, sizes=[small, large])
+    results.global_samples = {"host_loop_targeted_s": [0.5, 0.7], "wizard_start_s": [0.9]}
+    results.extra.update(extra)
+    return results
+
+
+def test_wall_clock_budgets_show_the_host_speed_of_their_phase_and_keep_their_verdict() -> None:
+    from benchmarks.report import budget_rows, markdown
+
+    rows = {(r[1], r[2]): r for r in budget_rows(_results())}
+    full = rows[("full check minus OpenAPI GET <= 0.3 s", "100 tables")]
+    # the verdict is the absolute budget's (median 0.28 <= 0.3), the host speed beside it
+    assert full[3:] == ("0.280 s", "PASS", "0.320 s [0.300 s–0.350 s] (n=3)")
+    ratio = rows[("catalog snapshot / PostgREST reload <= 1", "100 tables")]
+    assert ratio[5] == ""  # a ratio of two times in one run: no host context
+    targeted = next(r for r in rows.values() if r[1].startswith("targeted check"))
+    assert targeted[4] == "PASS" and targeted[5] == "0.600 s [0.500 s–0.700 s] (n=2)"
+    wizard = rows[("wizard cold start to first screen <= 1.0 s", "once")]
+    assert wizard[4:] == ("PASS", "not measured")  # no host loop taken around it
+    page = markdown(_results())
+    assert "| verdict | host speed meanwhile |" in page
+    assert "| 0.280 s | PASS | 0.320 s [0.300 s–0.350 s] (n=3) |" in page
+
+
+def test_instruction_counts_render_beside_the_reference_commit() -> None:
+    from benchmarks.report import console, instruction_rows, markdown
+
+    counted = {
+        "size": 100,
+        "current": {"commit": "abc1234", "full": 2_000_000_000, "targeted": 1_400_000_000},
+        "reference": {"commit": "7fee54e", "full": 2_500_000_000, "targeted": 1_400_000_000},
+    }
+    rows = instruction_rows(_results(instructions=counted))
+    assert rows == [
+        ("`pgrst-doctor check --json` (all symptoms)", "2.000 G", "2.500 G", "0.80x"),
+        ("`pgrst-doctor check --json --table public.t42`", "1.400 G", "1.400 G", "1.00x"),
+    ]
+    page = markdown(_results(instructions=counted))
+    assert "| check | this code (`abc1234`) | reference (`7fee54e`) | this / reference |" in page
+    assert "| `pgrst-doctor check --json` (all symptoms) | 2.000 G | 2.500 G | 0.80x |" in page
+    assert "all symptoms): 2.000 G (reference 2.500 G, 0.80x)" in console(
+        _results(instructions=counted)
+    )
+    alone = {"size": 100, "current": {"commit": "abc1234", "full": 2_000_000_000}}
+    assert instruction_rows(_results(instructions=alone))[0][1:] == ("2.000 G", "", "")
+    assert instruction_rows(_results()) == []
+    assert "## Our own cost" not in markdown(_results())
+    assert "(all symptoms): 2.000 G\n" in console(_results(instructions=alone))
