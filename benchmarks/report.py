@@ -198,8 +198,8 @@ def instruction_section(results: RunResults) -> list[str]:
         "",
         f"Instructions one check executes in its own process at {counted.get('size', 100)} "
         "tables (`valgrind --tool=callgrind`, one run each; PostgreSQL and PostgREST are not "
-        "counted). Unlike wall time they hardly move with the host's load (within ~2 % "
-        "between runs), so they tell a change in our code from a slower host. The reference "
+        "counted). Unlike wall time they hardly move with the host's load (within 1 % "
+        "between runs of the same code), so they tell a change in our code from a slower host. The reference "
         "is that commit's `tui` tree run by this venv (`--reference-commit`).",
         "",
         f"| check | {mine} | {theirs} | this / reference |",
@@ -291,11 +291,13 @@ METHOD = """\
   and corpus phases; the budget table shows its median in the budget's own phase. Budgets
   stay absolute: the loop is context for a verdict, never part of it.
 - **Our own cost in instructions** (`--no-instructions` skips it, ~1 min per check; on a
-  loaded host 2-3 min): at 100 tables, one `check --json` and one `check --json --table
+  loaded host 2-3 min): at 100 tables, at the end of the run (its reload runs have made the
+  cache fresh, so the full check is healthy), one `check --json` and one `check --json --table
   public.t42` under `valgrind --tool=callgrind` (our process only), for this code and for
   `--reference-commit`'s `tui` tree (`git archive` into a temp directory, run by this venv,
-  so no second install). The same targeted check counted 1.409 / 1.414 G instructions in two
-  runs at load 8-12 on 2026-12-07, where its wall time moved 2x within the hour.
+  so no second install). The same targeted check of the same code counted 1.414 G and
+  1.418 G instructions in two runs twenty minutes apart at load 8-10 on 2026-12-07, while
+  its wall time ranged 1.2-4.2 s.
 - **Machine load:** the load average when the run began is under Machine below; earlier runs
   shared the machine with test suites. Absolute times carry noise; the spreads show how much.
 """
@@ -358,6 +360,10 @@ tables: 0.267 s then, 0.775 s at 18:23), with the host's Python speed (the 5M-ad
 1.414 G and 1.418 G in two runs twenty minutes apart.
 
 Still open (not fixed here):
+- A name not found as what it was asked about (a typo, a dropped table) and every `--function`
+  still read the near names, a scan of every relation, function and type name (37-62 ms at
+  10,000 tables): a missing-arguments finding on an existing function is matched against
+  them, and they hold aggregates the catalog's function list leaves out.
 - The targeted check's foreign-key query takes 11-19 ms to plan (nine catalogs joined; a fresh
   connection reads their statistics), 3-5 ms more at 10,000 tables than at 100 (richer
   statistics on bigger catalogs; bounded by the statistics target). On this host wall time
