@@ -9,6 +9,7 @@ dependency the reference lacks is never imported by it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -16,7 +17,6 @@ import sys
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.check_cost import CHECK_PROBE_TIMEOUT, target_env
@@ -58,7 +58,7 @@ def _git(*args: str) -> str:
     return out.stdout
 
 
-@contextmanager
+@contextlib.contextmanager
 def source_tree(commit: str) -> Iterator[Path]:
     """The commit's files in a temporary directory (``git archive``: no worktree to clean)."""
     with tempfile.TemporaryDirectory(prefix="bench-ref-") as tmp:
@@ -97,20 +97,14 @@ def count(sandbox: Sandbox, args: tuple[str, ...], source: Path | None = None) -
 
 
 def measure(
-    sandbox: Sandbox, reference: str | None, log: Callable[[str], None] = print
+    sandbox: Sandbox, commit: str | None = None, log: Callable[[str], None] = print
 ) -> dict[str, object]:
-    """Counts of every check in CHECKS for this code and, given, the reference commit's:
-    ``{"size": 100, "current": {"commit": ..., "full": n, "targeted": n}, "reference": ...}``."""
-    current: dict[str, object] = {"commit": commit_of()}
-    for name, args in CHECKS.items():
-        log(f"instructions: {name} check, this code")
-        current[name] = count(sandbox, args)
-    result: dict[str, object] = {"size": SIZE, "current": current}
-    if reference:
-        ref: dict[str, object] = {"commit": commit_of(reference)}
-        with source_tree(reference) as src:
-            for name, args in CHECKS.items():
-                log(f"instructions: {name} check, {ref['commit']}")
-                ref[name] = count(sandbox, args, src)
-        result["reference"] = ref
-    return result
+    """Counts of every check in CHECKS, of this code or (``commit``) of that commit's:
+    ``{"commit": short hash, "full": n, "targeted": n}``."""
+    counted: dict[str, object] = {"commit": commit_of(commit or "HEAD")}
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(source_tree(commit)) if commit else None
+        for name, args in CHECKS.items():
+            log(f"instructions: {name} check, {counted['commit']}")
+            counted[name] = count(sandbox, args, source)
+    return counted

@@ -192,7 +192,9 @@ def instruction_section(results: RunResults) -> list[str]:
     current = counted.get("current") or {}
     reference = counted.get("reference") or {}
     mine = f"this code (`{current.get('commit', '?')}`)"
-    theirs = f"reference (`{reference['commit']}`)" if reference else "reference (none given)"
+    asked = counted.get("reference_asked")
+    theirs = (f"reference (`{reference['commit']}`)" if reference
+              else f"reference (`{asked}`: not measured)" if asked else "reference (none given)")  # fmt: skip
     return [
         "## Our own cost, whatever the host's speed (callgrind instructions)",
         "",

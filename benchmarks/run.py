@@ -218,7 +218,15 @@ def measure_instructions(
     if not instructions.available():
         results.notes.append("instruction counts: not measured (valgrind not installed)")
         return
-    results.extra["instructions"] = instructions.measure(box, reference, log)
+    counted: dict[str, object] = {"size": instructions.SIZE, "reference_asked": reference}
+    results.extra["instructions"] = counted
+    counted["current"] = instructions.measure(box, None, log)
+    if reference:  # kept apart: a reference that cannot be read loses only its own counts
+        attempt(
+            results,
+            f"instruction counts of {reference}",
+            lambda: counted.update(reference=instructions.measure(box, reference, log)),
+        )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -155,6 +155,9 @@ def test_instruction_counts_render_beside_the_reference_commit() -> None:
     )
     alone = {"size": 100, "current": {"commit": "abc1234", "full": 2_000_000_000}}
     assert instruction_rows(_results(instructions=alone))[0][1:] == ("2.000 G", "", "")
+    assert "reference (none given)" in markdown(_results(instructions=alone))
+    failed = {**alone, "reference_asked": "deadbee"}  # its counts could not be taken
+    assert "| reference (`deadbee`: not measured) |" in markdown(_results(instructions=failed))
     assert instruction_rows(_results()) == []
     assert "## Our own cost" not in markdown(_results())
     assert "(all symptoms): 2.000 G\n" in console(_results(instructions=alone))
