@@ -127,3 +127,28 @@ async def test_a_scoped_snapshot_reads_near_names_only_for_what_it_did_not_find(
     assert "near_names" not in found.timings_ms and found.near == ()
     assert ("public.orders", "table") in as_enum.near
     assert unsaid.near == as_enum.near
+
+
+async def test_a_scoped_diagnosis_leaves_the_schema_cache_dump_alone(
+    sandbox12: Sandbox, monkeypatch: pytest.MonkeyPatch
+):
+    """The admin server's /schema_cache (v12.2+: the whole cache, tens of MB at 10,000 tables)
+    is asked for by a full check, which compares it, and not by a check of named objects,
+    which never reads it: every request the diagnosis sends is recorded."""
+    import httpx
+
+    sent: list[str] = []
+    send = httpx.AsyncClient.send
+
+    async def recording(self: httpx.AsyncClient, request: httpx.Request, **kw: object):
+        sent.append(request.url.path)
+        return await send(self, request, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", recording)
+    target = target_for(sandbox12)
+    named = DiagnosisRequest(objects=(ObjectRef(ObjectKind.TABLE, "public", "orders"),))
+    await Diagnosis(target, named).run()
+    assert {"/live", "/ready", "/metrics"} <= set(sent) and "/schema_cache" not in sent
+    sent.clear()
+    await Diagnosis(target).run()
+    assert "/schema_cache" in sent

@@ -302,7 +302,9 @@ class Diagnosis:
     async def _admin_probe(self) -> ProbeResult:
         t = self.target
         async with base.http_client(t, key="", base_url=t.admin_url) as client:
-            info = await asyncio.wait_for(admin.admin_info(client), t.timeout)
+            # the cache dump is read only by a full comparison (staleness.check)
+            info = await asyncio.wait_for(admin.admin_info(client, dump=not self.scoped),
+                                          t.timeout)  # fmt: skip
         status = Status.PASS if info.ready == 200 else Status.WARN
         return status, f"/live {info.live}, /ready {info.ready}", Found(admin=info)
 
