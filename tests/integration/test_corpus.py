@@ -106,8 +106,16 @@ def test_postgrest_config_names_the_anon_role_and_schemas(
             'POST /person HTTP/1.1\nContent-Profile: person\n\n{{"businessentityid": 1}}',
             "person.person",
         ),
+        # embeds as PostgREST resolves them: many-to-many through film_actor, a nested embed
+        # under the embed that holds it, a spread (v12), a key picked by its constraint
+        (
+            "pagila",
+            "GET /film?select=title,actor(first_name),film_actor(actor(last_name)),"
+            "...language!film_language_id_fkey(name)",
+            "public.film",
+        ),
     ],
-    ids=["default-schema", "accept-profile-curl", "content-profile-raw"],
+    ids=["default-schema", "accept-profile-curl", "content-profile-raw", "embeds"],
 )
 def test_request_resolves_against_the_exposed_schemas(
     served: dict[tuple[str, str], Sandbox],

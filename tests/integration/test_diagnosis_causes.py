@@ -256,11 +256,19 @@ async def test_42703_and_wrong_argument_names_are_not_the_cache(make_sandbox, po
 
 
 async def test_event_trigger_that_notifies_turns_auto_reload_on_and_off(sandbox12: Sandbox):
+    assert sandbox12.postgrest is not None
+    loads = sandbox12.postgrest.log_text().count("Schema cache loaded")
     sandbox12.execute(
         "CREATE FUNCTION public.pgrst_watch() RETURNS event_trigger LANGUAGE plpgsql AS "
         "$$ BEGIN NOTIFY pgrst, 'reload schema'; END; $$;"
         "CREATE EVENT TRIGGER pgrst_watch ON ddl_command_end EXECUTE PROCEDURE public.pgrst_watch();"
+        # PostgREST caches a function returning event_trigger too: reloaded, the cache is fresh
+        "NOTIFY pgrst, 'reload schema';"
     )
+    deadline = time.monotonic() + 15
+    while sandbox12.postgrest.log_text().count("Schema cache loaded") <= loads:
+        assert time.monotonic() < deadline, "PostgREST did not reload after NOTIFY"
+        await asyncio.sleep(0.05)
     target = target_for(sandbox12)
     on = await diagnose(target)
     auto = next(f for f in on.findings if f.check == "auto-reload")

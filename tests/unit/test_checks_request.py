@@ -34,6 +34,22 @@ def test_objects_of_a_write_with_an_embed():
     }
 
 
+def test_nested_and_spread_embeds_belong_to_the_embed_that_holds_them():
+    """PostgREST resolves ``a(b(c))`` as a->b, then b->c: an embed's parent is the embed
+    around it, not the path's table; ``...x(...)`` spreads an embed; ``count()`` is none."""
+    req = FailingRequest(
+        "GET",
+        "/film?select=title,film_actor(actor!inner(first_name)),...language(name),"
+        "n:count(),store(staff(id,address(*)))",
+    )
+    rels = [r.display for r in objects_in(req, "public") if r.kind is ObjectKind.RELATIONSHIP]
+    assert rels == [
+        "public.film:public.film_actor", "public.film_actor:public.actor",
+        "public.film:public.language", "public.film:public.store", "public.store:public.staff",
+        "public.staff:public.address",
+    ]  # fmt: skip
+
+
 def test_select_lists_name_plain_columns_only():
     req = FailingRequest(
         "GET", "/customers?select=id,nick:username::text,doc->a,total:count(),x(*)"

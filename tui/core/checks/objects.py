@@ -239,10 +239,62 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
     return _finding(ref, Status.PASS, f"function {shown} exists and is cached")
 
 
+def embed_alias(cat: Catalog, schema: str, name: str, source: str | None = None) -> str | None:
+    """What an embed name that is no relation stands for in PostgREST 11-12 (Plan.hs findRel):
+    a computed relationship (a function of ``source``'s row type), or a foreign key named by
+    its constraint or its one column; None when neither (with no ``source``: of any table)."""
+    for table_key, fn_key in cat.computed:
+        if fn_key == f"{schema}.{name}" and source in (None, table_key.split(".", 1)[1]):
+            return f"the computed relationship {qualified(schema, name)}"
+    for fk in cat.foreign_keys:
+        one = name in fk.columns[:1] and len(fk.columns) == 1
+        if fk.schema == schema and source in (None, fk.table) and (name == fk.name or one):
+            return f"foreign key {quote_ident(fk.name)}"
+    return None
+
+
+def _many_to_many(ev: Evidence, ref: ObjectRef, a: str, b: str) -> Finding | None:
+    """Two tables no key joins directly, each referenced by a table of their schema: PostgREST
+    embeds one in the other through that junction when both keys are many-to-one and their
+    columns lie in its primary key (SchemaCache.hs addM2MRels, v11.2 and v12.0). The catalog
+    holds no primary keys, so the probe of the pair says whether the cache resolves it."""
+    assert ev.catalog is not None
+    refs: dict[str, set[str]] = {a: set(), b: set()}
+    for fk in ev.catalog.foreign_keys:
+        if fk.ref_key in refs and not fk.one_to_one and fk.schema == ref.schema:
+            refs[fk.ref_key].add(fk.table_key)
+    junctions = sorted(refs[a] & refs[b] - {a, b})
+    if not junctions:
+        return None
+    through = ", ".join(qualified(*j.split(".", 1)) for j in junctions)
+    answer = next((t for t in ev.targeted if t.kind == "relationship" and t.name == ref.display),
+                  None)  # fmt: skip
+    if answer is not None and answer.cached:
+        return _finding(ref, Status.PASS, f"{ref.display}: many-to-many through {through}, "
+                        "resolved by the cache")  # fmt: skip
+    return _finding(
+        ref, Status.WARN,
+        f"no foreign key joins {ref.display} directly; {through} references both, but the "
+        "cache resolves no many-to-many through it: PostgREST needs both keys' columns in "
+        "the junction's primary key",
+    )  # fmt: skip
+
+
 def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
     ends = ((ref.schema, ref.name), (ref.target_schema or ref.schema, ref.target_name or ""))
     a, b = (f"{s}.{n}" for s, n in ends)
+    if ev.catalog.relation(*ends[0]) is None and (via := embed_alias(ev.catalog, *ends[0])):
+        return _finding(ref, Status.WARN, f"{ref.display}: embedded under {via}, which "
+                        "names no table; not checked")  # fmt: skip
+    if (
+        ev.catalog.relation(*ends[1]) is None
+        and ends[1][0] == ref.schema
+        and (via := embed_alias(ev.catalog, ref.schema, ends[1][1], ref.name))
+    ):
+        return _stale(ev, ref, stale, {ref.display}) or _finding(
+            ref, Status.PASS, f"{ref.display}: an embed through {via}, not a table; cached"
+        )
     for schema, name in ends:
         if ev.catalog.relation(schema, name) is None:
             return _missing(ref, f"table {qualified(schema, name)}", "table", name=(schema, name))
@@ -261,6 +313,8 @@ def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -
             f"a foreign key between {shown}")  # fmt: skip
         if pair:
             what += f" (keys between them: {', '.join(quote_ident(k.name) for k in pair)})"
+        if not pair and (many := _many_to_many(ev, ref, a, b)):
+            return many
         rels = [ev.catalog.relation(s, n) for s, n in ends]
         views = [r.qualified for r in rels if r is not None and r.is_view]
         if views and not pair:  # SchemaCache.hs addViewM2OAndO2ORels: keys pass through views

@@ -15,8 +15,8 @@ from tui.core.probes.cache_only import body_keys
 from tui.core.request import FailingRequest
 from tui.core.specs import ObjectRef
 
-# select=*,alias:table!hint(...) -> the embedded table names
-_EMBED = re.compile(r"(?:^|[,(])\s*(?:[\w-]+:)?(?P<name>[\w-]+)(?:![\w-]+)*\s*\(")
+# an embed's head: [...][alias:]name[!hint...] (PostgREST's select grammar; quoted names left out)
+_EMBED_HEAD = re.compile(r"^(?:\.\.\.)?(?:[\w-]+:)?(?P<name>[\w-]+)(?:![\w-]+)*$")
 
 
 def _top_level(select: str) -> list[str]:
@@ -33,6 +33,20 @@ def _top_level(select: str) -> list[str]:
             current.append(char)
     items.append("".join(current))
     return [i.strip() for i in items if i.strip()]
+
+
+def embeds(select: str, parent: str) -> list[tuple[str, str]]:
+    """(parent, embedded name) for every embed of a select list, nested ones under the embed
+    that holds them (``a(b(c))``: (t, a), (a, b), (b, c)); ``count()`` is an aggregate."""
+    found: list[tuple[str, str]] = []
+    for item in _top_level(select):
+        head, paren, rest = item.partition("(")
+        match = _EMBED_HEAD.match(head.strip()) if paren and rest.endswith(")") else None
+        if match is None or match["name"] == "count":
+            continue
+        found.append((parent, match["name"]))
+        found += embeds(rest[:-1], match["name"])
+    return found
 
 
 def selected_columns(select: str) -> list[str]:
@@ -66,9 +80,9 @@ def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
     params = dict(parse_qsl(query, keep_blank_values=True))
     for column in selected_columns(params.get("select", "")):
         refs.append(ObjectRef(ObjectKind.COLUMN, schema, table, column=column))
-    for match in _EMBED.finditer(params.get("select", "")):
-        refs.append(ObjectRef(ObjectKind.RELATIONSHIP, schema, table,
-                              target_schema=schema, target_name=match["name"]))  # fmt: skip
+    for parent, name in embeds(params.get("select", ""), table):
+        refs.append(ObjectRef(ObjectKind.RELATIONSHIP, schema, parent,
+                              target_schema=schema, target_name=name))  # fmt: skip
     if request.method.upper() in {"POST", "PATCH", "PUT"}:
         columns = body_keys(request.body)
         if "columns" in params:

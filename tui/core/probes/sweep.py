@@ -62,6 +62,8 @@ def relationship_probes(
     keys = [fk for fk in snap.foreign_keys
             if {fk.table_key, fk.ref_key} == pair and not fk.overridden
             and (ref.hint is None or fk.name == ref.hint)]  # fmt: skip
+    if not keys and snap.relation(ref.schema, ref.name) is None:
+        return []  # nested under an embed that names no table: no path to ask from
     if not keys:
         return [targeted.probe_relationship(client, version, ref.schema, ref.name,
                                             ref.target_name, ref.hint, ref.target_schema)]  # fmt: skip
