@@ -121,6 +121,24 @@ async def test_view_without_security_invoker_and_permissive_policy(sandbox12: Sa
     assert "notes_everyone" in fix
 
 
+async def test_view_owned_by_a_role_the_policies_filter_bypasses_nothing(sandbox12: Sandbox):
+    """A view runs with its owner's rights, and PostgreSQL checks the table's policies for
+    that owner: owned by authenticated (no superuser, no BYPASSRLS, not the table's owner),
+    notes' RLS still filters, as in PostgREST's starter kit (views owned by an api role)."""
+    sandbox12.execute(
+        "CREATE VIEW public.owned_notes AS SELECT * FROM public.notes;"
+        "GRANT SELECT ON public.notes TO authenticated;"
+        "ALTER VIEW public.owned_notes OWNER TO authenticated;"
+        "GRANT SELECT ON public.owned_notes TO anon;"
+        "NOTIFY pgrst, 'reload schema';"
+    )
+    report = await diagnose(target_for(sandbox12), objects=(table("public", "owned_notes"),),
+                            symptoms=("rls-not-enforced",))  # fmt: skip
+    rls = next(f for f in report.findings if f.check == "rls")
+    assert (rls.status, rls.cause) == (Status.PASS, None), rls
+    assert "authenticated" in rls.summary and "public.notes" in rls.summary
+
+
 async def test_key_signed_with_another_secret_is_rejected(sandbox12: Sandbox):
     forged = jwt.role_key("anon", "not-the-sandbox-secret-" + "x" * 32)
     report = await diagnose(target_for(sandbox12, key=forged))

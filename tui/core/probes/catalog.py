@@ -225,11 +225,14 @@ WHERE {USER_SCHEMAS} AND (%(names)s::text[] IS NULL OR c.relname = ANY(%(names)s
 """
 
 # For each view and materialized view: the tables it reads, through views over views, that
-# have RLS enabled or policies (pg_rewrite's dependencies), as catalog keys. A view over such
-# a table runs with its owner's rights unless security_invoker; one over none bypasses nothing.
+# have RLS enabled or policies (pg_rewrite's dependencies), as catalog keys; and of those, the
+# ones whose RLS the view reading them bypasses. A view runs with its owner's rights unless
+# security_invoker, and PostgreSQL checks the table's policies for that owner: skipped only
+# when the owner is a superuser, has BYPASSRLS, or owns the table without FORCE (or RLS is
+# off). A view over none bypasses nothing.
 VIEW_RLS_QUERY = """
-WITH RECURSIVE deps(view, rel) AS (
-  SELECT r.ev_class, d.refobjid
+WITH RECURSIVE deps(view, via, rel) AS (
+  SELECT r.ev_class, r.ev_class, d.refobjid
   FROM pg_class v
   JOIN pg_rewrite r ON r.ev_class = v.oid
   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
@@ -237,15 +240,20 @@ WITH RECURSIVE deps(view, rel) AS (
   WHERE v.relkind IN ('v', 'm')
     AND (%(names)s::text[] IS NULL OR v.relname = ANY(%(names)s::text[]))
   UNION
-  SELECT deps.view, d.refobjid
+  SELECT deps.view, deps.rel, d.refobjid
   FROM deps
   JOIN pg_rewrite r ON r.ev_class = deps.rel
   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
    AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class
 )
-SELECT n.nspname, v.relname, array_agg(DISTINCT tn.nspname || '.' || t.relname)
+SELECT n.nspname, v.relname, array_agg(DISTINCT tn.nspname || '.' || t.relname),
+       array_remove(array_agg(DISTINCT CASE
+         WHEN NOT t.relrowsecurity OR o.rolsuper OR o.rolbypassrls
+              OR (t.relowner = w.relowner AND NOT t.relforcerowsecurity)
+         THEN tn.nspname || '.' || t.relname END), NULL)
 FROM deps
 JOIN pg_class v ON v.oid = deps.view JOIN pg_namespace n ON n.oid = v.relnamespace
+JOIN pg_class w ON w.oid = deps.via JOIN pg_roles o ON o.oid = w.relowner
 JOIN pg_class t ON t.oid = deps.rel JOIN pg_namespace tn ON tn.oid = t.relnamespace
 WHERE t.relkind IN ('r', 'p')
   AND (t.relrowsecurity OR EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.oid))
@@ -545,6 +553,8 @@ class Catalog:
     column_privileges: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
     view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # view key -> those of them whose RLS the view's owner skips (see VIEW_RLS_QUERY)
+    view_rls_bypassed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # view key -> where its columns come from (unscoped snapshots; see VIEW_SOURCES_QUERY)
     view_sources: dict[str, ViewSource] = field(default_factory=dict)
     # (relation key, function key) of computed relationships: PostgREST keys relationships
@@ -748,10 +758,11 @@ async def snapshot(
             for row in await _rows(conn, VIEW_SOURCES_QUERY, {}, timings, "view_keys", dict_row):
                 source = _view_source(row, catalog)
                 catalog.view_sources[source.key] = source
-        for schema, name, tables in await _rows(
+        for schema, name, tables, bypassed in await _rows(
             conn, VIEW_RLS_QUERY, params, timings, "views", tuple_row
         ):
             catalog.view_rls[f"{schema}.{name}"] = tuple(sorted(tables))
+            catalog.view_rls_bypassed[f"{schema}.{name}"] = tuple(sorted(bypassed))
         if inventory:
             await _inventory(conn, catalog, timings)
         wanted = [
