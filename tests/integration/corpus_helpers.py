@@ -33,6 +33,8 @@ class Corpus:
     anon_role: str  # db-anon-role
     load_into: str | None = None  # run the file with this search_path (schema created first)
     prelude: bool = False  # run the folder's prelude.sql first (what the platform provides)
+    roles: tuple[str, ...] = ()  # other roles it grants to or owns objects by (made first)
+    own_grants: bool = False  # its own GRANTs decide existing objects (tables made later: ours)
 
     @property
     def default_schema(self) -> str:
@@ -62,6 +64,9 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("dhis2", ("public",), "dhis_reader"),
     # a Supabase migration set: its own grants to authenticated, served as the anon role
     Corpus("basejump", ("basejump", "public"), "authenticated", prelude=True),
+    # views in api over tables in data, owned by role api that the RLS policies name; the anon
+    # role gets two columns of a view (column-level grant) and two functions
+    Corpus("starterkit", ("api",), "anonymous", roles=("webuser", "api"), own_grants=True),
 )
 CORPUS_IDS = [c.name for c in CORPORA]
 
@@ -76,25 +81,27 @@ def ensure_role(cluster: Cluster, role: str) -> None:
 
 
 def grants(corpus: Corpus) -> sql.Composed:
-    """Usage and table privileges on every exposed schema, now and for tables made later (as
-    a deployment's default privileges do); functions keep PostgreSQL's EXECUTE to PUBLIC."""
+    """Usage and table privileges on every exposed schema, now (unless the corpus grants its
+    own) and for tables made later (as a deployment's default privileges do); functions keep
+    PostgreSQL's EXECUTE to PUBLIC."""
     role = sql.Identifier(corpus.anon_role)
+    existing = "" if corpus.own_grants else "GRANT {p} ON ALL TABLES IN SCHEMA {s} TO {r};"
     parts = []
     for schema in map(sql.Identifier, corpus.schemas):
         parts.append(
             sql.SQL(
-                "GRANT USAGE ON SCHEMA {s} TO {r};"
-                "GRANT {p} ON ALL TABLES IN SCHEMA {s} TO {r};"
-                "ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT {p} ON TABLES TO {r};"
+                "GRANT USAGE ON SCHEMA {s} TO {r};" + existing
+                + "ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT {p} ON TABLES TO {r};"
             ).format(s=schema, r=role, p=TABLE_PRIVILEGES)
-        )
+        )  # fmt: skip
     return sql.Composed(parts)
 
 
 def load_template(cluster: Cluster, corpus: Corpus) -> str:
     """The corpus in its own database, with its role and grants; returns the database name
     (used as the template of each served copy)."""
-    ensure_role(cluster, corpus.anon_role)
+    for role in (corpus.anon_role, *corpus.roles):
+        ensure_role(cluster, role)
     cluster.drop_database(corpus.template)
     cluster.create_database(corpus.template)
     with psycopg.connect(cluster.dsn(corpus.template), autocommit=True) as conn:
