@@ -577,6 +577,10 @@ class Diagnosis:
             )
             keys = [] if self.scoped else drift.embed_only(snap, exposed, self._extra(snap))
             embeds = asyncio.ensure_future(sweep.sweep_keys(client, version, keys, gate))
+            computed = [] if self.scoped else drift.embeddable_computed(snap, exposed)
+            if computed:  # few schemas have any: no wave, no task
+                embeds = asyncio.ensure_future(sweep.joined(
+                    embeds, sweep.sweep_computed(client, version, computed, gate)))  # fmt: skip
             sweeps = asyncio.gather(first, swept, embeds, return_exceptions=True)
             sweeps.add_done_callback(lambda _: self._swept.set())
             try:

@@ -30,7 +30,7 @@ from tui.core.names import (
     split_unquoted,
 )
 from tui.core.postgrest_config import DEFAULT_EXTRA_SEARCH_PATH
-from tui.core.probes.catalog import Catalog, ForeignKey, embed_hint
+from tui.core.probes.catalog import Catalog, ComputedRel, ForeignKey, embed_hint
 from tui.core.probes.openapi import SchemaDoc
 from tui.core.probes.schema_cache import CacheDump
 from tui.core.view_keys import view_relationships
@@ -49,6 +49,7 @@ class Inventory:
     columns: dict[str, frozenset[str]] = field(default_factory=dict)  # relation -> raw names
     functions: set[str] = field(default_factory=set)
     relationships: set[str] = field(default_factory=set)  # "s.child:s.parent!constraint"
+    computed: set[str] = field(default_factory=set)  # database side: "s.table:s.function"
     fk_notes: dict[Note, str] = field(default_factory=dict)  # -> the table the note names
     note_names: dict[Note, str] = field(default_factory=dict)  # database side: the key's name
     enum_labels: set[str] = field(default_factory=set)  # "s.type:label"
@@ -179,6 +180,18 @@ def embed_only(
             and embed_hint(fk, catalog.foreign_keys)[0]]  # fmt: skip
 
 
+def embeddable_computed(catalog: Catalog, exposed: Iterable[str]) -> list[ComputedRel]:
+    """Computed relationships an embed finds (Plan.hs findRel, SchemaCache.hs
+    removeInternal, v11.2 and v12.0): table, function and returned relation in the request's
+    exposed schemas, table and function in the same one; not one named like a relation (it
+    overrides that relationship, whose notes tell). Newest function first."""
+    schemas = set(exposed)
+    rels = [c for c in catalog.computed_rels
+            if c.schema == c.fn_schema and c.schema in schemas and c.returns_schema in schemas
+            and f"{c.fn_schema}.{c.fn}" not in catalog.relations]  # fmt: skip
+    return sorted(rels, key=lambda c: -c.oid)
+
+
 # one inventory per (snapshot, exposed schemas, extra search path) while the snapshot lives: a
 # fleet's instances share one snapshot, and the reference instance is judged twice (fleet.py,
 # probes/alike.py)
@@ -230,6 +243,7 @@ def _database_inventory(
             inv.functions.add(qualified(schema, fn))
     keys = served_keys(catalog, exposed)
     inv.relationships = {fk.qualified for fk in keys}
+    inv.computed = {c.qualified for c in embeddable_computed(catalog, exposed)}
     _predicted_notes(catalog, keys, exposed, extra, inv)
     for type_name, labels in catalog.enums.items():
         schema, _, typ = type_name.partition(".")

@@ -33,7 +33,7 @@ def stale_from_targeted(ev: Evidence, db: drift.Inventory) -> list[StaleObject]:
     known = {
         ObjectKind.TABLE: db.tables.__contains__,
         ObjectKind.COLUMN: db.has_column,
-        ObjectKind.RELATIONSHIP: db.relationships.__contains__,
+        ObjectKind.RELATIONSHIP: lambda name: name in db.relationships or name in db.computed,
         ObjectKind.FUNCTION: db.functions.__contains__,
     }
     in_catalog = {  # printed names, as the answers name objects

@@ -138,7 +138,7 @@ JOIN pg_constraint k ON k.oid = named.objid""",
 # From the user's functions through pg_type's row-type links (index lookups): joining
 # pg_class on reltype scanned it twice, 0.17 s at 10,000 tables.
 COMPUTED_RELS_QUERY = """
-SELECT an.nspname, a.relname, pn.nspname, p.proname
+SELECT an.nspname, a.relname, pn.nspname, p.proname, p.oid::bigint, rn.nspname
 FROM pg_proc p
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 JOIN pg_type at ON at.oid = p.proargtypes[0]
@@ -146,6 +146,7 @@ JOIN pg_class a ON a.oid = at.typrelid AND a.relkind IN ('v', 'r', 'm', 'f', 'p'
 JOIN pg_namespace an ON an.oid = a.relnamespace
 JOIN pg_type rt ON rt.oid = p.prorettype
 JOIN pg_class r ON r.oid = rt.typrelid AND r.relkind IN ('v', 'r', 'm', 'f', 'p')
+JOIN pg_namespace rn ON rn.oid = r.relnamespace
 WHERE p.pronargs = 1 AND pn.nspname !~ '^pg_' AND pn.nspname <> 'information_schema'
   AND (%(names)s::text[] IS NULL OR p.proname = ANY(%(names)s::text[]))
 """
@@ -429,6 +430,24 @@ class ForeignKey:
 NOT_SERVED_KINDS = {"p": "a procedure", "a": "an aggregate", "w": "a window function"}
 
 
+@dataclass(frozen=True)
+class ComputedRel:
+    """A computed relationship (SchemaCache.hs allComputedRels): ``function(table)`` returning
+    rows of a relation in ``returns_schema``; embedded as ``table?select=function(*)``."""
+
+    schema: str
+    table: str
+    fn_schema: str
+    fn: str
+    oid: int
+    returns_schema: str
+
+    @property
+    def qualified(self) -> str:
+        """``schema.table:schema.function``, as a pasted embed of it is named."""
+        return relationship_name(self.schema, self.table, self.fn_schema, self.fn, None)
+
+
 def embed_hint(fk: ForeignKey, keys: list[ForeignKey]) -> tuple[bool, str | None]:
     """Whether an embed can find ``fk`` and the ``!hint`` that picks it (Plan.hs findRel,
     v11.2 and v12.0). Another table's key: by its constraint name. A self-referencing key has
@@ -560,6 +579,7 @@ class Catalog:
     # (relation key, function key) of computed relationships: PostgREST keys relationships
     # by (table, foreign table), so one replaces every relationship of such a pair
     computed: frozenset[tuple[str, str]] = frozenset()
+    computed_rels: list[ComputedRel] = field(default_factory=list)  # the same, in full
     # the inventory, read only when asked for (a reset's "what would be lost")
     triggers: set[str] = field(default_factory=set)  # "schema.table.trigger"
     grants: set[str] = field(default_factory=set)  # "table public.t: SELECT to anon"
@@ -719,20 +739,22 @@ async def snapshot(
                 column_grants=_column_grants(row["column_grants"]),
             )
             catalog.relations[rel.key] = rel
-        overrides = {
-            (f"{a_schema}.{a_name}", f"{f_schema}.{f_name}")
-            for a_schema, a_name, f_schema, f_name in await _rows(
-                conn, COMPUTED_RELS_QUERY, params, timings, "computed_relationships", tuple_row
-            )
-        }
-        catalog.computed = frozenset(overrides)
+        rows = await _rows(
+            conn, COMPUTED_RELS_QUERY, params, timings, "computed_relationships", tuple_row
+        )
+        catalog.computed = frozenset(
+            (f"{a_s}.{a_n}", f"{f_s}.{f_n}") for a_s, a_n, f_s, f_n, *_ in rows
+        )
+        catalog.computed_rels = [
+            ComputedRel(a_s, a_n, f_s, f_n, oid, r_s) for a_s, a_n, f_s, f_n, oid, r_s in rows
+        ]
         fk_query = FOREIGN_KEYS_QUERY if names is None else FOREIGN_KEYS_NAMED_QUERY
         for row in await _rows(conn, fk_query, params, timings, "foreign_keys", dict_row):
             pair = (f"{row['schema']}.{row['table']}", f"{row['ref_schema']}.{row['ref_table']}")
             fk = {
                 **row,
                 "columns": tuple(row["columns"]),
-                "overridden": pair in overrides,
+                "overridden": pair in catalog.computed,
                 "ref_columns": tuple(row["ref_columns"]),
             }
             catalog.foreign_keys.append(ForeignKey(**fk))

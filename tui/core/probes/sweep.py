@@ -166,6 +166,30 @@ async def sweep_keys(
     return await _waves(ask, sorted(keys, key=lambda fk: -fk.oid)[:LIMIT])
 
 
+async def sweep_computed(
+    client: httpx.AsyncClient,
+    version: str | None,
+    rels: list[catalog.ComputedRel],
+    gate: targeted.RequestGate,
+) -> Answers:
+    """Computed relationships (``drift.embeddable_computed``): OpenAPI shows none, so each is
+    embedded by its function's name, newest first, a wave at a time, as keys are."""
+
+    def ask(chosen: list[catalog.ComputedRel]) -> Awaitable[Answers]:
+        return targeted.gather_limited(
+            [targeted.probe_relationship(client, version, c.schema, c.table, c.fn, None,
+                                         c.fn_schema) for c in chosen],
+            gate=gate,
+        )  # fmt: skip
+
+    return await _waves(ask, sorted(rels, key=lambda c: -c.oid)[:LIMIT])
+
+
+async def joined(first: Awaitable[Answers], second: Awaitable[Answers]) -> Answers:
+    """Two sweeps' answers as one (cancelled together)."""
+    return await first + await second
+
+
 async def _waves(ask: Callable[[list[T]], Awaitable[Answers]], ordered: list[T]) -> Answers:
     """Ask ``ordered`` a wave at a time; stop after the first wave that resolves without a
     miss (a wave that tells nothing, all errors, does not count)."""
