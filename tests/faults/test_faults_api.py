@@ -79,6 +79,20 @@ def test_hung_api_is_given_up_on_at_the_timeout(doctor, shop_db):
     assert_api_unreachable(run)
 
 
+def test_hung_api_with_a_request_still_reads_the_database(doctor, shop_db):
+    """With a request the catalog first waits for the API (its path resolves against the
+    exposed schemas); that wait is the API's time, not the database's: the catalog is read
+    and only the API is unreachable (was: drift failed db-unreachable "cannot read the
+    catalog: no answer within 2s")."""
+    with fs.FaultServer(fs.hung) as server:
+        run = check(doctor, shop_db, server.url, "--request", "GET /customers")
+    report = assert_api_unreachable(run)
+    assert "db-unreachable" not in causes(report), report["findings"]
+    assert "cannot read the catalog" not in summaries(report)
+    objects = [f for f in report["findings"] if f["check"] == "object"]
+    assert objects and "exists" in objects[0]["summary"], objects
+
+
 def test_api_resetting_connections_is_unreachable(doctor, shop_db):
     with fs.FaultServer(fs.close_at_once) as server:
         run = check(doctor, shop_db, server.url)

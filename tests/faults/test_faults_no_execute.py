@@ -201,9 +201,11 @@ async def test_wizard_diagnosis_and_verification_run_nothing_until_yes_is_typed(
         await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
         diagnosis = app.screen
         await until(pilot, lambda: diagnosis.report is not None)
-        assert diagnosis.report.verdict is Verdict.STALE_CACHE, [  # which probe, if not
-            (f.check, str(f.cause), f.summary) for f in diagnosis.report.findings if f.cause
-        ]
+        assert diagnosis.report.verdict is Verdict.STALE_CACHE, (  # which probe, if not
+            [(f.check, str(f.cause), f.summary) for f in diagnosis.report.findings if f.cause],
+            [(o.probe, str(o.status), round(o.elapsed_ms), o.summary)
+             for o in diagnosis.diagnosis.outcomes.values()],
+        )  # fmt: skip
         assert audit_trap.hits(trap) == []
         app.push_screen(RemediationScreen(diagnosis.report))
         await until(pilot, lambda: isinstance(app.screen, RemediationScreen))

@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 import httpx
 import psycopg
 
-from tui.core import drift
+from tui.core import budget, drift
 from tui.core.checks import request, staleness, verdict
 from tui.core.checks.evidence import Evidence, Found
 from tui.core.checks.verdict import decide, remedies
@@ -156,7 +156,9 @@ class Diagnosis:
         loop = asyncio.get_running_loop()
         # fresh: a re-run replaces a finished step; a pending one is shared, never doubled
         if task is None or task.get_loop() is not loop or (fresh and task.done()):
-            task = loop.create_task(asyncio.wait_for(make(), self.target.timeout))
+            # bounded by the service's time: not waits for other steps, not this process's
+            # own starvation (budget.py)
+            task = loop.create_task(budget.bounded(make(), self.target.timeout))
             steps[name] = task
         return cast("asyncio.Task[T]", task)  # one name, one maker: the same T each time
 
@@ -241,8 +243,8 @@ class Diagnosis:
         return await asyncio.shield(self._step(name, make, fresh))
 
     async def _need(self, name: str, make: Callable[[], Awaitable[T]]) -> T:
-        try:
-            return await asyncio.shield(self._step(name, make))
+        try:  # a step waiting for this one does not count the wait against its own bound
+            return await budget.waiting(asyncio.shield(self._step(name, make)))
         except Exception as exc:
             raise Skip(f"needs the {name} probe: {self._describe(exc)}") from exc
 
@@ -676,7 +678,10 @@ class Diagnosis:
             return f"no answer within {self.target.timeout:g}s"
         if isinstance(exc, httpx.ConnectError):  # say why: refused, DNS, TLS certificate...
             return f"cannot connect to {self.target.api_url}: {base.one_line(exc, self.target)}"
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx.TimeoutException) or (
+            # libpq's connect_timeout is --timeout too: the same fact, in the same words
+            isinstance(exc, psycopg.OperationalError) and "connection timeout expired" in str(exc)
+        ):
             return f"no answer within {self.target.timeout:g}s"
         if isinstance(exc, openapi.OpenApiUnavailable):
             return f"OpenAPI unavailable (HTTP {exc.status})"
