@@ -5,13 +5,12 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from tui.core.knowledge.kpis import KPI_WORDING
 from tui.core.model import Report
-from tui.core.remedies.events import EventKind, StepEvent
 from tui.core.shown import clean
 from tui.core.target import Target
 
 if TYPE_CHECKING:
+    from tui.core.remedies.events import StepEvent
     from tui.core.request import FailingRequest
     from tui.core.transcript.journal import Journal
 
@@ -24,6 +23,10 @@ class EventPrinter:
         self.stream = stream or sys.stderr
 
     def __call__(self, event: StepEvent) -> None:
+        # here, not at import: `check` uses only open_journal (start-up time, BENCHMARKS.md)
+        from tui.core.knowledge.kpis import KPI_WORDING
+        from tui.core.remedies.events import EventKind
+
         if self.quiet or event.kind is EventKind.ELAPSED:
             return
         t = f"{event.elapsed_s * 1000:7.0f} ms"
