@@ -37,3 +37,19 @@ def test_check_imports_no_other_command_module() -> None:
     ).stdout.split()
     assert "tui.cli.check_cmd" in out
     assert not [m for m in out if m.endswith("_cmd") and m != "tui.cli.check_cmd"]
+
+
+def test_check_path_imports_no_remedy_events() -> None:
+    """`check` opens a journal through remedy_output, but prints no remedy step: the step
+    events and KPI tables load only when a step's event is printed (start-up time)."""
+    code = (
+        "import sys\n"
+        "import tui.cli.check_cmd, tui.cli.remedy_output, tui.core.fleet\n"
+        "import tui.core.transcript.records, tui.core.transcript.journal\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
+    assert "tui.core.diagnosis" in out  # the engine did load
+    assert not {"tui.core.remedies.events", "tui.core.knowledge.kpis"} & set(out)

@@ -48,3 +48,52 @@ def test_psycopg_reports_the_versions_importlib_metadata_reads() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _fresh(code: str) -> None:
+    """Run ``code`` in a fresh interpreter (freezing the collector is for good there)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_collector_is_held_while_loading_and_then_freezes_what_loaded() -> None:
+    _fresh(
+        "import gc\n"
+        "from tui.core import startup\n"
+        "startup.hold_collection()\n"
+        "assert not gc.isenabled()\n"
+        "import psycopg\n"
+        "startup.loaded()\n"
+        "assert gc.isenabled()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "assert frozen > 10000, frozen\n"
+        "startup.loaded()\n"  # a second call changes nothing
+        "assert gc.get_freeze_count() == frozen\n"
+    )
+
+
+def test_loaded_without_a_hold_freezes_nothing() -> None:
+    """An in-process caller (tests, the wizard) never held it: nothing is frozen for good."""
+    _fresh(
+        "import gc\n"
+        "from tui.core import startup\n"
+        "startup.loaded()\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0\n"
+        "gc.disable()\n"  # a caller that disabled it itself keeps it off
+        "startup.hold_collection(); startup.loaded()\n"
+        "assert not gc.isenabled() and gc.get_freeze_count() == 0\n"
+    )
+
+
+def test_main_with_arguments_leaves_the_collector_alone() -> None:
+    """Only the console script (main() without argv) owns the process and holds it."""
+    _fresh(
+        "import gc\n"
+        "from tui.cli import main\n"
+        "assert main(['check', '--symptom', 'no-such-symptom']) == 2\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0\n"
+        "import sys\n"
+        "sys.argv = ['pgrst-doctor', 'check', '--symptom', 'no-such-symptom']\n"
+        "assert main() == 2\n"  # held, then resumed on the usage error's way out
+        "assert gc.isenabled() and gc.get_freeze_count() > 0\n"
+    )

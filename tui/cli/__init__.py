@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from tui import __version__
+from tui.core import startup
 from tui.core.errors import DoctorError, UsageError
 from tui.core.shown import json_text
 
@@ -85,6 +86,9 @@ def _tolerant_streams() -> None:
 
 
 WIZARD_COMMANDS = frozenset({"wizard", "demo"})
+# Commands that call startup.loaded() once their modules are in (check: the engine). Run as
+# the process's one command, they load with the garbage collector paused (core/startup.py).
+HELD_WHILE_LOADING = frozenset({"check"})
 CLOSED_PIPE = 128 + 13  # SIGPIPE's exit status in a shell
 
 # Words that belong to pgrst-doctor itself, not to a subcommand.
@@ -110,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _masked_main(argv: Sequence[str] | None) -> int:
     _tolerant_streams()
     words = route(sys.argv[1:] if argv is None else argv)
+    if argv is None and words[0] in HELD_WHILE_LOADING:  # the console script: our own process
+        startup.hold_collection()
     if words[0] in WIZARD_COMMANDS:  # Textual draws the screen; its panels are shielded
         return _main(words)
     from tui.core.shown import MaskedStream
@@ -119,6 +125,7 @@ def _masked_main(argv: Sequence[str] | None) -> int:
     try:
         return _main(words)
     finally:
+        startup.loaded()  # whatever ended the command (a usage error: before it loaded)
         for masked in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):  # a reader gone (`| head`)
                 masked.flush()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.cli import interrupts
 from tui.cli.common import add_target_flags, target_from_args
+from tui.core import startup
 from tui.core.errors import UsageError
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
 from tui.core.pasted_error import MAX_PASTE, PastedError, parse_error
@@ -166,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
     from tui.core.shown import clean, json_text
     from tui.core.transcript.records import record_report, record_target
 
+    startup.loaded()  # the engine is in: the collector resumes (core/startup.py)
     journal = open_journal("check", target)
     try:
         if journal is not None:
