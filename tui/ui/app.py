@@ -2,7 +2,9 @@
 
 The app holds the session (target, chosen symptoms, the report) and the injected clock and
 journal; screens hold the flow. Heavy modules (psycopg, httpx, the probes) are imported only
-when a screen first needs them, so the first screen is interactive quickly.
+when a screen first needs them, so the first screen is interactive quickly: even the target's
+reading through libpq (its secrets, its database's name) waits until the first screen is up
+(``_read_target``), unless psycopg is loaded already.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import contextlib
 import functools
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,18 +25,31 @@ from textual.binding import Binding, BindingType
 from textual.clock import Clock
 from textual.screen import Screen
 
-from tui.core.model import Report
-from tui.core.pasted_error import PastedError
-from tui.core.request import FailingRequest
-from tui.core.specs import ObjectRef
 from tui.core.target import Target
 from tui.ui.render import Palette
+from tui.ui.widgets.banner import TargetBanner
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the session's types: not imported before a screen needs them
     from tui.core.diagnosis import Diagnosis
+    from tui.core.model import Report
+    from tui.core.pasted_error import PastedError
     from tui.core.remedies.reset import ResetOutcome
+    from tui.core.request import FailingRequest
+    from tui.core.specs import ObjectRef
     from tui.core.transcript.journal import Journal
     from tui.sandbox import Sandbox
+
+
+LIBPQ = "psycopg"  # the module whose import the first screen does without
+
+
+def _read_target(target: Target, journal: Journal | None) -> str:
+    """Register the target's secrets for every output (and ``journal``); its database's name."""
+    from tui.core.probes.base import secrets_of
+    from tui.core.shown import register_secrets
+
+    register_secrets(secrets_of(target), journal)
+    return target.db_name
 
 
 @dataclass
@@ -79,22 +95,62 @@ class DoctorApp(App[None]):
             max_workers=1, thread_name_prefix="journal"
         )
         self._journal_last: concurrent.futures.Future[Any] | None = None
-        self._register_secrets(target)
+        self._target_read: concurrent.futures.Future[str] | None = None
+        self._target_recorded = False
+        # the database's name as libpq reads the target (the banner's); None until it is read
+        self.db_name: str | None = None
+        if LIBPQ in sys.modules:  # reading it costs nothing now: as the app starts
+            self.db_name = self._read_target().result(timeout=10)
         self._ui_loop: asyncio.AbstractEventLoop | None = None  # set on mount
         self.exit_on_signals = False  # the CLI sets it: SIGTERM ends the app, SIGHUP hangs up
         self.on_hangup: list[Callable[[], object]] = []  # clean-ups when the terminal is gone
 
     # -- startup ---------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The connect screen is the bottom of the stack itself: pushed over Textual's blank
+        default screen, that one was laid out and drawn first (8 % of the start's
+        instructions, BENCHMARKS.md)."""
         from tui.ui.screens.connect import ConnectScreen
 
+        return ConnectScreen()
+
+    def on_mount(self) -> None:
         self._ui_loop = asyncio.get_running_loop()
-        self.record("target", dict(self.target.masked()))
         if self.exit_on_signals:
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGTERM, self.exit)
             loop.add_signal_handler(signal.SIGHUP, self._hang_up)
-        self.push_screen(ConnectScreen())
+        if self._target_read is None:
+            self.call_after_refresh(self._first_screen_up)
+        else:
+            self._record_target()
+
+    def _first_screen_up(self) -> None:
+        """The first screen is on the terminal: now read the target through libpq (importing
+        psycopg, ~0.5 G instructions, in the journal's thread), then journal it."""
+        future = self._read_target()
+        future.add_done_callback(functools.partial(self._target_named, self.target))
+        self._record_target()
+
+    def _record_target(self) -> None:
+        if not self._target_recorded:
+            self._target_recorded = True
+            self.record("target", dict(self.target.masked()))
+
+    def _target_named(self, target: Target, future: concurrent.futures.Future[str]) -> None:
+        """The deferred reading is done (journal thread): name the database in the banners."""
+        if future.cancelled() or future.exception() is not None or self._ui_loop is None:
+            return  # a failure is raised where the reading is waited for (new_diagnosis)
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            self._ui_loop.call_soon_threadsafe(self._name_database, target, future.result())
+
+    def _name_database(self, target: Target, name: str) -> None:
+        if target is not self.target or self.db_name == name:
+            return
+        self.db_name = name
+        for screen in self.screen_stack:
+            for banner in screen.query(TargetBanner):
+                banner.name_database(name)
 
     def _hang_up(self) -> None:
         """The terminal is gone (SIGHUP): Textual can neither flush nor restore it and would
@@ -105,6 +161,7 @@ class DoctorApp(App[None]):
         os._exit(128 + signal.SIGHUP)
 
     def on_unmount(self) -> None:
+        self._record_target()  # gone before its first screen was up: journal the target still
         self._journal_pool.shutdown(wait=True)
 
     @property
@@ -119,6 +176,7 @@ class DoctorApp(App[None]):
         """Append one event to the session journal (a no-op without a journal)."""
         if self.journal is None:
             return
+        self._read_target()  # its secrets are registered before the first line is written
         future = self._journal_pool.submit(self.journal.record, kind, dict(payload), actor)
         future.add_done_callback(self._journal_written)
         self._journal_last = future
@@ -160,24 +218,24 @@ class DoctorApp(App[None]):
         """The user edited the target: remember it, record it, forget the old findings."""
         self.target = target
         self.session = Session()
-        self._register_secrets(target)
+        self._target_read = None
+        self.db_name = self._read_target().result(timeout=10)
         self.record("target", dict(target.masked()), actor="user")
 
-    def _register_secrets(self, target: Target) -> None:
-        """Mask the target's password (every piece of it) and keys in every panel and in the
-        journal; through the journal's writer, so it is in place before the next record."""
-        from tui.core.probes.base import secrets_of
-        from tui.core.shown import register_secrets
-
-        secrets = secrets_of(target)
-        register_secrets(secrets)
-        if self.journal is not None:
-            self._journal_pool.submit(register_secrets, secrets, self.journal).result(timeout=10)
+    def _read_target(self) -> concurrent.futures.Future[str]:
+        """The target read through libpq, once per target: its password (every piece of it)
+        and keys masked in every panel and in the journal, and its database's name. Through
+        the journal's writer, so the secrets are in place before its next record."""
+        if self._target_read is None:
+            self._target_read = self._journal_pool.submit(_read_target, self.target, self.journal)
+        return self._target_read
 
     def new_diagnosis(self) -> Diagnosis:
         """A core Diagnosis for the session's choices (imports the probes on first use)."""
         from tui.core.diagnosis import Diagnosis, DiagnosisRequest
         from tui.core.knowledge.symptoms import ALL_SYMPTOMS
+
+        self._read_target().result(timeout=10)  # no probe output before its secrets are masked
 
         request = DiagnosisRequest(
             symptoms=self.session.symptoms or ALL_SYMPTOMS,
@@ -231,10 +289,15 @@ class DoctorApp(App[None]):
         """ctrl+t is not offered on the transcript itself: it would do nothing there, and
         without it the transcript's footer fits 80 columns."""
         if action == "transcript":
-            from tui.ui.screens.transcript import TranscriptScreen
-
-            return not isinstance(self.screen, TranscriptScreen)
+            return not self._showing("tui.ui.screens.transcript", "TranscriptScreen")
         return True
+
+    def _showing(self, module: str, screen: str) -> bool:
+        """Whether ``module``'s ``screen`` is on top. Asked for every footer, from the first
+        screen on: a screen whose module is not imported yet cannot be on top, so this imports
+        nothing."""
+        loaded = sys.modules.get(module)
+        return loaded is not None and isinstance(self.screen, getattr(loaded, screen))
 
     def action_transcript(self) -> None:
         from tui.ui.screens.transcript import TranscriptScreen

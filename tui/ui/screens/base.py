@@ -10,12 +10,11 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from tui.core.remedies.events import StepEvent
-from tui.core.remedies.record import JOURNAL_KIND
 from tui.ui.widgets.banner import TargetBanner
 
 if TYPE_CHECKING:
     from tui.core.diagnosis import ProbeOutcome
+    from tui.core.remedies.events import StepEvent
     from tui.ui.app import DoctorApp
     from tui.ui.widgets.check_panel import CheckPanel
 
@@ -45,7 +44,11 @@ class DoctorScreen(Screen[ResultT]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✚")
-        yield TargetBanner(self.doctor.target, sandbox=self.doctor.sandbox is not None)
+        yield TargetBanner(
+            self.doctor.target,
+            db_name=self.doctor.db_name,
+            sandbox=self.doctor.sandbox is not None,
+        )
         yield from self.compose_body()
         yield Footer(compact=True)  # every key fits at 80 columns
 
@@ -72,11 +75,14 @@ class DoctorScreen(Screen[ResultT]):
 
     def record_step(self, event: StepEvent) -> None:
         """A remedy's step event in the journal as the CLI records it (``JOURNAL_KIND``; its
-        ticks are not recorded: the end has the time)."""
+        ticks are not recorded: the end has the time). The remedies' modules load with the
+        first step, not with the first screen."""
+        from tui.core.remedies.record import JOURNAL_KIND
+
         kind = JOURNAL_KIND.get(event.kind)
         if kind is not None:
             self.doctor.record(kind, event.to_json())
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:  # the connect screen stays (the stack's bottom)
             self.app.pop_screen()

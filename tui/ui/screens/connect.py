@@ -81,7 +81,8 @@ class ConnectScreen(DoctorScreen):
         if changes:
             self.doctor.set_target(dataclasses.replace(target, **changes))
             self.query_one(TargetBanner).remove()
-            self.mount(TargetBanner(self.doctor.target), after=self.query_one("Header"))
+            banner = TargetBanner(self.doctor.target, db_name=self.doctor.db_name)
+            self.mount(banner, after=self.query_one("Header"))
             shown = self.doctor.target.masked()
             self.query_one("#db-url", Input).value = shown["db_url"]
             self.query_one("#api-url", Input).value = shown["api_url"]

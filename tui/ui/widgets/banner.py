@@ -28,9 +28,12 @@ class TargetBanner(Vertical):
     }
     """
 
-    def __init__(self, target: Target, *, sandbox: bool = False) -> None:
+    def __init__(self, target: Target, *, db_name: str | None, sandbox: bool = False) -> None:
+        """``db_name``: the database as libpq reads the target; None until the app has read it
+        (the first screen does not wait for psycopg): ``name_database`` fills it in."""
         super().__init__(classes="-remote" if not target.is_loopback else "")
         self.target = target
+        self.db_name = db_name
         self.sandbox = sandbox
 
     def compose(self) -> ComposeResult:
@@ -42,6 +45,18 @@ class TargetBanner(Vertical):
                 classes="banner-remote",
                 markup=False,
             )
-        label = "sandbox " if self.sandbox else ""
-        yield Static(f"{label}DB {self.target.db_name} · {shown['db_url']}", markup=False)
-        yield Static(f"{label}API {shown['api_url']}", markup=False)
+        yield Static(self._db_line(), id="banner-db", markup=False)
+        yield Static(f"{self._label}API {shown['api_url']}", markup=False)
+
+    @property
+    def _label(self) -> str:
+        return "sandbox " if self.sandbox else ""
+
+    def _db_line(self) -> str:
+        name = self.db_name if self.db_name is not None else "…"
+        return f"{self._label}DB {name} · {self.target.masked()['db_url']}"
+
+    def name_database(self, db_name: str) -> None:
+        self.db_name = db_name
+        for line in self.query("#banner-db").results(Static):  # none yet: compose reads it
+            line.update(self._db_line())
