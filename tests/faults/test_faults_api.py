@@ -91,6 +91,10 @@ def test_hung_api_with_a_request_still_reads_the_database(doctor, shop_db):
     assert "cannot read the catalog" not in summaries(report)
     objects = [f for f in report["findings"] if f["check"] == "object"]
     assert objects and "exists" in objects[0]["summary"], objects
+    # nothing came from PostgREST: the catalog says it exists, not that the cache has it
+    assert objects[0]["status"] == "warn", objects
+    assert "cached is unknown" in objects[0]["summary"], objects
+    assert "and cached" not in objects[0]["summary"], objects
 
 
 def test_api_resetting_connections_is_unreachable(doctor, shop_db):

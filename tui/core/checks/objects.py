@@ -388,7 +388,29 @@ def check(ev: Evidence, stale: list[StaleObject]) -> list[Finding]:
         why = ev.errors.get("catalog", "no catalog")
         return [Finding("object", Status.SKIPPED, f"needs the catalog: {why}",
                         objects=[o.display for o in ev.objects], title="Objects")]  # fmt: skip
-    return [_unjudged(ev, CHECKS[ref.kind](ev, ref, stale)) for ref in ev.objects]
+    return [_cache_unseen(ev, _unjudged(ev, CHECKS[ref.kind](ev, ref, stale)))
+            for ref in ev.objects]  # fmt: skip
+
+
+CACHED_CLAIMS = (" and is cached", " and cached", "; cached", ", resolved by the cache")
+
+
+def _cache_unseen(ev: Evidence, finding: Finding) -> Finding:
+    """A pass says "cached" only on evidence from PostgREST (OpenAPI, its cache dump, an
+    answer to a probe, an instance placed alike): with the API silent, what the catalog
+    shows is all that is known, and the cache may be as stale as it likes."""
+    seen = (ev.docs is not None or bool(ev.targeted) or ev.alike is not None
+            or (ev.admin is not None and ev.admin.dump is not None))  # fmt: skip
+    if seen or finding.status is not Status.PASS:
+        return finding
+    if not any(claim in finding.summary for claim in CACHED_CLAIMS):
+        return finding  # e.g. an enum label: PostgreSQL's answer, not the cache's
+    summary = finding.summary
+    for claim in CACHED_CLAIMS:
+        summary = summary.replace(claim, "")
+    why = ev.errors.get("api") or ev.errors.get("openapi") or "PostgREST gave no answer"
+    return replace(finding, status=Status.WARN,
+                   summary=f"{summary}; whether PostgREST has it cached is unknown ({why})")  # fmt: skip
 
 
 def _unjudged(ev: Evidence, finding: Finding) -> Finding:
