@@ -20,6 +20,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.names import (
@@ -58,6 +59,10 @@ class Inventory:
     hidden: set[str] = field(default_factory=set)
     by_constraint: bool = False  # cache side: PostgREST's dump (every key, by name)
     oids: dict[str, int] = field(default_factory=dict)  # database side: relation -> OID
+    # database side: the served foreign keys (newest first), and the OIDs of those OpenAPI
+    # shows as a note (the others are left to embedding probes: ``embed_only``)
+    keys: list[ForeignKey] = field(default_factory=list)
+    noted: set[int] = field(default_factory=set)
 
     def has_column(self, name: str) -> bool:
         """``schema.table.column`` (printed form) is on this side."""
@@ -92,11 +97,11 @@ def served_keys(catalog: Catalog, exposed: set[str] | frozenset[str]) -> list[Fo
     return sorted(keys, key=lambda fk: -fk.oid)
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """A many-to-one relationship that could give a column its ``<fk/>`` note, ordered as
     PostgREST orders them (OpenAPI.hs: tables before views, then the derived Ord of
-    Relationship: foreign table by schema and name, self, constraint, columns)."""
+    Relationship: foreign table by schema and name, self, constraint, columns). A tuple: one
+    per key and column, and a frozen dataclass's fields cost a ``setattr`` each."""
 
     order: tuple[bool, str, str, bool, str, tuple[tuple[str, str], ...]]
     target: str  # the foreign table's name, as the note says it
@@ -144,7 +149,7 @@ def _predicted_notes(
     keys: list[ForeignKey],
     exposed: Set[str],
     extra: Iterable[str],
-    inv: Inventory | None,
+    inv: Inventory,
 ) -> set[int]:
     """Fill the notes OpenAPI would carry; returns the OIDs of the keys that show as one.
 
@@ -158,10 +163,9 @@ def _predicted_notes(
     ).items():
         first = candidates[0] if len(candidates) == 1 else min(candidates, key=lambda c: c.order)
         shown.add(first.oid)
-        if inv is not None:
-            note = (qualified(schema, table), column)
-            inv.fk_notes[note] = first.target
-            inv.note_names[note] = first.name
+        note = (qualified(schema, table), column)
+        inv.fk_notes[note] = first.target
+        inv.note_names[note] = first.name
     return shown
 
 
@@ -171,12 +175,10 @@ def embed_only(
     """Served keys OpenAPI does not show (composite, one-to-one, to another schema, or a
     second key on a column): only an embed with ``!constraint`` tells whether the cache has
     them. Newest first, as a key created after the cache loaded holds the highest OID."""
-    schemas = set(exposed)
-    keys = served_keys(catalog, schemas)
-    shown = _predicted_notes(catalog, keys, schemas, extra, None)
+    inv = database_inventory(catalog, exposed, extra)  # the conclusion's, built once
     # an embed looks for the parent in the request's schema: keys across schemas embed never;
     # nor do some self-referencing keys (catalog.embed_hint)
-    return [fk for fk in keys if fk.oid not in shown and fk.schema == fk.ref_schema
+    return [fk for fk in inv.keys if fk.oid not in inv.noted and fk.schema == fk.ref_schema
             and embed_hint(fk, catalog.foreign_keys)[0]]  # fmt: skip
 
 
@@ -241,10 +243,10 @@ def _database_inventory(
         schema, _, fn = name.partition(".")
         if schema in exposed and any(f.callable_by_name and f.executable for f in overloads):
             inv.functions.add(qualified(schema, fn))
-    keys = served_keys(catalog, exposed)
-    inv.relationships = {fk.qualified for fk in keys}
+    inv.keys = served_keys(catalog, exposed)
+    inv.relationships = {fk.qualified for fk in inv.keys}
     inv.computed = {c.qualified for c in embeddable_computed(catalog, exposed)}
-    _predicted_notes(catalog, keys, exposed, extra, inv)
+    inv.noted = _predicted_notes(catalog, inv.keys, exposed, extra, inv)
     for type_name, labels in catalog.enums.items():
         schema, _, typ = type_name.partition(".")
         _add_enum(inv, qualified(schema, typ), labels)

@@ -11,6 +11,7 @@ Probes quote names for PostgREST's grammar with ``probes.cache_only.field`` (its
 
 from __future__ import annotations
 
+import functools
 import re
 
 # pg_get_keywords() of PostgreSQL 15 where catcode <> 'U': the keywords quote_ident quotes.
@@ -36,6 +37,9 @@ QUOTED_KEYWORDS = frozenset({
 _BARE = re.compile(r"[a-z_][a-z0-9_]*")
 
 
+# Both memoised: a check quotes the same schema and table names thousands of times (DHIS2:
+# 15,800 calls for 470 tables and 990 keys, a third of the drift's database side).
+@functools.lru_cache(maxsize=1 << 16)
 def quote_ident(name: str) -> str:
     """PostgreSQL's ``quote_ident``: bare when safe, else double-quoted with ``""``."""
     if _BARE.fullmatch(name) and name not in QUOTED_KEYWORDS:
@@ -43,9 +47,10 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def qualified(*parts: str) -> str:
     """``schema.table[.column]`` with each part quoted as needed (unambiguous)."""
-    return ".".join(quote_ident(p) for p in parts)
+    return ".".join(map(quote_ident, parts))
 
 
 def relationship_name(
