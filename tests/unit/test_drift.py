@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from tui.core import drift
 from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.probes import openapi
 from tui.core.probes.catalog import (
     Catalog,
     ForeignKey,
@@ -158,6 +159,14 @@ def test_unqualified_enum_formats_take_the_document_schema():
     assert compute(cat, cache, schemas=("api",)) == {("enum", "api.mood:old", "removed")}
 
 
+def streamed(document: dict) -> openapi.SchemaDoc:
+    """The document as ``openapi.fetch`` decodes it, fed in 7-byte chunks."""
+    raw, stream = json.dumps(document).encode(), openapi.document_stream()
+    for i in range(0, len(raw), 7):
+        stream.feed(raw[i : i + 7])
+    return openapi.summarize(stream.close(), "public")
+
+
 def test_openapi_parse_keeps_only_names():
     document = {
         "swagger": "2.0",
@@ -174,6 +183,7 @@ def test_openapi_parse_keeps_only_names():
         "parameters": {"rowFilter.orders.id": {"name": "id", "in": "query", "type": "string"}},
     }  # fmt: skip
     parsed = parse(json.dumps(document), "public")
+    assert streamed(document) == parsed  # as the probe reads it, definitions without the hook
     assert parsed.version == "12.0.2"
     assert parsed.tables == {"orders"}
     assert parsed.columns == {"orders": ("id", "customer_id", "status")}
@@ -192,6 +202,7 @@ def test_openapi_parse_columns_named_like_schema_keys():
     props["enum"] = {"type": "string", "format": "public.mood", "enum": ["a"]}
     document = {"definitions": {"odd": {"properties": props, "type": "object"}}}
     parsed = parse(json.dumps(document), "public")
+    assert streamed(document) == parsed
     assert parsed.columns == {"odd": tuple(props)}
     assert parsed.enums == {"public.mood": {"a"}}
 

@@ -71,6 +71,25 @@ def test_names_only_members_keep_their_entry_names_and_drop_the_values() -> None
     }
 
 
+@pytest.mark.parametrize("size", [1, 3, 64])
+def test_reader_members_are_decoded_plain_then_read_entry_by_entry(size: int) -> None:
+    seen: list[Any] = []
+
+    def read(value: Any) -> Any:
+        seen.append(value)
+        return ("read", sorted(value))
+
+    raw = json.dumps(SAMPLE).encode()
+    parser = DocumentStream(tag, frozenset({"info", "definitions"}), readers={"definitions": read})
+    for i in range(0, len(raw), size):
+        parser.feed(raw[i : i + size])
+    assert parser.close() == {
+        "info": expected(SAMPLE)["info"],
+        "definitions": {"t1": ("read", ["properties"])},
+    }
+    assert seen == [SAMPLE["definitions"]["t1"]]  # once per entry, never hooked
+
+
 def test_the_stream_is_finished_once_every_kept_member_is_in() -> None:
     """PostgREST sends "parameters" after "paths" and "definitions": it is never read."""
     keep = frozenset({"info", "paths", "definitions"})

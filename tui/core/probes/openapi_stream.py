@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -52,6 +52,8 @@ class DocumentStream:
     ``object_hook`` exactly as ``json.loads(..., object_hook=...)`` would pass them, but the
     top-level object and its member objects themselves are not passed to the hook.
     ``names_only``: kept object members whose entries map to None (values checked, not kept).
+    ``readers``: kept object members whose entries are decoded without the hook (in C only)
+    and then passed, one value at a time, to the member's reader, which keeps what it returns.
     With ``keep`` given, the document is ``finished`` as soon as every kept member is complete;
     what follows is neither read nor checked. Raises ValueError on a body that is not one
     JSON object (as far as it was read).
@@ -62,12 +64,14 @@ class DocumentStream:
         object_hook: Callable[[dict[str, Any]], Any] | None = None,
         keep: frozenset[str] | None = None,
         names_only: frozenset[str] = frozenset(),
+        readers: Mapping[str, Callable[[Any], Any]] | None = None,
     ) -> None:
         self._hooked = json.JSONDecoder(object_hook=object_hook)
         self._plain = json.JSONDecoder()
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self._keep = keep
         self._names_only = names_only
+        self._readers = readers or {}
         self._complete: set[str] = set()  # kept members read to their end
         self._rest_ignored = False  # finished before the end: the tail is not read
         self._buf = ""
@@ -230,7 +234,9 @@ class DocumentStream:
         buf, size = self._buf, len(self._buf)
         entries = self._entries
         names_only = self._key in self._names_only
-        decoder = self._plain if entries is None or names_only else self._hooked
+        reader = self._readers.get(self._key)
+        plain = entries is None or names_only or reader is not None
+        decoder = self._plain if plain else self._hooked
         while True:
             head = _ENTRY_HEAD.match(buf, self._pos)
             if head is None:
@@ -251,7 +257,7 @@ class DocumentStream:
             if entries is not None:
                 name = head.group(1)
                 entries[json.loads(f'"{name}"') if "\\" in name else name] = (
-                    None if names_only else value
+                    None if names_only else reader(value) if reader is not None else value
                 )
             self._pos = tail.end()
             if tail.group(1) == "}":
