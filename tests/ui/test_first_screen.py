@@ -9,6 +9,7 @@ the target as it starts, which the snapshot tests cover).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,40 @@ def test_first_screen_loads_no_database_or_http_client_and_reads_the_target_afte
     events = [json.loads(line) for line in seen["journal"].splitlines()]
     assert [e["kind"] for e in events[:2]] == ["session", "target"]
     assert PASSWORD not in seen["journal"]
+
+
+RUN_AS_CONSOLE = r"""
+import gc, json, sys
+from tui.cli import main
+from tui.ui.app import DoctorApp
+
+seen = {}
+
+
+def run(self, *args, **kwargs):  # the app as it would start: is the collector back on?
+    seen["enabled"] = gc.isenabled()
+    seen["frozen"] = gc.get_freeze_count()
+
+
+DoctorApp.run = run
+sys.argv = ["pgrst-doctor", "wizard"]
+main()
+print(json.dumps(seen))
+"""
+
+
+def test_the_wizard_loads_with_the_collector_paused_and_runs_with_it_on(tmp_path: Path) -> None:
+    """`pgrst-doctor wizard` loads Textual and the app with the garbage collector paused, then
+    freezes what loaded and turns it back on before the app runs (a session can last hours)."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AS_CONSOLE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["enabled"] is True
+    assert seen["frozen"] > 10_000  # Textual's modules, frozen once loaded

@@ -88,7 +88,7 @@ def _tolerant_streams() -> None:
 WIZARD_COMMANDS = frozenset({"wizard", "demo"})
 # Commands that call startup.loaded() once their modules are in (check: the engine). Run as
 # the process's one command, they load with the garbage collector paused (core/startup.py).
-HELD_WHILE_LOADING = frozenset({"check"})
+HELD_WHILE_LOADING = frozenset({"check", "wizard"})
 CLOSED_PIPE = 128 + 13  # SIGPIPE's exit status in a shell
 
 # Words that belong to pgrst-doctor itself, not to a subcommand.

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tui.cli.common import add_target_flags, target_from_args
 from tui.cli.fetch import add_postgrest_version
 from tui.cli.topology_flags import add_topology_flags, topology_from_args
+from tui.core import startup
 from tui.core.target import Target
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def _run_app(target: Target, command: str, sandbox: Sandbox | None = None) -> in
 
     journal = Journal.start(command=command)  # JournalError: one line, exit 2
     app = make_app(target, journal=journal, sandbox=sandbox)
+    startup.loaded()  # Textual and the app are in: the collector resumes (core/startup.py)
     app.exit_on_signals = True
     app.on_hangup = [journal.close, *([sandbox.stop] if sandbox is not None else [])]
     try:
