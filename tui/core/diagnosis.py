@@ -508,22 +508,21 @@ class Diagnosis:
         answers = alike.merged(ref.questions, late_answers, early)
         return alike.judge(ref, answers, info.postgrest_version, tuple(info.exposed_schemas))
 
-    async def _behind_balancer(self) -> bool:
-        """This machine shows a load balancer on this URL (several caches answer it)."""
+    async def _serving_here(self) -> list[path.InstancePath]:
+        """What this machine shows serving this URL ([]: the path probe could not tell)."""
         try:
             info = await self._need("path", self._path_info)
         except Skip:
-            return False
-        return any(p.api_url == self.target.api_url and p.served_by in path.BALANCER_PROCESSES
-                   for p in info.instances)  # fmt: skip
+            return []
+        return [p for p in info.instances if p.api_url == self.target.api_url]
+
+    async def _behind_balancer(self) -> bool:
+        """This machine shows a load balancer on this URL (several caches answer it)."""
+        return any(p.served_by in path.BALANCER_PROCESSES for p in await self._serving_here())
 
     async def _one_process(self) -> str | None:
         """Why only one PostgREST answers this URL, when this machine shows it."""
-        try:
-            info = await self._need("path", self._path_info)
-        except Skip:
-            return None
-        mine = [p for p in info.instances if p.api_url == self.target.api_url]
+        mine = await self._serving_here()
         if len(mine) == 1 and mine[0].local and mine[0].pids:
             name = mine[0].served_by or "postgrest"
             if name.startswith("postgrest"):

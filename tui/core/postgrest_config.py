@@ -129,7 +129,7 @@ def resolve_pre_config(
 
 def db_config_enabled(env: Mapping[str, str], settings: PostgrestSettings | None) -> bool:
     """PostgREST's ``db-config`` (default true): ``PGRST_DB_CONFIG`` over the config file."""
-    value = env.get("PGRST_DB_CONFIG", "").strip().lower()
+    value = (from_env(env, "db-config") or "").strip().lower()
     if value in ("true", "false"):
         return value == "true"
     return settings is None or settings.db_config is not False

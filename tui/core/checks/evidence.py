@@ -134,6 +134,17 @@ class Evidence:
         return self.role if self.role is not None else "(unknown anon role)"
 
     @property
+    def cache_dump(self) -> bool:
+        """PostgREST's /schema_cache was read, for a full comparison (v12.2+)."""
+        return self.admin is not None and self.admin.dump is not None and not self.scoped
+
+    @property
+    def cache_answered(self) -> bool:
+        """PostgREST said something about its cache: an OpenAPI document, an answer to a
+        probe, or its cache dump."""
+        return self.docs is not None or bool(self.targeted) or self.cache_dump
+
+    @property
     def narrowed(self) -> bool:
         """The user picked symptoms (not the default "all")."""
         return set(self.symptoms) != set(ALL_SYMPTOMS)

@@ -399,9 +399,7 @@ def _cache_unseen(ev: Evidence, finding: Finding) -> Finding:
     """A pass says "cached" only on evidence from PostgREST (OpenAPI, its cache dump, an
     answer to a probe, an instance placed alike): with the API silent, what the catalog
     shows is all that is known, and the cache may be as stale as it likes."""
-    seen = (ev.docs is not None or bool(ev.targeted) or ev.alike is not None
-            or (ev.admin is not None and ev.admin.dump is not None))  # fmt: skip
-    if seen or finding.status is not Status.PASS:
+    if ev.cache_answered or ev.alike is not None or finding.status is not Status.PASS:
         return finding
     if not any(claim in finding.summary for claim in CACHED_CLAIMS):
         return finding  # e.g. an enum label: PostgreSQL's answer, not the cache's

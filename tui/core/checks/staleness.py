@@ -120,8 +120,8 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
         return Finding("drift", Status.SKIPPED, f"needs the catalog: {why}", title=title), []
     if ev.alike is not None and ev.alike.stale is not None:
         return _placed(ev, ev.alike.stale, ev.alike.summary, title)
-    has_dump = ev.admin is not None and ev.admin.dump is not None and not ev.scoped
-    if ev.docs is None and not ev.targeted and not has_dump:
+    has_dump = ev.cache_dump
+    if not ev.cache_answered:
         why = ev.errors.get("openapi") or ev.errors.get("api") or "no OpenAPI document"
         if ev.exposed_known and "openapi" in ev.failed:
             # PostgREST answered, but its OpenAPI document did not come (timeout, too big)
