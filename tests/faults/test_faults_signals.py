@@ -49,6 +49,14 @@ def processes_with(token: str) -> list[str]:
     return found
 
 
+def commands_with(token: str) -> list[str]:
+    """The processes of the command itself (sh, sleep) holding ``token``: not the doctor,
+    whose argv names the command too, nor a child it forked that has not exec'd yet (it
+    still shows the doctor's argv: seen once, during the unmigrated step's dump, so the
+    signal came before the reset command ran)."""
+    return [p for p in processes_with(token) if " -m tui " not in p]
+
+
 def _stat(pid: str) -> tuple[int, int] | None:
     """(parent pid, session id) of a live process, None once it is gone or a zombie."""
     try:
@@ -148,7 +156,7 @@ def test_a_signal_during_the_reset_command_stops_it_and_tells_the_dump_and_the_r
     project = str(box.connection().project_dir)
     proc = start(box, "reset", "--project-dir", project, "--confirm", box.dbname, "--drop-unmigrated",
                  "--reset-cmd", command)  # fmt: skip
-    wait_for(lambda: len(processes_with(token)) >= 2, "the reset command", proc)
+    wait_for(lambda: len(commands_with(token)) >= 1, "the reset command", proc)
     out, err = stop(proc, sig)
     assert "Traceback" not in out + err, err
     assert proc.returncode == CODES[sig], err
@@ -206,7 +214,7 @@ def test_sigterm_during_the_dump_stops_pg_dump_and_keeps_no_dump(box, hold_lock)
 def test_sighup_during_a_restart_command_stops_it(box):
     command, token = slow_command()
     proc = start(box, "reload", "--method", "restart", "--restart-cmd", command)
-    wait_for(lambda: len(processes_with(token)) >= 2, "the restart command", proc)
+    wait_for(lambda: len(commands_with(token)) >= 1, "the restart command", proc)
     out, err = stop(proc, signal.SIGHUP)
     assert proc.returncode == 129, err
     assert "Traceback" not in out + err, err
