@@ -221,6 +221,8 @@ def test_reset_screen_snapshot(snap_compare, fake_target, clock, stale_report, s
         await app.push_screen(screen)
         await until(pilot, lambda: screen.modal is not None and screen.modal.is_attached)
         await screen.modal.dismiss(True)  # as after a verified dump (nothing runs here)
+        # the screen takes the answer (and lets go of the modal) before the events come
+        await until(pilot, lambda: screen.modal is None)
         reset = "reset: supabase db reset --db-url <db-url> --yes"
         for event in (
             StepEvent("dump", EventKind.STARTED, "dump: pg_dump shop", kpi_id="data_dump"),

@@ -58,6 +58,10 @@ class PostgrestConfig:
         return "\n".join(lines) + "\n"
 
 
+# what a server logs when another process took its port first (retry on new ports)
+PORT_TAKEN = ("Address in use", "Address already in use")
+
+
 class PostgrestServer:
     """One PostgREST; ``start`` returns once the admin server says /ready (cache loaded)."""
 
@@ -107,7 +111,8 @@ class PostgrestServer:
         with httpx.Client(timeout=1.0) as client:
             while time.monotonic() < deadline:
                 if self._proc is not None and self._proc.poll() is not None:
-                    if "Address already in use" in self.log_text():
+                    # PostgREST says "resource busy (Address in use)"; others "already"
+                    if any(m in self.log_text() for m in PORT_TAKEN):
                         return False
                     raise SandboxError(f"PostgREST exited at start-up: {self.log_tail()}")
                 try:
