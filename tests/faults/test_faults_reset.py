@@ -180,8 +180,8 @@ def _pg_dump_processes(dbname: str) -> list[int]:
 
 
 def test_ctrl_c_during_the_dump_drops_nothing_and_keeps_the_journal(drifted, hold_lock):
-    """A real SIGINT to the CLI while pg_dump waits (a lock on pg_conversion holds it)."""
-    hold_lock(drifted.db_url, sql.Identifier("pg_catalog", "pg_conversion"))
+    """A real SIGINT to the CLI while pg_dump waits (a lock on pg_description holds it)."""
+    hold_lock(drifted.db_url, sql.Identifier("pg_catalog", "pg_description"))
     argv = [sys.executable, "-m", "tui", *reset_argv(drifted, "--confirm", drifted.dbname)]
     env = {**os.environ, **target_env(drifted)}
     proc = subprocess.Popen(

@@ -189,7 +189,7 @@ def _pg_dump_waiting(box) -> bool:
 
 
 def test_sigterm_during_the_dump_stops_pg_dump_and_keeps_no_dump(box, hold_lock):
-    hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_conversion"))
+    hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_description"))
     project = str(box.connection().project_dir)
     proc = start(
         box, "reset", "--project-dir", project, "--confirm", box.dbname, "--drop-unmigrated"

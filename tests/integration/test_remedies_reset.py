@@ -109,7 +109,7 @@ async def test_ctrl_c_during_the_dump_drops_nothing(sandbox12, tmp_path) -> None
     events = Events()
     # the dump waits on this lock until cancelled (a catalog: the write fence does not lock it)
     holder = psycopg.connect(box.db_url)
-    holder.execute("BEGIN; LOCK TABLE pg_catalog.pg_conversion IN ACCESS EXCLUSIVE MODE")
+    holder.execute("BEGIN; LOCK TABLE pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE")
     task = asyncio.create_task(
         run_reset(
             target_of(box),
