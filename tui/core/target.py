@@ -123,9 +123,20 @@ class Target:
         return shown
 
 
+EDITED_SOURCE = "wizard"  # a value typed on the wizard's connect screen
+# sources named in words as they are (the others: flag, env:NAME, project:PATH, default)
+SOURCE_WORDS = {
+    EDITED_SOURCE: "the wizard's connect screen",
+    "sandbox": "the embedded sandbox",
+}
+
+
 def origin_words(source: str, flag: str) -> str:
     """Where a setting came from, in words a person can act on: the flag, the environment
-    variable's name, the config.toml path, or the built-in default."""
+    variable's name, the config.toml path, the wizard's edit, the sandbox, or the built-in
+    default."""
+    if source in SOURCE_WORDS:
+        return SOURCE_WORDS[source]
     if source == "flag":
         return f"the {flag} flag"
     if source.startswith("env:"):

@@ -87,9 +87,13 @@ class DoctorApp(App[None]):
     ) -> None:
         super().__init__()
         self.target = target
+        self.first_target = target  # as resolved: a masked URL typed back stands for its secret
         self.clock = clock or Clock()
         self.journal = journal
         self.sandbox = sandbox
+        self._sandbox_target = sandbox.target() if sandbox is not None else None
+        # the parts of the target ("db", "api") that are the sandbox's: the banner's label
+        self.sandbox_parts = self._sandbox_parts(target)
         self.session = Session()
         self._journal_pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="journal"
@@ -135,7 +139,22 @@ class DoctorApp(App[None]):
     def _record_target(self) -> None:
         if not self._target_recorded:
             self._target_recorded = True
-            self.record("target", dict(self.target.masked()))
+            self.record("target", self._target_payload())
+
+    def _sandbox_parts(self, target: Target) -> tuple[str, ...]:
+        if self._sandbox_target is None:
+            return ()
+        from tui.core.same_target import shared_parts  # psycopg is in: the sandbox uses it
+
+        return shared_parts(target, self._sandbox_target)
+
+    def _target_payload(self) -> dict[str, Any]:
+        """The target's journal line: masked, and which parts are the sandbox's (the
+        banner's label) when the wizard runs on one."""
+        payload: dict[str, Any] = dict(self.target.masked())
+        if self.sandbox is not None:
+            payload["sandbox"] = list(self.sandbox_parts)
+        return payload
 
     def _target_named(self, target: Target, future: concurrent.futures.Future[str]) -> None:
         """The deferred reading is done (journal thread): name the database in the banners."""
@@ -217,10 +236,11 @@ class DoctorApp(App[None]):
     def set_target(self, target: Target) -> None:
         """The user edited the target: remember it, record it, forget the old findings."""
         self.target = target
+        self.sandbox_parts = self._sandbox_parts(target)
         self.session = Session()
         self._target_read = None
         self.db_name = self._read_target().result(timeout=10)
-        self.record("target", dict(target.masked()), actor="user")
+        self.record("target", self._target_payload(), actor="user")
 
     def _read_target(self) -> concurrent.futures.Future[str]:
         """The target read through libpq, once per target: its password (every piece of it)

@@ -96,6 +96,9 @@ def _target(p: Payload) -> str:
         where += " (fingerprint " + ", ".join(f"{k}={v}" for k, v in fingerprint.items()) + ")"
     elif fingerprint:
         where += f" (fingerprint {fingerprint})"
+    sandbox = p.get("sandbox")
+    if isinstance(sandbox, list | tuple) and sandbox:  # the wizard's banner label, as journalled
+        where += f" (sandbox {' and '.join(str(part) for part in sandbox)})"
     return f"target: {where or 'set'}"
 
 

@@ -44,16 +44,17 @@ class DoctorScreen(Screen[ResultT]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✚")
-        yield TargetBanner(
-            self.doctor.target,
-            db_name=self.doctor.db_name,
-            sandbox=self.doctor.sandbox is not None,
-        )
+        yield self.banner()
         yield from self.compose_body()
         yield Footer(compact=True)  # every key fits at 80 columns
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    def banner(self) -> TargetBanner:
+        """The session's target as it is now: sandbox labels only on the sandbox's parts."""
+        doctor = self.doctor
+        return TargetBanner(doctor.target, db_name=doctor.db_name, sandbox=doctor.sandbox_parts)
 
     def settle(self, panel: CheckPanel, outcome: ProbeOutcome, check: str, title: str) -> None:
         """A probe's outcome on its panel and, as a ``check`` event, in the journal."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -13,12 +14,14 @@ from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import DoctorError
-from tui.core.target import validate_api_url, validate_db_url
+from tui.core.target import EDITED_SOURCE, mask_url, validate_api_url, validate_db_url
 from tui.ui.screens.base import DoctorScreen
 from tui.ui.widgets.banner import TargetBanner
 from tui.ui.widgets.check_panel import CheckPanel
 
 CONNECT_PROBES = (("database", "Database"), ("api", "API"))
+# the target's values the screen edits: (field, its validator, the name in its errors)
+EDITABLE = (("db_url", validate_db_url, "DB URL"), ("api_url", validate_api_url, "API URL"))
 
 
 class ConnectScreen(DoctorScreen):
@@ -66,27 +69,41 @@ class ConnectScreen(DoctorScreen):
 
     def apply_edits(self) -> bool:
         target = self.doctor.target
-        shown = target.masked()
-        db_text = self.query_one("#db-url", Input).value.strip()
-        api_text = self.query_one("#api-url", Input).value.strip()
         changes: dict[str, Any] = {}
+        sources = dict(target.sources)
         try:
-            if db_text != shown["db_url"]:
-                changes["db_url"] = validate_db_url(db_text, "DB URL")
-            if api_text != shown["api_url"]:
-                changes["api_url"] = validate_api_url(api_text, "API URL")
+            for name, validate, label in EDITABLE:
+                typed = self.query_one(f"#{name.replace('_', '-')}", Input).value.strip()
+                value, source = self._meant(name, typed, validate, label)
+                if value != getattr(target, name):
+                    changes[name] = value
+                    sources[name] = source
         except DoctorError as err:
             self.notify(str(err), severity="error", title="Not changed")
             return False
         if changes:
-            self.doctor.set_target(dataclasses.replace(target, **changes))
+            if "api_url" in changes:  # one URL typed: one instance (or the first's fleet again)
+                first = self.doctor.first_target
+                changes["api_urls"] = first.api_urls if changes["api_url"] == first.api_url else ()
+            self.doctor.set_target(dataclasses.replace(target, sources=sources, **changes))
             self.query_one(TargetBanner).remove()
-            banner = TargetBanner(self.doctor.target, db_name=self.doctor.db_name)
-            self.mount(banner, after=self.query_one("Header"))
+            self.mount(self.banner(), after=self.query_one("Header"))
             shown = self.doctor.target.masked()
             self.query_one("#db-url", Input).value = shown["db_url"]
             self.query_one("#api-url", Input).value = shown["api_url"]
         return True
+
+    def _meant(
+        self, name: str, typed: str, validate: Callable[[str, str], str], label: str
+    ) -> tuple[str, str]:
+        """The value ``typed`` stands for, and its source: the masked text of the current or
+        the first-resolved value is that value, secret included (edited back, the target is
+        the one the wizard started on); anything else is a new value from this screen."""
+        for known in (self.doctor.target, self.doctor.first_target):
+            value = getattr(known, name)
+            if typed == mask_url(value):
+                return value, known.sources.get(name, "default")
+        return validate(typed, label), EDITED_SOURCE
 
     # -- the connectivity test: the database and API probes, read-only, in workers ---------
     @on(Button.Pressed, "#test")

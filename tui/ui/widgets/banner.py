@@ -4,6 +4,8 @@ loud warning when either is not on this machine. The target must never be in dou
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -28,13 +30,16 @@ class TargetBanner(Vertical):
     }
     """
 
-    def __init__(self, target: Target, *, db_name: str | None, sandbox: bool = False) -> None:
+    def __init__(
+        self, target: Target, *, db_name: str | None, sandbox: Collection[str] = ()
+    ) -> None:
         """``db_name``: the database as libpq reads the target; None until the app has read it
-        (the first screen does not wait for psycopg): ``name_database`` fills it in."""
+        (the first screen does not wait for psycopg): ``name_database`` fills it in.
+        ``sandbox``: the parts ("db", "api") that are the embedded sandbox's, labelled so."""
         super().__init__(classes="-remote" if not target.is_loopback else "")
         self.target = target
         self.db_name = db_name
-        self.sandbox = sandbox
+        self.sandbox = frozenset(sandbox)
 
     def compose(self) -> ComposeResult:
         shown = self.target.masked()
@@ -46,15 +51,14 @@ class TargetBanner(Vertical):
                 markup=False,
             )
         yield Static(self._db_line(), id="banner-db", markup=False)
-        yield Static(f"{self._label}API {shown['api_url']}", markup=False)
+        yield Static(f"{self._label('api')}API {shown['api_url']}", id="banner-api", markup=False)
 
-    @property
-    def _label(self) -> str:
-        return "sandbox " if self.sandbox else ""
+    def _label(self, part: str) -> str:
+        return "sandbox " if part in self.sandbox else ""
 
     def _db_line(self) -> str:
         name = self.db_name if self.db_name is not None else "…"
-        return f"{self._label}DB {name} · {self.target.masked()['db_url']}"
+        return f"{self._label('db')}DB {name} · {self.target.masked()['db_url']}"
 
     def name_database(self, db_name: str) -> None:
         self.db_name = db_name
