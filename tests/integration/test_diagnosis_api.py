@@ -107,6 +107,31 @@ async def test_a_scoped_snapshot_has_the_named_tables_keys_both_ways(sandbox12: 
     assert ("pair_ref", ("a", "b")) in {(fk.table, fk.columns) for fk in scoped.foreign_keys}
 
 
+async def test_a_scoped_snapshot_reads_view_rls_only_for_a_named_view(sandbox12: Sandbox):
+    """The tables with RLS behind a view (VIEW_RLS_QUERY, read only by the RLS check of a
+    view) are read in a scoped snapshot only when a named relation is a view: the same rows
+    as the full snapshot has for it; a snapshot of named tables does not send the query."""
+    from tui.core.probes import base, catalog
+
+    sandbox12.execute(
+        "CREATE VIEW public.scoped_notes AS SELECT * FROM public.notes;"
+        "CREATE VIEW public.scoped_notes_2 AS SELECT * FROM public.scoped_notes;"
+    )
+    conn = await base.connect(target_for(sandbox12))
+    try:
+        full = await catalog.snapshot(conn, "anon")
+        view = await catalog.snapshot(conn, "anon", names=frozenset({"scoped_notes_2"}))
+        tables = await catalog.snapshot(conn, "anon", names=frozenset({"notes", "orders"}))
+    finally:
+        await conn.close()
+    key = "public.scoped_notes_2"
+    assert view.view_rls == {key: full.view_rls[key]} == {key: ("public.notes",)}
+    assert view.view_rls_bypassed == {key: full.view_rls_bypassed[key]}
+    assert "views" in view.timings_ms
+    assert "views" not in tables.timings_ms and tables.view_rls == {}
+    assert set(tables.relations) == {"public.notes", "public.orders"}
+
+
 async def test_a_scoped_snapshot_reads_near_names_only_for_what_it_did_not_find(
     sandbox12: Sandbox,
 ):
