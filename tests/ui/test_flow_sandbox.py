@@ -97,6 +97,8 @@ async def test_reset_rung_asks_for_the_database_name_and_escape_changes_nothing(
         modal = app.screen
         await until(pilot, lambda: bool(modal.query("#reset")))
         button = modal.query_one("#reset", Button)
+        # the modal's AUTO_FOCUS lands when it resumes, a moment after its widgets mount
+        await until(pilot, lambda: app.focused is not None)
         assert app.focused is modal.query_one("#cancel", Button)
         field = modal.query_one("#confirm-name", Input)
         await until(pilot, lambda: not modal.unmigrated_pending, timeout=120)

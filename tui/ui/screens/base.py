@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.ui.widgets.banner import TargetBanner
+from tui.ui.widgets.footer import DoctorFooter
 
 if TYPE_CHECKING:
     from tui.core.diagnosis import ProbeOutcome
@@ -46,7 +47,7 @@ class DoctorScreen(Screen[ResultT]):
         yield Header(icon="✚")
         yield self.banner()
         yield from self.compose_body()
-        yield Footer(compact=True)  # every key fits at 80 columns
+        yield DoctorFooter(compact=True)  # every key fits at 80 columns
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -11,10 +11,10 @@ from rich.text import Text
 from textual.clock import Clock
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Static
 
 from tui.core.model import Status
 from tui.ui import render
+from tui.ui.widgets.live_line import LiveLine
 
 SPIN_S = 0.1
 STATUS_CLASS: dict[Status, str] = {
@@ -26,7 +26,7 @@ STATUS_CLASS: dict[Status, str] = {
 }
 
 
-class CheckPanel(Static, can_focus=True):
+class CheckPanel(LiveLine, can_focus=True):
     """Waiting -> running (spinner + elapsed) -> finished (evidence) or crashed (red).
 
     ``status`` is reactive: setting it is the one way the border's class changes
@@ -75,7 +75,7 @@ class CheckPanel(Static, can_focus=True):
         if not self.running or self.started_at is None:
             return
         elapsed = self.clock.time - self.started_at
-        self.update(render.running_label(elapsed, int(elapsed / SPIN_S)))
+        self.tick_to(render.running_label(elapsed, int(elapsed / SPIN_S)))
 
     def finish(
         self, status: Status, summary: str, evidence: dict[str, Any], elapsed_ms: float

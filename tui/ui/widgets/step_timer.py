@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from textual.clock import Clock
 from textual.timer import Timer
-from textual.widgets import Static
 
 from tui.core.knowledge.kpis import Kpi
 from tui.ui import render
+from tui.ui.widgets.live_line import LiveLine
 
 TICK_S = 0.1
 
 
-class StepTimer(Static):
+class StepTimer(LiveLine):
     """Shows ``⏱ 1.2 s ✓ within target …``; classes -ok / -slow / -alert colour it."""
 
     DEFAULT_CSS = """
@@ -73,4 +73,4 @@ class StepTimer(Static):
     def _tick(self) -> None:
         text, verdict = render.timer_text(self.elapsed, self.kpi)
         self.set_classes(f"-{verdict}" if verdict else "")
-        self.update(text)
+        self.tick_to(text)
