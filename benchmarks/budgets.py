@@ -31,6 +31,9 @@ METRICS: dict[str, Metric] = {
     "check_full_s": Metric("`pgrst-doctor check` (all symptoms), wall", "s"),
     "check_full_minus_openapi_s": Metric("check minus OpenAPI GET (same run)", "s"),
     "check_targeted_s": Metric("`pgrst-doctor check --table public.t42`, wall", "s"),
+    "targeted_diagnosis_s": Metric(
+        "its diagnosis in process (Diagnosis.run(), --table public.t42), total", "s"
+    ),
     "check_full_rss_mb": Metric("check peak RSS (GNU time %M: wait4 ru_maxrss)", "MB"),
     "check_stale_objects": Metric("stale objects the check reported", "count"),
     "runbook_supabase_s": Metric("runbook procedure, SQL via `supabase db query`", "s"),

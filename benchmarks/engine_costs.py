@@ -57,6 +57,21 @@ def diagnosis_run(box: Sandbox, res: SizeResult) -> None:
             res.note(f"probe {probe}: {outcome.status.value}: {outcome.summary[:160]}")
 
 
+def targeted_diagnosis(box: Sandbox, res: SizeResult, table: str) -> None:
+    """The targeted check's diagnosis (``--table``) in process: its total and each probe's
+    elapsed_ms, so a difference between sizes shows which probe carries it (without the
+    interpreter's start-up, which is most of the check's wall time)."""
+    from tui.core.diagnosis import Diagnosis, DiagnosisRequest
+    from tui.core.specs import parse_table
+
+    diagnosis = Diagnosis(sandbox_target(box), DiagnosisRequest(objects=(parse_table(table),)))
+    start = time.perf_counter()
+    asyncio.run(diagnosis.run())
+    res.add("targeted_diagnosis_s", time.perf_counter() - start)
+    for probe, outcome in diagnosis.outcomes.items():
+        res.add(f"targeted_probe_{probe}_s", outcome.elapsed_ms / 1000)
+
+
 def catalog_snapshot(box: Sandbox) -> float:
     """The engine's catalog probe alone (connect + one query per kind): its elapsed seconds."""
     from tui.core.diagnosis import Diagnosis, DiagnosisRequest

@@ -54,21 +54,23 @@ def metrics_table(results: RunResults) -> list[str]:
     return lines
 
 
-def probe_table(results: RunResults) -> list[str]:
+def probe_table(
+    results: RunResults, prefix: str = "probe_", which: str = "a full diagnosis"
+) -> list[str]:
     """Per-probe elapsed time of the in-process diagnosis (they run concurrently)."""
-    probes = sorted({k for s in results.sizes for k in s.samples if k.startswith("probe_")})
+    probes = sorted({k for s in results.sizes for k in s.samples if k.startswith(prefix)})
     if not probes:
         return []
     sizes = results.sizes
     lines = [
-        "## Where a full diagnosis spends its time (in process, per probe, concurrent)",
+        f"## Where {which} spends its time (in process, per probe, concurrent)",
         "",
         "| probe | " + " | ".join(f"{s.tables:,} tables" for s in sizes) + " |",
         "|---" * (len(sizes) + 1) + "|",
     ]
     for name in probes:
         row = [cell(s.samples.get(name), "s") for s in sizes]
-        lines.append(f"| {name[len('probe_') : -len('_s')]} | " + " | ".join(row) + " |")
+        lines.append(f"| {name[len(prefix) : -len('_s')]} | " + " | ".join(row) + " |")
     return [*lines, ""]
 
 
@@ -244,8 +246,10 @@ METHOD = """\
   OpenAPI GET, the full check, the OpenAPI GET again (the mean of the two is that run's OpenAPI
   time), the runbook procedures (psql, then Supabase CLI) and the in-process diagnosis. The
   targeted check is compared across sizes, so it runs at the end with every size's sandbox
-  up, one size after another, round after round (three rounds per run): what the host does
-  meanwhile falls on every size alike. (Run right after the full check and the 43.5 MB
+  up, one size after another, round after round (three rounds per run), each round starting
+  at the next size (each size runs first, right after the host-speed loop, and last equally
+  often): what the host does meanwhile falls on every size alike. Then its diagnosis runs in
+  process the same way, for the per-probe table at the end. (Run right after the full check and the 43.5 MB
   document, as before, it read 0.32-0.33 s at 10,000 tables against 0.27-0.28 s at 1,000, while
   its probes took the same 62-89 ms at 100 and at 10,000 tables in process timelines.) Differences and ratios pair run i with run i; the median over runs is
   reported with [min–max] and n. Each reload run pairs PostgREST's reload (NOTIFY -> a newly
@@ -337,6 +341,7 @@ callgrind instruction counts, EXPLAIN ANALYZE on the server, connections.
 | `import psycopg` asked `importlib.metadata` for two version strings: it imported importlib.metadata (zipfile, csv, email's parser) and scanned every distribution on `sys.path`, twice | callgrind: `import psycopg` 642 M instructions; the check's whole import path 1.109 G | the versions are read from the one `*.dist-info` folder beside each package (`core/startup.py`; otherwise psycopg asks itself) | 595 M (-7 %) with the core's own import; the check's import path 1.080 G (-2.6 %) |
 | the targeted check still grew with the schema (medians 0.775 / 0.799 / 0.885 s at 100 / 1,000 / 10,000 tables, spread 110 ms; budget 50 ms): two of its scoped catalog queries read a whole catalog | EXPLAIN ANALYZE at 10,000 tables (at 100): the foreign-key query's one-to-one test sorted every one-column unique constraint in the database, 42-57 ms (0.7-1.0 ms); the near names for "did you mean" scanned every relation, function and type name, 37-62 ms (1.8-4.8 ms). Flat with size: our process (callgrind 1.409 G instructions at 100 tables, 1.435 G at 10,000), PostgREST's answers (~1 ms each at both sizes, `curl`), the requests (6 HTTP, none for the OpenAPI document, a sweep or the agreement) | a key's one-to-one test asks its own table's constraints (pg_constraint's index on conrelid); the near names are read only for a name not found as what it was asked about, the one case a typo is suggested for (`catalog.unfound`; `probes/catalog.py`, `diagnosis.py`) | EXPLAIN ANALYZE 0.6 ms at both sizes, near names not read; callgrind 1.414 G at 100 tables, 1.423 G at 10,000; the scoped snapshot in process (fresh connection each, 15 interleaved runs, load 8-9): 121 ms at 100 tables vs 244 ms at 10,000 before, 107 vs 122 ms after |
 | a check of named objects also asked the admin server for `/schema_cache` (PostgREST 12.2+: the whole cache, which grows with the schema) and parsed it, though only a full comparison reads it | the targeted check's 6 HTTP requests (recorded by wrapping `AsyncClient.send`), one of them `/schema_cache`; 12.0.2 answers it 404, so its size was not measured here (12.0.2 and 11.2.2 installed) | a scoped diagnosis leaves it out (`probes/admin.py`, `diagnosis.py`) | 5 requests; the full check still reads it |
+| the targeted check's size spread (0.674 / 0.678 / 0.733 s at 100 / 1,000 / 10,000 tables, 59 ms; budget 50 ms): every part of it side by side at 100 and 10,000 tables (sizes interleaved, medians, load 4-9), and only the database's work grew: two scoped catalog statements took longer to plan on a fresh connection | EXPLAIN (ANALYZE, BUFFERS) of each statement, in the snapshot's order: the foreign-key query planned in 13.8 ms at 100 tables, 20.6 ms at 10,000 (nine catalogs joined; richer statistics on bigger catalogs), the view RLS query 4.2 vs 6.2 ms, every other statement within 0.2 ms; backend CPU of the whole targeted diagnosis (its three sessions, `/proc/<pid>/schedstat`) 65.8 vs 72.5 ms. Flat: connection start-up (4.4 ms backend CPU at both), PostgREST's answers to the check's 5 requests (0.6-0.8 ms each at both, 100 fresh connections each), PostgREST's CPU per check (~10 ms at both, in 10 ms ticks), our process (callgrind 1.351 G instructions at 100 tables, 1.319 G at 10,000) | the scoped foreign-key query reads each named key's names, columns and one-to-one test through one-relation subqueries, so the planner has no join order to search; the view RLS query is sent only when a named relation is a view, in the third round trip (`probes/catalog.py`). The harness rotates the sizes' order each round (10,000 ran last in every round) and times the targeted diagnosis per probe in process (`benchmarks/run.py`, `engine_costs.py`) | the foreign-key query 12-15 ms on a fresh connection at both sizes (28-32 ms before, client wall); backend CPU of the targeted diagnosis 54.9 vs 54.8 ms; the scoped snapshot 132 / 126 ms at 100 / 10,000 tables (163 / 173 ms before; 25 interleaved runs, load 5-7); the same findings |
 
 Before and after on the same machine within the same hour (2026-12-01, 18:42 this code,
 18:47 the code of 2026-11-24 at `25d9061`; the same harness, sizes and five runs; medians):
@@ -367,11 +372,12 @@ Still open (not fixed here):
   still read the near names, a scan of every relation, function and type name (37-62 ms at
   10,000 tables): a missing-arguments finding on an existing function is matched against
   them, and they hold aggregates the catalog's function list leaves out.
-- The targeted check's foreign-key query takes 11-19 ms to plan (nine catalogs joined; a fresh
-  connection reads their statistics), 3-5 ms more at 10,000 tables than at 100 (richer
-  statistics on bigger catalogs; bounded by the statistics target). On this host wall time
-  cannot show a 50 ms spread: the same targeted check took 1.2-4.2 s per run at load 9
-  (2026-12-07 20:02), so the budget's verdict waits for the coordinator's quieter run.
+- On this host wall time cannot show a 50 ms spread: the same targeted check took 1.2-4.2 s
+  per run at load 9 (2026-12-07 20:02) and 0.9-3.1 s at load 5-7 (23:00, 100 and 10,000
+  tables in turn: medians 1.74 / 1.70 s), so the budget's verdict waits for the coordinator's
+  quieter run. What the parts showed grow (the catalog statements' planning) no longer does;
+  if the quiet run still reads a spread, the per-probe table of the targeted diagnosis says
+  which part carries it.
 - Budget 1 at small schemas has the least room, and it depends on how fast the host runs
   Python at the time. At 100 tables PostgREST's document takes ~0.05 s, so nearly all of a
   check is Python start-up: in a timeline of a 100-table check the OpenAPI request leaves at
@@ -444,6 +450,7 @@ def markdown(results: RunResults) -> str:
     out.append("")
     out += corpus_section(results)
     out += probe_table(results)
+    out += probe_table(results, "targeted_probe_", "the targeted check (`--table public.t42`)")
     notes = list(results.notes)
     for size in results.sizes:
         notes += [f"{size.tables:,} tables: {n}" for n in size.notes]

@@ -105,16 +105,25 @@ def stale_runs(box: Sandbox, res: SizeResult, runs: int, runbook: bool) -> None:
             res.samples[speedup] = paired(manual, check, "ratio")
 
 
+def rotated(sized: list[tuple[Sandbox, SizeResult]], i: int) -> list[tuple[Sandbox, SizeResult]]:
+    """Round ``i``'s order of the sizes: each size comes first (right after the host-speed
+    loop), and last, equally often."""
+    k = i % len(sized) if sized else 0
+    return sized[k:] + sized[:k]
+
+
 def targeted_runs(
     sized: list[tuple[Sandbox, SizeResult]], rounds: int, results: RunResults
 ) -> None:
     """The targeted check at every size in turn, round after round, with every sandbox up:
     whatever the host does meanwhile falls on all sizes alike (side by side, as the budget
-    compares sizes)."""
+    compares sizes); then its diagnosis in process, per probe, the same way."""
+    from benchmarks import engine_costs
+
     for i in range(rounds):
         log(f"targeted checks, round {i + 1}/{rounds}")
         results.global_samples.setdefault("host_loop_targeted_s", []).append(host_loop_seconds())
-        for box, res in sized:
+        for box, res in rotated(sized, i):
             targeted = attempt(
                 res,
                 "targeted check",
@@ -126,6 +135,14 @@ def targeted_runs(
                 res.note(f"targeted check exit {targeted.exit_code}: {targeted.stderr[-300:]}")
             else:
                 res.add("check_targeted_s", targeted.seconds)
+    log("targeted diagnoses in process")
+    for i in range(rounds):
+        for box, res in rotated(sized, i):
+            attempt(
+                res,
+                "targeted diagnosis in process",
+                lambda b=box, r=res: engine_costs.targeted_diagnosis(b, r, TARGETED_TABLE),
+            )
 
 
 def reload_runs(box: Sandbox, res: SizeResult, runs: int) -> None:

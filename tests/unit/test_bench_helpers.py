@@ -161,3 +161,27 @@ def test_instruction_counts_render_beside_the_reference_commit() -> None:
     assert instruction_rows(_results()) == []
     assert "## Our own cost" not in markdown(_results())
     assert "(all symptoms): 2.000 G\n" in console(_results(instructions=alone))
+
+
+def test_targeted_rounds_rotate_so_each_size_runs_first_and_last_equally_often() -> None:
+    from benchmarks.run import rotated
+
+    sized = [("box100", 100), ("box1000", 1000), ("box10000", 10000)]
+    orders = [[size for _, size in rotated(sized, i)] for i in range(6)]  # type: ignore[arg-type]
+    assert all(sorted(order) == [100, 1000, 10000] for order in orders)
+    firsts, lasts = sorted(o[0] for o in orders), sorted(o[-1] for o in orders)
+    assert firsts == lasts == [100, 100, 1000, 1000, 10000, 10000]
+    assert rotated([], 3) == []
+
+
+def test_the_targeted_diagnosis_per_probe_renders_in_its_own_table() -> None:
+    from benchmarks.report import markdown
+
+    results = _results()
+    results.sizes[0].samples["targeted_probe_catalog_s"] = [0.121, 0.107]
+    results.sizes[1].samples["targeted_probe_catalog_s"] = [0.122]
+    results.sizes[0].samples["probe_openapi_s"] = [0.2]
+    page = markdown(results)
+    section = page.split("## Where the targeted check (`--table public.t42`) spends its time")[1]
+    assert "| catalog | 0.114 s [0.107 s–0.121 s] (n=2) | 0.122 s (n=1) |" in section
+    assert "openapi" not in section.split("##")[0]  # the full diagnosis's probes stay apart
