@@ -204,15 +204,28 @@ def test_bad_input_exits_2_with_one_line(
         assert "Traceback" not in err and "hunter2" not in err
 
 
+# What only named objects, a pasted error, a --request or a fleet need: a plain check, run
+# to its verdict, never loads them (start-up instructions, BENCHMARKS.md)
+NOT_FOR_A_PLAIN_CHECK = (
+    "tui.core.specs",
+    "tui.core.pasted_error",
+    "tui.core.request",
+    "tui.core.probes.alike",
+    "tui.core.probes.replay",
+)
+
+
 def test_subprocess_json_and_no_textual(sandbox12: Sandbox) -> None:
     """The installed entry point's code path, in a fresh interpreter: one JSON object on
-    stdout, and Textual never imported (start-up time)."""
+    stdout, and neither Textual nor what a plain check does not use imported (start-up)."""
     script = (
         "import sys\n"
         "from tui.cli import main\n"
         "code = main(['check', '--json', *sys.argv[1:]])\n"
         "sys.stderr.write('TEXTUAL_LOADED=%s\\n' % any(m == 'textual' or "
         "m.startswith('textual.') for m in sys.modules))\n"
+        f"sys.stderr.write('UNUSED_LOADED=%s\\n' % [m for m in {NOT_FOR_A_PLAIN_CHECK!r} "
+        "if m in sys.modules])\n"
         "sys.exit(code)\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH"}}
@@ -230,6 +243,7 @@ def test_subprocess_json_and_no_textual(sandbox12: Sandbox) -> None:
     assert_contract(data)
     assert data["verdict"] == "healthy"
     assert "TEXTUAL_LOADED=False" in proc.stderr
+    assert "UNUSED_LOADED=[]" in proc.stderr
 
 
 def test_check_records_a_redacted_session_transcript(

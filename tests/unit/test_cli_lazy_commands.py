@@ -53,3 +53,46 @@ def test_check_path_imports_no_remedy_events() -> None:
     ).stdout.split()
     assert "tui.core.diagnosis" in out  # the engine did load
     assert not {"tui.core.remedies.events", "tui.core.knowledge.kpis"} & set(out)
+
+
+def _loaded_after(code: str) -> set[str]:
+    code += "\nprint(' '.join(sorted(sys.modules)))\n"
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    return set(out)
+
+
+# loaded only by what names objects, pastes an error, passes --request or checks a fleet
+FLAG_MODULES = {"tui.core.specs", "tui.core.pasted_error", "tui.core.request"}
+FLEET_AND_REQUEST_PROBES = {"tui.core.probes.alike", "tui.core.probes.replay"}
+
+
+def test_plain_check_imports_no_flag_parser_nor_fleet_probe() -> None:
+    """The engine a plain check loads (and its request, built from no object flag) leaves the
+    parsers of --table/--error/--request and the fleet's and --request's probes unloaded."""
+    loaded = _loaded_after(
+        "import tui.cli.check_cmd as c, tui.cli.remedy_output, tui.core.fleet\n"
+        "from tui.cli import build_parser\n"
+        "c.build_request(build_parser(['check']).parse_args(['check', '--json']), None)\n"
+    )
+    assert {"tui.core.diagnosis", "tui.core.checks.request"} <= loaded  # the engine did load
+    assert not (FLAG_MODULES | FLEET_AND_REQUEST_PROBES) & loaded
+
+
+def test_each_flag_loads_its_parser() -> None:
+    """The lazily imported parsers still parse: each flag brings in its own module only."""
+    loaded = _loaded_after(
+        "import tui.cli.check_cmd as c\n"
+        "from tui.cli import build_parser\n"
+        "args = build_parser(['check']).parse_args(['check', '--table', 'public.t', "
+        "'--error', 'PGRST205'])\n"
+        "assert c.parse_objects(args)[0].name == 't', c.parse_objects(args)\n"
+        "assert c.parse_pasted_error(args) is not None\n"
+    )
+    assert {"tui.core.specs", "tui.core.pasted_error"} <= loaded
+    assert "tui.core.request" not in loaded

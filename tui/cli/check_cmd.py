@@ -3,7 +3,9 @@
 Exit codes: 0 healthy, 1 stale-cache or not-cache, 3 unreachable, 2 usage/configuration,
 5 undetermined (the cache could not be compared with the database: never called healthy).
 With ``--json`` stdout holds exactly one JSON object (``Report.to_json()``), nothing else.
-Kept free of Textual (start-up time): the engine is imported only when the command runs.
+Kept free of Textual (start-up time): the engine is imported only when the command runs, and
+the parsers of ``--table``/``--column``/..., ``--error`` and ``--request`` only when their flag
+is given (a plain check uses none of them).
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from tui.cli.common import add_target_flags, target_from_args
 from tui.core import startup
 from tui.core.errors import UsageError
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS, SYMPTOMS
-from tui.core.pasted_error import MAX_PASTE, PastedError, parse_error
-from tui.core.request import FailingRequest, parse_request
-from tui.core.specs import SPEC_PARSERS, ObjectRef
 
 if TYPE_CHECKING:
     from tui.core.diagnosis import DiagnosisRequest
     from tui.core.fleet import InstanceReport
     from tui.core.model import Report
+    from tui.core.pasted_error import PastedError
+    from tui.core.request import FailingRequest
+    from tui.core.specs import ObjectRef
     from tui.core.target import Target
 
 # argparse dest (a key of SPEC_PARSERS) -> flag, metavar, in the order objects are reported
@@ -104,6 +106,8 @@ def parse_objects(args: argparse.Namespace) -> tuple[ObjectRef, ...]:
     refs: list[ObjectRef] = []
     for dest, flag, _metavar in OBJECT_FLAGS:
         for text in getattr(args, dest, None) or []:
+            from tui.core.specs import SPEC_PARSERS
+
             ref = SPEC_PARSERS[dest](text, flag)
             if ref not in refs:
                 refs.append(ref)
@@ -112,7 +116,11 @@ def parse_objects(args: argparse.Namespace) -> tuple[ObjectRef, ...]:
 
 def parse_failing_request(args: argparse.Namespace, target: Target) -> FailingRequest | None:
     text = getattr(args, "request", None)
-    return None if text is None else parse_request(text, target.api_url)
+    if text is None:
+        return None
+    from tui.core.request import parse_request
+
+    return parse_request(text, target.api_url)
 
 
 def parse_pasted_error(args: argparse.Namespace) -> PastedError | None:
@@ -120,6 +128,8 @@ def parse_pasted_error(args: argparse.Namespace) -> PastedError | None:
     text = getattr(args, "error", None)
     if text is None:
         return None
+    from tui.core.pasted_error import MAX_PASTE, parse_error
+
     if text == "-":
         text = sys.stdin.read(MAX_PASTE + 1)
         args.error = text

@@ -13,7 +13,7 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 import psycopg
@@ -25,12 +25,10 @@ from tui.core.checks.verdict import decide, remedies
 from tui.core.knowledge.connection_errors import configuration_error
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
 from tui.core.model import ObjectKind, Report, Status
-from tui.core.pasted_error import PastedError, qualify
 from tui.core.postgrest_config import choose_authenticator, extra_search_path_in_force
 from tui.core.probes import (
     admin,
     agreement,
-    alike,
     api,
     base,
     catalog,
@@ -38,13 +36,16 @@ from tui.core.probes import (
     listener,
     openapi,
     path,
-    replay,
     sweep,
     targeted,
 )
-from tui.core.request import FailingRequest
-from tui.core.specs import ObjectRef
 from tui.core.target import Target, mask_url, origin_words
+
+if TYPE_CHECKING:  # loaded when used: a plain check reads no pasted error, request or fleet
+    from tui.core.pasted_error import PastedError
+    from tui.core.probes import alike
+    from tui.core.request import FailingRequest
+    from tui.core.specs import ObjectRef
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Skip(Exception):
 LISTENING_STATUS = {True: Status.PASS, False: Status.FAIL, None: Status.WARN}
 
 ProbeResult = tuple[Status, str, Found]
-Asked = tuple[tuple[alike.Question, ...], tuple[bool | None, ...]]  # questions, their answers
+Asked = tuple[tuple["alike.Question", ...], tuple[bool | None, ...]]  # questions, answers
 T = TypeVar("T")
 
 # Steps that read only the database or this machine: shared by the diagnoses of several
@@ -311,6 +312,8 @@ class Diagnosis:
         return status, f"/live {info.live}, /ready {info.ready}", Found(admin=info)
 
     async def _request_probe(self) -> ProbeResult:
+        from tui.core.probes import replay
+
         assert self.request.request is not None  # listed only with a request (PROBES)
         async with base.http_client(self.target) as client:
             result = await asyncio.wait_for(
@@ -432,6 +435,8 @@ class Diagnosis:
         return self._early_task
 
     async def _ask_recent(self) -> Asked:
+        from tui.core.probes import alike
+
         recent = await self._need("recent", self._recent)  # read from the catalog snapshot
         asked = alike.recent_questions(recent)
         async with base.http_client(self.target) as client:
@@ -452,6 +457,8 @@ class Diagnosis:
         return await asyncio.shield(self._reference_task)
 
     async def _make_reference(self) -> alike.Reference | None:
+        from tui.core.probes import alike
+
         if self._reference is not None or self.scoped or self.request.request is not None:
             return None
         early = self._early()  # asked meanwhile
@@ -484,6 +491,8 @@ class Diagnosis:
                                unasked)  # fmt: skip
 
     async def _recent(self) -> list[agreement.Recent]:
+        from tui.core.probes import alike
+
         info = await self._need("api", self._api)
         schemas = list(info.exposed_schemas) or list(self.target.schemas_hint) or ["public"]
         snap = await self._need("catalog", self._catalog)
@@ -491,6 +500,8 @@ class Diagnosis:
 
     async def _alike(self) -> alike.Alike:
         """This instance placed against the reference; ``stale`` None: compare it in full."""
+        from tui.core.probes import alike
+
         first = self._reference
         assert first is not None
         info = await self._need("api", self._api)
@@ -655,6 +666,8 @@ class Diagnosis:
         names: set[str] = set()
         if snap is not None:
             names = {*snap.relations, *snap.functions, *snap.enums}
+        from tui.core.pasted_error import qualify
+
         return qualify(error, exposed, names)
 
     def _objects(self) -> tuple[ObjectRef, ...]:

@@ -15,12 +15,14 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.diagnosis import Diagnosis, DiagnosisEvent, DiagnosisRequest
 from tui.core.model import Report, Status, Verdict
-from tui.core.specs import ObjectRef
 from tui.core.target import Target
+
+if TYPE_CHECKING:
+    from tui.core.specs import ObjectRef
 
 # Worst first; a verdict not listed (a newer one) counts as worse than stale-cache.
 SEVERITY: tuple[str, ...] = (

@@ -22,6 +22,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TextIO, TypeVar
 
+from tui.core.regex import on_first_use
 from tui.core.transcript.redact import Redactor
 
 T = TypeVar("T")
@@ -30,7 +31,7 @@ T = TypeVar("T")
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
 )
-_INVISIBLE_ALL = re.compile(_INVISIBLE.pattern[:1] + "\t\n" + _INVISIBLE.pattern[1:])
+_INVISIBLE_ALL = on_first_use(_INVISIBLE.pattern[:1] + "\t\n" + _INVISIBLE.pattern[1:])  # names
 # What json.dumps(ensure_ascii=False) leaves raw: C1 and the format characters above
 _JSON_RAW = re.compile(
     "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
@@ -47,7 +48,7 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str, *, lines: bool = True) -> str:
     """``text`` with every control character as a readable escape; ``lines=False`` escapes
     newline and tab too (a name is one line). Plain text comes back as the same object."""
-    pattern = _INVISIBLE if lines else _INVISIBLE_ALL
+    pattern = _INVISIBLE if lines else _INVISIBLE_ALL()
     return pattern.sub(_escape, text) if pattern.search(text) else text
 
 
@@ -130,9 +131,10 @@ def json_dumps(value: Any, *, indent: int | None = None) -> str:
 
 # What Rich itself writes to a terminal: colours and styles (SGR), and for a live status
 # line the cursor hide/show, erase-line, cursor-up and carriage return. Kept on a terminal;
-# any other control is escaped (a hostile name's ESC[2J or OSC 52 included).
-_RICH_OWN = re.compile(r"\x1b\[[0-9;:]*m|\x1b\[\?25[hl]|\x1b\[[0-2]?K|\x1b\[[0-9]*[ABCDG]|\r")
-_STYLES = re.compile(r"\x1b\[[0-9;:]*m")
+# any other control is escaped (a hostile name's ESC[2J or OSC 52 included). Compiled for a
+# masked stream only (regex.py).
+_RICH_OWN = on_first_use(r"\x1b\[[0-9;:]*m|\x1b\[\?25[hl]|\x1b\[[0-2]?K|\x1b\[[0-9]*[ABCDG]|\r")
+_STYLES = on_first_use(r"\x1b\[[0-9;:]*m")
 
 
 def screened(text: str, keep: re.Pattern[str] | None) -> str:
@@ -163,7 +165,7 @@ class MaskedStream(io.TextIOBase):
         self.inner = inner
         self._pending = ""
         tty = bool(getattr(inner, "isatty", lambda: False)())
-        self._keep = _RICH_OWN if tty else (_STYLES if os.environ.get("FORCE_COLOR") else None)
+        self._keep = _RICH_OWN() if tty else (_STYLES() if os.environ.get("FORCE_COLOR") else None)
 
     def write(self, text: str) -> int:
         self._pending += text

@@ -17,21 +17,23 @@ from tui.core.postgrest_config import (
 )
 from tui.core.probes.admin import AdminInfo
 from tui.core.probes.agreement import Agreement
-from tui.core.probes.alike import Alike
 from tui.core.probes.api import ApiInfo
 from tui.core.probes.catalog import Catalog
 from tui.core.probes.db import ServerInfo
 from tui.core.probes.listener import ListenerInfo
 from tui.core.probes.openapi import SchemaDoc
 from tui.core.probes.path import PathInfo
-from tui.core.probes.replay import ReplayResult
 from tui.core.probes.targeted import TargetedAnswer
-from tui.core.request import FailingRequest
-from tui.core.specs import ObjectRef
 from tui.core.target import Target
 
 if TYPE_CHECKING:
-    from tui.core.fleet import InstanceReport  # fleet builds on the diagnosis
+    # fleet builds on the diagnosis; the others are loaded only by a fleet, a --request,
+    # named objects: a plain check needs none of them
+    from tui.core.fleet import InstanceReport
+    from tui.core.probes.alike import Alike
+    from tui.core.probes.replay import ReplayResult
+    from tui.core.request import FailingRequest
+    from tui.core.specs import ObjectRef
 
 LOCAL_SUPABASE_PORTS = {54321, 54322}
 UNKNOWN_ROLE = (

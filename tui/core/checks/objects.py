@@ -5,6 +5,7 @@ role use it, and is the cache behind? The first "no" is the cause.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
@@ -12,7 +13,9 @@ from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import qualified, quote_ident
 from tui.core.probes.cache_only import rpc_args
 from tui.core.probes.catalog import Catalog, unembeddable
-from tui.core.specs import ObjectRef
+
+if TYPE_CHECKING:
+    from tui.core.specs import ObjectRef
 
 NOTE_PRIVILEGE = "Privileges are not cached: a reload changes nothing; GRANT does, at once."
 NOTE_EXPOSED = "db-schemas is configuration, not cache: reload config and schema after changing it."

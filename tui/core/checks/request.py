@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
 from tui.core.checks import objects
@@ -12,8 +13,10 @@ from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import split_unquoted
 from tui.core.probes.cache_only import body_keys
-from tui.core.request import FailingRequest
-from tui.core.specs import ObjectRef
+
+if TYPE_CHECKING:  # a check without --request loads neither
+    from tui.core.request import FailingRequest
+    from tui.core.specs import ObjectRef
 
 # an embed's head: [...][alias:]name[!hint...] (PostgREST's select grammar; quoted names left out)
 _EMBED_HEAD = re.compile(r"^(?:\.\.\.)?(?:[\w-]+:)?(?P<name>[\w-]+)(?:![\w-]+)*$")
@@ -67,6 +70,8 @@ def selected_columns(select: str) -> list[str]:
 
 def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
     """Tables, columns, functions and relationships a request names (no I/O)."""
+    from tui.core.specs import ObjectRef
+
     headers = {k.lower(): v for k, v in request.headers.items()}
     schema = headers.get("accept-profile") or headers.get("content-profile") or default_schema
     path, _, query = request.path.partition("?")

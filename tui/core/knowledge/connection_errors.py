@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import re
 
-# server message pattern -> what to tell the user (one line, never the URL itself)
-CONFIG_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+# server message pattern -> what to tell the user (one line, never the URL itself); searched
+# with re's own cache, so only a failed connection compiles them
+CONFIG_ERRORS: tuple[tuple[str, str], ...] = (
     (
-        re.compile(r'password authentication failed for user "([^"]*)"'),
+        r'password authentication failed for user "([^"]*)"',
         "the database rejected the password for user {0!r}",
     ),
     (
-        re.compile(r'role "([^"]*)" does not exist'),
+        r'role "([^"]*)" does not exist',
         "the database has no user {0!r}",
     ),
     (
-        re.compile(r'database "([^"]*)" does not exist'),
+        r'database "([^"]*)" does not exist',
         "there is no database {0!r} on that server",
     ),
     (
-        re.compile(r"no pg_hba\.conf entry for host"),
+        r"no pg_hba\.conf entry for host",
         "the database refuses logins from this host/user (pg_hba.conf)",
     ),
 )
@@ -33,6 +34,6 @@ CONFIG_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
 def configuration_error(message: str) -> str | None:
     """The one-line explanation when a connection error is a configuration mistake."""
     for pattern, text in CONFIG_ERRORS:
-        if match := pattern.search(message):
+        if match := re.search(pattern, message):
             return text.format(*match.groups())
     return None

@@ -12,11 +12,13 @@ import httpx
 
 from tui.core.probes.schema_cache import CacheDump
 from tui.core.probes.schema_cache import fetch as fetch_dump
+from tui.core.regex import on_first_use
 
-_LOADS = re.compile(
+# read only where /metrics answers (v12.2+): compiled on first use (regex.py)
+_LOADS = on_first_use(
     r'^pgrst_schema_cache_loads_total\{status="(?P<status>\w+)"\}\s+(?P<n>[\d.e+]+)', re.M
 )
-_QUERY_TIME = re.compile(r"^pgrst_schema_cache_query_time_seconds\s+(?P<s>[\d.e+-]+)", re.M)
+_QUERY_TIME = on_first_use(r"^pgrst_schema_cache_query_time_seconds\s+(?P<s>[\d.e+-]+)", re.M)
 
 
 @dataclass
@@ -63,8 +65,8 @@ async def admin_info(client: httpx.AsyncClient, *, dump: bool = True) -> AdminIn
     if metrics is not None and metrics.status_code == 200:
         info.metrics = True
         text = metrics.text
-        info.cache_loads = {m["status"]: float(m["n"]) for m in _LOADS.finditer(text)}
-        if q := _QUERY_TIME.search(text):
+        info.cache_loads = {m["status"]: float(m["n"]) for m in _LOADS().finditer(text)}
+        if q := _QUERY_TIME().search(text):
             info.cache_query_s = float(q["s"])
     info.schema_cache = dumped is not None
     info.dump = dumped

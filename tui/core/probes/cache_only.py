@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote
 
-from tui.core.request import FORM, FailingRequest
+if TYPE_CHECKING:  # only a check with --request loads the request parser
+    from tui.core.request import FailingRequest
 
 NO_SUCH_EMBED = "pgrst_doctor_no_such_embed"
 MADE_UP_SUFFIX = "~pgrst_doctor_no_such_column"
@@ -150,6 +152,8 @@ def body_keys(body: bytes | None, content_type: str | None = None) -> list[str]:
     """The column names a body writes: a JSON object or array of objects, or a form."""
     if not body:
         return []
+    from tui.core.request import FORM
+
     media = (content_type or "").split(";")[0].strip().lower()
     text = body.decode("utf-8", "replace")
     if media == FORM:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from tui.core.probes import catalog, targeted
 from tui.core.probes.cache_only import rpc_args
-from tui.core.request import FailingRequest
-from tui.core.specs import ObjectRef
+
+if TYPE_CHECKING:
+    from tui.core.request import FailingRequest
+    from tui.core.specs import ObjectRef
 
 T = TypeVar("T")
 Probe = Coroutine[Any, Any, targeted.TargetedAnswer]  # one request, not yet sent

@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from tui.core.regex import on_first_use
+
 KINDS = ("jwt", "key", "password", "token")
 
 PLACEHOLDER_RE = re.compile(r"<(jwt|key|password|token)#(\d+)>")
@@ -52,17 +54,19 @@ _VALUE = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;,'\"\x00-\x1f\x7f-\x9f]+
 # Only names containing one of these can be secret names (``secret_kind_for_name`` decides);
 # the lookahead keeps the Python callback off every "http:" and "select=".
 _MAYBE = r"(?=[A-Za-z0-9_.-]*?(?i:passw|pw|secret|token|key|authorization|jwt|credential))"
-_ASSIGN_RE = re.compile(
+# The three name/value shapes are compiled on first use (regex.py): a plain check never runs
+# the first and last, a targeted one none of them, and _COLON_RE alone costs ~10 M instructions.
+_ASSIGN_RE = on_first_use(
     rf"(?<![A-Za-z0-9_.-]){_MAYBE}(-{{0,2}}[A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)({_VALUE})"
 )
 # "person.password:person.person" (a relationship of AdventureWorks' person.password table)
 # names objects: a dotted name glued to what follows its colon is not a "password: value" pair.
-_COLON_RE = re.compile(
+_COLON_RE = on_first_use(
     rf"(?<![A-Za-z0-9_-])(?!(?<=\.)[A-Za-z][A-Za-z0-9_-]*:[^\s:])([\"']?){_MAYBE}([A-Za-z][A-Za-z0-9_-]*)\1(\s*:\s*)"
     rf"(?:(Bearer|Basic|Token|Digest)\s+)?({_VALUE})",
     re.IGNORECASE,
 )
-_FLAG_RE = re.compile(
+_FLAG_RE = on_first_use(
     rf"(?<![A-Za-z0-9_-]){_MAYBE}(--?[A-Za-z][A-Za-z0-9-]*)(\s+)(?!--|-[A-Za-z](?:\s|$))({_VALUE})"
 )
 _CONTROL_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -239,11 +243,11 @@ class Redactor:
                 name_chars=_SCHEME_CHARS,
             )
         if "=" in text:
-            text = _sub_named(_ASSIGN_RE, 1, self._assign, text)
+            text = _sub_named(_ASSIGN_RE(), 1, self._assign, text)
         if ":" in text:
-            text = _sub_named(_COLON_RE, 2, self._colon, text)
+            text = _sub_named(_COLON_RE(), 2, self._colon, text)
         if flags and "-" in text:
-            text = _sub_named(_FLAG_RE, 1, self._flag, text)
+            text = _sub_named(_FLAG_RE(), 1, self._flag, text)
         if len(self._literals_set) != learned:  # earlier occurrences of newly learned values
             text = self._literals(text)
         return text
@@ -407,12 +411,12 @@ def _hints(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-_PLACEHOLDER_SPLIT = re.compile(r"(<(?:jwt|key|password|token)#\d+>)")
+_PLACEHOLDER_SPLIT = on_first_use(r"(<(?:jwt|key|password|token)#\d+>)")
 
 
 def _strip_around_placeholders(text: str) -> str:
     """``strip_escapes`` that cannot eat into a placeholder ("\x1b<jwt#1>")."""
-    parts = _PLACEHOLDER_SPLIT.split(text)
+    parts = _PLACEHOLDER_SPLIT().split(text)
     return "".join(p if i % 2 else strip_escapes(p) for i, p in enumerate(parts))
 
 
