@@ -178,14 +178,20 @@ def test_a_signal_during_the_reset_command_stops_it_and_tells_the_dump_and_the_r
     assert rows(box) == (2, True)  # `sleep` dropped nothing
 
 
-def _pg_dump_waiting(box) -> bool:
+def _waiting_on_lock(box, application: str, query: str = "%") -> int:
+    """Sessions of ``application`` in the box's database waiting on a lock, their query
+    text LIKE ``query``."""
     with psycopg.connect(box.db_url, autocommit=True) as admin:
         row = admin.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' "
-            "AND wait_event_type = 'Lock' AND datname = %s",
-            (box.dbname,),
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+            "AND wait_event_type = 'Lock' AND datname = %s AND query LIKE %s",
+            (application, box.dbname, query),
         ).fetchone()
-    return bool(row and row[0])
+    return int(row[0]) if row else 0
+
+
+def _pg_dump_waiting(box) -> bool:
+    return _waiting_on_lock(box, "pg_dump") > 0
 
 
 def test_sigterm_during_the_dump_stops_pg_dump_and_keeps_no_dump(box, hold_lock):
@@ -227,3 +233,40 @@ def test_sighup_during_a_restart_command_stops_it(box):
     verdict = [e for e in journal_events() if e["kind"] == "verdict"][-1]["payload"]
     assert verdict["interrupted"] == "SIGHUP" and verdict["during"] == "restart"
     assert "interrupted by SIGHUP" in export(box, "md")
+
+
+def _doctor_reading_enums(box) -> int:
+    """The doctor's sessions whose catalog read waits on the lock on pg_enum (a session
+    waiting at start-up has no query: PostgreSQL cannot be asked to cancel that one)."""
+    return _waiting_on_lock(box, "pgrst-doctor", "%pg_enum%")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_signal_while_check_reads_the_catalog_cancels_the_read(box, hold_lock, sig):
+    """`check` reads the database while it is still loading, in a thread of its own
+    (probes/db_prefetch.py). A signal while that read waits on a lock ends the check at once
+    (one line, 128 + signal) and cancels the query on the server: a backend waiting on a
+    lock does not notice its client has gone, so without the cancel it would wait on."""
+    hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_enum"))
+    proc = start(box, "check", "--json", "--timeout", "60")
+    try:
+        wait_for(lambda: _doctor_reading_enums(box) > 0, "the catalog read on the lock", proc)
+        proc.send_signal(sig)
+        sent = time.monotonic()
+        out, err = proc.communicate(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in out + err, err
+    assert proc.returncode == CODES[sig], err
+    lines = err.strip().splitlines()
+    said = "interrupted" if sig == signal.SIGINT else f"interrupted by {sig.name}"
+    assert lines == [f"pgrst-doctor: {said}"], err
+    assert json.loads(out)["exit_code"] == CODES[sig]
+    assert took < 10, f"{took:.1f}s to stop (--timeout 60)"
+    deadline = time.monotonic() + 10  # the lock is still held: only a cancel ends the wait
+    while _doctor_reading_enums(box) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _doctor_reading_enums(box) == 0, "the catalog read outlived the doctor"

@@ -8,8 +8,9 @@ import json
 
 from tui.core.checks.request import objects_in
 from tui.core.model import ObjectKind
-from tui.core.probes.base import redact, request_role
+from tui.core.probes.base import redact
 from tui.core.probes.cache_only import rpc_args
+from tui.core.probes.roles import request_role
 from tui.core.request import FailingRequest
 from tui.core.target import Target
 

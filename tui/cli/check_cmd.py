@@ -166,11 +166,24 @@ def run(args: argparse.Namespace) -> int:
     parse_failing_request(args, target)  # every usage error before any I/O
     if args.replay_writes and args.request is None:
         raise UsageError("--replay-writes needs --request (the request to send for real)")
-    if not parse_objects(args) and not (error and error.objects):
+    whole = not parse_objects(args) and not (error and error.objects)
+    if whole:
         # the whole diagnosis reads the OpenAPI document: ask now, while the engine loads
         from tui.core.probes import openapi_prefetch
 
         openapi_prefetch.start(target.api_url, target.api_key, target.timeout)
+    # the database side too, once psycopg is in (before httpx and the checks); the whole
+    # catalog unless objects are named (a request names some: a scoped catalog)
+    from tui.core.probes import db_prefetch
+
+    try:
+        db_prefetch.start(target, whole_catalog=whole and args.request is None)
+        return _run(args, target, error)
+    finally:  # finished, failed or interrupted: nothing is left reading
+        db_prefetch.stop()
+
+
+def _run(args: argparse.Namespace, target: Target, error: PastedError | None) -> int:
     request = build_request(args, target)
 
     from tui.cli.remedy_output import open_journal

@@ -33,9 +33,11 @@ from tui.core.probes import (
     base,
     catalog,
     db,
+    db_prefetch,
     listener,
     openapi,
     path,
+    roles,
     sweep,
     targeted,
 )
@@ -120,11 +122,8 @@ class Diagnosis:
     ) -> None:
         self.target = target
         self.request = request
-        self.role = base.request_role(target.api_key, target.anon_role)
-        # requests go as the anon role, named by no flag: PostgREST's in-database setting for
-        # it (read with the catalog) overrides its environment and config file
-        self.anon_in_db = (target.db_config and base.request_role(target.api_key, None) is None
-                           and target.sources.get("anon_role") != "flag")  # fmt: skip
+        self.role = roles.request_role(target.api_key, target.anon_role)
+        self.anon_in_db = roles.anon_role_in_db(target)
         self.probes: list[ProbeSpec] = [
             ProbeSpec(probe_id, kind.title)
             for probe_id, kind in PROBES.items()
@@ -162,13 +161,6 @@ class Diagnosis:
             task = loop.create_task(budget.bounded(make(), self.target.timeout))
             steps[name] = task
         return cast("asyncio.Task[T]", task)  # one name, one maker: the same T each time
-
-    async def _with_db(self, work: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]]) -> T:
-        conn = await base.connect(self.target)
-        try:
-            return await work(conn)
-        finally:
-            await conn.close()
 
     async def _api(self) -> api.ApiInfo:
         async with base.http_client(self.target) as client:
@@ -209,16 +201,18 @@ class Diagnosis:
             refs += [replace(o, schema=s) for o in error.unqualified for s in schemas]
         cols = tuple(dict.fromkeys((o.schema, o.name, o.column) for o in refs if o.column))
         names = self._names()
-        # an unknown role is looked at with PUBLIC's privileges; the checks know it is unknown
-        role = self.role if self.role is not None else catalog.PUBLIC
+        role = catalog.read_as(self.role)
         asked_as: dict[str, set[str]] = {}
         for o in refs:
             asked_as.setdefault(o.name, set()).add(ASKED_AS.get(o.kind, "relation"))
             if o.target_name:
                 asked_as.setdefault(o.target_name, set()).add("relation")
         anon = self.anon_in_db
-        return await self._with_db(
-            lambda c: catalog.snapshot(c, role, cols, names, in_db_anon=anon, asked_as=asked_as)
+        if names is None and not cols:  # `check` may have begun it already (db_prefetch)
+            return await db_prefetch.whole_catalog(self.target, role, anon)
+        return await db_prefetch.on_own_connection(
+            self.target,
+            lambda c: catalog.snapshot(c, role, cols, names, in_db_anon=anon, asked_as=asked_as),
         )
 
     async def _openapi(self) -> list[openapi.SchemaDoc]:
@@ -251,7 +245,7 @@ class Diagnosis:
 
     # -- probes: one method each, dispatched through PROBES (below the class) ---------------
     async def _database(self) -> ProbeResult:
-        info = await self._owned("database", lambda: self._with_db(db.server_info), True)
+        info = await self._owned("database", self._server_info, True)
         mode = "standby" if info.in_recovery else "primary"
         return Status.PASS, f"PostgreSQL {info.server_version} ({mode})", Found(server=info)
 
@@ -292,11 +286,7 @@ class Diagnosis:
 
     async def _listener_probe(self) -> ProbeResult:
         t = self.target
-        info = await self._owned(
-            "listener",
-            lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
-            True,
-        )
+        info = await self._owned("listener", self._listener_info, True)
         pids = await self._local_pids() if t.is_loopback else []
         state = {True: "listening", False: "nobody listening", None: "unknown"}[info.listening]
         return (LISTENING_STATUS[info.listening], f'channel "{t.channel}": {state}',
@@ -334,12 +324,11 @@ class Diagnosis:
         finally:
             self._swept.set()
 
-    def _listener_step(self) -> asyncio.Task[listener.ListenerInfo]:
-        t = self.target
-        return self._step(
-            "listener",
-            lambda: self._with_db(lambda c: listener.listener_info(c, t.channel, t.timeout)),
-        )
+    def _server_info(self) -> Awaitable[db.ServerInfo]:
+        return db_prefetch.server_info(self.target)  # `check` may have begun it already
+
+    def _listener_info(self) -> Awaitable[listener.ListenerInfo]:
+        return db_prefetch.listener_info(self.target)  # likewise
 
     async def _local_pids(self) -> list[int]:
         """PostgREST processes on this machine serving the target (for the SIGUSR1 rung); the
@@ -362,8 +351,8 @@ class Diagnosis:
         read = lambda: asyncio.to_thread(path.socket_table)  # noqa: E731
         if t.is_loopback:  # read or dropped: never an unretrieved exception
             self._step("sockets", read).add_done_callback(lambda f: f.cancelled() or f.exception())
-        heard = await self._need("listener", self._listener_step)
-        server = await self._need("database", lambda: self._with_db(db.server_info))
+        heard = await self._need("listener", self._listener_info)
+        server = await self._need("database", self._server_info)
         table = await self._need("sockets", read) if t.is_loopback else None
         # the standby count comes with the database probe's answer (no connection of its own)
         return await path.path_info(t.db_url, t.instances, heard, server.server_port,

@@ -1,42 +1,18 @@
-"""What every probe shares: a bounded database connection, a bounded HTTP client, the
-request role behind the API key, and redaction of secrets from error text.
+"""What every probe shares: a bounded database connection (``pg.connect``), a bounded HTTP
+client, and redaction of secrets from error text.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import math
 from typing import Any
 
 import httpx
-import psycopg
 
 from tui.core import conninfo
 from tui.core.httpclient import tls_context
+from tui.core.probes.pg import connect as connect
 from tui.core.target import Target
-
-APPLICATION_NAME = "pgrst-doctor"
-# Supabase's non-JWT keys: the gateway swaps them for the anon / service_role JWT.
-OPAQUE_KEY_ROLES = {"sb_publishable_": "anon", "sb_secret_": "service_role"}
-
-
-async def connect(
-    target: Target, *, autocommit: bool = True, timeout: float | None = None
-) -> psycopg.AsyncConnection:
-    """A connection that gives up at ``timeout`` (default: the target's), for connecting and
-    per statement."""
-    seconds = timeout or target.timeout
-    timeout_ms = max(1, int(seconds * 1000))
-    return await psycopg.AsyncConnection.connect(
-        target.db_url,
-        connect_timeout=max(1, math.ceil(seconds)),
-        autocommit=autocommit,
-        application_name=APPLICATION_NAME,
-        # JIT compiling catalog queries costs more than it saves (~0.1 s at 10,000 tables)
-        options=f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms} -c jit=off",
-    )
 
 
 def auth_headers(key: str | None) -> dict[str, str]:
@@ -58,32 +34,6 @@ def http_client(
         follow_redirects=False,
         verify=tls_context(root),  # one SSL context per process, not one per client
     )
-
-
-def jwt_claims(key: str | None) -> dict[str, Any] | None:
-    """The payload of a JWT, decoded WITHOUT verifying it (we only want the ``role``)."""
-    if not key or key.count(".") != 2:
-        return None
-    payload = key.split(".")[1]
-    try:
-        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        claims = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return None
-    return claims if isinstance(claims, dict) else None
-
-
-def request_role(key: str | None, anon_role: str | None) -> str | None:
-    """The PostgreSQL role PostgREST switches to for requests made with ``key``: the key's
-    ``role`` claim, else the deployment's anon role (None when that is unknown)."""
-    if not key:
-        return anon_role
-    for prefix, opaque_role in OPAQUE_KEY_ROLES.items():
-        if key.startswith(prefix):
-            return opaque_role
-    claims = jwt_claims(key) or {}
-    role = claims.get("role")
-    return role if isinstance(role, str) and role else anon_role
 
 
 def secrets_of(target: Target) -> list[str]:

@@ -23,6 +23,13 @@ R = TypeVar("R")
 PUBLIC = "public"  # the pseudo-role whose privileges every role has (the lower bound)
 USER_SCHEMAS = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 
+
+def read_as(role: str | None) -> str:
+    """The role a snapshot reads privileges as: an unknown one (None) has PUBLIC's; the checks
+    know it is unknown."""
+    return PUBLIC if role is None else role
+
+
 ROLE_QUERY = """
 SELECT r.rolname, r.rolsuper, r.rolbypassrls,
        ARRAY(SELECT m.rolname::text FROM pg_roles m WHERE pg_has_role(r.oid, m.oid, 'USAGE'))
