@@ -3,8 +3,9 @@
 Textual's ``Footer`` rebuilds itself (removes and mounts every key, then a layout) after each
 bindings signal, and a screen sends several that change nothing shown: its start (auto focus,
 then the screen's resume: two builds of the same keys), every focus move and every
-``disabled`` flip during a diagnosis. This footer coalesces the signals of one refresh into
-one look, and rebuilds only when the keys it would show differ from those it shows.
+``disabled`` flip during a diagnosis. This footer shows its keys from its first compose,
+with the screen, coalesces the signals of one refresh into one look, and rebuilds only when
+the keys it would show differ from those it shows.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ class DoctorFooter(Footer):
         )
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._built = self.shown()
+        """The keys at once, with the screen: the focus its start brings seldom changes them
+        (then the first look rebuilds), and a later build would cost a layout of its own."""
+        self._bindings_ready = True
+        self._built = self.shown()
         yield from super().compose()
 
     def bindings_changed(self, screen: Screen) -> None:
