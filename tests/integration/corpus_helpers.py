@@ -67,6 +67,15 @@ CORPORA: tuple[Corpus, ...] = (
     # views in api over tables in data, owned by role api that the RLS policies name; the anon
     # role gets two columns of a view (column-level grant) and two functions
     Corpus("starterkit", ("api",), "anonymous", roles=("webuser", "api"), own_grants=True),
+    # a pg_dump of Graphile Starter: app_public (and the empty app_hidden) to the visitor role
+    # under the dump's own grants, column-level UPDATE and INSERT among them
+    Corpus(
+        "graphile",
+        ("app_public", "app_hidden"),
+        "graphile_starter_visitor",
+        roles=("graphile_starter",),
+        own_grants=True,
+    ),
 )
 CORPUS_IDS = [c.name for c in CORPORA]
 

@@ -117,8 +117,24 @@ def test_postgrest_config_names_the_anon_role_and_schemas(
         # two columns granted to the anon role; the view's owner (api) is subject to the RLS
         # of data.todo, so the view bypasses nothing
         ("starterkit", "GET /todos?select=id,todo", "api.todos"),
+        # a computed field (a function of the row, resolved by PostgreSQL, never cached) and a
+        # column the role may only INSERT, in the body of a POST
+        (
+            "graphile",
+            "GET /organizations?select=id,owner:organizations_current_user_is_owner",
+            "app_public.organizations",
+        ),
+        ("graphile", 'POST /user_emails {{"email": "a@b.c"}}', "app_public.user_emails"),
     ],
-    ids=["default-schema", "accept-profile-curl", "content-profile-raw", "embeds", "view-grants"],
+    ids=[
+        "default-schema",
+        "accept-profile-curl",
+        "content-profile-raw",
+        "embeds",
+        "view-grants",
+        "computed-field",
+        "column-insert-grant",
+    ],
 )
 def test_request_resolves_against_the_exposed_schemas(
     served: dict[tuple[str, str], Sandbox],

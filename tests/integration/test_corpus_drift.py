@@ -45,6 +45,9 @@ ANCHORS = {
     "basejump": Anchors("accounts", "id", "uuid", "account_user", "config"),
     # api holds one view and no table: its sampled cases make their own tables
     "starterkit": Anchors("todos", "id", "integer", "todos", "todos"),
+    "graphile": Anchors(
+        "organizations", "id", "uuid", "organization_memberships", "user_authentications"
+    ),
 }
 
 # The large schema (473 tables) runs a lean sample: its size is what it adds, and every case
@@ -53,6 +56,7 @@ SUBSET = {
     "dhis2": frozenset({"new-overload", "view-relationship"}),
     "basejump": frozenset({"self-referencing-key", "body-function", "computed-relationship"}),
     "starterkit": frozenset({"composite-fk"}),
+    "graphile": frozenset({"second-fk-between-related-tables", "grant-is-not-drift"}),
 }
 # Cases for defects a corpus hunt found, run on one corpus rather than on all
 SAMPLED = {

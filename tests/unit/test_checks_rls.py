@@ -84,6 +84,16 @@ def test_permissive_true_policy_for_the_role():
     )
 
 
+def test_permissive_true_policy_is_advice_unless_the_symptom_is_named():
+    """A SELECT policy USING (true) is how a schema says its rows are public (Graphile
+    Starter's users.select_all): a check of the table that names no symptom warns, and only
+    the reported symptom (rows seen that should not be) makes it the failure's cause."""
+    f = only(run(table(), [policy(using="true")], symptoms=ALL_SYMPTOMS))
+    assert (f.status, f.cause) == (Status.WARN, Cause.RLS_BYPASSED)
+    f = only(run(table(), [policy(using="true")]))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.RLS_BYPASSED)
+
+
 def test_view_without_security_invoker_over_a_table_with_rls():
     f = only(run(table(kind="view"), reads=("public.secret",)))
     assert (f.status, f.cause) == (Status.FAIL, Cause.RLS_BYPASSED)

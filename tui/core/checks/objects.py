@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
 
 from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import qualified, quote_ident
-from tui.core.probes.cache_only import rpc_args
+from tui.core.probes.cache_only import body_keys, rpc_args
 from tui.core.probes.catalog import Catalog, unembeddable
 
 if TYPE_CHECKING:
@@ -170,19 +171,27 @@ def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Find
     if rel is None:
         return _missing(ref, f"table {table}", "table", name=(ref.schema, ref.name))
     if ref.column not in rel.columns:
+        computed = _computed_field(ev, ref)
+        if computed is not None:
+            return computed
         return _missing(ref, ref.display, "column", table=(ref.schema, ref.name),
                         column=ref.column)  # fmt: skip
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    can_select, can_insert = ev.catalog.column_privileges.get(
-        f"{ref.key}.{ref.column}", (True, True)
-    )
-    if not rel.visible or not (can_select or can_insert):
+    held = dict(zip(COLUMN_PRIVILEGES, ev.catalog.column_privileges.get(
+        f"{ref.key}.{ref.column}", (True, True, True)), strict=True))  # fmt: skip
+    needed = _column_needs(ev, ref)
+    missing = [p for p in needed if not held[p]]
+    if not rel.visible or (missing if ev.failing is not None else not any(held.values())):
+        asked = ev.failing is not None and bool(missing)
+        shown, privilege = (
+            (" or ".join(missing), ", ".join(missing)) if asked else ("use", "SELECT")
+        )
         return _finding(
-            ref, Status.FAIL, f"role {ev.role} may not use column {ref.display}",
+            ref, Status.FAIL, f"role {ev.role} may not {shown} column {ref.display}",
             cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "column", privilege="SELECT, INSERT",
+            fix=fix(Cause.MISSING_PRIVILEGE, "column", privilege=privilege,
                     table=(ref.schema, ref.name), column=ref.column, role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
@@ -190,6 +199,57 @@ def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Find
     if got:
         return got
     return _finding(ref, Status.PASS, f"column {ref.display} exists and is cached")
+
+
+COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE")  # as catalog.column_privileges holds them
+
+
+def _column_needs(ev: Evidence, ref: ObjectRef) -> list[str]:
+    """The column privileges PostgreSQL checks for the user's request (its body's and
+    ``columns=``'s columns of the table it writes need the write's privilege, any other column
+    SELECT); with no request, any one of them lets the role use the column."""
+    if ev.failing is None:
+        return list(COLUMN_PRIVILEGES)
+    from tui.core.checks.request import selected_columns  # loaded with --request only
+
+    path, _, query = ev.failing.path.partition("?")
+    write = WRITE_PRIVILEGE.get(ev.failing.method.upper())
+    if write not in COLUMN_PRIVILEGES or path.rstrip("/").split("/")[-1] != ref.name:
+        return ["SELECT"]
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    written = set(body_keys(ev.failing.body))
+    written |= {c.strip().strip('"') for c in params.get("columns", "").split(",")}
+    read = ref.column in selected_columns(params.get("select", ""))
+    needs = [write] if ref.column in written else []
+    return [*needs, "SELECT"] if read or not needs else needs
+
+
+def _computed_field(ev: Evidence, ref: ObjectRef) -> Finding | None:
+    """A name the relation has no column of, served as a computed field: PostgreSQL calls
+    ``name(row)`` from the request's search_path (the exposed schema, then
+    db-extra-search-path), so PostgREST caches nothing of it and it is never stale."""
+    assert ev.catalog is not None and ref.column is not None
+    found = ev.catalog.computed_fields.get(f"{ref.key}.{ref.column}", [])
+    path = [ref.schema, *ev.extra_search_path]
+    on_path = sorted((f for f in found if f[0] in path), key=lambda f: path.index(f[0]))
+    if not on_path:
+        return None
+    early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
+    if early:
+        return early
+    fn_schema, executable = on_path[0]
+    function = qualified(fn_schema, ref.column)
+    if not executable:
+        return _finding(
+            ref, Status.FAIL, f"role {ev.role} may not EXECUTE {function}, the computed field "
+            f"{ref.display}", cause=Cause.MISSING_PRIVILEGE,
+            fix=fix(Cause.MISSING_PRIVILEGE, "function", name=(fn_schema, ref.column),
+                    role=ev.role),
+            runbook_note=NOTE_PRIVILEGE,
+        )  # fmt: skip
+    return _finding(ref, Status.PASS, f"{ref.display} is the computed field {function}"
+                    f"({ref.table_display}): PostgreSQL resolves it per request, PostgREST "
+                    "caches nothing of it")  # fmt: skip
 
 
 def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:

@@ -88,12 +88,17 @@ def check(ev: Evidence) -> list[Finding]:
         rel = ev.catalog.relation(ref.schema, ref.name)
         if rel is None:
             continue  # the object check already says it is missing
-        cause, summary, fix_text, _ = _verdict(ev, rel)
+        cause, summary, fix_text, variant = _verdict(ev, rel)
         policies = ev.catalog.policies.get(rel.key, [])
         # RLS off on a table without policies is a choice, not this symptom, unless asked for;
-        # a view is about RLS only where it reads such a table (its verdict says so).
+        # a view is about RLS only where it reads such a table (its verdict says so). A
+        # permissive USING (true) policy is the schema's own statement that every row is
+        # public (profiles, catalogues): advice, unless the user reports rows they should
+        # not see (the symptom named).
         explains = cause is not None and (bool(policies) or rel.rls or ev.narrowed
                                           or rel.is_view)  # fmt: skip
+        if variant == "permissive":
+            explains = ev.narrowed
         if cause is Cause.RLS_BYPASSED and not rel.is_view and not (rel.rls or policies):
             explains = ev.narrowed
         if cause is not None and not explains and not rel.is_view and not (rel.rls or policies):

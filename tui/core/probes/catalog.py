@@ -170,6 +170,21 @@ WHERE p.pronargs = 1 AND pn.nspname !~ '^pg_' AND pn.nspname <> 'information_sch
   AND (%(names)s::text[] IS NULL OR p.proname = ANY(%(names)s::text[]))
 """
 
+# Computed fields of named "columns" that are no column (PostgREST's select=full_name): PostgREST
+# caches nothing of them; PostgreSQL reads ``tbl.full_name`` as the call ``full_name(tbl)``,
+# found on the request's search_path (the exposed schema, then db-extra-search-path), so any
+# function of that name whose first argument is the relation's row type and that one argument
+# can call (the others defaulted) serves it. The checks pick the schemas on the path.
+COMPUTED_FIELDS_QUERY = """
+SELECT q.schema, q.rel, q.col, pn.nspname, has_function_privilege(%(role)s, p.oid, 'EXECUTE')
+FROM unnest(%(schemas)s::text[], %(rels)s::text[], %(cols)s::text[]) AS q(schema, rel, col)
+JOIN pg_namespace an ON an.nspname = q.schema
+JOIN pg_class a ON a.relnamespace = an.oid AND a.relname = q.rel
+JOIN pg_proc p ON p.proname = q.col AND p.proargtypes[0] = a.reltype
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+WHERE p.prokind = 'f' AND p.pronargs - p.pronargdefaults <= 1
+"""
+
 # Views and materialized views with the top-level query of their rule as PostgreSQL stores it
 # (a pg_node_tree, read by view_keys.target_origins, never run) and the relation columns the
 # rule depends on (pg_depend, by OID and column number), which name the origins it gives.
@@ -298,7 +313,8 @@ WHERE application_name LIKE 'PostgREST %%' AND usename IS NOT NULL
 COLUMN_PRIVILEGES_QUERY = """
 SELECT q.schema, q.rel, q.col,
        has_column_privilege(%(role)s, format('%%I.%%I', q.schema, q.rel)::regclass, q.col, 'SELECT'),
-       has_column_privilege(%(role)s, format('%%I.%%I', q.schema, q.rel)::regclass, q.col, 'INSERT')
+       has_column_privilege(%(role)s, format('%%I.%%I', q.schema, q.rel)::regclass, q.col, 'INSERT'),
+       has_column_privilege(%(role)s, format('%%I.%%I', q.schema, q.rel)::regclass, q.col, 'UPDATE')
 FROM unnest(%(schemas)s::text[], %(rels)s::text[], %(cols)s::text[]) AS q(schema, rel, col)
 """
 
@@ -588,7 +604,11 @@ class Catalog:
     # the authenticator's in-database pgrst.db_anon_role, when the snapshot was asked to use
     # it (``in_db_anon``): (role, where it is set)
     anon_role_in_db: tuple[str, str] | None = None
-    column_privileges: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    # "schema.table.column" -> (SELECT, INSERT, UPDATE) of the named columns
+    column_privileges: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict)
+    # "schema.table.name" of a named column that is none -> (function schema, role may
+    # EXECUTE) of each function that serves it as a computed field (COMPUTED_FIELDS_QUERY)
+    computed_fields: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
     view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # view key -> those of them whose RLS the view's owner skips (see VIEW_RLS_QUERY)
@@ -837,30 +857,24 @@ async def snapshot(
                 "tails": sorted({n[-3:] for n in names}),
             }
             near = await _send(conn, NEAR_NAMES_QUERY, heads_tails, "near_names", tuple_row)
-        wanted = [
-            c
-            for c in columns
-            if f"{c[0]}.{c[1]}" in catalog.relations
-            and c[2] in catalog.relations[f"{c[0]}.{c[1]}"].columns
-        ]
-        privileges = None
-        if wanted:
-            col_params = {
-                **params,
-                "schemas": [c[0] for c in wanted],
-                "rels": [c[1] for c in wanted],
-                "cols": [c[2] for c in wanted],
-            }
-            privileges = await _send(
-                conn, COLUMN_PRIVILEGES_QUERY, col_params, "column_privileges", tuple_row
-            )
+        known = [c for c in columns if f"{c[0]}.{c[1]}" in catalog.relations]
+        have = [c for c in known if c[2] in catalog.relations[f"{c[0]}.{c[1]}"].columns]
+        # the named columns' privileges; the names a relation lacks may be computed fields
+        privileges = await _per_column(conn, COLUMN_PRIVILEGES_QUERY, params, have,
+                                       "column_privileges")  # fmt: skip
+        virtual = [c for c in known if c not in have]
+        fields = await _per_column(conn, COMPUTED_FIELDS_QUERY, params, virtual, "computed_fields")
         if views is not None and names is not None:
             _view_rls(catalog, await views.rows(timings))
         if near is not None:
             catalog.near = tuple(sorted({(name, kind) for name, kind in await near.rows(timings)}))
         if privileges is not None:
-            for schema, rel, col, sel, ins in await privileges.rows(timings):
-                catalog.column_privileges[f"{schema}.{rel}.{col}"] = (sel, ins)
+            for schema, rel, col, sel, ins, upd in await privileges.rows(timings):
+                catalog.column_privileges[f"{schema}.{rel}.{col}"] = (sel, ins, upd)
+        if fields is not None:
+            for schema, rel, col, fn_schema, executable in await fields.rows(timings):
+                found = catalog.computed_fields.setdefault(f"{schema}.{rel}.{col}", [])
+                found.append((fn_schema, executable))
     return catalog
 
 
@@ -868,6 +882,22 @@ def _view_rls(catalog: Catalog, rows: list[tuple[Any, ...]]) -> None:
     for schema, name, tables, bypassed in rows:
         catalog.view_rls[f"{schema}.{name}"] = tuple(sorted(tables))
         catalog.view_rls_bypassed[f"{schema}.{name}"] = tuple(sorted(bypassed))
+
+
+async def _per_column(
+    conn: psycopg.AsyncConnection,
+    query: str,
+    params: dict[str, Any],
+    columns: list[tuple[str, str, str]],
+    key: str,
+) -> _Sent[tuple[Any, ...]] | None:
+    """``query`` about (schema, relation, column) triples, sent as three arrays; None
+    (nothing sent) for none."""
+    if not columns:
+        return None
+    arrays = {"schemas": [c[0] for c in columns], "rels": [c[1] for c in columns],
+              "cols": [c[2] for c in columns]}  # fmt: skip
+    return await _send(conn, query, {**params, **arrays}, key, tuple_row)
 
 
 def unfound(names: frozenset[str], asked_as: Mapping[str, set[str]], catalog: Catalog) -> set[str]:

@@ -1,0 +1,82 @@
+"""A named column as PostgreSQL judges it: the privilege the request needs on that column
+(a write's body needs the write's privilege, a read SELECT), and a name that is no column but
+a computed field (``full_name(people)``), which PostgREST caches nothing of."""
+
+from __future__ import annotations
+
+from tui.core.checks import objects
+from tui.core.checks.evidence import Evidence
+from tui.core.model import Cause, ObjectKind, Status
+from tui.core.probes.catalog import Catalog, Relation, RoleInfo
+from tui.core.request import FailingRequest
+from tui.core.specs import ObjectRef
+from tui.core.target import Target
+
+TARGET = Target(db_url="postgresql://u@127.0.0.1:5432/db", api_url="http://127.0.0.1:3000")
+ROLE = "visitor"
+
+
+def catalog(*, privileges=None, fields=None) -> Catalog:
+    """``app.t`` (columns id, v), the role without table-level grants (column ones only)."""
+    cat = Catalog(role=RoleInfo(ROLE, True, False, False, frozenset({ROLE})))
+    rel = Relation(1, "app", "t", "table", "owner", False, False, False,
+                   False, False, False, False, True, ("id", "v"))  # fmt: skip
+    cat.relations = {rel.key: rel}
+    cat.column_privileges = privileges or {}
+    cat.computed_fields = fields or {}
+    return cat
+
+
+def judge(column: str, cat: Catalog, request: FailingRequest | None = None, *, extra=("public",)):
+    target = Target(db_url=TARGET.db_url, api_url=TARGET.api_url, extra_search_path=extra)
+    ref = ObjectRef(ObjectKind.COLUMN, "app", "t", column=column)
+    # docs=[]: PostgREST answered (an empty document), so a pass may say "cached"
+    ev = Evidence(target, ROLE, objects=(ref,), catalog=cat, failing=request, docs=[])
+    [finding] = objects.check(ev, [])
+    return finding
+
+
+# (SELECT, INSERT, UPDATE) of app.t.v: GRANT UPDATE (v) only
+UPDATE_ONLY = {"app.t.v": (False, False, True)}
+
+
+def test_a_column_granted_for_update_serves_a_patch_body():
+    patch = FailingRequest("PATCH", "/t?id=eq.1", b'{"v": "x"}')
+    assert judge("v", catalog(privileges=UPDATE_ONLY), patch).status is Status.PASS
+
+
+def test_the_request_decides_which_column_privilege_is_needed():
+    cat = catalog(privileges=UPDATE_ONLY)
+    # returned (select=v): SELECT too; inserted: INSERT; read: SELECT
+    for request, missing in [
+        (FailingRequest("PATCH", "/t?select=v", b'{"v": "x"}'), "SELECT"),
+        (FailingRequest("POST", "/t", b'{"v": "x"}'), "INSERT"),
+        (FailingRequest("POST", "/t?columns=v", b'[{"v": "x"}]'), "INSERT"),
+        (FailingRequest("GET", "/t?select=v"), "SELECT"),
+    ]:
+        f = judge("v", cat, request)
+        assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE), request
+        assert f"may not {missing} column app.t.v" in f.summary
+        assert f.fix == f"GRANT {missing} (v) ON app.t TO {ROLE};"
+
+
+def test_a_named_column_without_a_request_needs_any_column_privilege():
+    assert judge("v", catalog(privileges=UPDATE_ONLY)).status is Status.PASS
+    f = judge("v", catalog(privileges={"app.t.v": (False, False, False)}))
+    assert (f.status, f.fix) == (Status.FAIL, f"GRANT SELECT (v) ON app.t TO {ROLE};")
+
+
+def test_a_computed_field_on_the_search_path_is_no_missing_column():
+    """PostgreSQL reads ``t.nick`` as ``nick(t)``, searched in the request's schema, then
+    db-extra-search-path: a function elsewhere does not serve it."""
+    fields = {"app.t.nick": [("app", True)]}
+    f = judge("nick", catalog(fields=fields), FailingRequest("GET", "/t?select=nick"))
+    assert (f.status, f.cause) == (Status.PASS, None)
+    assert "computed field app.nick(app.t)" in f.summary and "caches nothing" in f.summary
+    f = judge("nick", catalog(fields={"app.t.nick": [("util", True)]}), extra=("util",))
+    assert "computed field util.nick" in f.summary
+    f = judge("nick", catalog(fields={"app.t.nick": [("util", True)]}))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.OBJECT_MISSING)
+    f = judge("nick", catalog(fields={"app.t.nick": [("app", False)]}))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE)
+    assert f.fix is not None and "EXECUTE" in f.fix
