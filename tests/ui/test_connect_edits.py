@@ -16,6 +16,7 @@ from tui.core.model import Status
 from tui.core.target import mask_url
 from tui.core.transcript.export import load_session
 from tui.core.transcript.journal import Journal
+from tui.core.transcript.render import event_text
 from tui.ui.app import make_app
 from tui.ui.screens.symptoms import SymptomsScreen
 from tui.ui.widgets.banner import TargetBanner
@@ -82,7 +83,8 @@ async def test_the_sandbox_label_follows_the_edited_target(make_sandbox, tmp_pat
         assert db_line.startswith("DB postgres ") and api_line.startswith("sandbox API ")
         app.journal_flushed()
     journal.close()
-    targets = [e["payload"] for e in load_session(journal.dir).events if e["kind"] == "target"]
+    events = [e for e in load_session(journal.dir).events if e["kind"] == "target"]
+    targets = [e["payload"] for e in events]
     assert [t["sandbox"] for t in targets] == [
         ["db", "api"],
         ["api"],
@@ -92,3 +94,6 @@ async def test_the_sandbox_label_follows_the_edited_target(make_sandbox, tmp_pat
         ["db", "api"],
         ["api"],
     ]
+    # the transcript's timeline says it in words
+    assert event_text(events[0]).endswith("(sandbox db and api)")
+    assert event_text(events[1]).endswith("(sandbox api)")

@@ -72,6 +72,9 @@ async def test_symptom_diagnosis_notify_verified_healthy(make_sandbox, tmp_path)
     kinds = [e["kind"] for e in load_session(journal.dir).events]
     for kind in ("symptom", "check", "verdict", "decision", "step-start", "step-end", "kpi"):
         assert kind in kinds, kind
+    targets = [e["payload"] for e in load_session(journal.dir).events if e["kind"] == "target"]
+    assert any("fingerprint" in t for t in targets)  # the diagnosis named the database
+    assert all(t["sandbox"] == ["db", "api"] for t in targets)  # each line: the sandbox's
     decision = next(e for e in load_session(journal.dir).events if e["kind"] == "decision")
     assert decision["actor"] == "user"  # the write was the user's explicit choice
 

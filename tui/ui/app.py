@@ -139,7 +139,7 @@ class DoctorApp(App[None]):
     def _record_target(self) -> None:
         if not self._target_recorded:
             self._target_recorded = True
-            self.record("target", self._target_payload())
+            self.record("target", self.target_record())
 
     def _sandbox_parts(self, target: Target) -> tuple[str, ...]:
         if self._sandbox_target is None:
@@ -148,7 +148,7 @@ class DoctorApp(App[None]):
 
         return shared_parts(target, self._sandbox_target)
 
-    def _target_payload(self) -> dict[str, Any]:
+    def target_record(self) -> dict[str, Any]:
         """The target's journal line: masked, and which parts are the sandbox's (the
         banner's label) when the wizard runs on one."""
         payload: dict[str, Any] = dict(self.target.masked())
@@ -240,7 +240,7 @@ class DoctorApp(App[None]):
         self.session = Session()
         self._target_read = None
         self.db_name = self._read_target().result(timeout=10)
-        self.record("target", self._target_payload(), actor="user")
+        self.record("target", self.target_record(), actor="user")
 
     def _read_target(self) -> concurrent.futures.Future[str]:
         """The target read through libpq, once per target: its password (every piece of it)

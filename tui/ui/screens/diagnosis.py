@@ -107,7 +107,7 @@ class DiagnosisScreen(DoctorScreen):
         self.show_report(report)
         if report.fingerprint:  # which database this was, for the transcript and the reset
             self.doctor.record(
-                "target", {**self.doctor.target.masked(), "fingerprint": report.fingerprint}
+                "target", {**self.doctor.target_record(), "fingerprint": report.fingerprint}
             )
         self.doctor.record("verdict", report.to_json())
 
