@@ -181,3 +181,39 @@ def test_anon_role_set_in_the_database_is_read_from_the_catalog(
         assert "set in the database" not in drift["summary"]
     finally:
         box.stop()
+
+
+def test_db_schemas_from_postgrests_environment_resolve_a_request_while_it_is_down(
+    corpus_templates: Cluster,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgREST serves northwind (db-schemas = "northwind"); while it answers, its PGRST106
+    names the schemas. Stopped, only its configuration can: ``PGRST_DB_SCHEMAS`` in the
+    environment (as PostgREST reads it, over its config file) resolves ``GET /categories``
+    to northwind.categories, where without it the doctor could only assume public."""
+    northwind = next(c for c in CORPORA if c.name == "northwind")
+    box = serve(corpus_templates, northwind, "12", "env")
+    request = ["--request", "GET /categories?select=category_id"]
+    try:
+        monkeypatch.delenv("PGRST_DB_SCHEMAS", raising=False)
+        _code, data = check_json(capsys, [*target_flags(box), *request])
+        assert "northwind.categories" in json.dumps(data)  # PostgREST said so
+        assert box.postgrest is not None
+        box.postgrest.stop()
+        conf = ["--postgrest-config", str(box.postgrest.config_path)]
+
+        def tables(argv: list[str]) -> list[str]:
+            _code, data = check_json(capsys, [*target_flags(box), *request, *argv])
+            named = [f["objects"][0] for f in data["findings"] if f["check"] == "object"]
+            return [name for name in named if name.count(".") == 1]  # the table, not its column
+
+        assert tables([]) == ["public.categories"]  # nothing says which schema
+        monkeypatch.setenv("PGRST_DB_SCHEMAS", "northwind")
+        assert tables([]) == ["northwind.categories"]
+        monkeypatch.setenv("PGRST_DB_SCHEMAS", "public")  # the environment over the file
+        assert tables(conf) == ["public.categories"]
+        monkeypatch.delenv("PGRST_DB_SCHEMAS")
+        assert tables(conf) == ["northwind.categories"]
+    finally:
+        box.stop()

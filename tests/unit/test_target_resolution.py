@@ -407,3 +407,34 @@ def test_missing_postgrest_config_and_bad_anon_role_flag(tmp_path: Path) -> None
         resolve_target({"postgrest_config": str(tmp_path / "nope.conf")}, env={}, cwd=tmp_path)
     with pytest.raises(UsageError, match="--anon-role must be a role name"):
         resolve_target({"anon_role": "x" * 64}, env={}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("env", "conf", "project", "schemas", "source"),
+    [
+        # each key's environment variable over its file entry, db-schemas before db-schema
+        ({"PGRST_DB_SCHEMAS": "env1, env2"}, PGRST_CONF, True, ("env1", "env2"), "env:"),
+        ({}, PGRST_CONF, True, ("api", "public"), "postgrest-config:"),
+        ({"PGRST_DB_SCHEMA": "old"}, PGRST_CONF, False, ("api", "public"), "postgrest-config:"),
+        ({"PGRST_DB_SCHEMA": "old"}, 'db-schema = "file_old"\n', False, ("old",), "env:"),
+        ({}, 'db-schema = "file_old"\n', False, ("file_old",), "postgrest-config:"),
+        # an empty variable names no schema: PostgREST's next source decides
+        ({"PGRST_DB_SCHEMAS": " "}, None, True, ("public", "api"), "project:"),
+        ({}, None, False, (), "default"),
+    ],
+    ids=["env", "file", "file-over-alias-env", "alias-env", "alias-file", "project", "none"],
+)
+def test_db_schemas_are_read_in_postgrests_order(
+    tmp_path: Path,
+    env: dict[str, str],
+    conf: str | None,
+    project: bool,
+    schemas: tuple[str, ...],
+    source: str,
+) -> None:
+    flags = {"postgrest_config": str(write_pgrst_config(tmp_path, conf))} if conf else {}
+    if project:
+        write_config(tmp_path, '[api]\nport = 60001\nschemas = ["public", "api"]\n')
+    target = resolve_target(flags, env=env, cwd=tmp_path)
+    assert target.schemas_hint == schemas
+    assert target.sources["schemas"].startswith(source)

@@ -39,7 +39,8 @@ class PostgrestSettings:
 
     path: Path
     anon_role: str | None = None
-    schemas: tuple[str, ...] = ()
+    schemas: tuple[str, ...] = ()  # db-schemas
+    schema_alias: tuple[str, ...] = ()  # db-schema, its older name: read only without it
     channel: str | None = None
     channel_enabled: bool | None = None
     db_config: bool | None = None
@@ -68,7 +69,7 @@ def read_postgrest_config(path: Path) -> PostgrestSettings:
         # the decoder's message quotes the offending line, which may hold a secret
         raise UsageError(f"--postgrest-config {path}: not a PostgREST config file") from None
     role = data.get("db-anon-role")
-    schemas = data.get("db-schemas", data.get("db-schema"))
+    schemas, alias = data.get("db-schemas"), data.get("db-schema")
     channel = data.get("db-channel")
     enabled = data.get("db-channel-enabled")
     db_config = data.get("db-config")
@@ -78,6 +79,7 @@ def read_postgrest_config(path: Path) -> PostgrestSettings:
         path=path,
         anon_role=validate_role(role, f"{path}: db-anon-role") if isinstance(role, str) else None,
         schemas=split_schemas(schemas) if isinstance(schemas, str) else (),
+        schema_alias=split_schemas(alias) if isinstance(alias, str) else (),
         channel=channel.strip() or None if isinstance(channel, str) else None,
         channel_enabled=enabled if isinstance(enabled, bool) else None,
         db_config=db_config if isinstance(db_config, bool) else None,
@@ -114,6 +116,28 @@ def resolve_extra_search_path(
     if project is not None:
         return project, f"project:{project_path}"
     return None, "default"
+
+
+def resolve_schemas(
+    env: Mapping[str, str],
+    settings: PostgrestSettings | None,
+    project: tuple[str, ...] = (),
+    project_path: Path | None = None,
+) -> tuple[tuple[str, ...], str]:
+    """(``db-schemas``, where from) outside the database, in PostgREST's order (Config.hs,
+    v11.2 and v12.0: each key's environment variable over its file entry, ``db-schemas``
+    before its alias ``db-schema``), then a Supabase project's ``[api] schemas`` (the CLI
+    passes it to PostgREST as ``PGRST_DB_SCHEMAS``); ((), "default") when unset."""
+    file_path = f"postgrest-config:{settings.path}" if settings is not None else ""
+    for key, in_file in (("db-schemas", settings and settings.schemas),
+                         ("db-schema", settings and settings.schema_alias)):  # fmt: skip
+        if found := split_schemas(from_env(env, key) or ""):
+            return found, f"env:{env_name(key)}"
+        if in_file:
+            return in_file, file_path
+    if project:
+        return project, f"project:{project_path}"
+    return (), "default"
 
 
 def resolve_pre_config(

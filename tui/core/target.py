@@ -60,7 +60,9 @@ class Target:
     project_dir: Path | None = None  # folder holding supabase/config.toml
     timeout: float = DEFAULT_TIMEOUT  # seconds, per probe
     channel: str = DEFAULT_CHANNEL  # db-channel PostgREST listens on
-    schemas_hint: tuple[str, ...] = ()  # exposed schemas according to project files
+    # db-schemas as PostgREST's environment, its config file or the project say
+    # (sources["schemas"]); PostgREST's own answer (PGRST106) wins over it
+    schemas_hint: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)  # value name -> "flag"/"env:X"/...
     # db-extra-search-path as PostgREST's environment, config file or the project's
     # config.toml say (sources["extra_search_path"]); None: unset (PostgREST's default)
@@ -429,6 +431,7 @@ def resolve_target(
         resolve_anon_role,
         resolve_extra_search_path,
         resolve_pre_config,
+        resolve_schemas,
     )
 
     flags = flags or {}
@@ -510,9 +513,9 @@ def resolve_target(
         channel_given, sources["channel"] = pgrst.channel, f"postgrest-config:{pgrst.path}"
     channel = validate_channel(str(channel_given or DEFAULT_CHANNEL))
     sources.setdefault("channel", "default" if channel_given is None else "flag")
-    schemas = project.schemas if project else ()
-    if not schemas and pgrst is not None:
-        schemas = pgrst.schemas
+    schemas, sources["schemas"] = resolve_schemas(
+        env, pgrst, *((project.schemas, project.path) if project else ())
+    )
     extra_search_path, sources["extra_search_path"] = resolve_extra_search_path(
         env, pgrst, *((project.extra_search_path, project.path) if project else ())
     )
