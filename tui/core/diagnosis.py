@@ -52,6 +52,8 @@ if TYPE_CHECKING:  # loaded when used: a plain check reads no pasted error, requ
 
 @dataclass(frozen=True)
 class DiagnosisRequest:
+    """What the user asked about: symptoms, objects, a request, a pasted error."""
+
     symptoms: tuple[str, ...] = ALL_SYMPTOMS  # ids from knowledge/symptoms.py
     objects: tuple[ObjectRef, ...] = ()  # what the user asked about
     request: FailingRequest | None = None  # replayed with the target's key, cache-only
@@ -61,12 +63,16 @@ class DiagnosisRequest:
 
 @dataclass(frozen=True)
 class ProbeSpec:
+    """A probe as a panel: its id and heading."""
+
     id: str  # "database", "catalog", "api", "openapi", "listener", "admin", "request", ...
     title: str  # panel heading
 
 
 @dataclass
 class ProbeOutcome:
+    """One probe's result: status, summary, time taken and what it found."""
+
     probe: str
     status: Status
     summary: str
@@ -76,11 +82,15 @@ class ProbeOutcome:
 
 @dataclass(frozen=True)
 class ProbeStarted:
+    """A probe began (an event for the wizard's panels and the CLI's progress)."""
+
     probe: str
 
 
 @dataclass(frozen=True)
 class ProbeFinished:
+    """A probe ended with this outcome (an event, as ProbeStarted)."""
+
     outcome: ProbeOutcome
 
 

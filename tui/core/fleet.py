@@ -38,6 +38,8 @@ def severity(verdict: Verdict | str) -> int:
 
 @dataclass
 class InstanceReport:
+    """One instance's own report within a fleet's check."""
+
     api_url: str
     report: Report
     error_objects: tuple[ObjectRef, ...] = ()  # a pasted error's objects, qualified

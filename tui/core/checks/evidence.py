@@ -83,6 +83,8 @@ def _or(new: T | None, old: T) -> T:
 
 @dataclass
 class Evidence:
+    """Every probe's findings merged (``absorb``): the one bundle the pure checks read."""
+
     target: Target
     role: str | None  # the PostgreSQL role the API key maps to; None: no key, anon role unknown
     symptoms: tuple[str, ...] = ALL_SYMPTOMS

@@ -33,6 +33,8 @@ class Pattern:
 
 @dataclass(frozen=True)
 class ErrorAnswer:
+    """What one PostgREST error code means, and whether a reload could change it."""
+
     code: str
     http_status: int | None  # what PostgREST answers with this code (None: varies)
     meaning: str

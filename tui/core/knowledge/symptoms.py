@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Symptom:
+    """One of the runbook's symptoms: its claim, the truth, the objects behind it."""
+
     id: str
     title: str  # as the on-call engineer would say it
     runbook_says: str

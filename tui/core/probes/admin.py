@@ -23,6 +23,8 @@ _QUERY_TIME = on_first_use(r"^pgrst_schema_cache_query_time_seconds\s+(?P<s>[\d.
 
 @dataclass
 class AdminInfo:
+    """What PostgREST's admin server answered (health, metrics, cache dump)."""
+
     live: int | None = None  # HTTP status, None when not answered
     ready: int | None = None
     metrics: bool = False

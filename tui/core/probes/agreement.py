@@ -24,6 +24,8 @@ REQUESTS = 6  # in all, whatever the number of objects: the check's cost stays f
 
 @dataclass(frozen=True)
 class Recent:
+    """An object changed lately: asked about repeatedly behind one URL."""
+
     kind: str  # relation | function
     schema: str
     name: str
@@ -33,6 +35,8 @@ class Recent:
 
 @dataclass
 class Agreement:
+    """Every answer to the repeated questions, by object."""
+
     asked: dict[str, list[bool | None]] = field(default_factory=dict)  # object -> answers
 
     @property

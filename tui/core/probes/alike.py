@@ -43,6 +43,8 @@ MAX_STALE = 24  # more stale objects than this: each instance is compared in ful
 
 @dataclass(frozen=True)
 class Question:
+    """A cache-only question every instance of a fleet is asked."""
+
     probe: Probe
     stale: bool  # one of the reference's stale objects (else: changed last, served fresh)
 

@@ -21,6 +21,8 @@ _SERVER_VERSION = re.compile(r"postgrest/(?P<version>[\w.+-]+)", re.IGNORECASE)
 
 @dataclass
 class ApiInfo:
+    """What the API's first answer says: status, version, exposed schemas."""
+
     status: int
     postgrest_version: str | None
     exposed_schemas: list[str] = field(default_factory=list)

@@ -369,6 +369,8 @@ VIEW_KINDS = frozenset({"view", "materialized view"})
 
 @dataclass(frozen=True)
 class RoleInfo:
+    """The role requests run as: whether it exists, bypasses RLS, whose privileges it has."""
+
     name: str
     exists: bool
     superuser: bool = False
@@ -378,6 +380,8 @@ class RoleInfo:
 
 @dataclass(frozen=True)
 class Relation:
+    """A table, view, materialized view, foreign table or partition, as the catalog has it."""
+
     oid: int  # newest objects have the highest OIDs (until wraparound): sweeps start there
     schema: str
     name: str
@@ -423,6 +427,8 @@ class Relation:
 
 @dataclass(frozen=True)
 class ForeignKey:
+    """One foreign key constraint, by the tables it joins and its name."""
+
     schema: str
     table: str
     ref_schema: str
@@ -516,6 +522,8 @@ def unembeddable(fk: ForeignKey, keys: list[ForeignKey]) -> str | None:
 
 @dataclass(frozen=True)
 class Function:
+    """One function or procedure (one overload), as the catalog has it."""
+
     oid: int
     schema: str
     name: str
@@ -580,6 +588,8 @@ class Function:
 
 @dataclass(frozen=True)
 class Policy:
+    """One row-level security policy of a table."""
+
     schema: str
     table: str
     name: str
@@ -592,6 +602,8 @@ class Policy:
 
 @dataclass
 class Catalog:
+    """What the database holds, read in one snapshot: the side compared with the cache."""
+
     role: RoleInfo
     schemas: dict[str, bool] = field(default_factory=dict)  # schema -> role has USAGE
     relations: dict[str, Relation] = field(default_factory=dict)  # "schema.name"

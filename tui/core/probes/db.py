@@ -32,6 +32,8 @@ REPLICAS_QUERY = "SELECT count(*) FROM pg_stat_replication"
 
 @dataclass(frozen=True)
 class ServerInfo:
+    """The database server and session the target's URL reaches."""
+
     server_version: str
     server_version_num: int
     in_recovery: bool

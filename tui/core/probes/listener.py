@@ -37,6 +37,8 @@ FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
 
 @dataclass(frozen=True)
 class Session:
+    """A session the listener probe saw, and whether it LISTENs on the reload channel."""
+
     pid: int
     user: str
     application_name: str
@@ -48,6 +50,8 @@ class Session:
 
 @dataclass(frozen=True)
 class EventTrigger:
+    """An event trigger, and whether its function sends NOTIFY on the channel."""
+
     name: str
     event: str
     enabled: str  # O R A D
@@ -64,6 +68,8 @@ class EventTrigger:
 
 @dataclass
 class ListenerInfo:
+    """Who LISTENs on the reload channel, and what would send NOTIFY on it."""
+
     channel: str
     listening: bool | None  # None: other sessions' queries are hidden from us
     sessions: list[Session] = field(default_factory=list)

@@ -41,6 +41,8 @@ class InstancePath:
 
 @dataclass
 class PathInfo:
+    """How a reload reaches each instance: standbys, serving processes, listeners."""
+
     replicas: int | None  # standbys streaming from the primary (None: not readable)
     instances: list[InstancePath] = field(default_factory=list)
     listener_clients: dict[int, str] = field(default_factory=dict)  # LISTEN pid -> client name

@@ -26,6 +26,8 @@ RESOLUTION_FAILURES = {"404{}", "42P01", "42883", "22P02"}
 
 @dataclass
 class ReplayResult:
+    """The user's request as sent and what PostgREST answered."""
+
     request: str  # "METHOD /path" (no secrets: keys are never part of it)
     status: int
     body: Any

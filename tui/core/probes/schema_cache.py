@@ -25,6 +25,8 @@ from tui.core.probes.base import OPENAPI_BODY, send
 
 @dataclass
 class CacheDump:
+    """The admin server's schema cache dump, reduced to the names it holds."""
+
     tables: set[str] = field(default_factory=set)  # "schema.name"
     views: set[str] = field(default_factory=set)
     columns: dict[str, set[str]] = field(default_factory=dict)  # "schema.table" -> names
@@ -36,6 +38,8 @@ class CacheDump:
 
 @dataclass(frozen=True)
 class _Table:
+    """A table or view of the dump, with its columns as dumped."""
+
     name: str
     is_view: bool
     columns: tuple[Any, ...]

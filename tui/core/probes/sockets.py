@@ -20,6 +20,8 @@ ESTABLISHED_STATE = "01"
 
 @dataclass(frozen=True)
 class Socket:
+    """A TCP socket of this machine's socket table."""
+
     local_port: int
     remote_port: int
     state: str
@@ -28,6 +30,8 @@ class Socket:
 
 @dataclass(frozen=True)
 class Process:
+    """A process owning a socket: its pid and command name."""
+
     pid: int
     name: str  # /proc/PID/comm: "postgrest", "pgbouncer", "postgres", "nginx", ...
 

@@ -37,6 +37,8 @@ CACHE_MISS_CODES = {"PGRST200", "PGRST202", "PGRST204", "PGRST205", "404{}"}
 
 @dataclass(frozen=True)
 class TargetedAnswer:
+    """One cache-only probe of a named object and what its answer tells."""
+
     kind: str  # table | column | relationship | function
     name: str  # report naming convention
     status: int

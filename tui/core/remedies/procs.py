@@ -20,6 +20,8 @@ _LINE = re.compile(r'^\s*([a-z0-9-]+)\s*=\s*"?([^"\n]*)"?\s*$', re.M)
 
 @dataclass(frozen=True)
 class PostgrestProcess:
+    """A PostgREST process on this machine and the ports it serves and uses."""
+
     pid: int
     server_port: int | None
     db_port: int | None

@@ -29,6 +29,8 @@ from tui.core.probes import cache_only
 
 @dataclass(frozen=True)
 class Answer:
+    """An HTTP answer to a visibility probe: status and raw body."""
+
     status: int
     body: bytes
 
