@@ -98,13 +98,19 @@ TABLE_KINDS = drift.TABLE_KINDS
 
 
 def _without_parts_of_new_tables(found: set[StaleObject]) -> set[StaleObject]:
-    """A new table's columns and keys are part of "table added", not findings of their own."""
+    """A new table's columns and keys are part of "table added", not findings of their own;
+    a function a probe named by its name alone (the user's ``/rpc/f``) is the overload the
+    sweep named by its signature (``f(integer, integer)``), not a second stale object."""
     new = {s.name for s in found if s.kind in TABLE_KINDS}
+    signatures = [(split_signature(s.name), s.change) for s in found
+                  if s.kind is ObjectKind.FUNCTION]  # fmt: skip
+    signed = {(name, change) for (name, args), change in signatures if args is not None}
     return {
         s
         for s in found
         if not (s.kind is ObjectKind.COLUMN and _table_of_column(s.name) in new)
         and not (s.kind is ObjectKind.RELATIONSHIP and split_unquoted(s.name, ":")[0] in new)
+        and not (s.kind is ObjectKind.FUNCTION and (s.name, s.change) in signed)
     }
 
 
