@@ -1,5 +1,5 @@
 """The doctor's database connection, bounded for connecting and per statement. psycopg only
-(no httpx): `check` opens one before the rest of the engine is imported (catalog_prefetch.py).
+(no httpx): `check` opens one before the rest of the engine is imported (db_prefetch.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The PostgreSQL role PostgREST switches to for a request: the API key's ``role`` claim, else
 the deployment's anon role. Standard library only: `check` needs it before the engine loads
-(catalog_prefetch.py)."""
+(db_prefetch.py)."""
 
 from __future__ import annotations
 
