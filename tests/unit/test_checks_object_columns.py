@@ -80,3 +80,14 @@ def test_a_computed_field_on_the_search_path_is_no_missing_column():
     f = judge("nick", catalog(fields={"app.t.nick": [("app", False)]}))
     assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE)
     assert f.fix is not None and "EXECUTE" in f.fix
+
+
+def test_a_form_or_csv_body_needs_the_write_privilege_on_its_columns():
+    """The body's columns are read by its Content-Type (a JSON reading of a form or CSV body
+    found none, so a column only written there seemed to need SELECT alone)."""
+    select_only = {"app.t.v": (True, False, False)}
+    for body, media in [(b"v=1", "application/x-www-form-urlencoded"), (b"v\n1\n", "text/csv")]:
+        post = FailingRequest("POST", "/t", body, headers={"Content-Type": media})
+        f = judge("v", catalog(privileges=select_only), post)
+        assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE), media
+        assert f.fix == f"GRANT INSERT (v) ON app.t TO {ROLE};"

@@ -59,6 +59,16 @@ def test_select_lists_name_plain_columns_only():
     assert cols == ["id", "username"]
 
 
+def test_a_form_or_csv_body_names_the_columns_it_writes():
+    """PostgREST reads a body by its Content-Type: a form's keys and a CSV header line are
+    the columns written, as a JSON object's keys are."""
+    for body, media in [(b"v=1&id=2", "application/x-www-form-urlencoded"),
+                        (b"v,id\n1,2\n", "text/csv")]:  # fmt: skip
+        req = FailingRequest("POST", "/t", body, headers={"Content-Type": media})
+        cols = [r.column for r in objects_in(req, "app") if r.kind is ObjectKind.COLUMN]
+        assert cols == ["v", "id"], media
+
+
 def test_objects_of_an_rpc_call_and_a_profile():
     req = FailingRequest("GET", "/rpc/total?order_id=1", headers={"Accept-Profile": "api"})
     [ref] = objects_in(req, "public")

@@ -12,7 +12,7 @@ from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import qualified, quote_ident
-from tui.core.probes.cache_only import body_keys, rpc_args
+from tui.core.probes.cache_only import body_keys, content_type, rpc_args
 from tui.core.probes.catalog import Catalog, unembeddable
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def _column_needs(ev: Evidence, ref: ObjectRef) -> list[str]:
     if write not in COLUMN_PRIVILEGES or path.rstrip("/").split("/")[-1] != ref.name:
         return ["SELECT"]
     params = dict(parse_qsl(query, keep_blank_values=True))
-    written = set(body_keys(ev.failing.body))
+    written = set(body_keys(ev.failing.body, content_type(ev.failing)))
     written |= {c.strip().strip('"') for c in params.get("columns", "").split(",")}
     read = ref.column in selected_columns(params.get("select", ""))
     needs = [write] if ref.column in written else []

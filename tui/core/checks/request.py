@@ -12,7 +12,7 @@ from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import split_unquoted
-from tui.core.probes.cache_only import body_keys
+from tui.core.probes.cache_only import body_keys, content_type
 
 if TYPE_CHECKING:  # a check without --request loads neither
     from tui.core.request import FailingRequest
@@ -89,7 +89,7 @@ def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
         refs.append(ObjectRef(ObjectKind.RELATIONSHIP, schema, parent,
                               target_schema=schema, target_name=name))  # fmt: skip
     if request.method.upper() in {"POST", "PATCH", "PUT"}:
-        columns = body_keys(request.body)
+        columns = body_keys(request.body, content_type(request))
         if "columns" in params:
             columns += [c.strip().strip('"') for c in params["columns"].split(",") if c.strip()]
         for column in dict.fromkeys(columns):
