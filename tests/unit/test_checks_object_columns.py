@@ -91,3 +91,17 @@ def test_a_form_or_csv_body_needs_the_write_privilege_on_its_columns():
         f = judge("v", catalog(privileges=select_only), post)
         assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE), media
         assert f.fix == f"GRANT INSERT (v) ON app.t TO {ROLE};"
+
+
+def test_a_computed_field_in_a_schema_without_usage_serves_nothing():
+    """PostgreSQL leaves a schema the role may not USE out of its search_path: the function
+    there is not found (42703) until USAGE is granted; a later usable schema's serves."""
+    cat = catalog(fields={"app.t.nick": [("util", True)]})
+    cat.schemas = {"app": True, "util": False}
+    f = judge("nick", cat, FailingRequest("GET", "/t?select=nick"), extra=("util",))
+    assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE)
+    assert f.fix == f"GRANT USAGE ON SCHEMA util TO {ROLE};"
+    cat = catalog(fields={"app.t.nick": [("util", True), ("more", True)]})
+    cat.schemas = {"app": True, "util": False, "more": True}
+    f = judge("nick", cat, FailingRequest("GET", "/t?select=nick"), extra=("util", "more"))
+    assert f.status is Status.PASS and "computed field more.nick" in f.summary

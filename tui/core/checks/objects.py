@@ -227,7 +227,9 @@ def _column_needs(ev: Evidence, ref: ObjectRef) -> list[str]:
 def _computed_field(ev: Evidence, ref: ObjectRef) -> Finding | None:
     """A name the relation has no column of, served as a computed field: PostgreSQL calls
     ``name(row)`` from the request's search_path (the exposed schema, then
-    db-extra-search-path), so PostgREST caches nothing of it and it is never stale."""
+    db-extra-search-path), so PostgREST caches nothing of it and it is never stale. A schema
+    the role has no USAGE on is left out of its search_path (namespace.c), so a function
+    there serves nothing until USAGE is granted."""
     assert ev.catalog is not None and ref.column is not None
     found = ev.catalog.computed_fields.get(f"{ref.key}.{ref.column}", [])
     path = [ref.schema, *ev.extra_search_path]
@@ -237,7 +239,10 @@ def _computed_field(ev: Evidence, ref: ObjectRef) -> Finding | None:
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    fn_schema, executable = on_path[0]
+    usable = [f for f in on_path if ev.catalog.schemas.get(f[0], True)]
+    if not usable:
+        return _schema_usage(ev, ref, on_path[0][0])
+    fn_schema, executable = usable[0]
     function = qualified(fn_schema, ref.column)
     if not executable:
         return _finding(
