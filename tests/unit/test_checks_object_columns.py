@@ -4,6 +4,8 @@ a computed field (``full_name(people)``), which PostgREST caches nothing of."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tui.core.checks import objects
 from tui.core.checks.evidence import Evidence
 from tui.core.model import Cause, ObjectKind, Status
@@ -105,3 +107,17 @@ def test_a_computed_field_in_a_schema_without_usage_serves_nothing():
     cat.schemas = {"app": True, "util": False, "more": True}
     f = judge("nick", cat, FailingRequest("GET", "/t?select=nick"), extra=("util", "more"))
     assert f.status is Status.PASS and "computed field more.nick" in f.summary
+
+
+def test_a_write_to_a_table_whose_name_the_path_percent_encodes_needs_the_write_privilege():
+    """The request's path names the table percent-encoded (``/N%C3%A4me``), as objects_in
+    reads it: the body's columns still need the write's privilege on that table."""
+    cat = catalog(privileges={"app.Näme.v": (True, False, False)})
+    rel = cat.relations.pop("app.t")
+    cat.relations["app.Näme"] = replace(rel, name="Näme")
+    ref = ObjectRef(ObjectKind.COLUMN, "app", "Näme", column="v")
+    post = FailingRequest("POST", "/N%C3%A4me", b'{"v": 1}')
+    ev = Evidence(TARGET, ROLE, objects=(ref,), catalog=cat, failing=post, docs=[])
+    [f] = objects.check(ev, [])
+    assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE)
+    assert "may not INSERT column" in f.summary

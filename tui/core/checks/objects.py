@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
@@ -101,7 +101,7 @@ def _needed_privilege(ev: Evidence, ref: ObjectRef) -> str:
     if ev.failing is None:
         return "SELECT"
     path = ev.failing.path.partition("?")[0].rstrip("/")
-    if path.split("/")[-1] != ref.name:
+    if unquote(path.split("/")[-1]) != ref.name:  # the path is percent-encoded (objects_in)
         return "SELECT"  # an embedded or other table: read
     return WRITE_PRIVILEGE.get(ev.failing.method.upper(), "SELECT")
 
@@ -212,10 +212,10 @@ def _column_needs(ev: Evidence, ref: ObjectRef) -> list[str]:
         return list(COLUMN_PRIVILEGES)
     from tui.core.checks.request import selected_columns  # loaded with --request only
 
-    path, _, query = ev.failing.path.partition("?")
-    write = WRITE_PRIVILEGE.get(ev.failing.method.upper())
-    if write not in COLUMN_PRIVILEGES or path.rstrip("/").split("/")[-1] != ref.name:
+    write = _needed_privilege(ev, ref)  # on the table the request writes, if it is ref's
+    if write not in ("INSERT", "UPDATE"):
         return ["SELECT"]
+    query = ev.failing.path.partition("?")[2]
     params = dict(parse_qsl(query, keep_blank_values=True))
     written = set(body_keys(ev.failing.body, content_type(ev.failing)))
     written |= {c.strip().strip('"') for c in params.get("columns", "").split(",")}
