@@ -22,6 +22,8 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.MISSING_PRIVILEGE, "table"): "GRANT {privilege} ON {name} TO {role};",
     (Cause.MISSING_PRIVILEGE, "column"): "GRANT {privilege} ({column}) ON {table} TO {role};",
     (Cause.MISSING_PRIVILEGE, "function"): "GRANT EXECUTE ON FUNCTION {name} TO {role};",
+    # one overload: its identity arguments, as pg_get_function_identity_arguments prints them
+    (Cause.MISSING_PRIVILEGE, "overload"): ("GRANT EXECUTE ON FUNCTION {name}({args}) TO {role};"),
     (Cause.MISSING_PRIVILEGE, "schema"): "GRANT USAGE ON SCHEMA {schema} TO {role};",
     (Cause.SCHEMA_NOT_EXPOSED, "in-db"): (
         "ALTER ROLE {authenticator} SET pgrst.db_schemas = {schemas}; " + RELOAD

@@ -4,7 +4,7 @@ role use it, and is the cache behind? The first "no" is the cause.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
@@ -93,17 +93,62 @@ def _elsewhere(catalog: Catalog, name: str) -> list[str]:
     return sorted(r.qualified for r in catalog.relations.values() if r.name == name)
 
 
-WRITE_PRIVILEGE = {"POST": "INSERT", "PUT": "INSERT", "PATCH": "UPDATE", "DELETE": "DELETE"}
+@dataclass(frozen=True)
+class Write:
+    """What PostgreSQL checks for one kind of write PostgREST 12 sends (QueryBuilder.hs
+    mutatePlanToQuery): ``privileges`` on the table and on each column the body writes, and
+    whether the statement reads its conflict target (``ON CONFLICT (cols)``: SELECT on them,
+    DO NOTHING too)."""
+
+    privileges: tuple[str, ...]
+    conflict: bool = False
 
 
-def _needed_privilege(ev: Evidence, ref: ObjectRef) -> str:
-    """What the user's request needs on the table it targets (SELECT otherwise)."""
+# (method, Prefer resolution) -> the write. POST is INSERT; resolution=ignore-duplicates adds
+# ON CONFLICT (on_conflict= or the primary key) DO NOTHING; merge-duplicates, and PUT always
+# (on the primary key its filters name), DO UPDATE SET c = EXCLUDED.c for each written column,
+# which PostgreSQL checks as UPDATE and SELECT on c. PUT and PATCH ignore resolution.
+WRITES: dict[tuple[str, str | None], Write] = {
+    ("POST", None): Write(("INSERT",)),
+    ("POST", "ignore-duplicates"): Write(("INSERT",), conflict=True),
+    ("POST", "merge-duplicates"): Write(("INSERT", "UPDATE", "SELECT"), conflict=True),
+    ("PUT", None): Write(("INSERT", "UPDATE", "SELECT"), conflict=True),
+    ("PATCH", None): Write(("UPDATE",)),
+    ("DELETE", None): Write(("DELETE",)),
+}
+READ = Write(("SELECT",))
+# Prefer return= values after which PostgREST 12 adds RETURNING <select= or *> (Plan.hs
+# mutatePlan: any but minimal), which PostgreSQL checks as SELECT on those columns
+RETURNING = frozenset({"representation", "headers-only"})
+
+
+def _prefer(ev: Evidence) -> dict[str, str]:
+    """The request's Prefer header as PostgREST splits it (comma-separated key=value)."""
+    assert ev.failing is not None
+    values = [v for k, v in ev.failing.headers.items() if k.lower() == "prefer"]
+    pairs = (p.strip().partition("=") for v in values for p in v.split(","))
+    return {k.strip().lower(): v.strip().lower() for k, _, v in pairs}
+
+
+def _write(ev: Evidence, ref: ObjectRef) -> tuple[Write, bool]:
+    """The user's request as a write of ref's table (READ when it reads ref) and whether it
+    returns rows (RETURNING)."""
     if ev.failing is None:
-        return "SELECT"
+        return READ, False
     path = ev.failing.path.partition("?")[0].rstrip("/")
     if unquote(path.split("/")[-1]) != ref.name:  # the path is percent-encoded (objects_in)
-        return "SELECT"  # an embedded or other table: read
-    return WRITE_PRIVILEGE.get(ev.failing.method.upper(), "SELECT")
+        return READ, False  # an embedded or other table: read
+    method, prefer = ev.failing.method.upper(), _prefer(ev)
+    resolution = prefer.get("resolution") if method == "POST" else None
+    write = WRITES.get((method, resolution)) or WRITES.get((method, None), READ)
+    return write, write is not READ and prefer.get("return") in RETURNING
+
+
+def _needed_privileges(ev: Evidence, ref: ObjectRef) -> list[str]:
+    """What the user's request needs on the table it targets (SELECT for a read)."""
+    write, returning = _write(ev, ref)
+    reads = write.conflict or returning
+    return list(dict.fromkeys([*write.privileges, *(["SELECT"] if reads else [])]))
 
 
 def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
@@ -134,26 +179,28 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    privilege = _needed_privilege(ev, ref)
-    allowed = rel.may(privilege)
-    if not rel.visible or not allowed:
+    needed = _needed_privileges(ev, ref)
+    missing = [p for p in needed if not rel.may(p)]
+    if not rel.visible or missing:
         what = (f"role {ev.role} has no privilege on {rel.qualified} (PostgreSQL answers 42501; "
                 "OpenAPI hides it)") if not rel.visible else (
-                f"role {ev.role} may not {privilege} {rel.qualified}")  # fmt: skip
+                f"role {ev.role} may not {' or '.join(missing)} {rel.qualified}")  # fmt: skip
         asked = ev.failing is not None or ev.asks("missing-table")
         return _finding(
             ref, Status.FAIL if not rel.visible or asked else Status.WARN, what,
             cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "table", privilege=privilege,
+            fix=fix(Cause.MISSING_PRIVILEGE, "table", privilege=", ".join(missing or needed),
                     name=(rel.schema, rel.name), role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
     got = _stale(ev, ref, stale, {rel.qualified})
     if got:
         return got
-    granted = rel.column_grants.get(privilege)
-    if granted and not {"SELECT": rel.can_select, "INSERT": rel.can_insert,
-                        "UPDATE": rel.can_update}.get(privilege, True):  # fmt: skip
+    table_level = {"SELECT": rel.can_select, "INSERT": rel.can_insert, "UPDATE": rel.can_update}
+    partial = [p for p in needed if rel.column_grants.get(p) and not table_level.get(p, True)]
+    if partial:
+        privilege = partial[0]
+        granted = rel.column_grants[privilege]
         cols = ", ".join(quote_ident(c) for c in granted)
         return _finding(
             ref, Status.PASS,
@@ -205,23 +252,41 @@ COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE")  # as catalog.column_privileg
 
 
 def _column_needs(ev: Evidence, ref: ObjectRef) -> list[str]:
-    """The column privileges PostgreSQL checks for the user's request (its body's and
-    ``columns=``'s columns of the table it writes need the write's privilege, any other column
-    SELECT); with no request, any one of them lets the role use the column."""
+    """The column privileges PostgreSQL checks for the user's request: a column the write's
+    body or ``columns=`` names needs the write's privileges, its conflict target
+    (``on_conflict=``, a PUT's filters) SELECT, a returned one (``select=``, or all) SELECT,
+    any other column SELECT; with no request, any one of them lets the role use the column."""
     if ev.failing is None:
         return list(COLUMN_PRIVILEGES)
     from tui.core.checks.request import selected_columns  # loaded with --request only
 
-    write = _needed_privilege(ev, ref)  # on the table the request writes, if it is ref's
-    if write not in ("INSERT", "UPDATE"):
+    write, returning = _write(ev, ref)  # on the table the request writes, if it is ref's
+    if write is READ or not set(write.privileges) & {"INSERT", "UPDATE"}:
         return ["SELECT"]
     query = ev.failing.path.partition("?")[2]
-    params = dict(parse_qsl(query, keep_blank_values=True))
+    pairs = parse_qsl(query, keep_blank_values=True)
+    params = dict(pairs)
     written = set(body_keys(ev.failing.body, content_type(ev.failing)))
-    written |= {c.strip().strip('"') for c in params.get("columns", "").split(",")}
-    read = ref.column in selected_columns(params.get("select", ""))
-    needs = [write] if ref.column in written else []
-    return [*needs, "SELECT"] if read or not needs else needs
+    written |= _names(params.get("columns", ""))
+    target = _names(params.get("on_conflict", ""))
+    if ev.failing.method.upper() == "PUT":  # its conflict target: the key its filters name
+        target |= {k for k, _ in pairs if k not in QUERY_KEYS}
+    returned = selected_columns(params.get("select", "")) or ["*"]
+    read = (write.conflict and ref.column in target) or (
+        returning and (ref.column in returned or "*" in returned)
+    )
+    needs = [p for p in write.privileges if p in COLUMN_PRIVILEGES] if ref.column in written else []
+    return list(dict.fromkeys([*needs, "SELECT"])) if read or not needs else needs
+
+
+# query keys that are no filter (PostgREST's reserved parameters)
+QUERY_KEYS = frozenset({"select", "columns", "on_conflict", "order", "limit", "offset", "and",
+                        "or", "not.and", "not.or"})  # fmt: skip
+
+
+def _names(listed: str) -> set[str]:
+    """``a, "b"`` -> {a, b}: a comma-separated parameter's column names."""
+    return {c.strip().strip('"') for c in listed.split(",") if c.strip()}
 
 
 def _computed_field(ev: Evidence, ref: ObjectRef) -> Finding | None:
@@ -242,14 +307,14 @@ def _computed_field(ev: Evidence, ref: ObjectRef) -> Finding | None:
     usable = [f for f in on_path if ev.catalog.schemas.get(f[0], True)]
     if not usable:
         return _schema_usage(ev, ref, on_path[0][0])
-    fn_schema, executable = usable[0]
+    fn_schema, executable, args = usable[0]
     function = qualified(fn_schema, ref.column)
-    if not executable:
+    if not executable:  # by its arguments: GRANT rejects a bare name that is overloaded
         return _finding(
-            ref, Status.FAIL, f"role {ev.role} may not EXECUTE {function}, the computed field "
-            f"{ref.display}", cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "function", name=(fn_schema, ref.column),
-                    role=ev.role),
+            ref, Status.FAIL, f"role {ev.role} may not EXECUTE {function}({args}), the computed "
+            f"field {ref.display}", cause=Cause.MISSING_PRIVILEGE,
+            fix=fix(Cause.MISSING_PRIVILEGE, "overload", name=(fn_schema, ref.column),
+                    args=args, role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
     return _finding(ref, Status.PASS, f"{ref.display} is the computed field {function}"

@@ -176,7 +176,8 @@ WHERE p.pronargs = 1 AND pn.nspname !~ '^pg_' AND pn.nspname <> 'information_sch
 # function of that name whose first argument is the relation's row type and that one argument
 # can call (the others defaulted) serves it. The checks pick the schemas on the path.
 COMPUTED_FIELDS_QUERY = """
-SELECT q.schema, q.rel, q.col, pn.nspname, has_function_privilege(%(role)s, p.oid, 'EXECUTE')
+SELECT q.schema, q.rel, q.col, pn.nspname, has_function_privilege(%(role)s, p.oid, 'EXECUTE'),
+       pg_get_function_identity_arguments(p.oid)
 FROM unnest(%(schemas)s::text[], %(rels)s::text[], %(cols)s::text[]) AS q(schema, rel, col)
 JOIN pg_namespace an ON an.nspname = q.schema
 JOIN pg_class a ON a.relnamespace = an.oid AND a.relname = q.rel
@@ -619,8 +620,9 @@ class Catalog:
     # "schema.table.column" -> (SELECT, INSERT, UPDATE) of the named columns
     column_privileges: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict)
     # "schema.table.name" of a named column that is none -> (function schema, role may
-    # EXECUTE) of each function that serves it as a computed field (COMPUTED_FIELDS_QUERY)
-    computed_fields: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    # EXECUTE, identity arguments as GRANT takes them) of each function that serves it as a
+    # computed field (COMPUTED_FIELDS_QUERY)
+    computed_fields: dict[str, list[tuple[str, bool, str]]] = field(default_factory=dict)
     # view key -> keys of the tables with RLS or policies it reads (see VIEW_RLS_QUERY)
     view_rls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # view key -> those of them whose RLS the view's owner skips (see VIEW_RLS_QUERY)
@@ -884,9 +886,9 @@ async def snapshot(
             for schema, rel, col, sel, ins, upd in await privileges.rows(timings):
                 catalog.column_privileges[f"{schema}.{rel}.{col}"] = (sel, ins, upd)
         if fields is not None:
-            for schema, rel, col, fn_schema, executable in await fields.rows(timings):
+            for schema, rel, col, fn_schema, executable, args in await fields.rows(timings):
                 found = catalog.computed_fields.setdefault(f"{schema}.{rel}.{col}", [])
-                found.append((fn_schema, executable))
+                found.append((fn_schema, executable, args))
     return catalog
 
 
