@@ -221,3 +221,27 @@ def test_a_computed_fields_execute_fix_names_its_arguments():
     f = judge("nick", catalog(fields={"app.t.nick": [("app", False, args)]}))
     assert (f.status, f.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE)
     assert f.fix == f'GRANT EXECUTE ON FUNCTION app.nick(r app."My Table") TO {ROLE};'
+
+
+def test_a_functions_execute_fix_grants_each_overload_by_its_types():
+    """``GRANT EXECUTE ON FUNCTION app.f`` is refused when app.f is overloaded ("function name
+    is not unique"): one GRANT per overload, by its argument types; a lone one by name."""
+    from tui.core.probes.catalog import Function
+
+    def one(oid: int, types: tuple[str, ...]) -> Function:
+        return Function(oid, "app", "f", "f", ("a",) * len(types), False, False, types)
+
+    def function_fix(overloads: list[Function]) -> str | None:
+        cat = catalog()
+        cat.functions = {"app.f": overloads}
+        ref = ObjectRef(ObjectKind.FUNCTION, "app", "f")
+        ev = Evidence(TARGET, ROLE, objects=(ref,), catalog=cat, docs=[])
+        [finding] = objects.check(ev, [])
+        assert (finding.status, finding.cause) == (Status.FAIL, Cause.MISSING_PRIVILEGE)
+        return finding.fix
+
+    assert function_fix([one(1, ("integer",))]) == f"GRANT EXECUTE ON FUNCTION app.f TO {ROLE};"
+    assert function_fix([one(1, ("integer",)), one(2, ("text", 'app."My Type"'))]) == (
+        f"GRANT EXECUTE ON FUNCTION app.f(integer) TO {ROLE}; "
+        f'GRANT EXECUTE ON FUNCTION app.f(text, app."My Type") TO {ROLE};'
+    )

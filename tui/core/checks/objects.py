@@ -13,7 +13,7 @@ from tui.core.checks.fixes import RELOAD, fix
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import qualified, quote_ident
 from tui.core.probes.cache_only import body_keys, content_type, rpc_args
-from tui.core.probes.catalog import Catalog, unembeddable
+from tui.core.probes.catalog import Catalog, Function, unembeddable
 
 if TYPE_CHECKING:
     from tui.core.specs import ObjectRef
@@ -322,6 +322,19 @@ def _computed_field(ev: Evidence, ref: ObjectRef) -> Finding | None:
                     "caches nothing of it")  # fmt: skip
 
 
+def _execute_fix(ref: ObjectRef, overloads: list[Function], role: str | None) -> str:
+    """GRANT EXECUTE for the function: by its bare name when it has one overload, else one
+    GRANT per overload by its argument types (PostgreSQL rejects an overloaded bare name:
+    "function name is not unique")."""
+    if len(overloads) == 1:
+        return fix(Cause.MISSING_PRIVILEGE, "function", name=(ref.schema, ref.name), role=role)
+    return " ".join(
+        fix(Cause.MISSING_PRIVILEGE, "overload", name=(ref.schema, ref.name),
+            args=", ".join(f.arg_types), role=role)
+        for f in overloads
+    )  # fmt: skip
+
+
 def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
     overloads = ev.catalog.functions.get(ref.key)
@@ -335,9 +348,7 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
     if not any(f.executable for f in overloads):
         return _finding(
             ref, Status.FAIL, f"role {ev.role} may not EXECUTE {ref.display}",
-            cause=Cause.MISSING_PRIVILEGE,
-            fix=fix(Cause.MISSING_PRIVILEGE, "function", name=(ref.schema, ref.name),
-                    role=ev.role),
+            cause=Cause.MISSING_PRIVILEGE, fix=_execute_fix(ref, overloads, ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
     got = _stale(ev, ref, stale, {ref.display})
