@@ -93,7 +93,8 @@ def request_finding(data: dict) -> dict:
         ('POST /invoices {"order_id": 1, "amount_cents": 5}', False),  # the stale table
         ('POST /orders {"customer_id": 1}', True),
         ('PATCH /customers?id=eq.1 {"name": "Ada"}', False),  # anon may not UPDATE
-        ('PUT /customers?id=eq.1 {"id": 1, "name": "Ada", "email": "ada@example.test"}', True),
+        # nor PUT: PostgREST sends INSERT ... ON CONFLICT DO UPDATE, which needs UPDATE too
+        ('PUT /customers?id=eq.1 {"id": 1, "name": "Ada", "email": "ada@example.test"}', False),
         ("DELETE /customers?id=eq.2", False),  # nor DELETE: the catalog says so
         ("GET /rpc/audit_ping", True),
         ("POST /rpc/audit_ping", True),

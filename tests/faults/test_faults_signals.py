@@ -121,6 +121,9 @@ def wait_for(check, what: str, proc: subprocess.Popen, seconds: float = 90) -> N
         time.sleep(0.05)
 
 
+ORPHAN_GRACE = 5.0  # seconds a killed child of the doctor may take to die
+
+
 def stop(proc: subprocess.Popen, sig: signal.Signals) -> tuple[str, str]:
     """Send ``sig``, collect the output; then no process of the children's sessions lives."""
     sessions = sessions_of_children(proc.pid) - {os.getsid(0)}
@@ -132,7 +135,11 @@ def stop(proc: subprocess.Popen, sig: signal.Signals) -> tuple[str, str]:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    time.sleep(0.2)
+    # SIGKILL to a process group is asynchronous: under load a killed child can take a
+    # moment to die (a child that was never signalled is still there after the grace)
+    deadline = time.monotonic() + ORPHAN_GRACE
+    while alive_in(sessions) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert alive_in(sessions) == [], f"orphans after {sig.name}: {alive_in(sessions)}"
     return out, err
 
