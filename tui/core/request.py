@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from tui.core.errors import UsageError
+from tui.core.same_target import DEFAULT_PORTS, host_key
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"})
 # Headers never kept: credentials, and what the HTTP client computes itself.
@@ -35,9 +36,7 @@ DROPPED_HEADERS = frozenset(
 SECRET_QUERY_PARAMS = frozenset({"apikey", "api_key", "access_token", "token"})
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token (RFC 9110)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 FORM = "application/x-www-form-urlencoded"
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 MAX_PATH = 16 * 1024  # longer request lines are refused by servers and proxies anyway
 
 # curl options: which take a value, and what they mean to us.
@@ -166,14 +165,14 @@ def _relative_path(target: str, api_url: str) -> str:
             url = urlsplit(target)
         except ValueError:  # e.g. an unclosed IPv6 bracket
             raise UsageError("--request: the URL's host is malformed") from None
-        if url.scheme.lower() not in _DEFAULT_PORTS:
+        if url.scheme.lower() not in DEFAULT_PORTS:
             raise UsageError("--request: only http:// or https:// URLs can be replayed")
         try:
-            port = url.port or _DEFAULT_PORTS[url.scheme.lower()]
+            port = url.port or DEFAULT_PORTS[url.scheme.lower()]
         except ValueError:
             raise UsageError("--request: the URL's port is not a number") from None
-        api_port = api.port or _DEFAULT_PORTS.get(api.scheme.lower(), 80)
-        if not _same_host(url.hostname, api.hostname) or port != api_port:
+        api_port = api.port or DEFAULT_PORTS.get(api.scheme.lower(), 80)
+        if host_key(url.hostname or "") != host_key(api.hostname or "") or port != api_port:
             raise UsageError(
                 f"--request: the URL points at {(url.hostname or '')[:60]}:{port}, not at the "
                 f"API {api.hostname}:{api_port}; pass --api-url for that server or use a path"
@@ -190,12 +189,6 @@ def _relative_path(target: str, api_url: str) -> str:
         path = path[len(root) :] or "/"
     query = _drop_secret_params(query)
     return path + (f"?{query}" if query else "")
-
-
-def _same_host(a: str | None, b: str | None) -> bool:
-    """Equal hosts; every loopback spelling counts as one (localhost = 127.0.0.1 = ::1)."""
-    a, b = (a or "").lower(), (b or "").lower()
-    return a == b or (a in LOOPBACK and b in LOOPBACK)
 
 
 def _drop_secret_params(query: str) -> str:

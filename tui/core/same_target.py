@@ -21,7 +21,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-def _host(host: str) -> str:
+def host_key(host: str) -> str:
+    """A host as compared: case and brackets dropped, every loopback spelling one."""
     host = host.strip().strip("[]").lower()
     return "loopback" if host in LOOPBACK else host
 
@@ -34,7 +35,7 @@ def database_place(db_url: str) -> tuple[tuple[str, ...], tuple[str, ...], str] 
         params = effective(db_url)
     except UsageError:
         return None
-    hosts = tuple(_host(h) for h in dialled(params))
+    hosts = tuple(host_key(h) for h in dialled(params))
     ports = tuple(p.strip() or DEFAULT_DB_PORT for p in params.get("port", "").split(","))
     return hosts, ports, params["dbname"]
 
@@ -47,7 +48,7 @@ def api_place(api_url: str) -> tuple[str, str, int | None, str]:
         port = parts.port or DEFAULT_PORTS.get(scheme)
     except ValueError:
         port = None
-    return scheme, _host(parts.hostname or ""), port, parts.path.rstrip("/")
+    return scheme, host_key(parts.hostname or ""), port, parts.path.rstrip("/")
 
 
 def shared_parts(target: Target, other: Target) -> tuple[str, ...]:
