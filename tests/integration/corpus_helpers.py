@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ class Corpus:
     prelude: bool = False  # run the folder's prelude.sql first (what the platform provides)
     roles: tuple[str, ...] = ()  # other roles it grants to or owns objects by (made first)
     own_grants: bool = False  # its own GRANTs decide existing objects (tables made later: ours)
+    psql: bool = False  # a psql script (COPY ... FROM stdin with its rows inline): psql runs it
 
     @property
     def default_schema(self) -> str:
@@ -44,8 +46,12 @@ class Corpus:
     def template(self) -> str:
         return f"corpus_{self.name}"
 
+    @property
+    def schema_path(self) -> Path:
+        return CORPUS_DIR / self.name / "schema.sql"
+
     def schema_sql(self) -> str:
-        return (CORPUS_DIR / self.name / "schema.sql").read_text(encoding="utf-8")
+        return self.schema_path.read_text(encoding="utf-8")
 
     def prelude_sql(self) -> str | None:
         path = CORPUS_DIR / self.name / "prelude.sql"
@@ -76,6 +82,9 @@ CORPORA: tuple[Corpus, ...] = (
         roles=("graphile_starter",),
         own_grants=True,
     ),
+    # LedgerSMB's base schema, a psql script with COPY data: four families of inheritance children
+    # (notes, translations, file attachments) with keys to and from the children, rules
+    Corpus("ledgersmb", ("public",), "lsmb_reader", psql=True),
 )
 CORPUS_IDS = [c.name for c in CORPORA]
 
@@ -121,10 +130,25 @@ def load_template(cluster: Cluster, corpus: Corpus) -> str:
             schema = sql.Identifier(corpus.load_into)
             conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
             conn.execute(sql.SQL("SET search_path = {}, public").format(schema))
-        conn.execute(corpus.schema_sql())  # type: ignore[arg-type]  # the published file
-        conn.execute("RESET search_path")
-        conn.execute(grants(corpus))
+        if not corpus.psql:
+            conn.execute(corpus.schema_sql())  # type: ignore[arg-type]  # the published file
+            conn.execute("RESET search_path")
+    if corpus.psql:
+        run_psql(cluster, corpus)
+    cluster.execute(corpus.template, grants(corpus))
     return corpus.template
+
+
+PSQL_TIMEOUT = 120  # seconds; the largest script loads in about a second
+
+
+def run_psql(cluster: Cluster, corpus: Corpus) -> None:
+    """The published script as its project runs it: psql, stopping at the first error."""
+    argv = [str(cluster.bins.tool("psql")), "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    argv += ["-d", cluster.dsn(corpus.template), "-f", str(corpus.schema_path)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=PSQL_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"psql could not load {corpus.name}: {done.stderr.strip()[-500:]}")
 
 
 VERSIONS = ("12", "11")

@@ -217,3 +217,24 @@ def test_db_schemas_from_postgrests_environment_resolve_a_request_while_it_is_do
         assert tables(conf) == ["northwind.categories"]
     finally:
         box.stop()
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=[f"pgrst{v}" for v in VERSIONS])
+def test_an_ambiguous_embed_is_the_requests_fault_not_the_caches(
+    served: dict[tuple[str, str], Sandbox], capsys: pytest.CaptureFixture[str], version: str
+) -> None:
+    """LedgerSMB's entity_note (a child of note) has two keys to entity. PostgREST answers
+    ``entity_note?select=entity(id)`` with 300 Multiple Choices, PGRST201 (Error.hs:
+    ``AmbiguousRelBetween`` is status300): an error the request fixes by naming its key, never
+    "resolved". Named (``entity!entity_note_entity_id_fkey``) it resolves."""
+    box = served["ledgersmb", version]
+    request = ["--request", "GET /entity_note?select=id,entity(id)"]
+    code, data = check_json(capsys, [*target_flags(box), *request])
+    found = next(f for f in data["findings"] if f["check"] == "request")
+    assert found["status"] == "fail" and "PGRST201" in found["summary"], found
+    assert "'entity!entity_note_ref_key_fkey'" in found["summary"]
+    assert (data["verdict"], code, data["stale_objects"]) == ("not-cache", 1, [])
+    request = ["--request", "GET /entity_note?select=id,entity!entity_note_entity_id_fkey(id)"]
+    code, data = check_json(capsys, [*target_flags(box), *request])
+    found = next(f for f in data["findings"] if f["check"] == "request")
+    assert (found["status"], data["verdict"], code) == ("pass", "healthy", 0), found

@@ -48,6 +48,8 @@ ANCHORS = {
     "graphile": Anchors(
         "organizations", "id", "uuid", "organization_memberships", "user_authentications"
     ),
+    # entity_note inherits note and references entity: keys on an inheritance child
+    "ledgersmb": Anchors("entity", "id", "integer", "entity_note", "mime_type"),
 }
 
 # The large schema (473 tables) runs a lean sample: its size is what it adds, and every case
@@ -57,12 +59,24 @@ SUBSET = {
     "basejump": frozenset({"self-referencing-key", "body-function", "computed-relationship"}),
     "starterkit": frozenset({"composite-fk"}),
     "graphile": frozenset({"second-fk-between-related-tables", "grant-is-not-drift"}),
+    # its inheritance cases, and a second key on an inheritance child (entity_note)
+    "ledgersmb": frozenset(
+        {
+            "second-fk-between-related-tables",
+            "inherited-column",
+            "new-inheritance-child",
+            "no-inherit-is-not-drift",
+        }
+    ),
 }
 # Cases for defects a corpus hunt found, run on one corpus rather than on all
 SAMPLED = {
     "self-referencing-key": frozenset({"basejump"}),
     "body-function": frozenset({"basejump"}),
     "computed-relationship": frozenset({"basejump"}),
+    "inherited-column": frozenset({"ledgersmb"}),
+    "new-inheritance-child": frozenset({"ledgersmb"}),
+    "no-inherit-is-not-drift": frozenset({"ledgersmb"}),
 }
 
 
@@ -163,6 +177,23 @@ CASES = (
          # tell the cache still has it, and nothing names it (README: not seen unless named)
          (("table", "{s}.d_after", "added"),),
          setup="CREATE TABLE {s}.d_before (id int PRIMARY KEY)"),
+    # a column added to a parent table is added to every child (PostgreSQL recurses unless
+    # ONLY): each is a column PostgREST caches with its table
+    Case("inherited-column",
+         "ALTER TABLE {s}.d_base ADD COLUMN d_tag text",
+         (("column", "{s}.d_base.d_tag", "added"), ("column", "{s}.d_kid.d_tag", "added")),
+         setup="CREATE TABLE {s}.d_base (id int PRIMARY KEY);"
+               "CREATE TABLE {s}.d_kid (PRIMARY KEY (id)) INHERITS ({s}.d_base)"),
+    Case("new-inheritance-child",
+         "CREATE TABLE {s}.d_kid2 (extra text) INHERITS ({s}.d_base2)",
+         (("table", "{s}.d_kid2", "added"),),
+         setup="CREATE TABLE {s}.d_base2 (id int PRIMARY KEY)"),
+    # PostgREST caches no inheritance: detaching a child changes nothing it serves
+    Case("no-inherit-is-not-drift",
+         "ALTER TABLE {s}.d_kid3 NO INHERIT {s}.d_base3",
+         (),
+         setup="CREATE TABLE {s}.d_base3 (id int PRIMARY KEY);"
+               "CREATE TABLE {s}.d_kid3 (PRIMARY KEY (id)) INHERITS ({s}.d_base3)"),
     Case("revoke-is-not-drift",
          "REVOKE ALL ON {s}.d_revoked FROM {role}",
          (),

@@ -321,3 +321,40 @@ def test_22023_is_auth_only_for_a_missing_jwt_role() -> None:
 def test_pool_timeout() -> None:
     body = {"code": "PGRST003", "message": "Timed out acquiring connection from connection pool."}
     assert classify("12.0.2", 504, body).cause_if_not_stale is Cause.DB_UNREACHABLE
+
+
+# measured on 12.0.2 and 11.2.2 (LedgerSMB's entity_note has two keys to entity)
+AMBIGUOUS_EMBED = {
+    "code": "PGRST201",
+    "details": [
+        {"cardinality": "many-to-one", "embedding": "entity_note with entity",
+         "relationship": "entity_note_entity_id_fkey using entity_note(entity_id) and entity(id)"},
+        {"cardinality": "many-to-one", "embedding": "entity_note with entity",
+         "relationship": "entity_note_ref_key_fkey using entity_note(ref_key) and entity(id)"},
+    ],
+    "hint": "Try changing 'entity' to one of the following: 'entity!entity_note_entity_id_fkey', "
+    "'entity!entity_note_ref_key_fkey'. Find the desired relationship in the 'details' key.",
+    "message": "Could not embed because more than one relationship was found for 'entity_note' "
+    "and 'entity'",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("version", ["12.0.2", "11.2.2"])
+def test_an_ambiguous_embed_is_an_error_that_names_its_keys(version: str) -> None:
+    """PostgREST answers PGRST201 and PGRST203 with 300 Multiple Choices (Error.hs:
+    status300): errors, not answers. An embed is ambiguous in the cache; stale only when one
+    of its keys is gone from the database (``may_be_stale``: the drift check decides)."""
+    from tui.core.probes.replay import is_error
+
+    assert is_error(300, AMBIGUOUS_EMBED) and is_error(400, {}) and not is_error(200, [])
+    assert not is_error(300, "<html>a proxy's page</html>")
+    rel = classify(version, 300, AMBIGUOUS_EMBED)
+    assert (rel.code, rel.object_kind, rel.may_be_stale) == (
+        "PGRST201",
+        ObjectKind.RELATIONSHIP,
+        True,
+    )
+    assert rel.object_name() == "public.entity_note:public.entity"
+    assert rel.names["choices"] == (
+        "'entity!entity_note_entity_id_fkey', 'entity!entity_note_ref_key_fkey'"
+    )

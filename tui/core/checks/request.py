@@ -147,6 +147,8 @@ def check(ev: Evidence, stale: list[StaleObject]) -> Finding | None:
                        objects=[s.name for s in stale], title=title)  # fmt: skip
     cause = error.cause_if_not_stale
     named = error.object_name(ev.exposed[0])  # the object the answer names, for the report
+    if choices := error.names.get("choices"):  # PGRST201: the request must name one key
+        what += f"; name the key in the embed, one of: {choices}"
     return Finding(
         "request", Status.FAIL, what, cause=cause, title=title,
         objects=[named] if named else [],

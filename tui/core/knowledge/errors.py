@@ -116,13 +116,19 @@ _COMMON: tuple[ErrorAnswer, ...] = (
                 ObjectKind.RELATIONSHIP, True, Cause.OBJECT_MISSING,
                 (Pattern(r"between " + _Q.format("source") + r" and " + _Q.format("target")),
                  Pattern(r"in the schema " + _Q.format("schema"), field="details"))),
-    ErrorAnswer("PGRST201", 300, "ambiguous embedding: more than one relationship matches"),
+    # 300 Multiple Choices: an error. Stale only when a cached key is gone from the database;
+    # otherwise the request must name its key, as PostgREST's hint lists them
+    ErrorAnswer("PGRST201", 300, "ambiguous embedding: more than one relationship matches",
+                ObjectKind.RELATIONSHIP, True, None,
+                (Pattern(r"found for " + _Q.format("source") + r" and " + _Q.format("target")),
+                 Pattern(r"following: (?P<choices>.+?)\. Find the desired", field="hint"))),
     ErrorAnswer("PGRST202", 404, "function not in the schema cache (new function, or no "
                 "function with these argument names exists)",
                 ObjectKind.FUNCTION, True, Cause.OBJECT_MISSING,
                 (Pattern(r"function (?P<function>[^\s(]+)\((?P<args>[^)]*)\)"),
                  Pattern(r"function (?P<function>\S+) without parameters"))),
-    ErrorAnswer("PGRST203", 300, "overloaded function: cannot choose the candidate"),
+    ErrorAnswer("PGRST203", 300, "overloaded function: cannot choose the candidate",
+                ObjectKind.FUNCTION, True),  # stale when a cached overload was dropped
     ErrorAnswer("PGRST204", 400, "column (a body key or ?columns=) not in the schema cache",
                 ObjectKind.COLUMN, True, Cause.OBJECT_MISSING,
                 (Pattern(r"\bColumn " + _Q.format("column") + r" of relation "

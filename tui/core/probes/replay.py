@@ -22,6 +22,17 @@ from tui.core.probes.base import json_or_text, send
 from tui.core.request import FailingRequest
 
 RESOLUTION_FAILURES = {"404{}", "42P01", "42883", "22P02"}
+MULTIPLE_CHOICES = 300
+
+
+def is_error(status: int, body: object) -> bool:
+    """PostgREST's errors: every 4xx/5xx, and its two ambiguity errors, which it answers with
+    300 Multiple Choices (Error.hs, v11.2.2 and v12.0.2: ``AmbiguousRelBetween`` PGRST201,
+    an embed more than one key matches; ``AmbiguousRpc`` PGRST203, overloads it cannot
+    choose between)."""
+    if status >= 400:
+        return True
+    return status == MULTIPLE_CHOICES and isinstance(body, dict) and "code" in body
 
 
 @dataclass
@@ -31,7 +42,7 @@ class ReplayResult:
     request: str  # "METHOD /path" (no secrets: keys are never part of it)
     status: int
     body: Any
-    error: ErrorClass | None  # None for 2xx/3xx answers
+    error: ErrorClass | None  # None unless ``is_error``
     elapsed_ms: float
     postgrest_version: str | None
     for_real: bool = False  # the request itself was sent (else its cache-only form)
@@ -40,7 +51,7 @@ class ReplayResult:
     @property
     def ok(self) -> bool:
         """Served (or, in cache-only form, everything it names resolved by PostgREST)."""
-        if self.status < 400 or self.planned:
+        if self.planned or (self.status < 400 and self.error is None):
             return True
         if self.for_real or self.error is None:
             return False
@@ -80,7 +91,7 @@ async def replay(
     version = version_from_server_header(response.headers.get("server")) or version
     body = json_or_text(raw)
     error = None
-    if response.status_code >= 400:
+    if is_error(response.status_code, body):
         error = classify(version, response.status_code, body)
     shown = body if not isinstance(body, str) else body[:500]
     planned = not for_real and cache_only.planned(body)
