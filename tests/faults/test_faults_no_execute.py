@@ -142,8 +142,8 @@ async def test_targeted_probes_with_every_column_run_nothing(trap):
         view = await targeted.probe_table(client, None, "public", "audited_customers", ("seen",))
         rel = await targeted.probe_relationship(client, None, "public", "orders", "customers")
         fn = await targeted.probe_function(client, None, "public", "audit_note", ("note",))
-    assert (fresh.cached, fresh.missing_column) == (True, None)
-    assert (stale.cached, stale.missing_column) == (False, "loyalty_tier")
+    assert (fresh.cached, fresh.missing_columns) == (True, ())
+    assert (stale.cached, stale.missing_columns) == (False, ("loyalty_tier",))
     assert view.cached and rel.cached and fn.cached
     assert audit_trap.hits(trap) == []
 

@@ -50,10 +50,10 @@ def stale_from_targeted(ev: Evidence, db: drift.Inventory) -> list[StaleObject]:
             stale.add(StaleObject(kind, answer.name, Change.ADDED))
         if answer.cached and kind in in_catalog and base not in in_catalog[kind]:
             stale.add(StaleObject(kind, answer.name, Change.REMOVED))
-        if answer.missing_column:
+        for missing in answer.missing_columns:
             table = (_table_of_column(answer.name) if answer.kind == "column"
                      else answer.name)  # fmt: skip
-            column = drift.column_name(table, answer.missing_column)
+            column = drift.column_name(table, missing)
             if db.has_column(column):
                 stale.add(StaleObject(ObjectKind.COLUMN, column, Change.ADDED))
     return sorted(stale)

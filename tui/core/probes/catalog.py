@@ -209,7 +209,7 @@ WHERE r.rulename = '_RETURN' AND r.ev_class >= 16384 AND c.relkind IN ('v', 'm')
 
 FUNCTIONS_QUERY = f"""
 SELECT p.oid::bigint AS oid, n.nspname AS schema, p.proname AS name, p.prokind AS kind,
-       p.proargnames AS arg_names, p.proargmodes::text[] AS arg_modes, p.pronargs AS nargs,
+       p.proargnames AS arg_names, p.pronargs AS nargs, p.pronargdefaults AS defaults,
        p.proargnames IS NOT NULL AS named,
        ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o)
              ORDER BY o) AS arg_types,
@@ -534,6 +534,7 @@ class Function:
     executable: bool
     arg_types: tuple[str, ...] = ()  # input arguments' types, as format_type prints them
     named: bool = True  # pg_proc.proargnames is set (PostgREST counts "" in it as a name)
+    defaults: int = 0  # pronargdefaults: the last this many input arguments are optional
     # transactions since its pg_proc row was last written (created, replaced, renamed, moved,
     # granted): the sweep also asks the most recently changed; over 2^31 transactions ago the
     # count wraps (negative), and such a row is left to the sweep by OID
@@ -579,6 +580,22 @@ class Function:
         """Cached, and a request can name every argument (an empty name in pg_proc counts
         as a name for the cache but matches no request)."""
         return self.callable_by_name and all(self.args)
+
+    def matches(self, keys: frozenset[str]) -> bool:
+        """A GET naming ``keys`` finds this overload (Plan.hs findProc's matchesParams, v11.2
+        and v12.0): every required argument named, the rest optional ones."""
+        if not self.args:
+            return not keys
+        cut = len(self.args) - self.defaults
+        required, optional = frozenset(self.args[:cut]), frozenset(self.args[cut:])
+        return keys - optional == required
+
+    @property
+    def pgrst_name(self) -> str:
+        """This overload as PostgREST's PGRST203 lists it: ``s.f(a => integer, b => text)``
+        (Error.hs AmbiguousRpc: names unquoted, types as ``regtype`` prints them)."""
+        params = ", ".join(f"{n} => {t}" for n, t in zip(self.args, self.arg_types, strict=False))
+        return f"{self.schema}.{self.name}({params})"
 
     @property
     def probe_args(self) -> bool:
@@ -691,11 +708,13 @@ def _view_source(row: dict[str, Any], catalog: Catalog) -> ViewSource:
     return ViewSource(row["schema"], row["name"], origins)
 
 
-def _input_args(names: list[str] | None, modes: list[str] | None, nargs: int) -> tuple[str, ...]:
-    if modes is None:
-        return tuple((names or [])[:nargs]) + ("",) * max(0, nargs - len(names or []))
-    names = names or [""] * len(modes)
-    return tuple(n for n, m in zip(names, modes, strict=False) if m in ("i", "b", "v"))
+def _input_args(names: list[str] | None, nargs: int) -> tuple[str, ...]:
+    """The input arguments' names as PostgREST caches them (SchemaCache.hs funcsSqlQuery,
+    v11.2 and v12.0): ``unnest(proargnames, proargtypes, proargmodes)`` pairs the names with
+    the input types by position, so the first ``pronargs`` names are taken whatever their
+    modes: ``f(INOUT a int, OUT b text, c int)`` is cached as ``f(a, b)``, not ``f(a, c)``."""
+    given = tuple((names or [])[:nargs])
+    return given + ("",) * (nargs - len(given))
 
 
 @dataclass
@@ -843,7 +862,7 @@ async def snapshot(
                                    tuple(key_columns), tuple(ref_columns), one_to_one,
                                    overridden))  # fmt: skip
         for row in await functions.rows(timings):
-            args = _input_args(row.pop("arg_names"), row.pop("arg_modes"), row.pop("nargs"))
+            args = _input_args(row.pop("arg_names"), row.pop("nargs"))
             fn = Function(**{**row, "arg_types": tuple(row["arg_types"])}, args=args)
             catalog.functions.setdefault(fn.qualified, []).append(fn)
         for schema, name, labels in await enums.rows(timings):

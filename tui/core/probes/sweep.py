@@ -23,6 +23,7 @@ Answers = list[targeted.TargetedAnswer | BaseException]  # an exception where a 
 LIMIT = 200  # objects of one kind probed one by one (newest first)
 WAVE = 8  # functions asked at once; the sweep stops after a wave without a cache miss
 RECENTLY_CHANGED = 8  # functions asked about because their catalog row changed last
+NAMED_OVERLOADS = WAVE  # overloads of one named function asked about
 
 
 def probe_ref(
@@ -36,21 +37,26 @@ def probe_ref(
     a relationship one per foreign key between the two tables (by its name, ``!fk``)."""
     kind = str(ref.kind)
     if kind in ("table", "view", "materialized view"):
-        return [targeted.probe_table(client, version, ref.schema, ref.name, ())]
+        # with its columns: a column added since the load is stale while the table is not
+        rel = snap.relation(ref.schema, ref.name)
+        columns = rel.columns if rel is not None and not rel.partition_of else ()
+        return [targeted.probe_table(client, version, ref.schema, ref.name, columns,
+                                     every_missing=True)]  # fmt: skip
     if kind == "column" and ref.column:
         return [targeted.probe_column(client, version, ref.schema, ref.name, ref.column)]
     if kind == "relationship" and ref.target_name:
         return relationship_probes(client, version, ref, snap)
     if kind == "function":
-        overloads = snap.functions.get(ref.key, [])
-        fn = next((f for f in overloads if f.probe_args), None)
-        if fn is None and any(f.callable_by_name for f in overloads):
+        overloads = [f for f in snap.functions.get(ref.key, []) if f.probe_args]
+        if not overloads and any(f.callable_by_name for f in snap.functions.get(ref.key, [])):
             return []  # cached, but an empty argument name matches no request: OpenAPI tells
-        if fn is None:  # gone from the catalog: the user's call names the arguments
+        if not overloads:  # gone from the catalog: the user's call names the arguments
             args = rpc_args(failing, ref.name) if failing else ()
             return [targeted.probe_function(client, version, ref.schema, ref.name, args)]
+        # each overload, named by its signature among others (a new one is what went stale)
         return [targeted.probe_function(client, version, ref.schema, ref.name, fn.args,
-                                        raw_body=fn.raw_body)]  # fmt: skip
+                                        overload_name(snap, fn), fn.raw_body, rivals(snap, fn))
+                for fn in overloads[:NAMED_OVERLOADS]]  # fmt: skip
     return []
 
 
@@ -96,6 +102,19 @@ def callable_functions(snap: catalog.Catalog, exposed: set[str]) -> list[catalog
             for f in overloads if f.probe_args and f.executable]  # fmt: skip
 
 
+def rivals(snap: catalog.Catalog, fn: catalog.Function) -> targeted.Rivals | None:
+    """The cached overloads a GET naming ``fn``'s arguments also finds (None: only ``fn``);
+    a call with its one unnamed body argument is a POST that names none."""
+    if fn.raw_body is not None:
+        return None
+    keys = frozenset(fn.args)
+    found = [f for f in snap.functions.get(fn.qualified, []) if f.callable_by_name
+             and f.raw_body is None and f.matches(keys)]  # fmt: skip
+    if len(found) < 2:
+        return None
+    return targeted.Rivals(fn.pgrst_name, fn.oid == min(f.oid for f in found))
+
+
 def overload_name(snap: catalog.Catalog, fn: catalog.Function) -> str | None:
     """The signature that names ``fn`` when its function has other callable overloads
     (``public.f(integer, text)``); None when its name alone is unambiguous."""
@@ -138,7 +157,8 @@ async def sweep_functions(
 
     def ask(chosen: list[catalog.Function]) -> Awaitable[Answers]:
         probes = [targeted.probe_function(client, version, f.schema, f.name, f.args,
-                                          overload_name(snap, f) if snap else None, f.raw_body)
+                                          overload_name(snap, f) if snap else None, f.raw_body,
+                                          rivals(snap, f) if snap else None)
                   for f in chosen]  # fmt: skip
         return targeted.gather_limited(probes, gate=gate)
 

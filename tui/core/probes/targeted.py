@@ -44,7 +44,7 @@ class TargetedAnswer:
     status: int
     code: str | None
     cached: bool | None  # None: the answer does not tell (auth error, 5xx, ...)
-    missing_column: str | None = None
+    missing_columns: tuple[str, ...] = ()  # cached table, these columns not
     error: ErrorClass | None = None
 
 
@@ -77,28 +77,42 @@ async def probe_table(
     schema: str,
     table: str,
     columns: tuple[str, ...],
+    *,
+    every_missing: bool = False,
 ) -> TargetedAnswer:
-    status, body, error = await _ask(client, version, cache_only.table(schema, table, columns))
-    cached = _verdict(error, status, body)
-    missing = error.names.get("column") if error.code == "PGRST204" else None
-    if cache_only.planned(body):
-        missing = None
-    if error.code == "PGRST204":
-        cached = True  # the table is cached; one of its columns may not be
-    return TargetedAnswer("table", qualified(schema, table), status, error.code, cached, missing,
-                          error)  # fmt: skip
+    """Is the table cached, and which of ``columns`` is not? PostgREST names the first
+    unknown one in sorted order; ``every_missing`` asks again without it until none is left
+    (one request per missing column, each answered from the cache alone)."""
+    remaining = list(dict.fromkeys(columns))
+    missing: list[str] = []
+    while True:
+        shape = cache_only.table(schema, table, tuple(remaining))
+        status, body, error = await _ask(client, version, shape)
+        cached = _verdict(error, status, body)
+        one = error.names.get("column") if error.code == "PGRST204" else None
+        if cache_only.planned(body):
+            one = None
+        if error.code == "PGRST204":
+            cached = True  # the table is cached; one of its columns may not be
+        if one is not None:
+            missing.append(one)
+        if not every_missing or one is None or one not in remaining:
+            break
+        remaining.remove(one)
+    return TargetedAnswer("table", qualified(schema, table), status, error.code, cached,
+                          tuple(missing), error)  # fmt: skip
 
 
 async def probe_column(
     client: httpx.AsyncClient, version: str | None, schema: str, table: str, column: str
 ) -> TargetedAnswer:
     answer = await probe_table(client, version, schema, table, (column,))
-    cached = answer.cached if answer.missing_column is None else False
+    cached = answer.cached if not answer.missing_columns else False
     if answer.code in {"404{}", "PGRST205"}:
         cached = False
     return TargetedAnswer(
         "column", qualified(schema, table, column), answer.status, answer.code, cached,
-        answer.missing_column, answer.error,
+        answer.missing_columns, answer.error,
     )  # fmt: skip
 
 
@@ -118,8 +132,29 @@ async def probe_relationship(
     name = relationship_name(schema, child, parent_schema or schema, parent, hint)
     return TargetedAnswer(
         "relationship", name, status, error.code,
-        _verdict(error, status, body), None, error,
+        _verdict(error, status, body), (), error,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rivals:
+    """The probed overload is one of several that its argument names find (Plan.hs findProc,
+    v11.2 and v12.0: overloads differing only in argument types). A cache holding two or more
+    of them answers PGRST203 listing each (``listed_as``, Function.pgrst_name); one holding
+    only one resolves it, which is taken to be the ``oldest`` (a reload loads them all, and
+    the one created after it holds the higher OID)."""
+
+    listed_as: str
+    oldest: bool
+
+    def read(self, code: str | None, body: Any, cached: bool | None) -> bool | None:
+        if code == "PGRST203":
+            message = str(body.get("message") or "") if isinstance(body, dict) else ""
+            listed = message.partition("between: ")[2]
+            return f", {self.listed_as}, " in f", {listed}, "
+        if cached is True:  # resolved: exactly one of them is cached
+            return self.oldest
+        return cached
 
 
 async def probe_function(
@@ -130,15 +165,18 @@ async def probe_function(
     args: tuple[str, ...],
     signature: str | None = None,
     raw_body: str | None = None,
+    rivals: Rivals | None = None,
 ) -> TargetedAnswer:
     """``signature`` (``public.f(integer, text)``) names an overload among others: the answer
     is about that one (PostgREST picks an overload by its argument names, or by ``raw_body``,
-    the type of its one unnamed argument)."""
+    the type of its one unnamed argument; ``rivals`` when the names find others too)."""
     shape = cache_only.function(schema, name, args, raw_body)
     status, body, error = await _ask(client, version, shape)
+    cached = _verdict(error, status, body)
+    if rivals is not None:
+        cached = rivals.read(error.code, body, cached)
     return TargetedAnswer(
-        "function", signature or qualified(schema, name), status, error.code,
-        _verdict(error, status, body), None, error,
+        "function", signature or qualified(schema, name), status, error.code, cached, (), error,
     )  # fmt: skip
 
 
