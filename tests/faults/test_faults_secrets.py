@@ -284,6 +284,8 @@ def test_a_table_named_with_terminal_controls_cannot_drive_the_terminal(doctor, 
     (NO_COLOR, -v), --json and the Markdown export it shows escaped, never as raw bytes."""
     from psycopg import sql
 
+    from tui.core.names import parse_qualified
+
     sandbox12.cluster.execute(
         sandbox12.dbname,
         sql.SQL("CREATE TABLE public.{} (id int); GRANT SELECT ON public.{} TO anon").format(
@@ -302,10 +304,13 @@ def test_a_table_named_with_terminal_controls_cannot_drive_the_terminal(doctor, 
     for where, text in outputs.items():
         for control in RAW_CONTROLS:
             assert control not in text, f"{control!r} raw in {where}"
-    shown = "osc\\x1b]52;c;SGFja2VkIQ==\\x07cls\\x1b[2Jcsi\\x9b31mrlo\\u202ex"
+    shown = (
+        'U&"osc\\001B]52;c;SGFja2VkIQ==\\0007cls\\001B[2Jcsi\\009B31mrlo\\202Ex"'  # as SQL reads it
+    )
     assert shown in outputs["check ()"] and shown in outputs["check ('-v',)"]
     report = json.loads(outputs["check ('--json',)"])
-    assert any(HOSTILE_TABLE in o["name"] for o in report["stale_objects"]), report  # exact
+    names = [parse_qualified(o["name"]) for o in report["stale_objects"]]
+    assert ["public", HOSTILE_TABLE] in names, report  # exact
 
 
 def test_export_never_writes_through_a_symlink_nor_over_a_file(doctor, tmp_path):

@@ -97,10 +97,11 @@ def test_copy_summary_tmux_from_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert "tmux" not in notice and decode(osc52_payload(text, tmux=False)) == text
 
 
-def test_copy_summary_strips_escapes_from_event_text() -> None:
-    events = [*EVENTS, event(5, "step-end", {"step": "x\x1b]0;pwn\x07y", "status": "ok"})]
+def test_copy_summary_shows_escapes_in_event_text_as_written() -> None:
+    events = [*EVENTS, event(5, "step-end", {"step": "x\x1b]0;pwn\x07y\u202e", "status": "ok"})]
     text = copy_summary(events, tmux=False)[0]
-    assert "\x1b" not in text and "\x07" not in text and "xy: ok" in text
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "x\\x1b]0;pwn\\x07y\\u202e: ok" in text
 
 
 @pytest.mark.parametrize("limit", [64, 100, 257])

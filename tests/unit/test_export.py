@@ -169,8 +169,10 @@ def test_no_planted_secret_in_any_artifact(incident: Journal, tmp_path: Path) ->
     assert_clean(js, "json export")
     assert_clean(payload, "clipboard payload")
     assert_clean(base64.b64decode(b64), "clipboard text")
-    for artifact in (md, js):
-        assert "\x1b" not in artifact and "\x07" not in artifact and "evil-title" not in artifact
+    for artifact in (md, js):  # shown, never obeyed: Markdown escapes it, JSON keeps it exact
+        assert "\x1b" not in artifact and "\x07" not in artifact
+    assert "\\x1b]0;evil-title\\x07GET" in md
+    assert "\\u001b]0;evil-title\\u0007GET" in js
 
 
 def test_markdown_has_every_ticket_section(incident: Journal) -> None:

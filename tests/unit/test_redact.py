@@ -173,7 +173,7 @@ def test_strip_escapes_removes_csi_osc_dcs_and_controls_but_keeps_newline_and_ta
 
 def test_escape_sequence_cannot_hide_a_secret() -> None:
     r = Redactor()
-    assert r.value({"t": f"\x1b{JWT}"}) == {"t": "<jwt#1>"}
+    assert r.value({"t": f"\x1b{JWT}"}) == {"t": "\x1b<jwt#1>"}  # kept exact, masked
     assert r.value({"t": "Authorization: \x1b[1mBearer\x1b[0m tok-abcdefgh"}) == {
         "t": "Authorization: Bearer <token#1>"
     }

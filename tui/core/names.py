@@ -4,6 +4,9 @@
 only when it reads back as itself unquoted, i.e. lower-case letters, digits and ``_`` (not
 first a digit), and not a keyword other than an unreserved one. Everything printed about an
 object (stale names, fixes, titles) goes through it, so ``test."x.y"`` is never ambiguous.
+A name holding a control, zero-width or bidi character (``controls.ANY``) is spelled as
+PostgreSQL's Unicode identifier, ``U&"red\001B[31m"``: it reads back as the same name in
+SQL (a printed fix runs as printed), is one line, and cannot drive a reader's terminal.
 
 Probes quote names for PostgREST's grammar with ``probes.cache_only.field`` (its
 ``pQuotedValue``, QueryParams.hs v11 and v12: a double-quoted name is taken literally).
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import re
+
+from tui.core import controls
 
 # pg_get_keywords() of PostgreSQL 15 where catcode <> 'U': the keywords quote_ident quotes.
 QUOTED_KEYWORDS = frozenset({
@@ -41,10 +46,21 @@ _BARE = re.compile(r"[a-z_][a-z0-9_]*")
 # 15,800 calls for 470 tables and 990 keys, a third of the drift's database side).
 @functools.lru_cache(maxsize=1 << 16)
 def quote_ident(name: str) -> str:
-    """PostgreSQL's ``quote_ident``: bare when safe, else double-quoted with ``""``."""
+    """PostgreSQL's ``quote_ident``: bare when safe, else double-quoted with ``""``; with
+    ``U&`` and ``\\XXXX`` escapes when the name holds a control character."""
     if _BARE.fullmatch(name) and name not in QUOTED_KEYWORDS:
         return name
-    return '"' + name.replace('"', '""') + '"'
+    quoted = name.replace('"', '""')
+    if controls.ANY.search(quoted):
+        return 'U&"' + controls.ANY.sub(_unicode_escape, quoted.replace("\\", "\\\\")) + '"'
+    return '"' + quoted + '"'
+
+
+def _unicode_escape(match: re.Match[str]) -> str:
+    return f"\\{ord(match.group(0)):04X}"  # the class is in the BMP: four digits suffice
+
+
+_UESCAPE = re.compile(r"\\(\\|\+[0-9A-Fa-f]{6}|[0-9A-Fa-f]{4})")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -77,10 +93,17 @@ def split_unquoted(text: str, seps: str) -> list[str]:
 
 
 def unquote(piece: str) -> str:
-    """The name behind one quote_ident'ed piece."""
+    """The name behind one quote_ident'ed piece (``U&"..."`` escapes decoded)."""
+    if len(piece) >= 4 and piece[:3] in ('U&"', 'u&"') and piece[-1] == '"':
+        return _UESCAPE.sub(_unicode_char, piece[3:-1].replace('""', '"'))
     if len(piece) >= 2 and piece[0] == piece[-1] == '"':
         return piece[1:-1].replace('""', '"')
     return piece
+
+
+def _unicode_char(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return "\\" if code == "\\" else chr(int(code.lstrip("+"), 16))
 
 
 def signature(name: str, arg_types: tuple[str, ...] | list[str]) -> str:

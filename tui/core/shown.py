@@ -22,20 +22,11 @@ from enum import Enum
 from functools import cache
 from typing import Any, TextIO, TypeVar
 
+from tui.core import controls
 from tui.core.regex import on_first_use
 from tui.core.transcript.redact import Redactor
 
 T = TypeVar("T")
-
-# C0 (but newline and tab), DEL, C1, zero-width and bidi controls, line/paragraph separators
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
-)
-_INVISIBLE_ALL = on_first_use(_INVISIBLE.pattern[:1] + "\t\n" + _INVISIBLE.pattern[1:])  # names
-# What json.dumps(ensure_ascii=False) leaves raw: C1 and the format characters above
-_JSON_RAW = re.compile(
-    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
-)
 
 _REDACTOR = Redactor()
 
@@ -48,7 +39,7 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str, *, lines: bool = True) -> str:
     """``text`` with every control character as a readable escape; ``lines=False`` escapes
     newline and tab too (a name is one line). Plain text comes back as the same object."""
-    pattern = _INVISIBLE if lines else _INVISIBLE_ALL()
+    pattern = controls.IN_LINES if lines else controls.ANY
     return pattern.sub(_escape, text) if pattern.search(text) else text
 
 
@@ -122,11 +113,13 @@ def json_text(value: Any) -> str:
     return json_dumps(value)
 
 
-def json_dumps(value: Any, *, indent: int | None = None) -> str:
+def json_dumps(value: Any, *, indent: int | None = None, compact: bool = False) -> str:
     """JSON with C1 and bidi controls written as ``\\u`` escapes (``json`` already escapes
-    C0; the rest of Unicode stays readable), so a terminal showing it is not driven by it."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    C0; the rest of Unicode stays readable), so a terminal showing it is not driven by it.
+    Strings stay exact: a reader of the JSON gets every character back."""
+    separators = (",", ":") if compact else None
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    return controls.BEYOND_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 # What Rich itself writes to a terminal: colours and styles (SGR), and for a live status
@@ -139,7 +132,7 @@ _STYLES = on_first_use(r"\x1b\[[0-9;:]*m")
 
 def screened(text: str, keep: re.Pattern[str] | None) -> str:
     """``visible(text)`` but for the sequences ``keep`` matches (the writer's own)."""
-    if not _INVISIBLE.search(text):
+    if not controls.IN_LINES.search(text):
         return text
     if keep is None:
         return visible(text)

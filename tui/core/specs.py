@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tui.core.errors import UsageError
 from tui.core.model import ObjectKind
-from tui.core.names import qualified, relationship_name, split_unquoted
+from tui.core.names import qualified, relationship_name, split_unquoted, unquote
 
 NAMEDATALEN = 63  # PostgreSQL's identifier limit, in bytes
 DEFAULT_SCHEMA = "public"
@@ -80,6 +80,9 @@ def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
     while True:
         while i < n and text[i] == " ":
             i += 1
+        spelled = text[i : i + 3] in ('U&"', 'u&"')  # PostgreSQL's Unicode identifier
+        if spelled:
+            i += 2
         if i < n and text[i] == '"':
             i += 1
             chunk: list[str] = []
@@ -96,6 +99,8 @@ def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
                 chunk.append(text[i])
                 i += 1
             part = "".join(chunk)
+            if spelled:
+                part = unquote('U&"' + part.replace('"', '""') + '"')
             while i < n and text[i] == " ":
                 i += 1
             if i < n and text[i] not in seps:
@@ -112,7 +117,7 @@ def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
             part = text[start:i].strip()
             if not part:
                 raise UsageError(f"{flag} {_echo(text)}: empty name")
-        _check_ident(part, text, flag)
+        _check_ident(part, text, flag, spelled)
         parts.append((part, sep_before))
         if i >= n:
             return parts
@@ -120,11 +125,15 @@ def _split(text: str, seps: str, flag: str) -> list[tuple[str, str]]:
         i += 1
 
 
-def _check_ident(part: str, text: str, flag: str) -> None:
+def _check_ident(part: str, text: str, flag: str, spelled: bool = False) -> None:
+    """``spelled``: written as ``U&"..."``, whose escapes may name any character."""
     if not part:
         raise UsageError(f"{flag} {_echo(text)}: empty name")
-    if _CONTROL.search(part):
-        raise UsageError(f"{flag} {_echo(text)}: names may not contain control characters")
+    if not spelled and _CONTROL.search(part):
+        raise UsageError(
+            f"{flag} {_echo(text)}: a control character in a name is spelled as PostgreSQL "
+            'reads it, e.g. U&"red\\001B[31m"'
+        )
     if len(part.encode("utf-8")) > NAMEDATALEN:
         raise UsageError(
             f"{flag} {_echo(text)}: name {part[:20]!r}… is longer than PostgreSQL's "
@@ -144,7 +153,10 @@ def _prepare(text: str, flag: str) -> str:
     if not text:
         raise UsageError(f"{flag} needs a name")
     if _CONTROL.search(text):
-        raise UsageError(f"{flag} {_echo(text)}: names may not contain control characters")
+        raise UsageError(
+            f"{flag} {_echo(text)}: a control character in a name is spelled as PostgreSQL "
+            'reads it, e.g. U&"red\\001B[31m"'
+        )
     return text
 
 

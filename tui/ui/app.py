@@ -30,6 +30,8 @@ from tui.ui.render import Palette
 from tui.ui.widgets.banner import TargetBanner
 
 if TYPE_CHECKING:  # the session's types: not imported before a screen needs them
+    from textual.notifications import SeverityLevel
+
     from tui.core.diagnosis import Diagnosis
     from tui.core.model import Report
     from tui.core.pasted_error import PastedError
@@ -108,6 +110,22 @@ class DoctorApp(App[None]):
         self._ui_loop: asyncio.AbstractEventLoop | None = None  # set on mount
         self.exit_on_signals = False  # the CLI sets it: SIGTERM ends the app, SIGHUP hangs up
         self.on_hangup: list[Callable[[], object]] = []  # clean-ups when the terminal is gone
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast (screens' ``notify`` lands here) as plain text: its message quotes
+        names and server text, which are shown as written (``clean``), never as markup."""
+        from tui.core.shown import clean
+
+        super().notify(clean(message), title=clean(title), severity=severity,
+                       timeout=timeout, markup=False)  # fmt: skip
 
     # -- startup ---------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:

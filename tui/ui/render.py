@@ -298,7 +298,7 @@ def stale_table(rows: Iterable[tuple[str, str, str]]) -> Table:
     table.add_column("name", overflow="fold")
     table.add_column("disagreement")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))  # Text, not markup: a table named "[red]" as written
     return table
 
 
@@ -310,7 +310,7 @@ def timeline_table(rows: Iterable[tuple[str, str, str, str]]) -> Table:
     table.add_column("kind", no_wrap=True)
     table.add_column("what", no_wrap=True, overflow="ellipsis", ratio=1)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))  # the timeline quotes names and server text
     return table
 
 

@@ -12,7 +12,7 @@ import shlex
 from collections.abc import Iterable
 
 from tui.core.model import Cause, Finding, Status
-from tui.core.names import parse_qualified, qualified, quote_ident, split_unquoted
+from tui.core.names import parse_qualified, qualified, quote_ident, split_unquoted, unquote
 from tui.core.probes.catalog import Catalog
 
 CUTOFF = 0.8  # difflib ratio: "invoice" ~ "invoices" (0.93), "username" !~ "name" (0.67)
@@ -37,14 +37,14 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     prefix makes any two names look alike ("customers.username" is not "customers.name");
     a column is only compared with the columns of the same table, an enum label with the
     labels of the same type."""
-    parent, bare = _parts(name)
+    parent, bare = _parts(name)  # compared as names, not spellings (U&"..." escapes)
     scoped = name.count(".") >= 2 or ":" in name
     best: tuple[float, str] | None = None
     for other in dict.fromkeys(candidates):
         other_parent, other_bare = _parts(other)
         if other == name or (scoped and other_parent != parent):
             continue
-        score = difflib.SequenceMatcher(None, bare, other_bare).ratio()
+        score = difflib.SequenceMatcher(None, unquote(bare), unquote(other_bare)).ratio()
         if score >= CUTOFF and (best is None or score > best[0]):
             best = (score, other)
     return best[1] if best else None

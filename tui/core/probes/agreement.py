@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from tui.core.model import Change, ObjectKind, StaleObject
+from tui.core.names import qualified
 from tui.core.probes.catalog import Catalog
 from tui.core.remedies import visibility
 
@@ -110,5 +111,5 @@ async def ask_repeatedly(client: httpx.AsyncClient, objects: list[Recent]) -> Ag
             else:
                 answers.append(probe.cached(visibility.Answer(response.status_code,
                                                               response.content)))  # fmt: skip
-        result.asked[f"{obj.schema}.{obj.name}"] = answers
+        result.asked[qualified(obj.schema, obj.name)] = answers
     return result

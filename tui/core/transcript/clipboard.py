@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tui.core.transcript.redact import strip_escapes
+from tui.core.shown import visible
 from tui.core.transcript.summary import footer, summarize, summary_lines
 
 SUMMARY_LIMIT = 4096  # bytes of UTF-8 text copied by "copy summary"
@@ -63,7 +63,7 @@ def summary_text(events: Sequence[Mapping[str, Any]], session_id: str = "") -> s
     for dump in summary.dumps:
         lines.append(f"- Dump: {dump.get('path', '?')} sha256 {dump.get('sha256', '?')}")
     lines += ["", footer(summary)]
-    return strip_escapes("\n".join(lines))
+    return visible("\n".join(lines))
 
 
 def _notice(what: str, size: int, *, tmux: bool, truncated_from: int | None = None) -> str:

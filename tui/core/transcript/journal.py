@@ -26,6 +26,7 @@ import platformdirs
 
 from tui import __version__
 from tui.core.errors import DoctorError
+from tui.core.shown import json_dumps
 from tui.core.transcript.redact import Redactor
 
 JOURNAL_NAME = "journal.jsonl"
@@ -204,7 +205,7 @@ class Journal:
                     "payload": clean,
                 })  # fmt: skip
             data = "".join(
-                json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
+                json_dumps(event, compact=True) + "\n"  # cat-safe: every control escaped
                 for event in written
             ).encode()
             end = os.lseek(self._fd, 0, os.SEEK_END)

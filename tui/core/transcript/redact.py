@@ -316,7 +316,7 @@ class Redactor:
         if isinstance(obj, Mapping):
             out: dict[str, Any] = {}
             for key, item in obj.items():
-                name = self.text(strip_escapes(str(key)))
+                name = self._string(str(key), None)
                 out[name] = self.value(item, hint=secret_kind_for_name(str(key)) or hint)
             return out
         if isinstance(obj, list | tuple | set | frozenset):
@@ -326,11 +326,14 @@ class Redactor:
         return self._string(str(obj), hint)
 
     def _string(self, raw: str, hint: str | None) -> str:
-        # Mask before stripping (an escape must not eat a secret's first character, or the "p"
-        # of "password=", and hide the rest) and after (colour codes must not shield a value).
+        # Kept exact (every renderer makes controls visible, shown.visible), unless colour
+        # codes shield a secret: "\x1b[1mpassword\x1b[0m=x" is masked in its stripped form.
+        # Masked before stripping too: an escape must not eat a secret's first character.
         text = self.text(raw)
         if _CONTROL_ANY.search(text):
-            text = self.text(_strip_around_placeholders(text))
+            stripped = _strip_around_placeholders(text)
+            if (masked := self.text(stripped)) != stripped:
+                text = masked
         if hint is None or not text or _PLACEHOLDER_ONLY.match(text):
             return text
         scheme = _SCHEME_RE.match(text)

@@ -1,5 +1,6 @@
 """Small text helpers for transcript renderings: one line per event, Markdown-safe cells and
-fences, durations. Pure functions; all output has terminal escapes stripped."""
+fences, durations. Pure functions; all output has control characters made visible
+(``shown.visible``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tui.core.transcript.redact import strip_escapes
+from tui.core.shown import visible
 
 Payload = Mapping[str, Any]
 
@@ -29,14 +30,14 @@ def fmt_ms(ms: Any) -> str:
 
 
 def one_line(text: Any, limit: int = 200) -> str:
-    """Escape-free, single-line, at most ``limit`` characters."""
-    flat = " ".join(strip_escapes(str(text)).split())
+    """Controls made visible, single-line, at most ``limit`` characters."""
+    flat = " ".join(visible(str(text)).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def md_cell(text: Any, limit: int = 300) -> str:
-    """A Markdown table cell: ``|`` escaped, newlines as ``<br>``, no escapes, bounded."""
-    clean = strip_escapes(str(text)).replace("\r", "")
+    """A Markdown table cell: ``|`` escaped, newlines as ``<br>``, controls visible, bounded."""
+    clean = visible(str(text).replace("\r\n", "\n"))
     if len(clean) > limit:
         clean = clean[: limit - 1] + "…"
     clean = clean.replace("\\", "\\\\").replace("|", "\\|")
@@ -45,7 +46,7 @@ def md_cell(text: Any, limit: int = 300) -> str:
 
 def fence(body: str, lang: str = "") -> str:
     """A fenced code block whose fence is longer than any backtick run inside ``body``."""
-    body = strip_escapes(body).rstrip("\n")
+    body = visible(body).rstrip("\n")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{lang}\n{body}\n{ticks}"

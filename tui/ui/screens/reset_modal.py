@@ -89,13 +89,16 @@ class ResetModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="reset-dialog"):
             yield Static(
-                Text(f"✗ Full reset of database “{self.db_name}”", style="bold"), id="reset-title"
+                Text(
+                    f"✗ Full reset of database “{clean(self.db_name, lines=False)}”", style="bold"
+                ),
+                id="reset-title",
             )
             what = "Every schema, table and row in it is dropped; the migrations are re-applied."
-            lines = [what, *(f"  • {d}" for d in self.drops)]
+            lines = [what, *(f"  • {clean(d, lines=False)}" for d in self.drops)]
             yield Static("\n".join(lines), id="reset-drops", markup=False)
             if self.verdict is not None:
-                why = f"Chosen under the verdict: {self.verdict}"
+                why = f"Chosen under the verdict: {clean(str(self.verdict))}"
                 if self.healthy:
                     why += " — the cache is healthy: a reset is not needed to fix it"
                 yield Static(why, id="reset-verdict", markup=False)
@@ -112,7 +115,7 @@ class ResetModal(ModalScreen[bool]):
             yield ProgressBar(total=100, show_eta=False, id="dump-progress")
             yield Static("the dump starts after you confirm", id="dump-status", markup=False)
             yield Static(  # a Static wraps; a Label would cut the instruction at 80 columns
-                Text.assemble("Type the database name ", (self.db_name, "bold"),
+                Text.assemble("Type the database name ", (clean(self.db_name, lines=False), "bold"),
                               " to enable Reset. Escape or Cancel changes nothing."),
                 id="reset-instruction",
             )  # fmt: skip
@@ -140,14 +143,14 @@ class ResetModal(ModalScreen[bool]):
         Reset stays disabled: the core would refuse too)."""
         field = self.query_one("#reset-unmigrated", Static)
         if problem is not None:
-            field.update(f"✗ cannot tell what the reset would lose: {problem}")
+            field.update(f"✗ cannot tell what the reset would lose: {clean(problem)}")
             return
         self.unmigrated = list(objects or ())
         self.unmigrated_pending = False
         if not self.unmigrated:
             field.update("✓ nothing is lost: the migrations create every object")
         else:
-            shown = [f"  • {o}" for o in self.unmigrated[:6]]
+            shown = [f"  • {clean(o, lines=False)}" for o in self.unmigrated[:6]]
             if len(self.unmigrated) > 6:
                 shown.append(f"  … and {len(self.unmigrated) - 6} more")
             field.update(

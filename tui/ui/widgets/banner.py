@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from tui.core.shown import clean
 from tui.core.target import Target
 
 
@@ -57,7 +58,7 @@ class TargetBanner(Vertical):
         return "sandbox " if part in self.sandbox else ""
 
     def _db_line(self) -> str:
-        name = self.db_name if self.db_name is not None else "…"
+        name = clean(self.db_name, lines=False) if self.db_name is not None else "…"
         return f"{self._label('db')}DB {name} · {self.target.masked()['db_url']}"
 
     def name_database(self, db_name: str) -> None:
