@@ -194,6 +194,36 @@ CASES = (
          "CREATE FOREIGN TABLE cx.{p}ft (id int, parent_id int) SERVER cx_files "
          "OPTIONS (filename '/dev/null')",
          (t("{p}ft"),), named=("--table", "cx.{p}ft")),
+    Case("fk-self-single-column",
+         "ALTER TABLE cx.{p}tree ADD CONSTRAINT {p}tree_up FOREIGN KEY (up_id) "
+         "REFERENCES cx.{p}tree (id)",
+         (rel("{p}tree", "{p}tree", "{p}tree_up"),),
+         base="CREATE TABLE cx.{p}tree (id int PRIMARY KEY, up_id int)"),
+    # a key to an unexposed schema is served through the views over its table (f_v_hidden
+    # was cached; a relationship to d_v_hidden is part of that new view's "added")
+    Case("fk-to-unexposed-schema",
+         "ALTER TABLE cx.{p}out ADD CONSTRAINT {p}out_fk FOREIGN KEY (h_id) "
+         "REFERENCES cx_priv.hidden (id)", (rel("{p}out", "f_v_hidden", "{p}out_fk"),),
+         base="CREATE TABLE cx.{p}out (id int PRIMARY KEY, h_id int)"),
+    # OpenAPI names a dropped key's note by its column: the constraint's name is not in it
+    Case("fk-dropped",
+         "ALTER TABLE cx.{p}gone DROP CONSTRAINT {p}gone_fk",
+         (("relationship", "cx.{p}gone:cx.parent!parent_id", "removed"),),
+         base="CREATE TABLE cx.{p}gone (id int PRIMARY KEY, parent_id int "
+              "CONSTRAINT {p}gone_fk REFERENCES cx.parent (id))"),
+    # a new partition: PostgREST serves the parent only, so nothing is stale
+    Case("partition-added",
+         "CREATE TABLE cx.{p}pa_2025 PARTITION OF cx.{p}pa "
+         "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", (),
+         base="CREATE TABLE cx.{p}pa (id int, at date NOT NULL) PARTITION BY RANGE (at)"),
+    Case("table-moved-into-exposed-schema",
+         "ALTER TABLE cx_priv.{p}mover SET SCHEMA cx", (t("{p}mover"),),
+         base="CREATE TABLE cx_priv.{p}mover (id int PRIMARY KEY)"),
+    Case("view-replaced-with-a-column-more",
+         "CREATE OR REPLACE VIEW cx.{p}vr AS SELECT id, parent_id, v FROM cx.child",
+         (col("{p}vr", "v"),),
+         base="CREATE VIEW cx.{p}vr AS SELECT id, parent_id FROM cx.child",
+         named=("--table", "cx.{p}vr")),
     # -- column types and defaults -------------------------------------------------------------
     Case("column-types",
          "ALTER TABLE cx.{p}typed ADD COLUMN dom cx.int_list, ADD COLUMN pos cx.positive,"
@@ -258,6 +288,10 @@ CASES = (
     Case("fn-special-name",
          'CREATE FUNCTION cx."{p}Fn?x=1&y#2"(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
          (fn('"{p}Fn?x=1&y#2"'),), named=("--function", 'cx."{p}Fn?x=1&y#2"')),
+    # OpenAPI lists functions by a live query: the old name leaves it at once
+    Case("fn-renamed",
+         "ALTER FUNCTION cx.{p}fold(int) RENAME TO {p}fnew", (fn("{p}fnew"),),
+         base="CREATE FUNCTION cx.{p}fold(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$"),
     # -- comments: OpenAPI descriptions ---------------------------------------------------------
     Case("comments-newlines-quotes",
          "COMMENT ON TABLE cx.{p}cm IS E'line one\\nline \"two\" it''s <b>'; "
@@ -267,6 +301,13 @@ CASES = (
          "ALTER TABLE cx.{p}cm ADD COLUMN added text",
          (col("{p}cm", "added"),),
          base="CREATE TABLE cx.{p}cm (id int PRIMARY KEY, parent_id int REFERENCES cx.parent)"),
+    # a comment is the column's whole description unless PostgREST adds notes after it
+    Case("comment-that-reads-like-a-key-note",
+         "COMMENT ON COLUMN cx.{p}fake.ref IS "
+         "E'This is a Foreign Key to `parent.id`.<fk table=''parent'' column=''id''/>';"
+         "COMMENT ON COLUMN cx.{p}fake.id IS E'Note:\\nThis is a Foreign Key to `other.id`."
+         "<fk table=''other'' column=''id''/>'",
+         (), base="CREATE TABLE cx.{p}fake (id int PRIMARY KEY, ref int)"),
     # -- names ------------------------------------------------------------------------------------
     Case("names-punctuation",
          'CREATE TABLE cx."{p}We;ird %Na&me=?#/" (id int PRIMARY KEY, '

@@ -429,3 +429,35 @@ def test_embed_hint_follows_findrel_for_self_referencing_keys():
         found, hint = embed_hint(fk, [fk, *others])
         assert (hint if found else False) == want, fk
         assert (unembeddable(fk, [fk, *others]) is None) == (found and fk.schema == fk.ref_schema)
+
+
+def test_a_comment_is_no_key_note_unless_postgrest_wrote_the_note_after_it():
+    note = "Note:\nThis is a Foreign Key to `a.id`.<fk table='a' column='id'/>"
+    document = {"definitions": {"t": {"properties": {
+        "bare": {"type": "integer", "description": "<fk table='a' column='id'/>"},
+        "pk": {"type": "integer", "description": note + "\n\nNote:\nThis is a Primary Key.<pk/>"},
+        "real": {"type": "integer", "description": "it's `x`.<fk table='z' column='y'/>\n\n" + note},
+    }}}}  # fmt: skip
+    assert parse(json.dumps(document), "public").fk_notes == {"t": {"real": "a"}}
+
+
+def test_a_note_displaced_by_a_relationship_to_a_new_view_is_no_drift():
+    """b.a_id references priv.a (not exposed): its note names a view over priv.a, v1
+    (cached); a new view v0 sorts first, which the cache cannot show before a reload, and the
+    relationship to v1 still exists. Once the key is dropped, the note is removed."""
+
+    def views(keyed: bool) -> Catalog:
+        cat = catalog(rel("a", ("id",), schema="priv"), rel("b", ("id", "a_id")),
+                      rel("v0", ("id",), kind="view"), rel("v1", ("id",), kind="view"),
+                      fks=[_key("b", "priv.a", "b_a", ("a_id",), 1, ref_columns=("id",))]
+                      if keyed else [])  # fmt: skip
+        cat.view_sources = {f"public.{v}": ViewSource("public", v, {"id": ("priv.a", "id")})
+                            for v in ("v0", "v1")}  # fmt: skip
+        return cat
+
+    cached = doc({"b": ("id", "a_id"), "v1": ("id",)}, fk={"b": {"a_id": "v1"}})
+    assert compute(views(True), cached) == {("view", "public.v0", "added")}
+    assert compute(views(False), cached) == {
+        ("view", "public.v0", "added"),
+        ("relationship", "public.b:public.v1!a_id", "removed"),
+    }

@@ -52,7 +52,9 @@ class Inventory:
     relationships: set[str] = field(default_factory=set)  # "s.child:s.parent!constraint"
     computed: set[str] = field(default_factory=set)  # database side: "s.table:s.function"
     fk_notes: dict[Note, str] = field(default_factory=dict)  # -> the table the note names
-    note_names: dict[Note, str] = field(default_factory=dict)  # database side: the key's name
+    # database side: each note's many-to-one relationships in PostgREST's order (the first
+    # is the note), so a cached note to a relation the cache lacks can be told apart
+    note_candidates: dict[Note, list[_Candidate]] = field(default_factory=dict)
     enum_labels: set[str] = field(default_factory=set)  # "s.type:label"
     enum_types: set[str] = field(default_factory=set)
     # relations in the catalog the role may not see: never "removed", whatever the cache says
@@ -161,11 +163,13 @@ def _predicted_notes(
     for (schema, table, column), candidates in _note_candidates(
         catalog, keys, exposed, extra
     ).items():
-        first = candidates[0] if len(candidates) == 1 else min(candidates, key=lambda c: c.order)
+        if len(candidates) > 1:
+            candidates.sort(key=lambda c: c.order)
+        first = candidates[0]
         shown.add(first.oid)
         note = (qualified(schema, table), column)
         inv.fk_notes[note] = first.target
-        inv.note_names[note] = first.name
+        inv.note_candidates[note] = candidates
     return shown
 
 
@@ -355,19 +359,30 @@ def compute(db: Inventory, cache: Inventory) -> list[StaleObject]:
 
 
 def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[StaleObject]:
-    """OpenAPI's ``<fk/>`` notes, column by column, on relations both sides know."""
+    """OpenAPI's ``<fk/>`` notes, column by column, on relations both sides know.
+
+    A note shows the first relationship of its column only, so a relationship to a relation
+    the cache lacks (a new view over the referenced table) would displace the cached note
+    without either being drift: that relationship is part of its relation's "added", and the
+    cached one still exists. So the database side's note is the first relationship to a
+    relation the cache knows, and a cached note is removed only when no relationship of its
+    column leads to its table any more."""
     stale = []
     for note in db.fk_notes.keys() | cache.fk_notes.keys():
         table, column = note
         if table not in tables:
             continue
-        ours, theirs = db.fk_notes.get(note), cache.fk_notes.get(note)
-        if ours == theirs:
+        theirs = cache.fk_notes.get(note)
+        candidates = db.note_candidates.get(note, [])
+        schema = split_unquoted(table, ".")[0]
+        ours = next((c for c in candidates
+                     if f"{schema}.{quote_ident(c.target)}" in cache.tables), None)  # fmt: skip
+        if ours is not None and ours.target == theirs:
             continue
         if ours is not None:
-            stale.append(StaleObject(ObjectKind.RELATIONSHIP, db.note_names[note], Change.ADDED))
-        if theirs is not None:  # named by its column: the constraint's name is not in OpenAPI
-            schema = split_unquoted(table, ".")[0]
+            stale.append(StaleObject(ObjectKind.RELATIONSHIP, ours.name, Change.ADDED))
+        if theirs is not None and all(c.target != theirs for c in candidates):
+            # named by its column: the constraint's name is not in OpenAPI
             name = f"{table}:{schema}.{quote_ident(theirs)}!{quote_ident(column)}"
             stale.append(StaleObject(ObjectKind.RELATIONSHIP, name, Change.REMOVED))
     return stale

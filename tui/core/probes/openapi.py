@@ -19,8 +19,15 @@ from tui.core.probes import openapi_prefetch
 from tui.core.probes.base import OPENAPI_BODY, SMALL_BODY, BodyTooLarge, json_or_text
 from tui.core.probes.openapi_stream import DocumentStream
 
-# PostgREST writes names into the note unescaped: a quote may be part of a name
-_FK_NOTE = re.compile(r"<fk table='(?P<table>.+?)' column='(?P<column>.*?)'/>$", re.DOTALL)
+# PostgREST writes names into the note unescaped: a quote may be part of a name. The note is
+# its own only after its "Note:" line (OpenAPI.hs makeProperty, v11.2 and v12.0: the column's
+# comment, a blank line, "Note:", the primary key's line, then the foreign key's); a comment
+# alone is the whole description, whatever it says
+_FK_NOTE = re.compile(
+    r"(?:^|\n\n)Note:\n(?:This is a Primary Key\.<pk/>\n)?This is a Foreign Key to `.*`\."
+    r"<fk table='(?P<table>.+?)' column='(?P<column>.*?)'/>$",
+    re.DOTALL,
+)
 _OPERATION_KEYS = frozenset({"get", "post", "patch", "delete", "put", "tags", "responses", "in"})
 KEPT_MEMBERS = frozenset({"info", "paths", "definitions"})  # "parameters" is skipped
 NAMES_ONLY = frozenset({"paths"})  # only the path names tell; their operations are dropped
