@@ -104,3 +104,44 @@ def test_profile_headers_choose_the_schema_of_a_request() -> None:
     write = FailingRequest("POST", "/zone", b'{"id": 1}', {"Content-Profile": "api"})
     assert {r.schema for r in objects_in(read, "test")} == {"api"}
     assert {r.schema for r in objects_in(write, "test")} == {"api"}
+
+
+# (method, path, body, Prefer, primary key or None, every (relation, column, privilege))
+COLUMN_USES = [
+    ("GET", "/t?select=id,kids:c(name)&kids.age=gt.3&order=e.desc,kids(f)", None, "", None,
+     {("t", "id", "SELECT"), ("c", "name", "SELECT"), ("c", "age", "SELECT"),
+      ("t", "e", "SELECT"), ("c", "f", "SELECT")}),
+    ("GET", '/t?select=a:x::text,doc->>k,n.sum()&or=(a.eq.1,not.and(b.gt.2,"c d".is.null))', None,
+     "", None, {("t", c, "SELECT") for c in ("x", "doc", "n", "a", "b", "c d")}),
+    ("GET", "/t?g=not.eq.1&h->>k=eq.2&arg=plain&limit=1", None, "", None,
+     {("t", "*", "SELECT"), ("t", "g", "SELECT"), ("t", "h", "SELECT")}),
+    # PATCH/DELETE: the filters are the WHERE; ORDER BY only with a limit
+    ("PATCH", "/t?id=eq.1&order=x", b'{"v": 1}', "", None,
+     {("t", "v", "UPDATE"), ("t", "id", "SELECT")}),
+    ("DELETE", "/t?id=eq.1&order=x&limit=1", None, "", None,
+     {("t", "id", "SELECT"), ("t", "x", "SELECT")}),
+    # RETURNING: the select list and the primary key
+    ("POST", "/t?select=v", b'{"v": 1}', "return=representation", ("id",),
+     {("t", "v", "INSERT"), ("t", "v", "SELECT"), ("t", "id", "SELECT")}),
+    # on_conflict= counts only with a resolution; without one, the primary key is the target
+    ("POST", "/t?on_conflict=k", b'{"v": 1}', "", ("id",), {("t", "v", "INSERT")}),
+    ("POST", "/t", b'{"v": 1}', "resolution=ignore-duplicates", ("id",),
+     {("t", "v", "INSERT"), ("t", "id", "SELECT")}),
+    ("POST", "/t?on_conflict=k", b'{"v": 1}', "resolution=merge-duplicates", ("id",),
+     {("t", "k", "SELECT"), *(("t", "v", p) for p in ("INSERT", "UPDATE", "SELECT"))}),
+    # no primary key, no on_conflict: no ON CONFLICT clause, a plain INSERT
+    ("POST", "/t", b'{"v": 1}', "resolution=merge-duplicates", (), {("t", "v", "INSERT")}),
+    # PUT: its target is the primary key; its filters apply to the body, not the table
+    ("PUT", "/t?id=eq.1&on_conflict=k", b'{"id": 1}', "", ("id",),
+     {("t", "id", p) for p in ("SELECT", "INSERT", "UPDATE")}),
+]  # fmt: skip
+
+
+def test_the_columns_a_request_makes_postgresql_check():
+    from tui.core.checks.request_columns import request_columns
+
+    for method, path, body, prefer, key, wanted in COLUMN_USES:
+        headers = {"Prefer": prefer} if prefer else {}
+        found = request_columns(FailingRequest(method, path, body, headers), key)
+        got = {(r, c, p) for (r, c), privileges in found.uses.items() for p in privileges}
+        assert got == wanted, (method, path)

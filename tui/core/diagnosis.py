@@ -31,6 +31,7 @@ from tui.core.probes import (
     agreement,
     api,
     base,
+    cache_only,
     catalog,
     db,
     db_prefetch,
@@ -218,12 +219,27 @@ class Diagnosis:
             if o.target_name:
                 asked_as.setdefault(o.target_name, set()).add("relation")
         anon = self.anon_in_db
-        if names is None and not cols:  # `check` may have begun it already (db_prefetch)
+        keys_of = self._written_tables()
+        if names is None and not cols and not keys_of:  # `check` may have begun it (db_prefetch)
             return await db_prefetch.whole_catalog(self.target, role, anon)
         return await db_prefetch.on_own_connection(
             self.target,
-            lambda c: catalog.snapshot(c, role, cols, names, in_db_anon=anon, asked_as=asked_as),
+            lambda c: catalog.snapshot(
+                c, role, cols, names, in_db_anon=anon, asked_as=asked_as, keys_of=keys_of
+            ),
         )
+
+    def _written_tables(self) -> frozenset[str]:
+        """The table a pasted write names: its primary key is an upsert's conflict target
+        and part of what it returns (request_columns)."""
+        failing = self.request.request
+        if failing is None or failing.method.upper() not in cache_only.WRITE_METHODS:
+            return frozenset()
+        if cache_only.is_rpc(failing):
+            return frozenset()
+        from tui.core.checks.request_columns import path_table
+
+        return frozenset({path_table(failing)})
 
     async def _openapi(self) -> list[openapi.SchemaDoc]:
         """The default schema's document (no profile header) is fetched while the API probe

@@ -21,6 +21,7 @@ FIXES: dict[tuple[Cause, str], str] = {
     (Cause.STALE_CACHE, "restart"): "supabase stop && supabase start",
     (Cause.MISSING_PRIVILEGE, "table"): "GRANT {privilege} ON {name} TO {role};",
     (Cause.MISSING_PRIVILEGE, "column"): "GRANT {privilege} ({column}) ON {table} TO {role};",
+    (Cause.MISSING_PRIVILEGE, "columns"): "GRANT {privilege} ({columns}) ON {table} TO {role};",
     (Cause.MISSING_PRIVILEGE, "function"): "GRANT EXECUTE ON FUNCTION {name} TO {role};",
     # one overload: its identity arguments, as pg_get_function_identity_arguments prints them
     (Cause.MISSING_PRIVILEGE, "overload"): ("GRANT EXECUTE ON FUNCTION {name}({args}) TO {role};"),
@@ -130,6 +131,7 @@ def literal(text: object) -> str:
 QUOTING: dict[str, Callable[[object], str]] = {
     "name": qualified, "table": qualified, "type": qualified, "child": qualified,
     "parent": qualified, "role": ident, "authenticator": ident, "column": ident,
+    "columns": lambda names: ", ".join(map(ident, names)),  # type: ignore[call-overload]
     "schema": ident, "policy": ident, "channel": ident, "label": literal, "schemas": literal,
 }  # fmt: skip
 

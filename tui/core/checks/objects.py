@@ -4,19 +4,27 @@ role use it, and is the cache behind? The first "no" is the cause.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, unquote
 
 from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
+from tui.core.checks.request_columns import (
+    COLUMN_PRIVILEGES,
+    STAR,
+    Embed,
+    RequestColumns,
+    path_table,
+    request_columns,
+)
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
-from tui.core.names import qualified, quote_ident
-from tui.core.probes.cache_only import body_keys, content_type, rpc_args
-from tui.core.probes.catalog import Catalog, Function, unembeddable
+from tui.core.names import qualified, quote_ident, relationship_name
+from tui.core.probes.cache_only import rpc_args
+from tui.core.probes.catalog import Catalog, Function, Relation, unembeddable
 
 if TYPE_CHECKING:
     from tui.core.specs import ObjectRef
+    from tui.core.view_keys import ViewRelationship
 
 NOTE_PRIVILEGE = "Privileges are not cached: a reload changes nothing; GRANT does, at once."
 NOTE_EXPOSED = "db-schemas is configuration, not cache: reload config and schema after changing it."
@@ -93,62 +101,135 @@ def _elsewhere(catalog: Catalog, name: str) -> list[str]:
     return sorted(r.qualified for r in catalog.relations.values() if r.name == name)
 
 
-@dataclass(frozen=True)
-class Write:
-    """What PostgreSQL checks for one kind of write PostgREST 12 sends (QueryBuilder.hs
-    mutatePlanToQuery): ``privileges`` on the table and on each column the body writes, and
-    whether the statement reads its conflict target (``ON CONFLICT (cols)``: SELECT on them,
-    DO NOTHING too)."""
-
-    privileges: tuple[str, ...]
-    conflict: bool = False
-
-
-# (method, Prefer resolution) -> the write. POST is INSERT; resolution=ignore-duplicates adds
-# ON CONFLICT (on_conflict= or the primary key) DO NOTHING; merge-duplicates, and PUT always
-# (on the primary key its filters name), DO UPDATE SET c = EXCLUDED.c for each written column,
-# which PostgreSQL checks as UPDATE and SELECT on c. PUT and PATCH ignore resolution.
-WRITES: dict[tuple[str, str | None], Write] = {
-    ("POST", None): Write(("INSERT",)),
-    ("POST", "ignore-duplicates"): Write(("INSERT",), conflict=True),
-    ("POST", "merge-duplicates"): Write(("INSERT", "UPDATE", "SELECT"), conflict=True),
-    ("PUT", None): Write(("INSERT", "UPDATE", "SELECT"), conflict=True),
-    ("PATCH", None): Write(("UPDATE",)),
-    ("DELETE", None): Write(("DELETE",)),
-}
-READ = Write(("SELECT",))
-# Prefer return= values after which PostgREST 12 adds RETURNING <select= or *> (Plan.hs
-# mutatePlan: any but minimal), which PostgreSQL checks as SELECT on those columns
-RETURNING = frozenset({"representation", "headers-only"})
-
-
-def _prefer(ev: Evidence) -> dict[str, str]:
-    """The request's Prefer header as PostgREST splits it (comma-separated key=value)."""
-    assert ev.failing is not None
-    values = [v for k, v in ev.failing.headers.items() if k.lower() == "prefer"]
-    pairs = (p.strip().partition("=") for v in values for p in v.split(","))
-    return {k.strip().lower(): v.strip().lower() for k, _, v in pairs}
-
-
-def _write(ev: Evidence, ref: ObjectRef) -> tuple[Write, bool]:
-    """The user's request as a write of ref's table (READ when it reads ref) and whether it
-    returns rows (RETURNING)."""
+def _request_columns(ev: Evidence, ref: ObjectRef) -> RequestColumns | None:
+    """What the user's request makes PostgreSQL check, when it goes to ref's schema and
+    names ref (its path's table, or an embed of it); None without a request."""
     if ev.failing is None:
-        return READ, False
-    path = ev.failing.path.partition("?")[0].rstrip("/")
-    if unquote(path.split("/")[-1]) != ref.name:  # the path is percent-encoded (objects_in)
-        return READ, False  # an embedded or other table: read
-    method, prefer = ev.failing.method.upper(), _prefer(ev)
-    resolution = prefer.get("resolution") if method == "POST" else None
-    write = WRITES.get((method, resolution)) or WRITES.get((method, None), READ)
-    return write, write is not READ and prefer.get("return") in RETURNING
+        return None
+    table = path_table(ev.failing)
+    assert ev.catalog is not None
+    found = request_columns(ev.failing, ev.catalog.primary_keys.get(f"{ref.schema}.{table}"))
+    if ref.name != table and not any(r == ref.name for r, _c in found.uses):
+        return None
+    return found
 
 
 def _needed_privileges(ev: Evidence, ref: ObjectRef) -> list[str]:
-    """What the user's request needs on the table it targets (SELECT for a read)."""
-    write, returning = _write(ev, ref)
-    reads = write.conflict or returning
-    return list(dict.fromkeys([*write.privileges, *(["SELECT"] if reads else [])]))
+    """What the user's request needs on the table it targets (SELECT for a read), at table
+    level or on some column (``Relation.may``); which columns is ``_column_gaps``'s."""
+    found = _request_columns(ev, ref)
+    if found is None or ref.name != found.table:
+        return ["SELECT"]
+    reads = found.write.conflict or found.returning
+    return list(dict.fromkeys([*found.write.privileges, *(["SELECT"] if reads else [])]))
+
+
+def _holds(catalog: Catalog, rel: Relation, column: str, privilege: str) -> bool:
+    """PostgreSQL's rule for one column: the table-level grant or one on the column."""
+    named = catalog.column_privileges.get(f"{rel.key}.{column}")
+    if named is not None and privilege in COLUMN_PRIVILEGES:
+        return named[COLUMN_PRIVILEGES.index(privilege)]
+    table_level = {"SELECT": rel.can_select, "INSERT": rel.can_insert,
+                   "UPDATE": rel.can_update, "DELETE": rel.can_delete}[privilege]  # fmt: skip
+    return table_level or column in rel.column_grants.get(privilege, ())
+
+
+def _column_gaps(ev: Evidence, ref: ObjectRef) -> Finding | None:
+    """The request's columns (filters, order, ``*``, the conflict target, RETURNING, the
+    embeds' columns and join keys) the role may not use, on the path's table and on the
+    tables it embeds; columns with a finding of their own (named in ``select=`` or the body)
+    are judged there."""
+    found = _request_columns(ev, ref)
+    if found is None or ref.name != found.table:
+        return None
+    assert ev.catalog is not None
+    _join_keys(ev, ref.schema, found)
+    named = {(o.name, o.column) for o in ev.objects
+             if o.kind is ObjectKind.COLUMN and o.schema == ref.schema}  # fmt: skip
+    gaps: dict[tuple[str, str], dict[str, str]] = {}  # (relation, privilege) -> column -> why
+    for (relation, column), privileges in found.uses.items():
+        rel = ev.catalog.relation(ref.schema, relation)
+        if rel is None or (relation, column) in named:
+            continue  # an embed through a key or function; a column judged on its own
+        columns = rel.columns if column == STAR else (column,) if column in rel.columns else ()
+        for privilege, why in privileges.items():
+            for name in columns:
+                if not _holds(ev.catalog, rel, name, privilege):
+                    gaps.setdefault((relation, privilege), {}).setdefault(name, why)
+    if not gaps:
+        return None
+    what = "; ".join(
+        f"may not {privilege} {', '.join(f'{quote_ident(c)} ({w})' for c, w in cols.items())} "
+        f"of {qualified(ref.schema, relation)}"
+        for (relation, privilege), cols in gaps.items()
+    )
+    star = any(c == STAR for _r, c in found.uses)
+    return _finding(
+        ref, Status.FAIL, f"role {ev.role} {what}: PostgreSQL checks every column a request "
+        "reads, in its WHERE, ORDER BY and RETURNING too" + (
+            " (select=* reads them all: name only the granted ones, or grant these)"
+            if star else ""),
+        cause=Cause.MISSING_PRIVILEGE,
+        fix=" ".join(
+            fix(Cause.MISSING_PRIVILEGE, "columns", privilege=privilege,
+                table=(ref.schema, relation), columns=tuple(cols), role=ev.role)
+            for (relation, privilege), cols in gaps.items()),
+        runbook_note=NOTE_PRIVILEGE,
+    )  # fmt: skip
+
+
+def _join_keys(ev: Evidence, schema: str, found: RequestColumns) -> None:
+    """The columns each embed joins on (Plan.hs: the lateral subquery's WHERE names both
+    ends' key columns), when one key relates the two (a foreign key, or one PostgREST infers
+    through a view); an ambiguous or unknown embed is left to PostgREST's own answer."""
+    if not found.reads_tree:
+        return
+
+    def walk(parent: str, node: Embed) -> None:
+        for embed in node.embeds:
+            pairs = _embed_columns(ev, schema, parent, embed.name, embed.hint)
+            for here, there in pairs:
+                found.need(parent, here, "SELECT", "join key")
+                found.need(embed.name, there, "SELECT", "join key")
+            walk(embed.name, embed)
+
+    walk(found.table, found.tree)
+
+
+def _embed_columns(
+    ev: Evidence, schema: str, parent: str, child: str, hint: str | None
+) -> tuple[tuple[str, str], ...]:
+    """(parent column, child column) of the one key an embed of ``child`` under ``parent``
+    joins on; () when none or several (PGRST200/201 are PostgREST's to say)."""
+    assert ev.catalog is not None
+    a, b = f"{schema}.{parent}", f"{schema}.{child}"
+    found: list[tuple[tuple[str, str], ...]] = []
+    for fk in ev.catalog.foreign_keys:
+        if hint is not None and hint != fk.name and (hint,) != fk.columns:
+            continue
+        if (fk.table_key, fk.ref_key) == (a, b):
+            found.append(tuple(zip(fk.columns, fk.ref_columns, strict=False)))
+        elif (fk.table_key, fk.ref_key) == (b, a):
+            found.append(tuple(zip(fk.ref_columns, fk.columns, strict=False)))
+    for rel in _view_relationships(ev, a, b):
+        if hint is None or hint == rel.constraint:
+            found.append(rel.columns if rel.table == a else tuple((y, x) for x, y in rel.columns))
+    return found[0] if len(set(found)) == 1 else ()
+
+
+def _view_relationships(ev: Evidence, a: str, b: str) -> list[ViewRelationship]:
+    """The relationships PostgREST infers between ``a`` and ``b`` through views (view_keys:
+    a view's columns traced to its base tables' foreign keys), when either is a view and the
+    snapshot read the views' sources (unscoped)."""
+    assert ev.catalog is not None
+    rels = [ev.catalog.relations.get(k) for k in (a, b)]
+    if not any(r is not None and r.is_view for r in rels) or not ev.catalog.view_sources:
+        return []
+    from tui.core.view_keys import view_relationships
+
+    derived = view_relationships(ev.catalog.foreign_keys, ev.catalog.view_sources, ev.exposed,
+                                 ev.extra_search_path)  # fmt: skip
+    return [r for r in derived if {r.table, r.foreign_table} == {a, b}]
 
 
 def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
@@ -193,6 +274,9 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
                     name=(rel.schema, rel.name), role=ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
+    gaps = _column_gaps(ev, ref)
+    if gaps:
+        return gaps
     got = _stale(ev, ref, stale, {rel.qualified})
     if got:
         return got
@@ -226,8 +310,7 @@ def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Find
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    held = dict(zip(COLUMN_PRIVILEGES, ev.catalog.column_privileges.get(
-        f"{ref.key}.{ref.column}", (True, True, True)), strict=True))  # fmt: skip
+    held = {p: _holds(ev.catalog, rel, ref.column, p) for p in COLUMN_PRIVILEGES}
     needed = _column_needs(ev, ref)
     missing = [p for p in needed if not held[p]]
     if not rel.visible or (missing if ev.failing is not None else not any(held.values())):
@@ -248,45 +331,21 @@ def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Find
     return _finding(ref, Status.PASS, f"column {ref.display} exists and is cached")
 
 
-COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE")  # as catalog.column_privileges holds them
-
-
 def _column_needs(ev: Evidence, ref: ObjectRef) -> list[str]:
-    """The column privileges PostgreSQL checks for the user's request: a column the write's
-    body or ``columns=`` names needs the write's privileges, its conflict target
-    (``on_conflict=``, a PUT's filters) SELECT, a returned one (``select=``, or all) SELECT,
-    any other column SELECT; with no request, any one of them lets the role use the column."""
+    """The column privileges PostgreSQL checks for the user's request (request_columns: a
+    written column the write's, its conflict target, a returned, filtered or ordered one
+    SELECT); a column of a table the request does not name needs SELECT; with no request,
+    any one of them lets the role use the column."""
     if ev.failing is None:
         return list(COLUMN_PRIVILEGES)
-    from tui.core.checks.request import selected_columns  # loaded with --request only
-
-    write, returning = _write(ev, ref)  # on the table the request writes, if it is ref's
-    if write is READ or not set(write.privileges) & {"INSERT", "UPDATE"}:
+    found = _request_columns(ev, ref)
+    if found is None:
         return ["SELECT"]
-    query = ev.failing.path.partition("?")[2]
-    pairs = parse_qsl(query, keep_blank_values=True)
-    params = dict(pairs)
-    written = set(body_keys(ev.failing.body, content_type(ev.failing)))
-    written |= _names(params.get("columns", ""))
-    target = _names(params.get("on_conflict", ""))
-    if ev.failing.method.upper() == "PUT":  # its conflict target: the key its filters name
-        target |= {k for k, _ in pairs if k not in QUERY_KEYS}
-    returned = selected_columns(params.get("select", "")) or ["*"]
-    read = (write.conflict and ref.column in target) or (
-        returning and (ref.column in returned or "*" in returned)
-    )
-    needs = [p for p in write.privileges if p in COLUMN_PRIVILEGES] if ref.column in written else []
-    return list(dict.fromkeys([*needs, "SELECT"])) if read or not needs else needs
-
-
-# query keys that are no filter (PostgREST's reserved parameters)
-QUERY_KEYS = frozenset({"select", "columns", "on_conflict", "order", "limit", "offset", "and",
-                        "or", "not.and", "not.or"})  # fmt: skip
-
-
-def _names(listed: str) -> set[str]:
-    """``a, "b"`` -> {a, b}: a comma-separated parameter's column names."""
-    return {c.strip().strip('"') for c in listed.split(",") if c.strip()}
+    uses = {
+        **found.uses.get((ref.name, STAR), {}),
+        **found.uses.get((ref.name, ref.column or ""), {}),
+    }
+    return [p for p in uses if p in COLUMN_PRIVILEGES]
 
 
 def _computed_field(ev: Evidence, ref: ObjectRef) -> Finding | None:
@@ -424,6 +483,53 @@ def _many_to_many(ev: Evidence, ref: ObjectRef, a: str, b: str) -> Finding | Non
     )  # fmt: skip
 
 
+def _through_view(
+    ev: Evidence,
+    ref: ObjectRef,
+    stale: list[StaleObject],
+    a: str,
+    b: str,
+    shown: str,
+    views: list[str],
+) -> Finding:
+    """An embed with a view at one end: PostgREST relates it through the foreign keys of the
+    tables the view's columns come from (view_keys), so it resolves when the view exposes a
+    key's columns in full; a scoped snapshot read no view sources, so it cannot tell."""
+    assert ev.catalog is not None
+    if ev.catalog.scoped:
+        return _finding(
+            ref, Status.WARN,
+            f"no foreign key joins {shown} itself, but {' and '.join(views)} is a view: "
+            "PostgREST embeds through the keys of the tables its columns come from; name "
+            "those tables to check them",
+        )  # fmt: skip
+    through = [r for r in _view_relationships(ev, a, b)
+               if ref.hint is None or ref.hint in (r.constraint, *(c for c, _ in r.columns))]  # fmt: skip
+    if not through:
+        return _finding(
+            ref, Status.WARN,
+            f"no foreign key joins {shown}, and no key passes through {' and '.join(views)}: "
+            "PostgREST relates a view through the keys of the tables its columns come from, "
+            "and this view's columns carry no key's columns in full (the embed answers PGRST200)",
+        )  # fmt: skip
+    names = {_named(r) for r in through}
+    got = _stale(ev, ref, stale, names | {ref.display})
+    if got:
+        return got
+    keys = ", ".join(sorted({quote_ident(r.constraint) for r in through}))
+    return _finding(ref, Status.PASS, f"{shown} are related through {' and '.join(views)}: its "
+                    f"columns carry foreign key {keys} of the tables they come from, as "
+                    "PostgREST infers; cached")  # fmt: skip
+
+
+def _named(rel: ViewRelationship) -> str:
+    """A relationship through a view, named as drift names it (``relationship_name``)."""
+    (schema, table), (ref_schema, ref_table) = (
+        k.split(".", 1) for k in (rel.table, rel.foreign_table)
+    )
+    return relationship_name(schema, table, ref_schema, ref_table, rel.constraint)
+
+
 def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
     ends = ((ref.schema, ref.name), (ref.target_schema or ref.schema, ref.target_name or ""))
@@ -462,12 +568,7 @@ def check_relationship(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -
         rels = [ev.catalog.relation(s, n) for s, n in ends]
         views = [r.qualified for r in rels if r is not None and r.is_view]
         if views and not pair:  # SchemaCache.hs addViewM2OAndO2ORels: keys pass through views
-            return _finding(
-                ref, Status.WARN,
-                f"no foreign key joins {shown} itself, but {' and '.join(views)} is a view: "
-                "PostgREST embeds through the keys of the tables its columns come from; name "
-                "those tables to check them",
-            )  # fmt: skip
+            return _through_view(ev, ref, stale, a, b, shown, views)
         return _missing(ref, what, "relationship", child=ends[0], parent=ends[1])
     served = [fk for fk in keys if not fk.overridden]
     if not served:

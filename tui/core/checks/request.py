@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
@@ -10,6 +9,7 @@ from urllib.parse import parse_qsl, unquote
 from tui.core.checks import objects
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD, fix
+from tui.core.checks.request_columns import Embed, field_column, field_of, parse_select, top_level
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import split_unquoted
 from tui.core.probes.cache_only import body_keys, content_type
@@ -18,51 +18,26 @@ if TYPE_CHECKING:  # a check without --request loads neither
     from tui.core.request import FailingRequest
     from tui.core.specs import ObjectRef
 
-# an embed's head: [...][alias:]name[!hint...] (PostgREST's select grammar; quoted names left out)
-_EMBED_HEAD = re.compile(r"^(?:\.\.\.)?(?:[\w-]+:)?(?P<name>[\w-]+)(?:![\w-]+)*$")
-
-
-def _top_level(select: str) -> list[str]:
-    """Split a select list on commas outside parentheses (embeds hold their own lists)."""
-    items: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in select:
-        depth += (char == "(") - (char == ")")
-        if char == "," and depth == 0:
-            items.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    items.append("".join(current))
-    return [i.strip() for i in items if i.strip()]
-
 
 def embeds(select: str, parent: str) -> list[tuple[str, str]]:
     """(parent, embedded name) for every embed of a select list, nested ones under the embed
     that holds them (``a(b(c))``: (t, a), (a, b), (b, c)); ``count()`` is an aggregate."""
-    found: list[tuple[str, str]] = []
-    for item in _top_level(select):
-        head, paren, rest = item.partition("(")
-        match = _EMBED_HEAD.match(head.strip()) if paren and rest.endswith(")") else None
-        if match is None or match["name"] == "count":
-            continue
-        found.append((parent, match["name"]))
-        found += embeds(rest[:-1], match["name"])
-    return found
+
+    def walk(node: Embed) -> list[tuple[str, str]]:
+        return [pair for e in node.embeds for pair in [(node.name, e.name), *walk(e)]]
+
+    return walk(parse_select(select, parent))
 
 
 def selected_columns(select: str) -> list[str]:
     """Plain column names of a select list: ``alias:col::cast`` -> ``col``; embeds, ``*``,
-    JSON paths and aggregates are skipped (a 42703 names a real column of the relation)."""
+    JSON paths and aggregates are skipped (a 42703 names a real column of the relation;
+    request_columns reads the rest for the privileges they need)."""
     columns = []
-    for item in _top_level(select):
+    for item in top_level(select):
         if "(" in item or "*" in item or "->" in item:
             continue
-        name = item.split("::", 1)[0]
-        if ":" in name:
-            name = name.split(":", 1)[1]
-        name = name.strip().strip('"')
+        name = field_column(field_of(item))
         if name and name.replace("_", "").isalnum():
             columns.append(name)
     return columns
