@@ -186,11 +186,11 @@ def test_a_signal_during_the_reset_command_stops_it_and_tells_the_dump_and_the_r
 
 
 def _waiting_on_lock(box, application: str, query: str = "%") -> int:
-    """Sessions of ``application`` in the box's database waiting on a lock, their query
-    text LIKE ``query``."""
+    """Sessions of ``application`` (a LIKE pattern) in the box's database waiting on a lock,
+    their query text LIKE ``query``."""
     with psycopg.connect(box.db_url, autocommit=True) as admin:
         row = admin.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE %s "
             "AND wait_event_type = 'Lock' AND datname = %s AND query LIKE %s",
             (application, box.dbname, query),
         ).fetchone()
@@ -248,16 +248,13 @@ def _doctor_reading_enums(box) -> int:
     return _waiting_on_lock(box, "pgrst-doctor", "%pg_enum%")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
-def test_a_signal_while_check_reads_the_catalog_cancels_the_read(box, hold_lock, sig):
-    """`check` reads the database while it is still loading, in a thread of its own
-    (probes/db_prefetch.py). A signal while that read waits on a lock ends the check at once
-    (one line, 128 + signal) and cancels the query on the server: a backend waiting on a
-    lock does not notice its client has gone, so without the cancel it would wait on."""
-    hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_enum"))
+def interrupt_check(box, sig: signal.Signals, waiting, what: str, settle: float = 0.0) -> None:
+    """Run `check --json --timeout 60`, send ``sig`` once ``waiting()`` (and ``settle``
+    seconds more): it ends at once with one line, 128 + signal, no traceback."""
     proc = start(box, "check", "--json", "--timeout", "60")
     try:
-        wait_for(lambda: _doctor_reading_enums(box) > 0, "the catalog read on the lock", proc)
+        wait_for(waiting, f"{what} waiting on the lock", proc)
+        time.sleep(settle)
         proc.send_signal(sig)
         sent = time.monotonic()
         out, err = proc.communicate(timeout=30)
@@ -268,12 +265,59 @@ def test_a_signal_while_check_reads_the_catalog_cancels_the_read(box, hold_lock,
             proc.wait()
     assert "Traceback" not in out + err, err
     assert proc.returncode == CODES[sig], err
-    lines = err.strip().splitlines()
     said = "interrupted" if sig == signal.SIGINT else f"interrupted by {sig.name}"
-    assert lines == [f"pgrst-doctor: {said}"], err
+    assert err.strip().splitlines() == [f"pgrst-doctor: {said}"], err
     assert json.loads(out)["exit_code"] == CODES[sig]
     assert took < 10, f"{took:.1f}s to stop (--timeout 60)"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_signal_while_check_reads_the_catalog_cancels_the_read(box, hold_lock, sig):
+    """`check` reads the database while it is still loading, in a thread of its own
+    (probes/db_prefetch.py). A signal while that read waits on a lock ends the check at once
+    (one line, 128 + signal) and cancels the query on the server: a backend waiting on a
+    lock does not notice its client has gone, so without the cancel it would wait on."""
+    hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_enum"))
+    interrupt_check(box, sig, lambda: _doctor_reading_enums(box) > 0, "the catalog read")
     deadline = time.monotonic() + 10  # the lock is still held: only a cancel ends the wait
     while _doctor_reading_enums(box) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _doctor_reading_enums(box) == 0, "the catalog read outlived the doctor"
+
+
+def _postgrest_waiting_on_lock(box) -> int:
+    """PostgREST's sessions waiting on a lock: its OpenAPI answer reads pg_description."""
+    return _waiting_on_lock(box, "PostgREST %")
+
+
+def test_stop_ends_an_early_openapi_request_the_server_has_not_answered(box, hold_lock):
+    """`check` asks for the OpenAPI document before the engine loads (probes/
+    openapi_prefetch.py). When the command ends with nobody having taken it, ``stop`` shuts
+    the socket down: the thread waiting for PostgREST's answer ends at once, not after the
+    timeout, and nothing is left for a later diagnosis to take."""
+    from tui.core.probes import openapi_prefetch
+
+    hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_description"))
+    conn = box.connection()
+    openapi_prefetch.start(conn.api_url, conn.anon_key, 60.0)
+    early = openapi_prefetch._pending[conn.api_url.rstrip("/")]
+    deadline = time.monotonic() + 30
+    while not _postgrest_waiting_on_lock(box):
+        assert time.monotonic() < deadline, "PostgREST's OpenAPI answer never waited on the lock"
+        time.sleep(0.05)
+    assert early._thread.is_alive()
+    sent = time.monotonic()
+    openapi_prefetch.stop()
+    assert not early._thread.is_alive(), "the early request outlived stop()"
+    assert time.monotonic() - sent < 1.5
+    assert openapi_prefetch._pending == {} and openapi_prefetch.take(conn.api_url, None) is None
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_signal_while_the_early_openapi_request_waits_ends_the_check(box, hold_lock, sig):
+    """A signal while PostgREST has not answered the early OpenAPI request (its answer
+    waits on a lock) ends the check at once: one line, 128 + signal, no traceback."""
+    hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_description"))
+    waiting = lambda: _postgrest_waiting_on_lock(box) > 0  # noqa: E731
+    # settle: the engine loads meanwhile and takes the request over, still unanswered
+    interrupt_check(box, sig, waiting, "the OpenAPI request", settle=0.3)

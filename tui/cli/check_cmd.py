@@ -167,20 +167,22 @@ def run(args: argparse.Namespace) -> int:
     if args.replay_writes and args.request is None:
         raise UsageError("--replay-writes needs --request (the request to send for real)")
     whole = not parse_objects(args) and not (error and error.objects)
-    if whole:
-        # the whole diagnosis reads the OpenAPI document: ask now, while the engine loads
-        from tui.core.probes import openapi_prefetch
+    from tui.core.probes import openapi_prefetch
 
+    if whole:  # the whole diagnosis reads the OpenAPI document: ask now, while the engine loads
         openapi_prefetch.start(target.api_url, target.api_key, target.timeout)
-    # the database side too, once psycopg is in (before httpx and the checks); the whole
-    # catalog unless objects are named (a request names some: a scoped catalog)
-    from tui.core.probes import db_prefetch
-
     try:
-        db_prefetch.start(target, whole_catalog=whole and args.request is None)
-        return _run(args, target, error)
+        # the database side too, once psycopg is in (before httpx and the checks); the whole
+        # catalog unless objects are named (a request names some: a scoped catalog)
+        from tui.core.probes import db_prefetch
+
+        try:
+            db_prefetch.start(target, whole_catalog=whole and args.request is None)
+            return _run(args, target, error)
+        finally:
+            db_prefetch.stop()
     finally:  # finished, failed or interrupted: nothing is left reading
-        db_prefetch.stop()
+        openapi_prefetch.stop()
 
 
 def _run(args: argparse.Namespace, target: Target, error: PastedError | None) -> int:

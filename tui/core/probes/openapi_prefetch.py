@@ -8,13 +8,19 @@ its own request whenever anything here is unsure (proxies, custom CA settings, e
 asyncio is imported only by the reader: importing it here would hold the request back ~20 ms.
 Measured: `check` at 1,000 tables went from ~1.0 s to ~0.8 s (BENCHMARKS.md). The process-wide
 ``_pending`` table holds at most one prefetch per (API URL, key); ``take`` hands it over once.
+Whoever stops reading closes it (``close``: the reader when done, failed or cancelled; ``stop``
+for one nobody took, when the command ends): the socket is shut down, so a thread waiting on a
+server that has not answered ends at once instead of after the timeout, and a document nobody
+read is never handed to a later diagnosis in the same process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import queue
+import socket
 import ssl
 import threading
 from typing import Any
@@ -25,6 +31,7 @@ QUEUED_CHUNKS = 64  # the thread may run at most 4 MB ahead of the decoder
 MAX_BYTES = 160 * 1024 * 1024  # the same cap as probes.base.OPENAPI_BODY
 ACCEPT = "application/openapi+json, application/json"
 SLICE = 0.2  # seconds a helper thread waits for the next chunk before looking again
+JOIN = 2.0  # seconds ``stop`` gives each thread to close its connection
 _END = object()
 _EMPTY = object()
 _lock = threading.Lock()
@@ -40,6 +47,7 @@ class Prefetch:
         self.items: queue.Queue[Any] = queue.Queue(maxsize=QUEUED_CHUNKS)
         self.closed = threading.Event()  # set by the reader when it stops reading
         self._key = key
+        self._conn: http.client.HTTPConnection | None = None
         self._thread = threading.Thread(target=self._run, name="openapi-prefetch", daemon=True)
 
     def _connection(self) -> http.client.HTTPConnection:
@@ -54,8 +62,18 @@ class Prefetch:
         return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout)
 
     def close(self) -> None:
-        """The reader is done (finished, failed or cancelled): the thread stops reading."""
+        """The reader is done (finished, failed or cancelled): the thread stops reading. Its
+        socket is shut down, which wakes a thread blocked on it (connecting, or waiting for
+        the server's answer or its next bytes)."""
         self.closed.set()
+        with contextlib.suppress(queue.Empty):  # a thread waiting to queue a chunk goes on
+            while True:
+                self.items.get_nowait()
+        conn = self._conn
+        sock = conn.sock if conn is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):  # not connected yet, or already closed
+                sock.shutdown(socket.SHUT_RDWR)
 
     def _put(self, item: Any) -> bool:
         """Queue an item, waiting for the reader; False once the reader has gone."""
@@ -70,11 +88,14 @@ class Prefetch:
     def _run(self) -> None:
         conn = None
         try:
-            conn = self._connection()
+            conn = self._conn = self._connection()
             headers = {"Accept": ACCEPT}
             if self._key:
                 headers.update(apikey=self._key, Authorization=f"Bearer {self._key}")
             path = (urlsplit(self.api_url).path or "") + "/"
+            conn.connect()
+            if self.closed.is_set():  # closed while connecting: nobody will read
+                return
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             if not self._put((response.status, response.getheader("content-type", ""))):
@@ -138,8 +159,24 @@ def start(api_url: str, key: str | None, timeout: float) -> None:
         return
     fetch = Prefetch(api_url, key, timeout)
     with _lock:
+        replaced = _pending.pop(fetch.api_url, None)
         _pending[fetch.api_url] = fetch
+    if replaced is not None:  # never taken: nobody will read it
+        replaced.close()
     fetch._thread.start()
+
+
+def stop() -> None:
+    """Close every prefetch nobody took and give its thread ``JOIN`` seconds to end (the
+    command is ending: finished, failed or interrupted)."""
+    with _lock:
+        fetches = list(_pending.values())
+        _pending.clear()
+    for fetch in fetches:
+        fetch.close()
+    for fetch in fetches:
+        if fetch._thread.ident is not None:  # started
+            fetch._thread.join(JOIN)
 
 
 def take(api_url: str, key: str | None) -> Prefetch | None:
@@ -147,5 +184,6 @@ def take(api_url: str, key: str | None) -> Prefetch | None:
     with _lock:
         fetch = _pending.pop(api_url.rstrip("/"), None)
     if fetch is not None and fetch._key != key:
+        fetch.close()  # another role's document: nobody will read it
         return None
     return fetch

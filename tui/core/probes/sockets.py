@@ -16,6 +16,10 @@ from pathlib import Path
 PROC = Path("/proc")
 LISTEN_STATE = "0A"
 ESTABLISHED_STATE = "01"
+# The only states the table is asked about. A busy host's table is mostly TIME_WAIT (closed
+# connections, owned by no process: 1,329 of 1,381 lines on the test host, most of them left by
+# the doctor's own requests), so only these lines are parsed into sockets.
+KEPT_STATES = frozenset({LISTEN_STATE, ESTABLISHED_STATE})
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ def _table(path: Path) -> list[Socket]:
     found = []
     for line in lines:
         fields = line.split()
-        if len(fields) < 10:
+        if len(fields) < 10 or fields[3] not in KEPT_STATES:
             continue
         local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
         found.append(
