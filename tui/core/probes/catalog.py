@@ -656,7 +656,8 @@ class Catalog:
     # view key -> those of them whose RLS the view's owner skips (see VIEW_RLS_QUERY)
     view_rls_bypassed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # relation key -> its primary key's columns, of the relations asked for (``keys_of``);
-    # a relation asked for without one maps to (); one not asked for is absent (unknown)
+    # a table asked for without one maps to (); a view or one not asked for is absent
+    # (unknown: a write's conflict target is then what the request names)
     primary_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # view key -> where its columns come from (unscoped snapshots; see VIEW_SOURCES_QUERY)
     view_sources: dict[str, ViewSource] = field(default_factory=dict)
@@ -899,9 +900,12 @@ async def snapshot(
         for sent in kept:
             INVENTORY[sent.key][1](catalog, await sent.rows(timings))
         if pks is not None:
+            # a table without one has none; a view's PostgREST infers from its base tables
+            # (SchemaCache.hs addViewPrimaryKeys), so it stays unknown here
             catalog.primary_keys.update(
-                (r.key, ()) for r in catalog.relations.values() if r.name in keys_of
-            )
+                (r.key, ()) for r in catalog.relations.values()
+                if r.name in keys_of and not r.is_view
+            )  # fmt: skip
             for schema, name, key_columns in await pks.rows(timings):
                 catalog.primary_keys[f"{schema}.{name}"] = tuple(key_columns)
         # the third round trip, only for named objects: what depends on what was found.
