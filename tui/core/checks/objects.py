@@ -129,9 +129,7 @@ def _holds(catalog: Catalog, rel: Relation, column: str, privilege: str) -> bool
     named = catalog.column_privileges.get(f"{rel.key}.{column}")
     if named is not None and privilege in COLUMN_PRIVILEGES:
         return named[COLUMN_PRIVILEGES.index(privilege)]
-    table_level = {"SELECT": rel.can_select, "INSERT": rel.can_insert,
-                   "UPDATE": rel.can_update, "DELETE": rel.can_delete}[privilege]  # fmt: skip
-    return table_level or column in rel.column_grants.get(privilege, ())
+    return rel.may(privilege, column)
 
 
 def _column_gaps(ev: Evidence, ref: ObjectRef) -> Finding | None:
@@ -280,8 +278,7 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
     got = _stale(ev, ref, stale, {rel.qualified})
     if got:
         return got
-    table_level = {"SELECT": rel.can_select, "INSERT": rel.can_insert, "UPDATE": rel.can_update}
-    partial = [p for p in needed if rel.column_grants.get(p) and not table_level.get(p, True)]
+    partial = [p for p in needed if rel.column_grants.get(p) and not rel.table_level(p)]
     if partial:
         privilege = partial[0]
         granted = rel.column_grants[privilege]

@@ -302,7 +302,8 @@ def _tree_reads(
     if returning and STAR not in columns:
         columns += list(key or ())  # inferColsEmbedNeeds: pk columns, for Location
     for column in columns:
-        found.need(table, column, "SELECT", why)
+        star = "RETURNING *" if returning else "select=*"
+        found.need(table, column, "SELECT", star if column == STAR else why)
 
     def embedded(node: Embed) -> None:
         for embed in node.embeds:

@@ -430,11 +430,16 @@ class Relation:
     def is_view(self) -> bool:
         return self.kind in VIEW_KINDS
 
-    def may(self, privilege: str) -> bool:
-        """PostgreSQL's rule: the table-level grant, or a grant on some of its columns."""
-        table_level = {"SELECT": self.can_select, "INSERT": self.can_insert,
-                       "UPDATE": self.can_update, "DELETE": self.can_delete}[privilege]  # fmt: skip
-        return table_level or bool(self.column_grants.get(privilege))
+    def table_level(self, privilege: str) -> bool:
+        """The role holds ``privilege`` on the whole relation (every column)."""
+        return {"SELECT": self.can_select, "INSERT": self.can_insert,
+                "UPDATE": self.can_update, "DELETE": self.can_delete}[privilege]  # fmt: skip
+
+    def may(self, privilege: str, column: str | None = None) -> bool:
+        """PostgreSQL's rule: the table-level grant, or one on the column (no column: on
+        some column)."""
+        granted = self.column_grants.get(privilege, ())
+        return self.table_level(privilege) or (column in granted if column else bool(granted))
 
 
 @dataclass(frozen=True)
