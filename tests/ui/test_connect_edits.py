@@ -67,10 +67,25 @@ async def test_the_sandbox_label_follows_the_edited_target(make_sandbox, tmp_pat
         # the same PostgREST spelled otherwise is the sandbox; another port is not
         await type_into(pilot, app, "#api-url", f"http://localhost:{api.port}/")
         assert banner_lines(app)[1].startswith("sandbox API ")
+        # another PostgREST: its admin server is not the sandbox's (PostgREST's own
+        # admin-server-port, which the API URL does not tell): cleared, and shown so
         await type_into(pilot, app, "#api-url", f"http://127.0.0.1:{api.port + 1}")
         assert banner_lines(app)[1].startswith("API ")
+        assert app.target.admin_url is None
+        assert app.screen.query_one("#admin-url", Input).value == ""
         await type_into(pilot, app, "#api-url", mask_url(start.api_url))
         assert banner_lines(app)[1].startswith("sandbox API ")
+        assert app.target.admin_url == start.admin_url  # the sandbox's, with its API
+        assert app.screen.query_one("#admin-url", Input).value == start.admin_url
+
+        # the sandbox's server through its Unix socket, as libpq reaches it: the sandbox
+        socket = f"postgresql:///{box.dbname}?host={box.cluster.socket_dir}&port={box.cluster.port}"
+        await type_into(pilot, app, "#db-url", socket)
+        assert banner_lines(app)[0].startswith(f"sandbox DB {box.dbname} ")
+        missing = socket.replace(str(box.cluster.socket_dir), str(tmp_path))  # no socket there
+        await type_into(pilot, app, "#db-url", missing)
+        assert banner_lines(app)[0].startswith(f"DB {box.dbname} ")
+        await type_into(pilot, app, "#db-url", mask_url(start.db_url))
 
         await pilot.press("ctrl+r")  # the restored target reaches the sandbox, password too
         panels = list(app.screen.query(CheckPanel))
@@ -91,6 +106,9 @@ async def test_the_sandbox_label_follows_the_edited_target(make_sandbox, tmp_pat
         ["db", "api"],
         ["db", "api"],
         ["db"],
+        ["db", "api"],
+        ["db", "api"],  # through the socket
+        ["api"],  # a socket directory with no server
         ["db", "api"],
         ["api"],
     ]

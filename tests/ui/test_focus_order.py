@@ -87,9 +87,9 @@ async def test_connect_screen_order(fake_target):
     app = make_app(fake_target)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        order = await tab_order(pilot, app, 6)
+        order = await tab_order(pilot, app, 7)
     # starts on Next (Enter goes on); Tab then walks the fields in reading order
-    assert order[:3] == ["next", "db-url", "api-url"]
+    assert order[:4] == ["next", "db-url", "api-url", "admin-url"]
     assert order.index("test") < order.index("next", 1)
 
 

@@ -78,6 +78,26 @@ class Target:
         """The API URLs to probe, one PostgREST instance each (``api_url`` first)."""
         return self.api_urls or (self.api_url,)
 
+    def with_api(self, api_url: str, first: Target, source: str) -> Target:
+        """This target pointed at the PostgREST ``api_url`` (the wizard's edit), the admin
+        server with it. ``first`` (as the wizard started) comes back whole when its API is
+        typed back: its fleet and its admin server. Otherwise one instance, and the admin
+        server follows only where the URL says where it is: a Supabase gateway serves it
+        beside the API (``…/rest/v1`` -> ``…/rest-admin/v1``). PostgREST's own admin server
+        listens on ``admin-server-port``, which an API URL does not tell: then it is none
+        (never the old instance's, which would answer for another PostgREST)."""
+        sources = {**self.sources, "api_url": source}
+        if api_url == first.api_url:
+            sources["admin_url"] = first.sources.get("admin_url", "default")
+            return replace(self, api_url=api_url, api_urls=first.api_urls,
+                           admin_url=first.admin_url, sources=sources)  # fmt: skip
+        beside = self.admin_url is not None and self.admin_url == _gateway_admin(self.api_url)
+        admin = _gateway_admin(api_url) if beside else None
+        sources.pop("admin_url", None)
+        if admin is not None:
+            sources["admin_url"] = source
+        return replace(self, api_url=api_url, api_urls=(), admin_url=admin, sources=sources)
+
     def for_instance(self, api_url: str) -> Target:
         """This target narrowed to one instance (the admin server belongs to the first)."""
         admin = self.admin_url if api_url == self.api_url else None
@@ -380,6 +400,16 @@ def _from_env(env: Mapping[str, str], name: str) -> tuple[str, str] | None:
     return None
 
 
+def _gateway_admin(api_url: str) -> str | None:
+    """The admin server a local Supabase gateway serves beside PostgREST at ``api_url``
+    (``…/rest/v1`` -> ``…/rest-admin/v1``, loopback only); None for any other URL."""
+    if (_path_of(api_url) or "").rstrip("/") != REST_PATH or _host_of(
+        api_url
+    ) not in LOOPBACK_HOSTS:
+        return None
+    return api_url.rstrip("/")[: -len(REST_PATH)] + REST_ADMIN_PATH
+
+
 def _path_of(url: str) -> str | None:
     try:
         return urlsplit(url).path
@@ -409,10 +439,8 @@ def _supabase_env(env: Mapping[str, str], values: dict[str, str], sources: dict[
     source = sources.get("api_url", "")
     if "admin_url" in values or source not in (f"env:{REST_URL_ENV}", f"env:{SUPABASE_URL_ENV}"):
         return
-    url = values["api_url"]
-    if (_path_of(url) or "").rstrip("/") == REST_PATH and _host_of(url) in LOOPBACK_HOSTS:
-        root = url.rstrip("/")[: -len(REST_PATH)]
-        values["admin_url"], sources["admin_url"] = root + REST_ADMIN_PATH, source
+    if (admin := _gateway_admin(values["api_url"])) is not None:
+        values["admin_url"], sources["admin_url"] = admin, source
 
 
 def resolve_target(

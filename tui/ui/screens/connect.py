@@ -21,7 +21,12 @@ from tui.ui.widgets.check_panel import CheckPanel
 
 CONNECT_PROBES = (("database", "Database"), ("api", "API"))
 # the target's values the screen edits: (field, its validator, the name in its errors)
-EDITABLE = (("db_url", validate_db_url, "DB URL"), ("api_url", validate_api_url, "API URL"))
+EDITABLE = (
+    ("db_url", validate_db_url, "DB URL"),
+    ("api_url", validate_api_url, "API URL"),
+    ("admin_url", validate_api_url, "admin URL"),
+)
+ADMIN_NONE = "none: PostgREST's admin-server-port on the API's host, e.g. http://host:3001"
 
 
 class ConnectScreen(DoctorScreen):
@@ -44,9 +49,12 @@ class ConnectScreen(DoctorScreen):
             with Horizontal(classes="field"):
                 yield Label("API URL", classes="field-label")
                 yield Input(shown["api_url"], id="api-url", select_on_focus=False)
+            with Horizontal(classes="field"):
+                yield Label("Admin  ", classes="field-label")
+                yield Input(self._admin_shown(), placeholder=ADMIN_NONE, id="admin-url",
+                            select_on_focus=False)  # fmt: skip
             yield Static(
-                f"API key {shown['api_key']} ({sources.get('api_key', 'default')}) · "
-                f"admin {shown['admin_url']}",
+                f"API key {shown['api_key']} ({sources.get('api_key', 'default')})",
                 id="connect-keys",
                 markup=False,
             )
@@ -67,41 +75,53 @@ class ConnectScreen(DoctorScreen):
     def _submitted(self, event: Input.Submitted) -> None:
         self.apply_edits()
 
+    def _admin_shown(self) -> str:
+        admin = self.doctor.target.admin_url
+        return mask_url(admin) if admin else ""
+
     def apply_edits(self) -> bool:
         target = self.doctor.target
-        changes: dict[str, Any] = {}
-        sources = dict(target.sources)
+        changes: dict[str, tuple[Any, str]] = {}
         try:
             for name, validate, label in EDITABLE:
                 typed = self.query_one(f"#{name.replace('_', '-')}", Input).value.strip()
                 value, source = self._meant(name, typed, validate, label)
                 if value != getattr(target, name):
-                    changes[name] = value
-                    sources[name] = source
+                    changes[name] = (value, source)
         except DoctorError as err:
             self.notify(str(err), severity="error", title="Not changed")
             return False
-        if changes:
-            if "api_url" in changes:  # one URL typed: one instance (or the first's fleet again)
-                first = self.doctor.first_target
-                changes["api_urls"] = first.api_urls if changes["api_url"] == first.api_url else ()
-            self.doctor.set_target(dataclasses.replace(target, sources=sources, **changes))
-            self.query_one(TargetBanner).remove()
-            self.mount(self.banner(), after=self.query_one("Header"))
-            shown = self.doctor.target.masked()
-            self.query_one("#db-url", Input).value = shown["db_url"]
-            self.query_one("#api-url", Input).value = shown["api_url"]
+        if not changes:
+            return True
+        edited = target
+        if "api_url" in changes:  # one URL typed: one instance, its admin server with it
+            api_url, source = changes.pop("api_url")
+            edited = target.with_api(api_url, self.doctor.first_target, source)
+        sources = dict(edited.sources)
+        for name, (value, source) in changes.items():  # an admin URL typed wins
+            sources[name] = source
+            edited = dataclasses.replace(edited, **{name: value})
+        self.doctor.set_target(dataclasses.replace(edited, sources=sources))
+        self.query_one(TargetBanner).remove()
+        self.mount(self.banner(), after=self.query_one("Header"))
+        shown = self.doctor.target.masked()
+        self.query_one("#db-url", Input).value = shown["db_url"]
+        self.query_one("#api-url", Input).value = shown["api_url"]
+        self.query_one("#admin-url", Input).value = self._admin_shown()
         return True
 
     def _meant(
         self, name: str, typed: str, validate: Callable[[str, str], str], label: str
-    ) -> tuple[str, str]:
+    ) -> tuple[str | None, str]:
         """The value ``typed`` stands for, and its source: the masked text of the current or
         the first-resolved value is that value, secret included (edited back, the target is
-        the one the wizard started on); anything else is a new value from this screen."""
+        the one the wizard started on); anything else is a new value from this screen. An
+        empty admin URL is none (the admin check is skipped)."""
+        if name == "admin_url" and not typed:
+            return None, EDITED_SOURCE
         for known in (self.doctor.target, self.doctor.first_target):
             value = getattr(known, name)
-            if typed == mask_url(value):
+            if value and typed == mask_url(value):
                 return value, known.sources.get(name, "default")
         return validate(typed, label), EDITED_SOURCE
 
