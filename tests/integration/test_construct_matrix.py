@@ -12,6 +12,7 @@ constructs use disjoint names, so every drift is applied at once and judged per 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 
 import pytest
 from corpus_helpers import check_json, target_flags
+from diagnosis_helpers import diagnose, failing_causes, stale_triples, target_for
 from shared_cluster import TEMPLATE_DB
 
+from tui.core.model import Report
 from tui.sandbox import Cluster, Sandbox
 
 pytestmark = pytest.mark.integration
@@ -60,6 +63,7 @@ class Case:
     expected: tuple[Triple, ...]  # the d_ copy's stale objects: (kind, printed name, change)
     base: str = ""  # made before start in both copies
     named: tuple[str, ...] = ()  # check flags naming the construct's objects (both copies)
+    request: str = ""  # a --request using it: healthy on the f_ copy, the drift's on the d_
 
 
 def t(name: str, kind: str = "table") -> Triple:
@@ -102,7 +106,8 @@ CASES = (
          "FROM cx.child", (t("{p}v_cast", "view"),)),
     Case("view-join-both-ends", "CREATE VIEW cx.{p}v_join AS SELECT c.id, c.parent_id, "
          "p.code FROM cx.child c JOIN cx.parent p ON p.id = c.parent_id",
-         (t("{p}v_join", "view"),)),
+         (t("{p}v_join", "view"),),
+         request='GET /{p}v_join?select=id,parent(code)'),
     Case("view-of-parent", "CREATE VIEW cx.{p}v_parent AS SELECT id AS pid, code FROM cx.parent",
          (t("{p}v_parent", "view"),)),
     Case("view-over-unexposed-table", "CREATE VIEW cx.{p}v_hidden AS SELECT id, parent_id "
@@ -140,13 +145,15 @@ CASES = (
          "REFERENCES cx.parent (code)",
          (rel("{p}uq_ref", "parent", "{p}uq_fk"),),
          base="CREATE TABLE cx.{p}uq_ref (id int PRIMARY KEY, code text)",
-         named=("--relationship", "cx.{p}uq_ref:cx.parent")),
+         named=("--relationship", "cx.{p}uq_ref:cx.parent"),
+         request='GET /{p}uq_ref?select=id,parent!{p}uq_fk(id)'),
     Case("one-to-one-unique-fk",
          "ALTER TABLE cx.{p}ext ADD CONSTRAINT {p}ext_fk FOREIGN KEY (parent_id) "
          "REFERENCES cx.parent (id)",
          (rel("{p}ext", "parent", "{p}ext_fk"),),
          base="CREATE TABLE cx.{p}ext (id int PRIMARY KEY, parent_id int UNIQUE)",
-         named=("--relationship", "cx.{p}ext:cx.parent")),
+         named=("--relationship", "cx.{p}ext:cx.parent"),
+         request='GET /parent?select=id,{p}ext(id)'),
     Case("junction-composite-pk",
          "ALTER TABLE cx.{p}jn ADD CONSTRAINT {p}jn_p FOREIGN KEY (parent_id) "
          "REFERENCES cx.parent (id) ON DELETE CASCADE, ADD CONSTRAINT {p}jn_o "
@@ -154,7 +161,8 @@ CASES = (
          (rel("{p}jn", "parent", "{p}jn_p"), rel("{p}jn", "other", "{p}jn_o")),
          base="CREATE TABLE cx.{p}jn (parent_id int, other_id int, "
               "PRIMARY KEY (parent_id, other_id))",
-         named=("--relationship", "cx.{p}jn:cx.parent", "--relationship", "cx.{p}jn:cx.other")),
+         named=("--relationship", "cx.{p}jn:cx.parent", "--relationship", "cx.{p}jn:cx.other"),
+         request='GET /{p}jn?select=parent(id),other(id)'),
     Case("fk-deferrable-restrict",
          "ALTER TABLE cx.{p}dfr ADD CONSTRAINT {p}dfr_fk FOREIGN KEY (parent_id) "
          "REFERENCES cx.parent (id) ON DELETE RESTRICT ON UPDATE CASCADE "
@@ -174,7 +182,8 @@ CASES = (
               "PARTITION BY RANGE (at);"
               "CREATE TABLE cx.{p}pt_2024 PARTITION OF cx.{p}pt "
               "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
-         named=("--table", "cx.{p}pt_2024", "--relationship", "cx.{p}pt:cx.parent")),
+         named=("--table", "cx.{p}pt_2024", "--relationship", "cx.{p}pt:cx.parent"),
+         request='GET /{p}pt?select=id,parent(code)'),
     Case("fk-to-partitioned-table",
          "ALTER TABLE cx.{p}ptr ADD CONSTRAINT {p}ptr_fk FOREIGN KEY (t_id, t_at) "
          "REFERENCES cx.{p}ptt (id, at)",
@@ -252,7 +261,8 @@ CASES = (
     Case("fn-out-inout",
          "CREATE FUNCTION cx.{p}outs(INOUT a int, OUT b text, c int DEFAULT 2) "
          "LANGUAGE sql AS $$ SELECT a, 'x' $$", (fn("{p}outs"),),
-         named=("--function", "cx.{p}outs")),
+         named=("--function", "cx.{p}outs"),
+         request='GET /rpc/{p}outs?a=1'),
     Case("fn-variadic",
          "CREATE FUNCTION cx.{p}var(VARIADIC xs int[]) RETURNS int LANGUAGE sql "
          "AS $$ SELECT cardinality(xs) $$", (fn("{p}var"),)),
@@ -263,7 +273,8 @@ CASES = (
          named=("--function", "cx.{p}ov")),
     Case("fn-unnamed-json",
          "CREATE FUNCTION cx.{p}body(json) RETURNS json LANGUAGE sql AS $$ SELECT $1 $$",
-         (fn("{p}body"),)),
+         (fn("{p}body"),),
+         request='POST /rpc/{p}body {"x": 1}'),
     Case("fn-unnamed-int-not-served",
          "CREATE FUNCTION cx.{p}unnamed(int, int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
          ()),
@@ -284,7 +295,8 @@ CASES = (
     # a computed field: its one argument has no name, so it is no /rpc/ function
     Case("fn-computed-field",
          "CREATE FUNCTION cx.{p}label(cx.parent) RETURNS text LANGUAGE sql STABLE "
-         "AS $$ SELECT $1.code $$", ()),
+         "AS $$ SELECT $1.code $$", (),
+         request='GET /parent?select=id,{p}label'),
     Case("fn-special-name",
          'CREATE FUNCTION cx."{p}Fn?x=1&y#2"(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
          (fn('"{p}Fn?x=1&y#2"'),), named=("--function", 'cx."{p}Fn?x=1&y#2"')),
@@ -316,7 +328,8 @@ CASES = (
          '"select" int, "ünï" text)',
          (t('"{p}We;ird %Na&me=?#/"'),),
          named=("--table", 'cx."{p}We;ird %Na&me=?#/"',
-                "--column", 'cx."{p}We;ird %Na&me=?#/"."quo""te"')),
+                "--column", 'cx."{p}We;ird %Na&me=?#/"."quo""te"'),
+         request='GET /{p}We%3Bird%20%25Na%26me%3D%3F%23%2F?select=%22a.b%22,%22q%3F%22'),
     Case("names-columns-added",
          'ALTER TABLE cx."{p}Ta ble" ADD COLUMN "a.b" text, ADD COLUMN "pct%" int, '
          'ADD COLUMN "q?&=#/" int, ADD COLUMN "order" int, ADD COLUMN "Ünï Côde" text',
@@ -324,7 +337,8 @@ CASES = (
           col('"{p}Ta ble"', '"q?&=#/"'), col('"{p}Ta ble"', '"order"'),
           col('"{p}Ta ble"', '"Ünï Côde"')),
          base='CREATE TABLE cx."{p}Ta ble" (id int PRIMARY KEY)',
-         named=("--column", 'cx."{p}Ta ble"."a.b"', "--column", 'cx."{p}Ta ble"."pct%"')),
+         named=("--column", 'cx."{p}Ta ble"."a.b"', "--column", 'cx."{p}Ta ble"."pct%"'),
+         request='GET /{p}Ta%20ble?select=%22a.b%22,%22pct%25%22'),
     Case("names-reserved-words",
          'ALTER TABLE cx."user" ADD COLUMN "{p}Table" int',
          (col('"user"', '"{p}Table"'),)),
@@ -394,6 +408,21 @@ def _words(case: Case) -> set[str]:
     return {m for text in texts for m in re.findall(r"\{p\}(\w*)", text) if m}
 
 
+async def _requests(box: Sandbox, prefix: str) -> list[tuple[Case, Report]]:
+    """Each case's ``--request`` of one copy, diagnosed concurrently (the engine ``check``
+    runs)."""
+    cases = [case for case in CASES if case.request]
+    target = target_for(box)
+    reports = await asyncio.gather(
+        *(diagnose(target, request=_copy(case.request, prefix)) for case in cases)
+    )
+    return list(zip(cases, reports, strict=True))
+
+
+def _failing(data: dict) -> list[tuple[str, str]]:
+    return [(f["check"], f["summary"]) for f in data["findings"] if f["status"] == "fail"]
+
+
 def _expected(case: Case) -> set[Triple]:
     return {(kind, _copy(name, "d_"), change) for kind, name, change in case.expected}
 
@@ -425,11 +454,11 @@ def test_constructs_fresh_healthy_drift_exact_then_healed(
         wrong.append(f"fresh cache: {fresh['verdict']} {sorted(_triples(fresh))}")
     named_fresh = [f for case in CASES for f in _named(case, "f_")]
     _code, data = check_json(capsys, flags + named_fresh)
-    failing = [
-        (f["check"], f["objects"], f["summary"]) for f in data["findings"] if f["status"] == "fail"
-    ]
-    if data["stale_objects"] or failing:
-        wrong.append(f"fresh, named: {sorted(_triples(data))} {failing}")
+    if data["stale_objects"] or _failing(data):
+        wrong.append(f"fresh, named: {sorted(_triples(data))} {_failing(data)}")
+    for case, report in asyncio.run(_requests(served, "f_")):
+        if (report.exit_code, report.stale_objects) != (0, []):
+            wrong.append(f"{case.id} fresh request: {report.verdict} {failing_causes(report)}")
 
     served.execute(";\n".join(_copy(case.construct, "d_") for case in CASES))
     code, drifted = check_json(capsys, flags)
@@ -455,6 +484,10 @@ def test_constructs_fresh_healthy_drift_exact_then_healed(
             wrong.append(
                 f"{case.id} named: got {sorted(named & _expected(case))}, want {sorted(want)}"
             )
+
+    for case, report in asyncio.run(_requests(served, "d_")):
+        if not _expected(case) <= stale_triples(report):  # among the whole drift
+            wrong.append(f"{case.id} request: {sorted(stale_triples(report))}")
 
     _wait_reload(served)
     code, after = check_json(capsys, flags)

@@ -40,3 +40,18 @@ def test_overloads_by_type_read_from_pgrst203_or_from_the_one_resolved():
     assert rivals.read("PGRST108", {}, True) is False  # one resolved: the older one
     assert Rivals("s.f(a => integer)", oldest=True).read("PGRST108", {}, True) is True
     assert rivals.read("PGRST202", {}, False) is False
+
+
+def test_a_call_finds_an_overload_by_names_or_posted_as_its_one_body_argument():
+    from tui.core.checks.objects import _call_finds
+    from tui.core.request import FailingRequest
+
+    body = Function(1, "s", "f", "f", ("",), False, True, ("json",), False)
+    post = FailingRequest("POST", "/rpc/f", b'{"x": 1}')
+    assert _call_finds(body, ("x",), post)  # the whole body is its argument
+    assert not _call_finds(body, ("x",), FailingRequest("GET", "/rpc/f?x=1"))
+    as_text = FailingRequest("POST", "/rpc/f", b"hi", {"Content-Type": "text/plain"})
+    assert not _call_finds(body, (), as_text)
+    two = fn(("a", "b"), ("integer", "integer"), defaults=1)
+    assert _call_finds(two, ("a",), FailingRequest("GET", "/rpc/f?a=1"))
+    assert not _call_finds(two, ("b",), FailingRequest("GET", "/rpc/f?b=1"))  # a is required

@@ -19,10 +19,11 @@ from tui.core.checks.request_columns import (
 )
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import qualified, quote_ident, relationship_name
-from tui.core.probes.cache_only import rpc_args
+from tui.core.probes.cache_only import RAW_BODY_MEDIA, content_type, rpc_args
 from tui.core.probes.catalog import Catalog, Function, Relation, unembeddable
 
 if TYPE_CHECKING:
+    from tui.core.request import FailingRequest
     from tui.core.specs import ObjectRef
     from tui.core.view_keys import ViewRelationship
 
@@ -391,6 +392,18 @@ def _execute_fix(ref: ObjectRef, overloads: list[Function], role: str | None) ->
     )  # fmt: skip
 
 
+def _call_finds(fn: Function, passed: tuple[str, ...], failing: FailingRequest) -> bool:
+    """The call finds this overload (Plan.hs findProc, v11.2 and v12.0): by its argument
+    names (every required one, the rest optional ones), or, posted with the media type of its
+    one unnamed argument, whatever the body holds (the body is that argument)."""
+    if fn.matches(frozenset(passed)):
+        return True
+    if failing.method.upper() != "POST" or fn.raw_body is None:
+        return False
+    media = (content_type(failing) or "application/json").split(";")[0].strip().lower()
+    return RAW_BODY_MEDIA[fn.raw_body] == media
+
+
 def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
     assert ev.catalog is not None
     overloads = ev.catalog.functions.get(ref.key)
@@ -413,7 +426,7 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
     if ev.failing is not None:
         passed = rpc_args(ev.failing, ref.name)
         wanted = [f for f in overloads if f.callable_by_name]
-        if passed and wanted and not any(set(passed) <= set(f.args) for f in wanted):
+        if passed and wanted and not any(_call_finds(f, passed, ev.failing) for f in wanted):
             takes = " or ".join(f"({', '.join(f.args)})" for f in wanted)
             return _finding(
                 ref, Status.FAIL,
