@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,3 +202,19 @@ def check_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int
     code = main(["check", "--json", *argv])
     out, _err = capsys.readouterr()
     return code, json.loads(out)
+
+
+RELOAD_WAIT = 15.0  # seconds for a NOTIFY to show; PostgREST reloads these in well under 1 s
+CACHE_LOADED = "Schema cache loaded"  # PostgREST's log line after every (re)load
+
+
+def reload(box: Sandbox) -> None:
+    """NOTIFY, then wait until PostgREST logs that its cache reloaded (checking until healthy
+    is not enough: objects the role may not see read healthy before the reload happened)."""
+    assert box.postgrest is not None
+    loads = box.postgrest.log_text().count(CACHE_LOADED)
+    box.execute("NOTIFY pgrst, 'reload schema'")
+    deadline = time.monotonic() + RELOAD_WAIT
+    while box.postgrest.log_text().count(CACHE_LOADED) <= loads:
+        assert time.monotonic() < deadline, "PostgREST did not reload after NOTIFY"
+        time.sleep(0.05)

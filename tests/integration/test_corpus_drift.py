@@ -10,18 +10,15 @@ checked healthy before its first case and after each case's NOTIFY.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from corpus_helpers import CORPORA, Corpus, check_json, serve_all, target_flags
+from corpus_helpers import CORPORA, Corpus, check_json, reload, serve_all, target_flags
 
 from tui.sandbox import Cluster, Sandbox
 
 pytestmark = pytest.mark.integration
-
-RELOAD_WAIT = 15.0  # seconds for a NOTIFY to show; PostgREST reloads these in well under 1 s
 
 
 @dataclass(frozen=True)
@@ -246,21 +243,6 @@ def served(corpus_templates: Cluster) -> Iterator[dict[tuple[str, str], Sandbox]
 
 def check(capsys: pytest.CaptureFixture[str], box: Sandbox) -> tuple[int, dict]:
     return check_json(capsys, target_flags(box))
-
-
-CACHE_LOADED = "Schema cache loaded"  # PostgREST's log line after every (re)load
-
-
-def reload(box: Sandbox) -> None:
-    """NOTIFY, then wait until PostgREST logs that its cache reloaded (checking until healthy
-    is not enough: objects the role may not see read healthy before the reload happened)."""
-    assert box.postgrest is not None
-    loads = box.postgrest.log_text().count(CACHE_LOADED)
-    box.execute("NOTIFY pgrst, 'reload schema'")
-    deadline = time.monotonic() + RELOAD_WAIT
-    while box.postgrest.log_text().count(CACHE_LOADED) <= loads:
-        assert time.monotonic() < deadline, "PostgREST did not reload after NOTIFY"
-        time.sleep(0.05)
 
 
 # (corpus, version) -> the served copy is reloaded and healthy: a case needs no baseline check

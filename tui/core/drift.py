@@ -85,15 +85,18 @@ def column_name(table: str, column: str) -> str:
 
 
 def served_keys(catalog: Catalog, exposed: set[str] | frozenset[str]) -> list[ForeignKey]:
-    """The foreign keys PostgREST turns into relationships: both tables served (exposed, not
-    a partition), not replaced by a computed relationship. Newest first."""
+    """The foreign keys PostgREST turns into relationships: both tables in exposed schemas,
+    not replaced by a computed relationship. Newest first.
+
+    A key to or from a partition counts: PostgREST's relationship query (SchemaCache.hs
+    ``allM2OandO2ORels``, v11.2.2 and v12.0.2) drops only the copies of a partitioned table's
+    keys (``conparentid = 0``; the catalog never reads them), not partitions, so a key to a
+    partition gives its column an OpenAPI note and a key declared on a partition embeds."""
     keys = []
     for fk in catalog.foreign_keys:
         if fk.overridden or fk.schema not in exposed or fk.ref_schema not in exposed:
             continue
-        child = catalog.relations.get(fk.table_key)
-        parent = catalog.relations.get(fk.ref_key)
-        if child is None or parent is None or child.partition_of or parent.partition_of:
+        if fk.table_key not in catalog.relations or fk.ref_key not in catalog.relations:
             continue
         keys.append(fk)
     return sorted(keys, key=lambda fk: -fk.oid)
@@ -123,7 +126,8 @@ def _note_candidates(
     the same schema, from foreign keys and through views, not replaced by a computed one."""
     found: dict[tuple[str, str, str], list[_Candidate]] = {}  # (schema, table, column)
     for fk in keys:
-        if fk.openapi_note:
+        # a partition is no OpenAPI table: its own keys embed but show nowhere
+        if fk.openapi_note and not catalog.relations[fk.table_key].partition_of:
             order = (False, fk.ref_schema, fk.ref_table, fk.table_key == fk.ref_key, fk.name,
                      ((fk.columns[0], fk.ref_columns[0] if fk.ref_columns else ""),))  # fmt: skip
             ends = (fk.schema, fk.table, fk.ref_schema, fk.ref_table, fk.name)

@@ -46,7 +46,8 @@ FROM pg_namespace n WHERE {USER_SCHEMAS}
 # tables); the catch-all privilege test runs only for relations without a DML privilege, and
 # the per-column grants only for relations where a table-level grant is missing but a column
 # one exists (GRANT SELECT (id) ...: PostgreSQL lets the role read those columns). Partitions
-# are read too (PostgREST serves only their parent, ``NOT relispartition``), with their parent.
+# are read too (PostgREST serves only their parent, ``NOT relispartition``), with their
+# partitioned ancestors, nearest first (keys declared on those are copied onto the partition).
 RELATIONS_QUERY = f"""
 SELECT oid, nspname AS schema, relname AS name, relkind, owner, relrowsecurity AS rls,
        relforcerowsecurity AS force_rls, reloptions,
@@ -54,7 +55,7 @@ SELECT oid, nspname AS schema, relname AS name, relkind, owner, relrowsecurity A
        sel OR ins OR upd OR del
          OR has_table_privilege(%(role)s, oid, 'TRUNCATE,REFERENCES,TRIGGER')
          OR has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE,REFERENCES') AS visible,
-       columns, parent, changed_age,
+       columns, ancestors, changed_age,
        CASE WHEN NOT (sel AND ins AND upd)
               AND has_any_column_privilege(%(role)s, oid, 'SELECT,INSERT,UPDATE') THEN
          ARRAY(SELECT a.attname::text || ':'
@@ -78,10 +79,11 @@ FROM (
                ORDER BY a.attnum) AS columns,
          age(c.xmin) AS changed_age,
          CASE WHEN c.relispartition THEN
-           (SELECT ARRAY[pn.nspname::text, p.relname::text] FROM pg_inherits i
-            JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
-            WHERE i.inhrelid = c.oid)
-         END AS parent
+           ARRAY(SELECT pn.nspname || '.' || p.relname
+                 FROM pg_partition_ancestors(c.oid) WITH ORDINALITY AS u(oid, ord)
+                 JOIN pg_class p ON p.oid = u.oid JOIN pg_namespace pn ON pn.oid = p.relnamespace
+                 WHERE u.oid <> c.oid ORDER BY u.ord)
+         END AS ancestors
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND {USER_SCHEMAS}
     AND (%(names)s::text[] IS NULL OR c.relname = ANY(%(names)s::text[]))
@@ -415,11 +417,18 @@ class Relation:
     # columns the role may use although the table-level grant is missing (GRANT SELECT (a)):
     # privilege -> columns; empty when table-level grants decide
     column_grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a partition's partitioned ancestors' keys, parent first, root last
+    ancestors: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         """The catalog's key (``schema.name`` as stored, unquoted)."""
         return f"{self.schema}.{self.name}"
+
+    @property
+    def root(self) -> str:
+        """A partition's root partitioned table (the one PostgREST serves), by key."""
+        return self.ancestors[-1] if self.ancestors else (self.partition_of or self.key)
 
     @property
     def qualified(self) -> str:
@@ -862,13 +871,13 @@ async def snapshot(
         # relations, 989 keys) the rows by name and the keyword calls were a third of the
         # snapshot's own CPU
         for (oid, schema, name, relkind, owner, rls, force_rls, options, sel, ins, upd, dele,
-             visible, attnames, parent, changed_age, grants) in await relations.rows(timings):  # fmt: skip
+             visible, attnames, ancestors, changed_age, grants) in await relations.rows(timings):  # fmt: skip
             relations_by_key[f"{schema}.{name}"] = Relation(
                 oid, schema, name, KIND_BY_RELKIND.get(relkind, "table"), owner, rls, force_rls,
                 _security_invoker(options) if options else False, sel, ins, upd, dele,
                 visible or owner in privileges_of,  # PostgREST: pg_has_role(relowner)
-                tuple(attnames), ".".join(parent) if parent else None, changed_age,
-                _column_grants(grants) if grants else {},
+                tuple(attnames), ancestors[0] if ancestors else None, changed_age,
+                _column_grants(grants) if grants else {}, tuple(ancestors or ()),
             )  # fmt: skip
         rows = await computed.rows(timings)
         catalog.computed = frozenset(
