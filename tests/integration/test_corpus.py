@@ -305,9 +305,10 @@ def test_keys_to_from_and_copied_onto_partitions_are_judged_as_postgrest_caches_
     ancestors' keys (SchemaCache.hs ``allM2OandO2ORels``: ``conparentid = 0``, v11.2.2 and
     v12.0.2); partitions themselves are no OpenAPI table. So: pagila's keys declared on each
     partition of payment (none on payment) are cached; a single-column key to a partition
-    carries an OpenAPI note (was: a fresh cache read as "removed"); a key added on a
-    partition is found by embedding (was: missed); a copied key is no relationship, and a
-    sub-partition is served through its root."""
+    carries an OpenAPI note, before a view's over that partition (was: a fresh cache read as
+    "removed", then as a note to the view "added"); a key added on a partition is found by
+    embedding (was: missed); a copied key is no relationship, and a sub-partition is served
+    through its root."""
     pagila = next(c for c in CORPORA if c.name == "pagila")
     box = serve(corpus_templates, pagila, "12", "parts")
     try:
@@ -321,7 +322,10 @@ def test_keys_to_from_and_copied_onto_partitions_are_judged_as_postgrest_caches_
             "CREATE TABLE d_parted_a1 PARTITION OF d_parted_a FOR VALUES IN (1);"
             "ALTER TABLE d_parted_a1 ADD CONSTRAINT d_a1_id UNIQUE (id);"
             "CREATE TABLE d_to_part (id int PRIMARY KEY,"
-            " a1_id int CONSTRAINT d_to_part_fk REFERENCES d_parted_a1 (id))"
+            " a1_id int CONSTRAINT d_to_part_fk REFERENCES d_parted_a1 (id));"
+            # a view over the partition: tables before views, its note stays the partition's
+            "CREATE VIEW d_part_v AS SELECT * FROM d_parted_a1;"
+            "CREATE VIEW d_to_part_v AS SELECT * FROM d_to_part"
         )
         reload(box)
         code, data = check_json(capsys, target_flags(box))
@@ -335,7 +339,10 @@ def test_keys_to_from_and_copied_onto_partitions_are_judged_as_postgrest_caches_
                     " REFERENCES store")  # fmt: skip
         code, data = check_json(capsys, target_flags(box))
         got = {(s["kind"], s["name"], s["change"]) for s in data["stale_objects"]}
-        assert got == {("relationship", "public.d_parted_a1:public.store!d_a1_store", "added")}
+        assert got == {  # the view over the partition passes the new key on (its note)
+            ("relationship", "public.d_parted_a1:public.store!d_a1_store", "added"),
+            ("relationship", "public.d_part_v:public.store!d_a1_store", "added"),
+        }
         assert (data["verdict"], code) == ("stale-cache", 1)
     finally:
         box.stop()

@@ -380,7 +380,7 @@ def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[Stale
         candidates = db.note_candidates.get(note, [])
         schema = split_unquoted(table, ".")[0]
         ours = next((c for c in candidates
-                     if f"{schema}.{quote_ident(c.target)}" in cache.tables), None)  # fmt: skip
+                     if _known(f"{schema}.{quote_ident(c.target)}", db, cache)), None)  # fmt: skip
         if ours is not None and ours.target == theirs:
             continue
         if ours is not None:
@@ -390,6 +390,13 @@ def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[Stale
             name = f"{table}:{schema}.{quote_ident(theirs)}!{quote_ident(column)}"
             stale.append(StaleObject(ObjectKind.RELATIONSHIP, name, Change.REMOVED))
     return stale
+
+
+def _known(target: str, db: Inventory, cache: Inventory) -> bool:
+    """Can the cache hold a relationship to ``target``? Yes when it has the relation, and
+    for a partition, which no OpenAPI document lists but whose keys PostgREST caches all the
+    same (``served_keys``)."""
+    return target in cache.tables or (target not in db.tables and target not in db.hidden)
 
 
 def renamed_since_load(db: Inventory, cache: Inventory, stale: Iterable[StaleObject]) -> set[str]:
