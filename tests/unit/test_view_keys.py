@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.core.probes.catalog import ForeignKey
-from tui.core.view_keys import ViewSource, target_origins, view_relationships
+from tui.core.view_keys import ViewSource, target_origins, view_primary_key, view_relationships
 
 # pg_rewrite.ev_action of a PostgreSQL 15 view over table p (OID 16385: id, "we{ird} col"):
 #   SELECT p.id AS x, (SELECT max(q.id) FROM p q WHERE q.id < p.id) AS m, p."we{ird} col",
@@ -55,3 +55,24 @@ def test_views_in_unexposed_schemas_start_nothing_and_pass_only_on_the_search_pa
     assert view_relationships([FK], views, ["api"], extra_search_path=()) == []
     found = view_relationships([FK], views, ["api"], extra_search_path=("private",))
     assert [(r.table, r.foreign_table) for r in found] == [("api.v", "public.parent")]
+
+
+# (view, its primary key as PostgREST infers it): the first column showing each key column of
+# a table it reads, through a view over a view; a key column not shown is left out
+PRIMARY_KEYS = [
+    ("public.ov", ("b", "a")),
+    ("public.ovv", ("b",)),
+    ("public.none", ()),
+]
+KEY_VIEWS = {
+    "public.ov": ViewSource("public", "ov", {"b": ("public.t", "k1"), "a": ("public.t", "k2"),
+                                             "a2": ("public.t", "k2"), "v": ("public.t", "v")}),
+    "public.ovv": ViewSource("public", "ovv", {"b": ("public.ov", "b"), "v": ("public.ov", "v")}),
+    "public.none": ViewSource("public", "none", {"v": ("public.t", "v")}),
+}  # fmt: skip
+
+
+def test_a_views_primary_key_is_the_base_tables_as_it_shows_them():
+    keys = {"public.t": ("k1", "k2")}
+    for view, wanted in PRIMARY_KEYS:
+        assert view_primary_key(view, KEY_VIEWS, keys) == wanted, view

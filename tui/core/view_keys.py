@@ -192,3 +192,28 @@ def view_relationships(
                 for b in parent_choices
             ]
     return rels
+
+
+def view_primary_key(
+    view: str, views: Mapping[str, ViewSource], primary_keys: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """A view's primary key as PostgREST infers it (SchemaCache.hs ``addViewPrimaryKeys``):
+    for each primary key column of a table its columns come from (through views over
+    views), the first of its columns that shows it; a key column it does not show is left
+    out. ``primary_keys``: the base tables' keys."""
+    source = views.get(view)
+    if source is None:
+        return ()
+    shown: dict[tuple[str, str], str] = {}  # (table, key column) -> the view's first column
+    for column, origin in source.origins.items():
+        hop, seen = origin, {view}
+        while hop[0] in views and hop[0] not in seen:  # a view over a view: one hop more
+            seen.add(hop[0])
+            nxt = views[hop[0]].origins.get(hop[1])
+            if nxt is None:
+                break
+            hop = nxt
+        if hop[1] in primary_keys.get(hop[0], ()):
+            shown.setdefault(hop, column)
+    tables = dict.fromkeys(table for table, _ in shown)
+    return tuple(shown[(t, c)] for t in tables for c in primary_keys[t] if (t, c) in shown)

@@ -16,7 +16,7 @@ from psycopg.rows import BaseRowFactory, dict_row, tuple_row
 from tui.core.names import qualified, relationship_name, signature
 from tui.core.postgrest_config import choose_authenticator, in_database
 from tui.core.probes.cache_only import RAW_BODY_MEDIA
-from tui.core.view_keys import ViewSource, target_origins
+from tui.core.view_keys import ViewSource, target_origins, view_primary_key
 
 R = TypeVar("R")
 
@@ -209,15 +209,25 @@ WHERE r.rulename = '_RETURN' AND r.ev_class >= 16384 AND c.relkind IN ('v', 'm')
   AND {USER_SCHEMAS}
 """
 
-# The primary keys of the relations a pasted write names (``keys_of``), in key order:
+# The primary keys of the relations a pasted write names (``keys_of``), in key order, and of
+# the relations the rules of those that are views read (through views over views):
 # PostgREST's conflict target for an upsert without on_conflict= and a PUT, and columns it
-# adds to RETURNING (Plan.hs mutatePlan, tablePKCols). Scoped by name through pg_class's
-# name index, so it costs the same at 10 tables as at 10,000.
+# adds to RETURNING (Plan.hs mutatePlan, tablePKCols); a view's it infers from its base
+# tables' (view_keys.view_primary_key). Scoped by name through pg_class's name index and
+# the rules' dependencies, so it costs the same at 10 tables as at 10,000.
 PRIMARY_KEYS_QUERY = f"""
+WITH RECURSIVE rels(oid) AS (
+  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relname = ANY(%(keys_of)s::text[]) AND {USER_SCHEMAS}
+  UNION
+  SELECT d.refobjid FROM rels
+  JOIN pg_rewrite r ON r.ev_class = rels.oid
+  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+   AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class
+)
 SELECT n.nspname, c.relname, {_KEY_COLUMNS.format(keys="conkey", rel="conrelid")}
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+FROM rels JOIN pg_class c ON c.oid = rels.oid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'p'
-WHERE c.relname = ANY(%(keys_of)s::text[]) AND {USER_SCHEMAS}
 """
 
 FUNCTIONS_QUERY = f"""
@@ -915,13 +925,16 @@ async def snapshot(
             INVENTORY[sent.key][1](catalog, await sent.rows(timings))
         if pks is not None:
             # a table without one has none; a view's PostgREST infers from its base tables
-            # (SchemaCache.hs addViewPrimaryKeys), so it stays unknown here
-            catalog.primary_keys.update(
-                (r.key, ()) for r in catalog.relations.values()
-                if r.name in keys_of and not r.is_view
-            )  # fmt: skip
+            # (SchemaCache.hs addViewPrimaryKeys): known where the views' sources were read
+            named = [r for r in catalog.relations.values() if r.name in keys_of]
+            catalog.primary_keys.update((r.key, ()) for r in named if not r.is_view)
             for schema, name, key_columns in await pks.rows(timings):
                 catalog.primary_keys[f"{schema}.{name}"] = tuple(key_columns)
+            for r in named:
+                if r.is_view and r.key in catalog.view_sources:
+                    catalog.primary_keys[r.key] = view_primary_key(
+                        r.key, catalog.view_sources, catalog.primary_keys
+                    )
         # the third round trip, only for named objects: what depends on what was found.
         # The views' tables with RLS are read by the RLS check of a view only: planning the
         # query costs 4-6 ms on a fresh connection (2 ms more at 10,000 tables than at 100)
