@@ -271,6 +271,11 @@ CASES = (
          (("function", "cx.{p}ov(text)", "added"),),
          base="CREATE FUNCTION cx.{p}ov(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
          named=("--function", "cx.{p}ov")),
+    # argument names PostgREST's query grammar reserves or reads as a path, unless quoted
+    Case("fn-reserved-argument-names",
+         'CREATE FUNCTION cx.{p}resv("select" int, "a.b" int, "x y" int, "lim.limit" int, '
+         '"order" int DEFAULT 1) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+         (fn("{p}resv"),), named=("--function", "cx.{p}resv")),
     Case("fn-unnamed-json",
          "CREATE FUNCTION cx.{p}body(json) RETURNS json LANGUAGE sql AS $$ SELECT $1 $$",
          (fn("{p}body"),),

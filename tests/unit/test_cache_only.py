@@ -112,7 +112,10 @@ def test_shapes_quote_names_and_read_answers():
     assert r.read(400, {"code": "PGRST200", "message": "between 'child' and 'parent'"}) is False
     assert r.read(400, {"code": "PGRST108", "message": f"'{NO_SUCH_EMBED}' is not"}) is True
     f = function("s", "f", ("a",))
-    assert params(f.path) == {"a": "0", "order": f"{NO_SUCH_EMBED}(x)"}
+    assert params(f.path) == {'"a"': "0", "order": f"{NO_SUCH_EMBED}(x)"}
+    # quoted, an argument named like a reserved parameter or a path is an argument still
+    reserved = function("s", "f", ("select", "a.b", "x.limit"))
+    assert list(params(reserved.path)) == ['"select"', '"a.b"', '"x.limit"', "order"]
     assert f.read(404, {"code": "PGRST202"}) is False
     assert f.read(400, {"code": "PGRST108", "message": f"'{NO_SUCH_EMBED}' is not"}) is True
     assert planned({"code": "PGRST200", "details": f"between 'f' and '{NO_SUCH_EMBED}'"})

@@ -54,7 +54,7 @@ def test_probes_read_the_measured_answers_of_postgrest() -> None:
     assert not rel.converged(Answer(400, b'{"code":"PGRST200","message":"order_items"}'))
     embed = f"'{NO_SUCH_EMBED}' is not an embedded resource in this request"
     assert rel.converged(Answer(400, json.dumps({"code": "PGRST108", "message": embed}).encode()))
-    assert fn.path == f"/rpc/order_total?order_id=0&order={NO_SUCH_EMBED}(x)"
+    assert fn.path == f"/rpc/order_total?%22order_id%22=0&order={NO_SUCH_EMBED}(x)"
     assert not fn.converged(Answer(404, b'{"code":"PGRST202"}'))
     assert fn.converged(Answer(400, json.dumps({"code": "PGRST108", "message": embed}).encode()))
     assert not fn.converged(Answer(400, b'{"code":"PGRST200"}'))  # not the answer planned

@@ -140,7 +140,9 @@ def function(
             {"Content-Profile": schema, "Content-Type": media},
             b"{}" if media == JSON["Content-Type"] else b"", "PGRST108", frozenset({"PGRST202"}),
         )  # fmt: skip
-    query = "".join(f"{quote(a, safe='')}=0&" for a in args) + f"order={NOT_EMBEDDED_ORDER}"
+    # each name double-quoted: bare, a name such as "select" or "x.limit" is a reserved
+    # parameter to PostgREST (QueryParams.hs), and "a.b" a path, so no argument at all
+    query = "".join(f"{field(a)}=0&" for a in args) + f"order={NOT_EMBEDDED_ORDER}"
     return Shape(
         "GET", f"{path}{query}", {"Accept-Profile": schema}, None,
         "PGRST108", frozenset({"PGRST202"}),
