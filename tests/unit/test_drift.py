@@ -12,6 +12,7 @@ from tui.core.model import Change, ObjectKind, StaleObject
 from tui.core.probes import openapi
 from tui.core.probes.catalog import (
     Catalog,
+    ComputedRel,
     ForeignKey,
     Function,
     Relation,
@@ -349,7 +350,7 @@ def test_fresh_cache_reads_healthy_whatever_keys_the_tables_have():
             "public", "a_view", {"id": ("public.a", "id"), "oid": ("other.a", "id")}
         )
     }
-    cat.computed = frozenset({("public.b", "public.a")})
+    cat.computed_rels = [ComputedRel("public", "b", "public", "a", 1, "public")]
     tables = {"a": ("id",), "b": ("id", "a_id", "x", "y", "z"), "a_view": ("id", "oid")}
     assert compute(cat, doc(tables, fk={"b": {"a_id": "a", "y": "a_view", "z": "a_view"}})) == set()
     assert compute(cat, doc(tables, fk={"b": {"a_id": "a", "y": "a_view"}})) == {

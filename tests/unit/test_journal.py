@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.transcript.journal import Journal, JournalError, read_events, sessions_root
+from tui.core.transcript.sessions import find_session, list_sessions
 
 JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlX2J5dGVz"
 TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -25,8 +26,29 @@ def test_start_creates_session_dir_under_user_data_dir(tmp_path: Path) -> None:
     journal.close()
     assert journal.dir.parent == sessions_root()
     assert str(sessions_root()).startswith(str(tmp_path / "xdg"))  # XDG_DATA_HOME honoured
-    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", journal.session_id)
+    assert re.fullmatch(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{6}", journal.session_id)
     assert journal.path == journal.dir / "journal.jsonl"
+
+
+def test_session_ids_are_unique_and_sort_in_the_order_the_sessions_started(tmp_path: Path) -> None:
+    """Same microsecond (a frozen clock), then a clock stepped back an hour, next to a
+    session id from before microseconds: each id sorts after the ones before it, so
+    `sessions` lists newest first and `export --last` is the last one started."""
+    root = tmp_path / "sessions"
+    (root / "20261124T030000Z-0ld0ld").mkdir(parents=True)  # the old id form, same second
+    (root / "20261124T030000Z-0ld0ld" / "journal.jsonl").write_text("")
+    moments = [datetime(2026, 11, 24, 3, 0, tzinfo=UTC)] * 3 + [
+        datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    ]
+    started = []
+    for moment in moments:
+        journal = Journal.start(command="check", root=root, clock=lambda m=moment: m)
+        journal.close()
+        started.append(journal.session_id)
+    assert len(set(started)) == 4 and started == sorted(started)
+    assert started[0].startswith("20261124T030000.000001Z-")  # after the old-form one
+    assert find_session(None, last=True, root=root).name == started[-1]
+    assert [s.id for s in list_sessions(root)][:4] == started[::-1]
 
 
 def test_file_is_0600_and_dir_0700_even_with_a_permissive_umask() -> None:
@@ -58,7 +80,7 @@ def test_events_have_utc_ms_timestamp_seq_actor_kind_payload() -> None:
     first = json.loads(lines[0])
     assert first["kind"] == "session" and first["payload"]["command"] == "reload"
     assert json.loads(lines[1]) == event
-    assert journal.session_id.startswith("20261124T031204Z-")
+    assert journal.session_id.startswith("20261124T031204.118999Z-")  # the clock's first tick
 
 
 def test_record_returns_the_redacted_event_and_the_file_never_holds_the_secret() -> None:

@@ -135,11 +135,12 @@ def _note_candidates(
                 _Candidate(order, fk.ref_table, ends, fk.oid)
             )
     derived = view_relationships(catalog.foreign_keys, catalog.view_sources, exposed, extra)
+    computed = catalog.computed_pairs() if derived else frozenset()
     for rel in derived:
         schema, table = rel.table.split(".", 1)
         ref_schema, ref_table = rel.foreign_table.split(".", 1)
         if (rel.one_to_one or len(rel.columns) != 1 or schema != ref_schema
-                or schema not in exposed or (rel.table, rel.foreign_table) in catalog.computed):  # fmt: skip
+                or schema not in exposed or (rel.table, rel.foreign_table) in computed):  # fmt: skip
             continue
         order = (rel.foreign_is_view, ref_schema, ref_table, rel.table == rel.foreign_table,
                  rel.constraint, rel.columns)  # fmt: skip

@@ -457,8 +457,8 @@ def embed_alias(cat: Catalog, schema: str, name: str, source: str | None = None)
     """What an embed name that is no relation stands for in PostgREST 11-12 (Plan.hs findRel):
     a computed relationship (a function of ``source``'s row type), or a foreign key named by
     its constraint or its one column; None when neither (with no ``source``: of any table)."""
-    for table_key, fn_key in cat.computed:
-        if fn_key == f"{schema}.{name}" and source in (None, table_key.split(".", 1)[1]):
+    for rel in cat.computed_rels:
+        if (rel.fn_schema, rel.fn) == (schema, name) and source in (None, rel.table):
             return f"the computed relationship {qualified(schema, name)}"
     for fk in cat.foreign_keys:
         one = name in fk.columns[:1] and len(fk.columns) == 1

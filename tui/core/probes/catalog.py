@@ -685,10 +685,9 @@ class Catalog:
     primary_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # view key -> where its columns come from (unscoped snapshots; see VIEW_SOURCES_QUERY)
     view_sources: dict[str, ViewSource] = field(default_factory=dict)
-    # (relation key, function key) of computed relationships: PostgREST keys relationships
-    # by (table, foreign table), so one replaces every relationship of such a pair
-    computed: frozenset[tuple[str, str]] = frozenset()
-    computed_rels: list[ComputedRel] = field(default_factory=list)  # the same, in full
+    # computed relationships (COMPUTED_RELS_QUERY); their (table, function) pairs are
+    # ``computed_pairs()``
+    computed_rels: list[ComputedRel] = field(default_factory=list)
     # the inventory, read only when asked for (a reset's "what would be lost")
     triggers: set[str] = field(default_factory=set)  # "schema.table.trigger"
     grants: set[str] = field(default_factory=set)  # "table public.t: SELECT to anon"
@@ -704,6 +703,13 @@ class Catalog:
 
     def owns(self, relation: Relation) -> bool:
         return relation.owner in self.role.privileges_of
+
+    def computed_pairs(self) -> frozenset[tuple[str, str]]:
+        """(relation key, function key) of each computed relationship: PostgREST keys
+        relationships by (table, foreign table), so one replaces every relationship of a
+        pair whose function is named like the foreign table. Built per call: hoist it."""
+        return frozenset((f"{c.schema}.{c.table}", f"{c.fn_schema}.{c.fn}")
+                         for c in self.computed_rels)  # fmt: skip
 
     def db_schemas_override(self) -> list[tuple[str, str, str]]:
         """(role, database, value) of every in-database ``pgrst.db_schemas`` setting."""
@@ -889,14 +895,11 @@ async def snapshot(
                 tuple(attnames), ancestors[0] if ancestors else None, changed_age,
                 _column_grants(grants) if grants else {}, tuple(ancestors or ()),
             )  # fmt: skip
-        rows = await computed.rows(timings)
-        catalog.computed = frozenset(
-            (f"{a_s}.{a_n}", f"{f_s}.{f_n}") for a_s, a_n, f_s, f_n, *_ in rows
-        )
         catalog.computed_rels = [
-            ComputedRel(a_s, a_n, f_s, f_n, oid, r_s) for a_s, a_n, f_s, f_n, oid, r_s in rows
+            ComputedRel(a_s, a_n, f_s, f_n, oid, r_s)
+            for a_s, a_n, f_s, f_n, oid, r_s in await computed.rows(timings)
         ]
-        computed_pairs = catalog.computed
+        computed_pairs = catalog.computed_pairs()
         keys = catalog.foreign_keys
         for (oid, schema, table, ref_schema, ref_table, name, key_columns, ref_columns,
              one_to_one) in await foreign_keys.rows(timings):  # fmt: skip

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -69,11 +68,11 @@ MANIFEST_SUFFIX = ".manifest.json"
 
 def new_session_dir() -> Path:
     """A session folder of our own when no journal gave one (same place the journal uses)."""
-    from tui.core.transcript.journal import sessions_root
+    from tui.core.transcript.journal import new_session_id, sessions_root
 
     root = sessions_root()
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = root / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    path = root / new_session_id(root, datetime.now(UTC))
     path.mkdir(mode=0o700)
     return path
 

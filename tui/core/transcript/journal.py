@@ -18,7 +18,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,32 @@ def utc_stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def session_stamp(name: str) -> datetime | None:
+    """When the session named ``name`` started, from its id (``20261208T014902.123456Z-…``;
+    ids from before microseconds, ``20261208T014902Z-…``, too); None for another name."""
+    stamp = name.partition("-")[0]
+    for form in ("%Y%m%dT%H%M%S.%fZ", "%Y%m%dT%H%M%SZ"):
+        try:
+            return datetime.strptime(stamp, form).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def new_session_id(root: Path, started: datetime) -> str:
+    """A session id that sorts after every session in ``root``: the start to the
+    microsecond, moved 1 µs past the newest when the clock says otherwise (two sessions in
+    one tick, a clock stepped back), then a random suffix (another process, same moment)."""
+    stamp = started.astimezone(UTC)
+    try:
+        newest = max(filter(None, (session_stamp(e.name) for e in os.scandir(root))), default=None)
+    except OSError:
+        newest = None
+    if newest is not None and newest >= stamp:
+        stamp = newest + timedelta(microseconds=1)
+    return f"{stamp:%Y%m%dT%H%M%S.%f}Z-{os.urandom(3).hex()}"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -106,7 +132,7 @@ class Journal:
         try:
             root.mkdir(mode=0o700, parents=True, exist_ok=True)
             for _ in range(20):
-                name = f"{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{os.urandom(3).hex()}"
+                name = new_session_id(root, started)
                 try:
                     (root / name).mkdir(mode=0o700)
                     break

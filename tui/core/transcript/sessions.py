@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from tui.core.errors import UsageError
-from tui.core.transcript.journal import JOURNAL_NAME, read_events, sessions_root
+from tui.core.transcript.journal import JOURNAL_NAME, read_events, session_stamp, sessions_root
 from tui.core.transcript.render import verdict_word
 
 
@@ -47,12 +48,14 @@ class SessionInfo:
 
 
 def _session_dirs(root: Path) -> list[Path]:
-    """Session directories, newest first (names start with a UTC stamp, so names sort)."""
+    """Session directories, newest first, by the start their ids carry (to the microsecond,
+    each after the ones before it: ``journal.new_session_id``)."""
     try:
         dirs = [d for d in root.iterdir() if d.is_dir() and (d / JOURNAL_NAME).is_file()]
     except OSError:
         return []
-    return sorted(dirs, key=lambda d: d.name, reverse=True)
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(dirs, key=lambda d: (session_stamp(d.name) or oldest, d.name), reverse=True)
 
 
 def describe(session_dir: Path) -> SessionInfo:
