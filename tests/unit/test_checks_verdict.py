@@ -49,6 +49,17 @@ def test_a_cache_that_could_not_be_judged_is_never_healthy():
     )
 
 
+def test_a_named_object_without_an_answer_is_never_healthy():
+    """A check of what the user named (``--table``, ``--request``) that crashed or could not
+    replay leaves the question open: undetermined, not healthy (was: healthy, exit 0, beside
+    a "check crashed" line); a crash elsewhere (the listener) does not."""
+    for check in ("object", "request"):
+        found = [DRIFT_JUDGED, Finding(check, Status.ERROR, "check crashed: TypeError")]
+        assert decide(found) is Verdict.UNDETERMINED
+        assert decide([*found, fail(Cause.STALE_CACHE)]) is Verdict.STALE_CACHE
+    assert decide([DRIFT_JUDGED, Finding("listener", Status.ERROR, "?")]) is Verdict.HEALTHY
+
+
 def server(in_recovery: bool = False) -> ServerInfo:
     return ServerInfo("15.8", 150008, in_recovery, "db", "postgres", 5432, "origin", True,
                       "PostgreSQL 15.8", None)  # fmt: skip

@@ -58,10 +58,16 @@ STALE = {Cause.STALE_CACHE, Cause.INSTANCES_DISAGREE}  # a reload of some instan
 JUDGED = frozenset({Status.PASS, Status.WARN})
 
 
+# The checks that answer what the user named (--table, --request, ...): one that could not
+# run leaves the question open, never healthy.
+ASKED = frozenset({"object", "request"})
+
+
 def decide(findings: list[Finding]) -> Verdict:
     """Precedence: unreachable, stale-cache, not-cache, undetermined, healthy. Warnings never
-    count. Healthy needs the drift check to have compared the cache with the database: a
-    server that answers everything with 404 leaves it skipped, which is undetermined."""
+    count. Healthy needs the drift check to have compared the cache with the database (a
+    server that answers everything with 404 leaves it skipped, which is undetermined) and an
+    answer for each object or request named (a check of it that crashed is undetermined)."""
     failing = [f for f in findings if f.status is Status.FAIL]
     if any(f.cause in UNREACHABLE for f in failing):
         return Verdict.UNREACHABLE
@@ -71,6 +77,8 @@ def decide(findings: list[Finding]) -> Verdict:
         return Verdict.NOT_CACHE
     if not any(f.check == "drift" and f.status in JUDGED for f in findings):
         return Verdict.UNDETERMINED
+    if any(f.check in ASKED and f.status is Status.ERROR for f in findings):
+        return Verdict.UNDETERMINED  # what the user asked about has no answer
     return Verdict.HEALTHY
 
 
