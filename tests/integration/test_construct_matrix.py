@@ -108,6 +108,13 @@ CASES = (
          "p.code FROM cx.child c JOIN cx.parent p ON p.id = c.parent_id",
          (t("{p}v_join", "view"),),
          request='GET /{p}v_join?select=id,parent(code)'),
+    Case("view-odd-sources",
+         "CREATE VIEW cx.{p}v_odd AS SELECT s.id, s.parent_id AS sub_parent, c2 AS whole, "
+         "l.parent_id AS lat_parent, u.code FROM (SELECT id, parent_id FROM cx.child) s "
+         "JOIN cx.child c2 USING (id) CROSS JOIN LATERAL (SELECT parent_id FROM cx.child x "
+         "WHERE x.id = s.id) l JOIN cx.parent u ON u.id = s.parent_id "
+         "WHERE EXISTS (SELECT 1 FROM cx.other o WHERE o.id = s.id)",
+         (t("{p}v_odd", "view"),)),
     Case("view-of-parent", "CREATE VIEW cx.{p}v_parent AS SELECT id AS pid, code FROM cx.parent",
          (t("{p}v_parent", "view"),)),
     Case("view-over-unexposed-table", "CREATE VIEW cx.{p}v_hidden AS SELECT id, parent_id "
@@ -251,6 +258,16 @@ CASES = (
          (("enum", "cx.{p}tag:new", "added"),),
          base="CREATE TYPE cx.{p}tag AS ENUM ('old');"
               "CREATE TABLE cx.{p}tagged (id int PRIMARY KEY, tags cx.{p}tag[], one cx.{p}tag)"),
+    # OpenAPI names an enum by format_type: qualified outside PostgREST's search path
+    Case("enum-labels-odd-type-names",
+         "ALTER TYPE public.\"{p}Mo.od\" ADD VALUE 'it''s, new'; "
+         "ALTER TYPE cx_priv.\"{p}Pm\" ADD VALUE 'new'",
+         (("enum", 'public."{p}Mo.od":it\'s, new', "added"),
+          ("enum", 'cx_priv."{p}Pm":new', "added")),
+         base="CREATE TYPE public.\"{p}Mo.od\" AS ENUM ('a');"
+              "CREATE TYPE cx_priv.\"{p}Pm\" AS ENUM ('a');"
+              "CREATE TABLE cx.{p}enums (id int PRIMARY KEY, m public.\"{p}Mo.od\", "
+              "p cx_priv.\"{p}Pm\")"),
     # -- functions ------------------------------------------------------------------------------
     Case("fn-returns-table",
          "CREATE FUNCTION cx.{p}rt(n int) RETURNS TABLE (a int, b text) LANGUAGE sql STABLE "
