@@ -214,7 +214,9 @@ WHERE r.rulename = '_RETURN' AND r.ev_class >= 16384 AND c.relkind IN ('v', 'm')
 # PostgREST's conflict target for an upsert without on_conflict= and a PUT, and columns it
 # adds to RETURNING (Plan.hs mutatePlan, tablePKCols); a view's it infers from its base
 # tables' (view_keys.view_primary_key). Scoped by name through pg_class's name index and
-# the rules' dependencies, so it costs the same at 10 tables as at 10,000.
+# the rules' dependencies, and each key by pg_constraint's index on conrelid (a subquery per
+# relation: joined, pg_constraint was scanned whole), so it costs the same at 10 tables as at
+# 10,000.
 PRIMARY_KEYS_QUERY = f"""
 WITH RECURSIVE rels(oid) AS (
   SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -225,9 +227,13 @@ WITH RECURSIVE rels(oid) AS (
   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
    AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class
 )
-SELECT n.nspname, c.relname, {_KEY_COLUMNS.format(keys="conkey", rel="conrelid")}
-FROM rels JOIN pg_class c ON c.oid = rels.oid JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'p'
+SELECT k.nspname, k.relname, {_KEY_COLUMNS.format(keys="conkey", rel="conrelid")}
+FROM (SELECT n.nspname, c.relname, c.oid AS conrelid,
+             (SELECT p.conkey FROM pg_constraint p
+              WHERE p.conrelid = c.oid AND p.contype = 'p') AS conkey
+      FROM rels JOIN pg_class c ON c.oid = rels.oid
+      JOIN pg_namespace n ON n.oid = c.relnamespace) AS k
+WHERE k.conkey IS NOT NULL
 """
 
 FUNCTIONS_QUERY = f"""
