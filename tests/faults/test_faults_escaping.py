@@ -78,7 +78,7 @@ def hostile_box(cluster) -> Iterator[Sandbox]:
 
 def test_every_command_shows_hostile_names_escaped(doctor, hostile_box):
     """check (plain, -v, --json, --table/--function by their U& spelling, --request),
-    sessions and export (md, json): no raw control anywhere, every name on one line, markup
+    sessions, export (md, json) and reload: no raw control anywhere, every name on one line, markup
     printed as written; JSON names decode to the exact catalog names."""
     env = {**hostile_box.connection().env(), "NO_COLOR": "1"}
     spelled = {k: qualified("public", n) for k, n in HOSTILE.items()}
@@ -96,8 +96,9 @@ def test_every_command_shows_hostile_names_escaped(doctor, hostile_box):
     assert {("public", n) for n in HOSTILE.values()} | {("public", BOOM)} <= stale
     texts["check --json"] = run.stdout
     for args in (("sessions",), ("export", "--last", "--format", "md"),
-                 ("export", "--last", "--format", "json")):  # fmt: skip
-        run = doctor(*args, env=env, budget=10)
+                 ("export", "--last", "--format", "json"),
+                 ("reload", "--timeout", "5")):  # last: it fixes the cache  # fmt: skip
+        run = doctor(*args, env=env, budget=30)
         run.assert_calm(0)
         texts[" ".join(args)] = run.output
     exported = json.loads(texts["export --last --format json"])
@@ -135,3 +136,39 @@ def test_a_pasted_error_with_hostile_server_text_is_shown_escaped(doctor, hostil
         assert "Traceback" not in run.output and run.code == 1, run.output
         assert raw_controls(run.output) == [] and "\u202e" not in run.output, run.output
     assert qualified("public", HOSTILE["csi"]) in run.json()["pasted_error"]["objects"][0]
+
+
+def test_on_a_terminal_only_the_doctors_own_styling_reaches_it(hostile_box):
+    """On a TTY the output stream keeps Rich's colours and status-line codes; the hostile
+    names and text still arrive escaped (no OSC, no clear-screen, no bidi override)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    name = "tty\x1b]0;pwned\x07\u202ex"  # created now: stale whatever ran before
+    hostile_box.cluster.execute(hostile_box.dbname, sql.SQL(
+        "CREATE TABLE public.{t} (id int); GRANT SELECT ON public.{t} TO anon"
+    ).format(t=sql.Identifier(name)))  # fmt: skip
+    main, child = pty.openpty()
+    env = {**os.environ, **hostile_box.connection().env(), "COLUMNS": "200"}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "check", "-v", "--timeout", "5"],
+                            stdin=child, stdout=child, stderr=child, env=env)  # fmt: skip
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed its side
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert proc.wait(timeout=60) in (0, 1)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "\x1b[" in shown  # styled: this is a terminal
+    for raw in ("\x1b]", "\x1b[2J", "\x07", "\u202e", "\u200b"):
+        assert raw not in shown, raw
+    assert 'U&"tty\\001B]0;pwned\\0007\\202Ex"' in shown

@@ -257,6 +257,7 @@ async def test_a_pasted_error_object_is_diagnosed_at_once(make_sandbox):
         field.post_message(events.Paste(logged))
         await pilot.pause()
         assert "PGRST204" in field.value and "loyalty_tier" in field.value  # every line kept
+        assert field.value.count("{") == 1  # Input's own paste added its first line ("{") again
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DiagnosisScreen))
         await until(pilot, lambda: app.screen.report is not None)

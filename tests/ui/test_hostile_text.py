@@ -66,3 +66,23 @@ async def test_findings_toasts_and_timeline_show_hostile_text_as_written(fake_ta
         timeline = shown_text(app)
         assert "\\x1b[31mred" in timeline and "[b]b[/b]" in timeline
         assert controls.IN_LINES.findall(timeline) == []
+
+
+async def test_a_coloured_log_line_pasted_into_the_error_field_shows_its_codes_as_written(
+    fake_target,
+):
+    from textual import events
+
+    from tui.ui.widgets.paste_input import PasteInput
+
+    app = make_app(fake_target)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show_symptoms()
+        await until(pilot, lambda: app.screen.query("#error"))
+        field = app.screen.query_one("#error", PasteInput)
+        field.focus()
+        field.post_message(events.Paste("\x1b[31mERROR\x1b[0m relation \u202e\nnot found"))
+        await until(pilot, lambda: bool(field.value))
+        assert field.value == "\\x1b[31mERROR\\x1b[0m relation \\u202e not found"
+        shown = shown_text(app, "#error")
+        assert "\\x1b[31mERROR" in shown and controls.IN_LINES.findall(shown) == []

@@ -27,7 +27,7 @@ from tui.core.remedies.runner import (
     reload,
 )
 from tui.core.request import parse_request
-from tui.core.shown import json_text
+from tui.core.shown import clean, json_text
 from tui.core.target import Target, mask_url
 from tui.core.transcript.records import record_report, record_target
 
@@ -164,11 +164,11 @@ def _summary(outcome: ReloadOutcome) -> None:
         print("✓ fixed: PostgREST serves the current schema")
     else:
         last = outcome.steps[-1].summary if outcome.steps else "nothing ran"
-        print(f"✗ not fixed: {last}")
+        print(f"✗ not fixed: {clean(last)}")  # a step's summary can quote the server
         for url in outcome.unfixed:
             print(f"  still stale: {mask_url(url)}")
         if outcome.why:
-            print(f"  why NOTIFY did not reach it: {outcome.why}")
+            print(f"  why NOTIFY did not reach it: {clean(outcome.why)}")
     if outcome.proposal is not None and not outcome.fixed:
         rung = outcome.proposal
         command = (

@@ -25,7 +25,7 @@ from tui.core.remedies.record import journaled
 from tui.core.remedies.reset import RefusedWith, ResetRequest, check_confirmation, run_reset
 from tui.core.remedies.restart import parse_command
 from tui.core.remedies.restore import RestoreStep, verified_dump
-from tui.core.shown import json_text
+from tui.core.shown import clean, json_text
 from tui.core.target import Target
 from tui.core.tools import find_supabase_cli, pg_binaries
 from tui.sandbox.cluster import Cluster
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json_text(result) + "\n")
     if result.get("refused"):
         if not args.json:
-            print(f"pgrst-doctor: {result['refused']}", file=sys.stderr)
+            print(f"pgrst-doctor: {clean(result['refused'], lines=False)}", file=sys.stderr)
         return 4
     if not args.json:
         dump = result.get("dump") or {}
@@ -256,7 +256,7 @@ def run_restore(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json_text(result.to_json()) + "\n")
     else:
-        print(("✓ " if result.ok else "✗ ") + result.summary)
+        print(("✓ " if result.ok else "✗ ") + clean(result.summary))  # names refused rows
     return 0 if result.ok else 1
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from tui.core.shown import clean
 from tui.core.transcript.journal import sessions_root
 from tui.core.transcript.sessions import list_sessions
 
@@ -28,10 +29,12 @@ def run(args: argparse.Namespace) -> int:
     if not sessions:
         print(f"no sessions recorded yet (they go to {sessions_root()})")
         return 0
-    rows = [("ID", "STARTED (UTC)", "COMMAND", "VERDICT", "EVENTS", "TARGET")]
-    rows += [
-        (s.id, s.started or "?", s.command or "?", s.verdict or "-", str(s.events),
-         s.target or "?")
+    rows: list[tuple[str, ...]] = [
+        ("ID", "STARTED (UTC)", "COMMAND", "VERDICT", "EVENTS", "TARGET")
+    ]
+    rows += [  # read back from journals, which keep strings exact: shown escaped
+        tuple(clean(cell, lines=False) for cell in (s.id, s.started or "?", s.command or "?",
+                                                    s.verdict or "-", str(s.events), s.target or "?"))
         for s in sessions
     ]  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
