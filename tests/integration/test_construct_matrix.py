@@ -293,6 +293,13 @@ CASES = (
          'CREATE FUNCTION cx.{p}resv("select" int, "a.b" int, "x y" int, "lim.limit" int, '
          '"order" int DEFAULT 1) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
          (fn("{p}resv"),), named=("--function", "cx.{p}resv")),
+    # the cache still holds the dropped overload: a call by the names both take is ambiguous
+    Case("fn-overload-dropped",
+         "DROP FUNCTION cx.{p}dov(text)",
+         (("function", "cx.{p}dov(text)", "removed"),),
+         base="CREATE FUNCTION cx.{p}dov(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;"
+              "CREATE FUNCTION cx.{p}dov(a text) RETURNS int LANGUAGE sql AS $$ SELECT 2 $$",
+         named=("--function", "cx.{p}dov")),
     Case("fn-unnamed-json",
          "CREATE FUNCTION cx.{p}body(json) RETURNS json LANGUAGE sql AS $$ SELECT $1 $$",
          (fn("{p}body"),),

@@ -55,3 +55,14 @@ def test_a_call_finds_an_overload_by_names_or_posted_as_its_one_body_argument():
     two = fn(("a", "b"), ("integer", "integer"), defaults=1)
     assert _call_finds(two, ("a",), FailingRequest("GET", "/rpc/f?a=1"))
     assert not _call_finds(two, ("b",), FailingRequest("GET", "/rpc/f?b=1"))  # a is required
+
+
+def test_pgrst203_names_each_cached_overload_by_its_arguments():
+    from tui.core.probes.targeted import ambiguous_overloads, signature_of
+
+    message = ("Could not choose the best candidate function between: cx.f(a => integer), "
+               "cx.f(a => text, b => timestamp with time zone), cx.f( => json)")  # fmt: skip
+    listed = ambiguous_overloads(message, "cx", "f")
+    assert listed == ["a => integer", "a => text, b => timestamp with time zone", " => json"]
+    assert signature_of("cx", "f", listed[1]) == "cx.f(text, timestamp with time zone)"
+    assert signature_of("cx", "F x", "") == 'cx."F x"()'

@@ -50,6 +50,7 @@ def stale_from_targeted(ev: Evidence, db: drift.Inventory) -> list[StaleObject]:
             stale.add(StaleObject(kind, answer.name, Change.ADDED))
         if answer.cached and kind in in_catalog and base not in in_catalog[kind]:
             stale.add(StaleObject(kind, answer.name, Change.REMOVED))
+        stale.update(StaleObject(ObjectKind.FUNCTION, gone, Change.REMOVED) for gone in answer.gone)
         for missing in answer.missing_columns:
             table = (_table_of_column(answer.name) if answer.kind == "column"
                      else answer.name)  # fmt: skip

@@ -55,7 +55,8 @@ def probe_ref(
             return [targeted.probe_function(client, version, ref.schema, ref.name, args)]
         # each overload, named by its signature among others (a new one is what went stale)
         return [targeted.probe_function(client, version, ref.schema, ref.name, fn.args,
-                                        overload_name(snap, fn), fn.raw_body, rivals(snap, fn))
+                                        overload_name(snap, fn), fn.raw_body, rivals(snap, fn),
+                                        known_overloads(snap, fn))
                 for fn in overloads[:NAMED_OVERLOADS]]  # fmt: skip
     return []
 
@@ -115,6 +116,12 @@ def rivals(snap: catalog.Catalog, fn: catalog.Function) -> targeted.Rivals | Non
     return targeted.Rivals(fn.pgrst_name, fn.oid == min(f.oid for f in found))
 
 
+def known_overloads(snap: catalog.Catalog, fn: catalog.Function) -> frozenset[str]:
+    """``fn``'s function's overloads PostgREST caches, as its PGRST203 lists them."""
+    return frozenset(f.pgrst_name for f in snap.functions.get(fn.qualified, [])
+                     if f.callable_by_name)  # fmt: skip
+
+
 def overload_name(snap: catalog.Catalog, fn: catalog.Function) -> str | None:
     """The signature that names ``fn`` when its function has other callable overloads
     (``public.f(integer, text)``); None when its name alone is unambiguous."""
@@ -158,7 +165,8 @@ async def sweep_functions(
     def ask(chosen: list[catalog.Function]) -> Awaitable[Answers]:
         probes = [targeted.probe_function(client, version, f.schema, f.name, f.args,
                                           overload_name(snap, f) if snap else None, f.raw_body,
-                                          rivals(snap, f) if snap else None)
+                                          rivals(snap, f) if snap else None,
+                                          known_overloads(snap, f) if snap else None)
                   for f in chosen]  # fmt: skip
         return targeted.gather_limited(probes, gate=gate)
 

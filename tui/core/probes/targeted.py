@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify
-from tui.core.names import qualified, relationship_name
+from tui.core.names import qualified, relationship_name, signature
 from tui.core.probes import cache_only
 from tui.core.probes.base import json_or_text, send
 
@@ -46,6 +46,7 @@ class TargetedAnswer:
     cached: bool | None  # None: the answer does not tell (auth error, 5xx, ...)
     missing_columns: tuple[str, ...] = ()  # cached table, these columns not
     error: ErrorClass | None = None
+    gone: tuple[str, ...] = ()  # overloads PGRST203 lists that the catalog lost (signatures)
 
 
 def _verdict(error: ErrorClass, status: int, body: Any = None) -> bool | None:
@@ -166,18 +167,41 @@ async def probe_function(
     signature: str | None = None,
     raw_body: str | None = None,
     rivals: Rivals | None = None,
+    known: frozenset[str] | None = None,
 ) -> TargetedAnswer:
     """``signature`` (``public.f(integer, text)``) names an overload among others: the answer
     is about that one (PostgREST picks an overload by its argument names, or by ``raw_body``,
-    the type of its one unnamed argument; ``rivals`` when the names find others too)."""
+    the type of its one unnamed argument; ``rivals`` when the names find others too;
+    ``known``: every cached-kind overload the catalog has, as PGRST203 lists them, so one it
+    lists beyond those is a dropped overload the cache still holds)."""
     shape = cache_only.function(schema, name, args, raw_body)
     status, body, error = await _ask(client, version, shape)
     cached = _verdict(error, status, body)
     if rivals is not None:
         cached = rivals.read(error.code, body, cached)
+    gone: tuple[str, ...] = ()
+    if known is not None and error.code == "PGRST203" and isinstance(body, dict):
+        gone = tuple(signature_of(schema, name, listed)
+                     for listed in ambiguous_overloads(str(body.get("message") or ""), schema, name)
+                     if f"{schema}.{name}({listed})" not in known)  # fmt: skip
     return TargetedAnswer(
         "function", signature or qualified(schema, name), status, error.code, cached, (), error,
+        gone,
     )  # fmt: skip
+
+
+def ambiguous_overloads(message: str, schema: str, name: str) -> list[str]:
+    """The argument lists (``a => integer, b => text``) of the overloads a PGRST203 message
+    names (Error.hs AmbiguousRpc: ``between: s.f(a => integer), s.f(a => text)``)."""
+    prefix = f"{schema}.{name}("
+    listed = message.partition("between: ")[2]
+    return [part[:-1] for part in f", {listed}".split(f", {prefix}")[1:] if part.endswith(")")]
+
+
+def signature_of(schema: str, name: str, listed: str) -> str:
+    """``s.f(integer, text)`` (names.signature) from PGRST203's ``a => integer, b => text``."""
+    types = [arg.partition(" => ")[2] for arg in listed.split(", ")] if listed else []
+    return signature(qualified(schema, name), types)
 
 
 class RequestGate:
