@@ -307,8 +307,8 @@ def test_keys_to_from_and_copied_onto_partitions_are_judged_as_postgrest_caches_
     partition of payment (none on payment) are cached; a single-column key to a partition
     carries an OpenAPI note, before a view's over that partition (was: a fresh cache read as
     "removed", then as a note to the view "added"); a key added on a partition is found by
-    embedding (was: missed); a copied key is no relationship, and a sub-partition is served
-    through its root."""
+    embedding (was: missed); a copied key is no relationship, a sub-partition is served
+    through its root, and a detached one is a new table."""
     pagila = next(c for c in CORPORA if c.name == "pagila")
     box = serve(corpus_templates, pagila, "12", "parts")
     try:
@@ -344,5 +344,18 @@ def test_keys_to_from_and_copied_onto_partitions_are_judged_as_postgrest_caches_
             ("relationship", "public.d_part_v:public.store!d_a1_store", "added"),
         }
         assert (data["verdict"], code) == ("stale-cache", 1)
+        # detached, the partition is a table the cache does not serve yet, and the key it had
+        # copied is its own, passed on to the view over it; the keys to it the cache has held
+        # all along (was: their notes read as moved to that view, "added")
+        reload(box)
+        box.execute("ALTER TABLE d_parted_a DETACH PARTITION d_parted_a1")
+        code, data = check_json(capsys, target_flags(box))
+        got = {(s["kind"], s["name"], s["change"]) for s in data["stale_objects"]}
+        assert got == {
+            ("table", "public.d_parted_a1", "added"),
+            ("relationship", "public.d_part_v:public.customer!d_parted_k_fkey", "added"),
+        }
+        drift = next(f for f in data["findings"] if f["check"] == "drift")
+        assert "detached from its partitioned table" in drift["summary"]
     finally:
         box.stop()

@@ -380,8 +380,8 @@ def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[Stale
         theirs = cache.fk_notes.get(note)
         candidates = db.note_candidates.get(note, [])
         schema = split_unquoted(table, ".")[0]
-        ours = next((c for c in candidates
-                     if _known(f"{schema}.{quote_ident(c.target)}", db, cache)), None)  # fmt: skip
+        ours = next((c for c in candidates if c.target == theirs  # the cache has it, then
+                     or _known(f"{schema}.{quote_ident(c.target)}", db, cache)), None)  # fmt: skip
         if ours is not None and ours.target == theirs:
             continue
         if ours is not None:

@@ -192,8 +192,9 @@ def check(ev: Evidence) -> tuple[Finding, list[StaleObject]]:
     parts, shown = _counted(stale)
     renamed = sorted(drift.renamed_since_load(db, cache, stale)) if cache is not None else []
     if renamed:
-        shown += (f"; {', '.join(renamed[:3])} renamed or moved since the cache loaded (older "
-                  "than tables it holds: the old name is still cached)")  # fmt: skip
+        shown += (f"; {', '.join(renamed[:3])} renamed or moved since the cache loaded, or "
+                  "detached from its partitioned table (older than tables it holds: the cache "
+                  "has it under its old name, or as a partition it does not serve)")  # fmt: skip
     return Finding(
         "drift",
         Status.FAIL,
