@@ -248,3 +248,24 @@ def test_a_functions_execute_fix_grants_each_overload_by_its_types():
         f"GRANT EXECUTE ON FUNCTION app.f(integer) TO {ROLE}; "
         f'GRANT EXECUTE ON FUNCTION app.f(text, app."My Type") TO {ROLE};'
     )
+
+
+def test_a_named_function_with_a_stale_overload_is_stale():
+    """``--function app.f`` when an overload that only its types tell apart is new: the drift
+    names it by its signature (``app.f(text)``), and the object check must too, not call every
+    overload "cached" beside a drift that says one is not (measured on PostgREST 12.0.2: the
+    old overload alone answers a call by the shared names)."""
+    from tui.core.model import Change, StaleObject
+    from tui.core.probes.catalog import Function
+
+    cat = catalog()
+    cat.functions = {"app.f": [Function(1, "app", "f", "f", ("a",), False, True, ("integer",)),
+                               Function(2, "app", "f", "f", ("a",), False, True, ("text",))]}  # fmt: skip
+    ref = ObjectRef(ObjectKind.FUNCTION, "app", "f")
+    ev = Evidence(TARGET, ROLE, objects=(ref,), catalog=cat, docs=[])
+    stale = [StaleObject(ObjectKind.FUNCTION, "app.f(text)", Change.ADDED)]
+    [finding] = objects.check(ev, stale)
+    assert (finding.status, finding.cause) == (Status.FAIL, Cause.STALE_CACHE)
+    assert "app.f(text)" in finding.summary
+    [fresh] = objects.check(ev, [])
+    assert fresh.status is Status.PASS

@@ -421,7 +421,8 @@ def check_function(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Fi
             cause=Cause.MISSING_PRIVILEGE, fix=_execute_fix(ref, overloads, ev.role),
             runbook_note=NOTE_PRIVILEGE,
         )  # fmt: skip
-    got = _stale(ev, ref, stale, {ref.display})
+    # an overload is stale by its signature (the drift names it so): the name alone resolves
+    got = _stale(ev, ref, stale, {ref.display} | {f.signature for f in overloads})
     if got:
         return got
     if ev.failing is not None:
