@@ -485,6 +485,9 @@ def test_constructs_fresh_healthy_drift_exact_then_healed(
     _code, data = check_json(capsys, flags + named_fresh)
     if data["stale_objects"] or _failing(data):
         wrong.append(f"fresh, named: {sorted(_triples(data))} {_failing(data)}")
+    code, data = check_json(capsys, [*flags, "--enum-value", "cx.f_tag:old"])
+    if (code, data["stale_objects"]) != (0, []):  # a label alone: the full comparison
+        wrong.append(f"fresh, enum label: exit {code} {data['verdict']} {_failing(data)}")
     for case, report in asyncio.run(_requests(served, "f_")):
         if (report.exit_code, report.stale_objects) != (0, []):
             wrong.append(f"{case.id} fresh request: {report.verdict} {failing_causes(report)}")
@@ -514,6 +517,9 @@ def test_constructs_fresh_healthy_drift_exact_then_healed(
                 f"{case.id} named: got {sorted(named & _expected(case))}, want {sorted(want)}"
             )
 
+    code, data = check_json(capsys, [*flags, "--enum-value", "cx.d_tag:new"])
+    if code != 1 or ("enum", "cx.d_tag:new", "added") not in _triples(data):
+        wrong.append(f"enum label named: exit {code} {sorted(_triples(data))}")
     for case, report in asyncio.run(_requests(served, "d_")):
         if not _expected(case) <= stale_triples(report):  # among the whole drift
             wrong.append(f"{case.id} request: {sorted(stale_triples(report))}")

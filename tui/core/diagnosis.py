@@ -179,8 +179,12 @@ class Diagnosis:
 
     @property
     def scoped(self) -> bool:
-        """Objects were named: probe those directly, at a cost independent of schema size."""
-        return bool(self.request.objects or (self.request.error and self.request.error.objects))
+        """Objects were named: probe those directly, at a cost independent of schema size.
+        Enum labels alone are not: PostgreSQL validates them, and only OpenAPI (the labels
+        listed on columns of the type) shows what the cache holds, so they need the full
+        comparison, whose findings on other kinds the symptom then leaves as warnings."""
+        named = [*self.request.objects, *(self.request.error.objects if self.request.error else ())]
+        return any(ref.kind is not ObjectKind.ENUM for ref in named)
 
     @property
     def placed(self) -> bool:
