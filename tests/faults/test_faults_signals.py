@@ -299,8 +299,8 @@ def test_stop_ends_an_early_openapi_request_the_server_has_not_answered(box, hol
 
     hold_lock(box.db_url, sql.Identifier("pg_catalog", "pg_description"))
     conn = box.connection()
-    openapi_prefetch.start(conn.api_url, conn.anon_key, 60.0)
-    early = openapi_prefetch._pending[conn.api_url.rstrip("/")]
+    openapi_prefetch.start(conn.api_url, conn.anon_key, 60.0, openapi=True)
+    early = openapi_prefetch._pending[conn.api_url.rstrip("/"), openapi_prefetch.OPENAPI]
     deadline = time.monotonic() + 30
     while not _postgrest_waiting_on_lock(box):
         assert time.monotonic() < deadline, "PostgREST's OpenAPI answer never waited on the lock"

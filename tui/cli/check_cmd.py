@@ -169,8 +169,9 @@ def run(args: argparse.Namespace) -> int:
     whole = not parse_objects(args) and not (error and error.objects)
     from tui.core.probes import openapi_prefetch
 
-    if whole:  # the whole diagnosis reads the OpenAPI document: ask now, while the engine loads
-        openapi_prefetch.start(target.api_url, target.api_key, target.timeout)
+    # ask PostgREST now, while the engine loads: the API probe's question, and the OpenAPI
+    # document that the whole diagnosis reads
+    openapi_prefetch.start(target.api_url, target.api_key, target.timeout, openapi=whole)
     try:
         # the database side too, once psycopg is in (before httpx and the checks); the whole
         # catalog unless objects are named (a request names some: a scoped catalog)

@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 
 from tui.core.knowledge.errors import ErrorClass, classify, exposed_schemas_from_pgrst106
-from tui.core.probes.base import json_or_text, send
+from tui.core.probes import openapi_prefetch
+from tui.core.probes.base import SMALL_BODY, BodyTooLarge, json_or_text, send
+from tui.core.probes.openapi_prefetch import PROBE_PROFILE as PROBE_PROFILE
 
-PROBE_PROFILE = "pgrst_doctor_no_such_schema"
 PROBE_PATH = "pgrst_doctor_probe"  # any relation name: the profile is checked before it
 _SERVER_VERSION = re.compile(r"postgrest/(?P<version>[\w.+-]+)", re.IGNORECASE)
 
@@ -50,16 +51,50 @@ def version_from_server_header(value: str | None) -> str | None:
 
 async def api_info(client: httpx.AsyncClient) -> ApiInfo:
     headers = {"Accept-Profile": PROBE_PROFILE}
-    response, raw = await send(client, "GET", "/", headers=headers)
-    version = version_from_server_header(response.headers.get("server"))
-    if response.status_code == 404 and version:
+    answer = await _early_answer(client)
+    if answer is None:
+        response, raw = await send(client, "GET", "/", headers=headers)
+        answer = response.status_code, response.headers.get("server"), raw
+    status, server, raw = answer
+    version = version_from_server_header(server)
+    if status == 404 and version:
         # openapi-mode disabled: the root is 404 {}, but a table path still checks the profile
         response, raw = await send(client, "GET", f"/{PROBE_PATH}", headers=headers)
+        status = response.status_code
     body = json_or_text(raw)
-    info = ApiInfo(response.status_code, version, body=body)
+    info = ApiInfo(status, version, body=body)
     exposed = exposed_schemas_from_pgrst106(body)
     if exposed:
         info.exposed_schemas = exposed
     else:
-        info.error = classify(version, response.status_code, body)
+        info.error = classify(version, status, body)
     return info
+
+
+async def _early_answer(client: httpx.AsyncClient) -> tuple[int, str | None, bytes] | None:
+    """The question as `check` asked it at start-up (openapi_prefetch.py): status, Server
+    header, body; None when it was not asked or got no answer (connection refused, reset): the
+    probe then asks itself, and its own error says why, as it always did."""
+    early = openapi_prefetch.take(str(client.base_url), client.headers.get("apikey"),
+                                  openapi_prefetch.API_PROBE)  # fmt: skip
+    if early is None:
+        return None
+    try:
+        head = await early.next_item_async()
+        raw = b""
+        while isinstance(head, tuple) and not openapi_prefetch.is_end(
+            item := await early.next_item_async()
+        ):
+            if isinstance(item, BaseException):
+                head = item
+                break
+            raw += item
+            if len(raw) > SMALL_BODY:
+                raise BodyTooLarge(f"the answer to GET / exceeds {SMALL_BODY // 1048576} MB")
+    finally:
+        early.close()  # done, failed or cancelled: the prefetch thread stops reading
+    if isinstance(head, TimeoutError):  # no answer within the timeout: asking again waits again
+        raise head
+    if not isinstance(head, tuple):
+        return None
+    return head[0], head[1].get("server"), raw

@@ -194,7 +194,11 @@ async def _from_prefetch(early: openapi_prefetch.Prefetch) -> SchemaDoc | None:
     come as a 200 JSON answer, so the caller asks (and classifies the answer) itself."""
     try:
         head = await early.next_item_async()
-        if not isinstance(head, tuple) or head[0] != 200 or "json" not in head[1]:
+        if (
+            not isinstance(head, tuple)
+            or head[0] != 200
+            or "json" not in head[1].get("content-type", "")
+        ):
             return None
         stream = document_stream()
         size = 0

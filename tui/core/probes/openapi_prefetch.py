@@ -1,17 +1,22 @@
-"""Ask PostgREST for its OpenAPI document before the engine is even imported.
+"""Ask PostgREST's API root its first questions before the engine is even imported.
 
-PostgREST needs 0.5 s (1,000 tables) to 10 s (10,000) to produce the document, and importing
-the engine (psycopg, httpx, asyncio, the checks) takes ~0.25 s of a `check`: started first, the
-request hides that start-up (BENCHMARKS.md). Standard library only, so starting it costs
-nothing; ``openapi.fetch`` takes the answer over when it asks for the same document, and uses
-its own request whenever anything here is unsure (proxies, custom CA settings, errors).
-asyncio is imported only by the reader: importing it here would hold the request back ~20 ms.
+Two GETs of ``/`` every diagnosis begins with: the OpenAPI document (a whole check), and the
+API probe's question (``Accept-Profile`` naming a schema that cannot exist: PostgREST answers
+406 PGRST106 with its exposed schemas, after checking the key; probes/api.py). PostgREST needs
+0.1 s (100 tables) to 10 s (10,000) to produce the document, and its answers wait for CPU on a
+loaded host, while importing the engine (psycopg, httpx, asyncio, the checks) takes 0.4-0.6 s of
+a `check`: started first, the requests hide in that start-up (BENCHMARKS.md). Standard library
+only, so starting them costs nothing; ``openapi.fetch`` and ``api.api_info`` each take their
+answer over when they ask the same question (same API root, key and headers), and make their
+own request whenever anything here is unsure (proxies, custom CA settings, errors).
+asyncio is imported only by the reader: importing it here would hold the requests back ~20 ms.
 Measured: `check` at 1,000 tables went from ~1.0 s to ~0.8 s (BENCHMARKS.md). The process-wide
-``_pending`` table holds at most one prefetch per (API URL, key); ``take`` hands it over once.
-Whoever stops reading closes it (``close``: the reader when done, failed or cancelled; ``stop``
-for one nobody took, when the command ends): the socket is shut down, so a thread waiting on a
-server that has not answered ends at once instead of after the timeout, and a document nobody
-read is never handed to a later diagnosis in the same process.
+``_pending`` table holds at most one prefetch per (API URL, question); ``take`` hands it over
+once. Whoever stops reading closes it (``close``: the reader when done, failed or cancelled;
+``take`` when asked with another key; ``stop`` for one nobody took, when the command ends): the
+socket is shut down, so a thread waiting on a server that has not answered ends at once instead
+of after the timeout, and an answer nobody read is never handed to a later diagnosis in the
+same process.
 """
 
 from __future__ import annotations
@@ -30,25 +35,34 @@ CHUNK = 65536
 QUEUED_CHUNKS = 64  # the thread may run at most 4 MB ahead of the decoder
 MAX_BYTES = 160 * 1024 * 1024  # the same cap as probes.base.OPENAPI_BODY
 ACCEPT = "application/openapi+json, application/json"
+PROBE_PROFILE = "pgrst_doctor_no_such_schema"  # the API probe's profile (probes/api.py)
+# question -> its headers besides the key (the API probe's: httpx's default Accept)
+OPENAPI, API_PROBE = "openapi", "api"
+QUESTIONS = {
+    OPENAPI: {"Accept": ACCEPT},
+    API_PROBE: {"Accept": "*/*", "Accept-Profile": PROBE_PROFILE},
+}
 SLICE = 0.2  # seconds a helper thread waits for the next chunk before looking again
 JOIN = 2.0  # seconds ``stop`` gives each thread to close its connection
 _END = object()
 _EMPTY = object()
 _lock = threading.Lock()
-_pending: dict[str, Prefetch] = {}
+_pending: dict[tuple[str, str], Prefetch] = {}  # (API URL, question) -> its prefetch
 
 
 class Prefetch:
-    """One GET / streamed by a daemon thread into a queue: head first, then chunks, then end."""
+    """One GET / streamed by a daemon thread into a queue: head (status, headers by lowercase
+    name) first, then chunks, then end."""
 
-    def __init__(self, api_url: str, key: str | None, timeout: float) -> None:
+    def __init__(self, api_url: str, key: str | None, timeout: float, question: str) -> None:
         self.api_url = api_url.rstrip("/")
+        self.question = question
         self.timeout = timeout
         self.items: queue.Queue[Any] = queue.Queue(maxsize=QUEUED_CHUNKS)
         self.closed = threading.Event()  # set by the reader when it stops reading
         self._key = key
         self._conn: http.client.HTTPConnection | None = None
-        self._thread = threading.Thread(target=self._run, name="openapi-prefetch", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"{question}-prefetch", daemon=True)
 
     def _connection(self) -> http.client.HTTPConnection:
         parts = urlsplit(self.api_url)
@@ -89,7 +103,7 @@ class Prefetch:
         conn = None
         try:
             conn = self._conn = self._connection()
-            headers = {"Accept": ACCEPT}
+            headers = dict(QUESTIONS[self.question])
             if self._key:
                 headers.update(apikey=self._key, Authorization=f"Bearer {self._key}")
             path = (urlsplit(self.api_url).path or "") + "/"
@@ -98,7 +112,8 @@ class Prefetch:
                 return
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
-            if not self._put((response.status, response.getheader("content-type", ""))):
+            head = {name.lower(): value for name, value in response.getheaders()}
+            if not self._put((response.status, head)):
                 return
             read = 0
             # bounded twice: never past the body cap, never far ahead of the reader
@@ -153,17 +168,19 @@ def _safe_to_prefetch(api_url: str) -> bool:
     return False
 
 
-def start(api_url: str, key: str | None, timeout: float) -> None:
-    """Begin fetching the default schema's document (no Accept-Profile) for ``api_url``."""
+def start(api_url: str, key: str | None, timeout: float, *, openapi: bool) -> None:
+    """Ask ``api_url`` the API probe's question and (``openapi``) for the default schema's
+    document (no Accept-Profile)."""
     if not _safe_to_prefetch(api_url):
         return
-    fetch = Prefetch(api_url, key, timeout)
-    with _lock:
-        replaced = _pending.pop(fetch.api_url, None)
-        _pending[fetch.api_url] = fetch
-    if replaced is not None:  # never taken: nobody will read it
-        replaced.close()
-    fetch._thread.start()
+    for question in (API_PROBE, OPENAPI) if openapi else (API_PROBE,):
+        fetch = Prefetch(api_url, key, timeout, question)
+        with _lock:
+            replaced = _pending.pop((fetch.api_url, question), None)
+            _pending[fetch.api_url, question] = fetch
+        if replaced is not None:  # never taken: nobody will read it
+            replaced.close()
+        fetch._thread.start()
 
 
 def stop() -> None:
@@ -179,11 +196,12 @@ def stop() -> None:
             fetch._thread.join(JOIN)
 
 
-def take(api_url: str, key: str | None) -> Prefetch | None:
-    """The prefetch for this API root and key, once (None: make your own request)."""
+def take(api_url: str, key: str | None, question: str = OPENAPI) -> Prefetch | None:
+    """The prefetch of ``question`` for this API root and key, once (None: make your own
+    request)."""
     with _lock:
-        fetch = _pending.pop(api_url.rstrip("/"), None)
+        fetch = _pending.pop((api_url.rstrip("/"), question), None)
     if fetch is not None and fetch._key != key:
-        fetch.close()  # another role's document: nobody will read it
+        fetch.close()  # another role's answer: nobody will read it
         return None
     return fetch
