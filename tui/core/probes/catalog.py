@@ -47,7 +47,8 @@ FROM pg_namespace n WHERE {USER_SCHEMAS}
 # the per-column grants only for relations where a table-level grant is missing but a column
 # one exists (GRANT SELECT (id) ...: PostgreSQL lets the role read those columns). Partitions
 # are read too (PostgREST serves only their parent, ``NOT relispartition``), with their
-# partitioned ancestors, nearest first (keys declared on those are copied onto the partition).
+# partitioned ancestors, nearest first (keys declared on those are copied onto the partition;
+# walked through pg_inherits, as pg_partition_ancestors is PostgreSQL 12+).
 RELATIONS_QUERY = f"""
 SELECT oid, nspname AS schema, relname AS name, relkind, owner, relrowsecurity AS rls,
        relforcerowsecurity AS force_rls, reloptions,
@@ -79,10 +80,13 @@ FROM (
                ORDER BY a.attnum) AS columns,
          age(c.xmin) AS changed_age,
          CASE WHEN c.relispartition THEN
-           ARRAY(SELECT pn.nspname || '.' || p.relname
-                 FROM pg_partition_ancestors(c.oid) WITH ORDINALITY AS u(oid, ord)
-                 JOIN pg_class p ON p.oid = u.oid JOIN pg_namespace pn ON pn.oid = p.relnamespace
-                 WHERE u.oid <> c.oid ORDER BY u.ord)
+           ARRAY(WITH RECURSIVE up(oid, depth) AS (
+                   SELECT i.inhparent, 1 FROM pg_inherits i WHERE i.inhrelid = c.oid
+                   UNION ALL
+                   SELECT i.inhparent, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.oid)
+                 SELECT pn.nspname || '.' || p.relname
+                 FROM up JOIN pg_class p ON p.oid = up.oid
+                 JOIN pg_namespace pn ON pn.oid = p.relnamespace ORDER BY up.depth)
          END AS ancestors
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND {USER_SCHEMAS}
