@@ -329,6 +329,9 @@ CASES = (
     Case("fn-special-name",
          'CREATE FUNCTION cx."{p}Fn?x=1&y#2"(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
          (fn('"{p}Fn?x=1&y#2"'),), named=("--function", 'cx."{p}Fn?x=1&y#2"')),
+    Case("fn-slash-percent-space-name",
+         'CREATE FUNCTION cx."{p}a/b %20 ü.x"(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+         (fn('"{p}a/b %20 ü.x"'),), named=("--function", 'cx."{p}a/b %20 ü.x"')),
     # OpenAPI lists functions by a live query: the old name leaves it at once
     Case("fn-renamed",
          "ALTER FUNCTION cx.{p}fold(int) RENAME TO {p}fnew", (fn("{p}fnew"),),
@@ -368,6 +371,20 @@ CASES = (
          base='CREATE TABLE cx."{p}Ta ble" (id int PRIMARY KEY)',
          named=("--column", 'cx."{p}Ta ble"."a.b"', "--column", 'cx."{p}Ta ble"."pct%"'),
          request='GET /{p}Ta%20ble?select=%22a.b%22,%22pct%25%22'),
+    # characters PostgREST's query grammar gives meaning to: *, :, ->, ::, (, ), commas,
+    # dots, blanks at either end, a backslash, a double quote
+    Case("names-query-grammar-characters",
+         'ALTER TABLE cx."{p}Gram" ADD COLUMN "*id*" int, ADD COLUMN ":arr->ow::cast" int, '
+         'ADD COLUMN "(inside,parens)" int, ADD COLUMN "a.dotted.column" int, '
+         'ADD COLUMN "  col  w  space  " int, ADD COLUMN "back\\slash" int, '
+         'ADD COLUMN "quo""ted" int',
+         tuple(col('"{p}Gram"', c) for c in ('"*id*"', '":arr->ow::cast"', '"(inside,parens)"',
+                                             '"a.dotted.column"', '"  col  w  space  "',
+                                             '"back\\slash"', '"quo""ted"')),
+         base='CREATE TABLE cx."{p}Gram" (id int PRIMARY KEY)',
+         named=("--table", 'cx."{p}Gram"', "--column", 'cx."{p}Gram".":arr->ow::cast"',
+                "--column", 'cx."{p}Gram"."  col  w  space  "'),
+         request='GET /{p}Gram?select=%22*id*%22,%22:arr-%3Eow::cast%22,%22a.dotted.column%22'),
     Case("names-reserved-words",
          'ALTER TABLE cx."user" ADD COLUMN "{p}Table" int',
          (col('"user"', '"{p}Table"'),)),
