@@ -498,6 +498,10 @@ def test_constructs_fresh_healthy_drift_exact_then_healed(
     code, fresh = check_json(capsys, flags)
     if (code, fresh["verdict"], fresh["stale_objects"]) != (0, "healthy", []):
         wrong.append(f"fresh cache: {fresh['verdict']} {sorted(_triples(fresh))}")
+    keyless = [*target_flags(served, key=False), "--anon-role", "anon"]
+    code, data = check_json(capsys, keyless)
+    if (code, data["verdict"], data["stale_objects"]) != (0, "healthy", []):
+        wrong.append(f"fresh, --anon-role: {data['verdict']} {sorted(_triples(data))}")
     named_fresh = [f for case in CASES for f in _named(case, "f_")]
     _code, data = check_json(capsys, flags + named_fresh)
     if data["stale_objects"] or _failing(data):
@@ -523,6 +527,9 @@ def test_constructs_fresh_healthy_drift_exact_then_healed(
             wrong.append(f"{case.id}: got {sorted(mine)}, want {sorted(want)}")
     if got - claimed:
         wrong.append(f"unclaimed: {sorted(got - claimed)}")
+    code, data = check_json(capsys, keyless)
+    if (code, _triples(data)) != (1, got):
+        wrong.append(f"--anon-role: exit {code}, beside the key's: {_triples(data) ^ got}")
     named_drift = [f for case in CASES for f in _named(case, "d_")]
     _code, data = check_json(capsys, flags + named_drift)
     named = _triples(data)
