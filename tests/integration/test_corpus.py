@@ -135,6 +135,14 @@ def test_postgrest_config_names_the_anon_role_and_schemas(
             "app_public.organizations",
         ),
         ("graphile", 'POST /user_emails {{"email": "a@b.c"}}', "app_public.user_emails"),
+        # keys between inheritance children (LedgerSMB's file attachments), and a write of
+        # columns a child inherits from its parent (note)
+        (
+            "ledgersmb",
+            "GET /file_tx_to_order?select=file_id,file_transaction(id,file_name),oe(id)",
+            "public.file_tx_to_order",
+        ),
+        ("ledgersmb", 'POST /entity_note {{"note": "x", "ref_key": 1}}', "public.entity_note"),
     ],
     ids=[
         "default-schema",
@@ -144,6 +152,8 @@ def test_postgrest_config_names_the_anon_role_and_schemas(
         "view-grants",
         "computed-field",
         "column-insert-grant",
+        "inheritance-children-keys",
+        "inherited-columns-write",
     ],
 )
 def test_request_resolves_against_the_exposed_schemas(
