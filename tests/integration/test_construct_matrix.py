@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from corpus_helpers import check_json, target_flags
+from corpus_helpers import check_json, reload, target_flags
 from diagnosis_helpers import diagnose, failing_causes, stale_triples, target_for
 from shared_cluster import TEMPLATE_DB
 
@@ -479,16 +478,6 @@ def _covers(named: str, stale: str) -> bool:
     return stale == named or any(stale.startswith(named + sep) for sep in ".(!")
 
 
-def _wait_reload(box: Sandbox) -> None:
-    assert box.postgrest is not None
-    loads = box.postgrest.log_text().count("Schema cache loaded")
-    box.execute("NOTIFY pgrst, 'reload schema'")
-    deadline = time.monotonic() + 15
-    while box.postgrest.log_text().count("Schema cache loaded") <= loads:
-        assert time.monotonic() < deadline, "PostgREST did not reload after NOTIFY"
-        time.sleep(0.05)
-
-
 def test_constructs_fresh_healthy_drift_exact_then_healed(
     served: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -548,7 +537,7 @@ def test_constructs_fresh_healthy_drift_exact_then_healed(
         if not _expected(case) <= stale_triples(report):  # among the whole drift
             wrong.append(f"{case.id} request: {sorted(stale_triples(report))}")
 
-    _wait_reload(served)
+    reload(served)
     code, after = check_json(capsys, flags)
     if (code, after["verdict"], after["stale_objects"]) != (0, "healthy", []):
         wrong.append(f"after NOTIFY: {after['verdict']} {sorted(_triples(after))}")

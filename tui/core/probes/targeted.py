@@ -30,6 +30,7 @@ from tui.core.knowledge.errors import ErrorClass, classify
 from tui.core.names import qualified, relationship_name, signature
 from tui.core.probes import cache_only
 from tui.core.probes.base import json_or_text, send
+from tui.core.regex import on_first_use
 
 IN_FLIGHT = 8  # targeted requests at once: PostgREST's pool (db-pool 10) keeps room for others
 CACHE_MISS_CODES = {"PGRST200", "PGRST202", "PGRST204", "PGRST205", "404{}"}
@@ -152,7 +153,7 @@ class Rivals:
         if code == "PGRST203":
             message = str(body.get("message") or "") if isinstance(body, dict) else ""
             listed = message.partition("between: ")[2]
-            return f", {self.listed_as}, " in f", {listed}, "
+            return f", {unqualified(self.listed_as)}, " in f", {unqualified(listed)}, "
         if cached is True:  # resolved: exactly one of them is cached
             return self.oldest
         return cached
@@ -181,13 +182,25 @@ async def probe_function(
         cached = rivals.read(error.code, body, cached)
     gone: tuple[str, ...] = ()
     if known is not None and error.code == "PGRST203" and isinstance(body, dict):
+        ours = {unqualified(k) for k in known}
         gone = tuple(signature_of(schema, name, listed)
                      for listed in ambiguous_overloads(str(body.get("message") or ""), schema, name)
-                     if f"{schema}.{name}({listed})" not in known)  # fmt: skip
+                     if unqualified(f"{schema}.{name}({listed})") not in ours)  # fmt: skip
     return TargetedAnswer(
         "function", signature or qualified(schema, name), status, error.code, cached, (), error,
         gone,
     )  # fmt: skip
+
+
+# only a PGRST203 answer needs it
+_QUALIFIER = on_first_use(r'(?:"(?:[^"]|"")*"|[^\s(),."]+)\.(?=[^\s(),.])')
+
+
+def unqualified(listed: str) -> str:
+    """An overload as PGRST203 lists it, without schema qualifiers: PostgREST prints argument
+    types by ``regtype``, qualified outside its session's search path, which need not be the
+    doctor's (``cx.positive`` there, ``positive`` here)."""
+    return _QUALIFIER().sub("", listed)
 
 
 def ambiguous_overloads(message: str, schema: str, name: str) -> list[str]:
