@@ -70,6 +70,23 @@ async def test_an_old_function_renamed_since_the_reload_is_found(sandbox12: Sand
     assert asked[0] == "public.sw_renamed"
 
 
+async def test_a_rename_in_a_migration_adding_many_functions_is_found(sandbox12: Sandbox):
+    """One transaction adds more functions than the recently changed and two waves hold and
+    renames an old one: all share the transaction's age, and the rename (an old OID, which
+    the waves by OID do not reach) is among the recently changed asked about."""
+    await asyncio.to_thread(cached_functions, sandbox12)
+    new = {f"public.sw_many_{i:02}" for i in range(RECENTLY_CHANGED + 2 * WAVE + 4)}
+    sandbox12.execute(
+        "".join(
+            f"CREATE FUNCTION {name}(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';"
+            for name in sorted(new)
+        )
+        + "ALTER FUNCTION public.sw_1(integer) RENAME TO sw_moved_on"
+    )
+    stale, _asked = await sweep(sandbox12)
+    assert stale == new | {"public.sw_moved_on"}
+
+
 async def test_more_new_functions_than_a_wave_are_all_found(sandbox12: Sandbox):
     await asyncio.to_thread(cached_functions, sandbox12)
     new = {f"public.sw_late_{i}" for i in range(WAVE + 4)}

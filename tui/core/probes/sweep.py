@@ -134,10 +134,13 @@ def sweep_order(
 ) -> tuple[list[catalog.Function], list[catalog.Function]]:
     """(the most recently changed, the rest newest OID first, at most the sweep limit).
 
-    A negative age is a transaction counter that wrapped since the row was written: old.
+    Rows changed in one transaction (a migration) share their age; among them the oldest
+    OIDs come first: a new function holds a high OID that the waves ask about anyway, while a
+    renamed or moved one keeps its old OID and is found only here. A negative age is a
+    transaction counter that wrapped since the row was written: old.
     """
     recent = sorted((f for f in functions if f.changed_age >= 0),
-                    key=lambda f: (f.changed_age, -f.oid))[:RECENTLY_CHANGED]  # fmt: skip
+                    key=lambda f: (f.changed_age, f.oid))[:RECENTLY_CHANGED]  # fmt: skip
     asked = {f.oid for f in recent}
     by_oid = sorted((f for f in functions if f.oid not in asked), key=lambda f: -f.oid)
     return recent, by_oid[:LIMIT]
