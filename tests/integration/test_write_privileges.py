@@ -124,6 +124,16 @@ COLUMN_CASES = [
      "GET", "/{t}?select=id,{c}(name)&{c}.secret=eq.x", None, {}, "(secret) ON public.{c}"),
     ("embed-join-key", "GRANT SELECT ON {t} TO anon; GRANT SELECT (id, name) ON {c} TO anon;",
      "GET", "/{t}?select=id,{c}(name)", None, {}, "GRANT SELECT (parent_id) ON public.{c}"),
+    # an empty select list reads every column (QueryBuilder.hs defSelect), so does one
+    # whose parse stops before its first item; RETURNING of an empty one, the key alone
+    ("empty-select", "GRANT SELECT (id, email) ON {t} TO anon;",
+     "GET", "/{t}?select=", None, {}, "GRANT SELECT (secret, doc) ON public.{t} TO anon;"),
+    ("unparsed-select", "GRANT SELECT (id, email) ON {t} TO anon;",
+     "GET", "/{t}?select=(", None, {}, "GRANT SELECT (secret, doc) ON public.{t} TO anon;"),
+    ("empty-embed", "GRANT SELECT ON {t} TO anon; GRANT SELECT (id, parent_id, name) ON {c} TO anon;",
+     "GET", "/{t}?select=id,{c}()", None, {}, "GRANT SELECT (secret) ON public.{c}"),
+    ("returning-empty-select", "GRANT INSERT (email), SELECT (id) ON {t} TO anon;",
+     "POST", "/{t}?select=", {"email": "e"}, RETURN, None),
 ]  # fmt: skip
 
 
@@ -139,6 +149,18 @@ CREATE VIEW public.pv_bare_v AS SELECT id AS cid FROM public.pv_child;
 GRANT SELECT ON public.pv_parent, public.pv_child, public.pv_child_v, public.pv_child_vv,
                 public.pv_bare_v TO anon;
 """
+# A GET of /rpc/ with filters on its SETOF result: a value with an operator is a filter, not
+# an argument (QueryParams.hs pRequestFilter), john.doe is an argument's value; on POST the
+# arguments are the body's. (method, path, body); PostgREST serves each, nothing fails.
+RPC_SCHEMA = """
+CREATE FUNCTION public.pv_rows(e text) RETURNS SETOF public.pv_child LANGUAGE sql STABLE
+    AS 'SELECT * FROM public.pv_child WHERE e IS NOT NULL';
+"""
+RPC_CASES = [
+    ("GET", "/rpc/pv_rows?e=john.doe&parent_id=eq.1", None),
+    ("GET", "/rpc/pv_rows?e=x&id=in.(1,2)&order=id&parent_id=not.is.null", None),
+    ("POST", "/rpc/pv_rows?id=gt.0", b'{"e": "x"}'),
+]
 VIEW_CASES = [
     ("/pv_child_v?select=pid,pv_parent(id)", True),
     ("/pv_child_vv?select=cid,pv_parent(id)", True),
@@ -173,7 +195,7 @@ async def test_each_column_a_request_reads_is_judged_as_postgresql_does(
     the request succeed."""
     box = make_sandbox(postgrest_version)
     box.execute("".join(COLUMNS_SCHEMA.format(grants=g.format(**_names(i)), **_names(i))
-                        for i, g, *_ in COLUMN_CASES) + VIEWS_SCHEMA
+                        for i, g, *_ in COLUMN_CASES) + VIEWS_SCHEMA + RPC_SCHEMA
                 + "NOTIFY pgrst, 'reload schema';")  # fmt: skip
     conn = box.connection()
     auth = {"Authorization": f"Bearer {conn.anon_key}"}
@@ -211,3 +233,11 @@ async def test_each_column_a_request_reads_is_judged_as_postgresql_does(
         wanted = Status.PASS if served else Status.WARN
         assert embed.status is wanted, (path, embed.summary)
         assert served or "PGRST200" in embed.summary, embed.summary
+    json_body = {"Content-Type": "application/json"}
+    for method, path, body in RPC_CASES:  # filters on a function's rows are no arguments
+        request = FailingRequest(method, path, body, json_body if body else {})
+        answer = _send(box, request)
+        assert answer.status_code == 200, (path, answer.status_code, answer.text)
+        report = await Diagnosis(target_for(box), DiagnosisRequest(request=request)).run()
+        failed = [f.summary for f in report.findings if f.status is Status.FAIL]
+        assert not failed, (path, failed)

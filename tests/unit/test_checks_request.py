@@ -74,6 +74,13 @@ def test_objects_of_an_rpc_call_and_a_profile():
     [ref] = objects_in(req, "public")
     assert (ref.kind, ref.display) == (ObjectKind.FUNCTION, "api.total")
     assert rpc_args(req, "total") == ("order_id",)
+    # filters on a SETOF result are no arguments (they carry an operator); on POST the
+    # arguments are the body's keys only
+    req = FailingRequest("GET", "/rpc/total?order_id=john.doe&secret=eq.x&c.n=in.(1)&c.order=n")
+    assert rpc_args(req, "total") == ("order_id",)
+    req = FailingRequest("POST", "/rpc/total?secret=eq.x", b'{"a": 1}',
+                         {"Content-Type": "application/json"})  # fmt: skip
+    assert rpc_args(req, "total") == ("a",)
 
 
 def test_request_role_from_the_key_without_verifying_it():
@@ -131,6 +138,19 @@ COLUMN_USES = [
      {("t", "k", "SELECT"), *(("t", "v", p) for p in ("INSERT", "UPDATE", "SELECT"))}),
     # no primary key, no on_conflict: no ON CONFLICT clause, a plain INSERT
     ("POST", "/t", b'{"v": 1}', "resolution=merge-duplicates", (), {("t", "v", "INSERT")}),
+    # an empty select= reads every column (defSelect), in an embed too; RETURNING, the key
+    ("GET", "/t?select=", None, "", None, {("t", "*", "SELECT")}),
+    ("GET", "/t?select=id,c()", None, "", None, {("t", "id", "SELECT"), ("c", "*", "SELECT")}),
+    ("GET", "/t?select=c(name)", None, "", None, {("c", "name", "SELECT")}),
+    ("GET", "/t?select=(x", None, "", None, {("t", "*", "SELECT")}),
+    ("GET", "/t?select= $a,...c(b)", None, "", None, {("t", "$a", "SELECT"), ("c", "b", "SELECT")}),
+    ("POST", "/t?select=", b'{"v": 1}', "return=representation", ("id",),
+     {("t", "v", "INSERT"), ("t", "id", "SELECT")}),
+    # a value without an operator is no filter (an RPC argument): john.doe is no operator
+    ("GET", "/t?select=id&e=john.doe&f=fts(english).x&g=eq(any).{1}", None, "", None,
+     {("t", "id", "SELECT"), ("t", "f", "SELECT"), ("t", "g", "SELECT")}),
+    # columns= names the columns written, a comma inside double quotes is the name's
+    ("POST", '/t?columns="a,b",c', b'{"z": 1}', "", None, {("t", "a,b", "INSERT"), ("t", "c", "INSERT")}),
     # PUT: its target is the primary key; its filters apply to the body, not the table
     ("PUT", "/t?id=eq.1&on_conflict=k", b'{"id": 1}', "", ("id",),
      {("t", "id", p) for p in ("SELECT", "INSERT", "UPDATE")}),

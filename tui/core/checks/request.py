@@ -9,7 +9,14 @@ from urllib.parse import parse_qsl, unquote
 from tui.core.checks import objects
 from tui.core.checks.evidence import Evidence
 from tui.core.checks.fixes import RELOAD, fix
-from tui.core.checks.request_columns import Embed, field_column, field_of, parse_select, top_level
+from tui.core.checks.request_columns import (
+    Embed,
+    column_list,
+    field_column,
+    field_of,
+    parse_select,
+    top_level,
+)
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import split_unquoted
 from tui.core.probes.cache_only import body_keys, content_type
@@ -66,7 +73,7 @@ def objects_in(request: FailingRequest, default_schema: str) -> list[ObjectRef]:
     if request.method.upper() in {"POST", "PATCH", "PUT"}:
         columns = body_keys(request.body, content_type(request))
         if "columns" in params:
-            columns += [c.strip().strip('"') for c in params["columns"].split(",") if c.strip()]
+            columns += column_list(params["columns"])
         for column in dict.fromkeys(columns):
             refs.append(ObjectRef(ObjectKind.COLUMN, schema, table, column=column))
     return refs

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
-from tui.core.probes.cache_only import body_keys, content_type
+from tui.core.probes.cache_only import body_keys, content_type, has_operator
 
 if TYPE_CHECKING:
     from tui.core.request import FailingRequest
@@ -68,11 +68,12 @@ COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE")  # the privileges a column ca
 RESERVED = frozenset({"select", "columns", "on_conflict"})
 EMBEDDABLE = frozenset({"order", "limit", "offset", "and", "or"})
 LOGIC = frozenset({"and", "or"})
-# a filter's value starts with an operator (``eq.``, ``not.in.``, ``fts(english).``); a key
-# whose value has none is an RPC argument, not a filter (QueryParams.hs hasOp)
-_OPERATOR = re.compile(r"^(?:not\.)?[a-z]+(?:\([a-z_]+\))?\.")
 # an embed's head: [...][alias:]name[!hint...]; an aggregate: [alias:]column.func()
 _EMBED = re.compile(r"^(?:\.\.\.)?(?:(?P<alias>[\w-]+):)?(?P<name>[\w-]+)(?P<hints>(?:![\w-]+)*)$")
+# what a select list's first item may start with (QueryParams.hs pFieldForest: a name's
+# letter, digit, ``_``, ``$`` or blank, a quote, ``*``, a spread); the parse needs no end of
+# input, so ``select=(`` is an empty list, read as ``*``
+_ITEM_START = re.compile(r'^(?:[\w $"*]|\.\.\.)')
 _AGGREGATE = re.compile(r"^(?P<field>.+)\.(?:count|sum|avg|min|max)\(\)$")
 # ``order=child(col).desc``: a column of a to-one embed
 _ORDER_EMBED = re.compile(r"^(?P<embed>[\w-]+)\((?P<field>[^)]*)\)")
@@ -152,9 +153,13 @@ class Embed:
 
 def parse_select(select: str, name: str = "") -> Embed:
     """A select list as a tree: the columns it reads (``alias:col::cast`` -> col, a JSON
-    path's column, an aggregate's column; ``*``) and its embeds; ``count()`` reads none."""
+    path's column, an aggregate's column; ``*``) and its embeds; ``count()`` reads none.
+    An empty list (``select=``, ``child()``) reads ``*``, as QueryBuilder.hs's defSelect."""
     node = Embed(name)
-    for item in top_level(select):
+    items = top_level(select)
+    if not items:
+        node.columns.append(STAR)
+    for item in items:
         head, paren, rest = item.partition("(")
         if paren and rest.endswith(")") and (m := _EMBED.match(head.strip())):
             if m["name"] == "count" and not rest[:-1].strip():
@@ -250,9 +255,10 @@ def statement(request: FailingRequest, table: str) -> tuple[Write, bool]:
     return write, write is not READ and prefers.get("return") in RETURNING
 
 
-def _names(listed: str) -> list[str]:
-    """``a, "b"`` -> [a, b]: a comma-separated parameter's column names."""
-    return [c.strip().strip('"') for c in listed.split(",") if c.strip()]
+def column_list(listed: str) -> list[str]:
+    """``a, "b,c"`` -> [a, b,c]: the names of ``columns=`` or ``on_conflict=`` (commas in
+    double quotes belong to the name, QueryParams.hs pColumns)."""
+    return [c for item in top_level(listed) if (c := field_column(item)) is not None]
 
 
 def request_columns(
@@ -266,16 +272,23 @@ def request_columns(
     write, returning = statement(request, table)
     pairs = parse_qsl(request.path.partition("?")[2], keep_blank_values=True)
     params = dict(pairs)
-    tree = parse_select(params.get("select", STAR), table)
+    select = params.get("select", STAR)
+    if not _ITEM_START.match(select):
+        select = ""  # PostgREST's parse stops before the first item: an empty list
+    tree = parse_select(select, table)
+    if write is not READ and not top_level(select):
+        tree.columns = []  # RETURNING of an empty select= is the key alone (inferColsEmbedNeeds)
     found = RequestColumns(table, write, returning, tree, reads_tree=write is READ or returning)
     # ``columns=`` names the columns inserted or updated; without it, the body's keys
-    written = _names(params.get("columns", "")) or body_keys(request.body, content_type(request))
+    written = column_list(params.get("columns", "")) or body_keys(
+        request.body, content_type(request)
+    )
     if write.conflict:
         if request.method.upper() == "PUT":  # the primary key its filters name
             target = list(primary_key) if primary_key is not None else [
                 k for k, _ in pairs if k.split(".")[-1] not in EMBEDDABLE | RESERVED]  # fmt: skip
         else:
-            target = _names(params.get("on_conflict", "")) or list(primary_key or ())
+            target = column_list(params.get("on_conflict", "")) or list(primary_key or ())
         if not target and primary_key is not None:
             write = found.write = PLAIN_INSERT  # no ON CONFLICT clause: a plain INSERT
         for column in target:
@@ -330,7 +343,7 @@ def _param_reads(
         why = "filter"
     elif last == "order":
         columns, why = _order_columns(value), "order"
-    elif _OPERATOR.match(value):
+    elif has_operator(value):
         column = field_column(last)
         columns, why = ([(None, column)] if column else []), "filter"
     else:

@@ -36,6 +36,7 @@ column is built to sort after every real one.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote
@@ -49,6 +50,19 @@ RESERVED_PARAMS = frozenset(
     {"select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"}
 )
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# the operators a filter's value starts with (QueryParams.hs pOpExpr, the same in 11.2 and
+# 12.0), by what may follow the name before its ``.``: nothing, ``(any)``/``(all)``, or a
+# full-text search's ``(language)``
+OPERATORS: dict[str, tuple[str, ...]] = {
+    "": ("neq", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj", "in", "is", "isdistinct"),
+    r"(?:\((?:any|all)\))?": ("eq", "gte", "gt", "lte", "lt", "like", "ilike", "match", "imatch"),
+    r"(?:\([^)]+\))?": ("fts", "plfts", "phfts", "wfts"),
+}
+_OPERATOR = re.compile(
+    r"^(?:not\.)?(?:"
+    + "|".join(f"(?:{'|'.join(names)}){suffix}" for suffix, names in OPERATORS.items())
+    + r")\."
+)
 NO_BODY = b"[]"
 JSON = {"Content-Type": "application/json"}
 
@@ -183,14 +197,25 @@ def is_rpc(request: FailingRequest) -> bool:
     return path.split("/")[-2:-1] == ["rpc"]
 
 
+def has_operator(value: str) -> bool:
+    """Does a query value start with an operator (``eq.``, ``not.in.``, ``fts(english).``)?
+    Then its key is a filter; on a GET or HEAD of /rpc/ a value without one is an argument
+    (QueryParams.hs pRequestFilter: ``pOpExpr <|> NoOpExpr``), so ``email=john.doe`` is."""
+    return _OPERATOR.match(value) is not None
+
+
 def rpc_args(request: FailingRequest, function_name: str) -> tuple[str, ...]:
-    """The argument names a call to /rpc/<function> passes (query keys, or body keys)."""
+    """The argument names a call to /rpc/<function> passes: on GET and HEAD the query keys
+    that are no filter (reserved, dotted into an embed, or with an operator: a filter on
+    the SETOF result), on POST the body's keys (there every query key is a filter)."""
     path, _, query = request.path.partition("?")
     if path.rstrip("/").split("/")[-1] != function_name:
         return ()
-    names = [k for k, _ in parse_qsl(query, keep_blank_values=True) if k not in RESERVED_PARAMS]
-    keys = body_keys(request.body, content_type(request)) if request.method == "POST" else []
-    return tuple(dict.fromkeys(names + keys))
+    if request.method.upper() == "POST":
+        return tuple(dict.fromkeys(body_keys(request.body, content_type(request))))
+    names = [k for k, v in parse_qsl(query, keep_blank_values=True)
+             if k.split(".")[-1] not in RESERVED_PARAMS and not has_operator(v)]  # fmt: skip
+    return tuple(dict.fromkeys(names))
 
 
 def runs_something(request: FailingRequest) -> bool:
