@@ -4,9 +4,10 @@ readPlanToQuery and mutatePlanToQuery; Plan.hs mutatePlan and inferColsEmbedNeed
 
 PostgreSQL checks SELECT on every column a statement reads: the select list, but also each
 column a WHERE, an ORDER BY, a RETURNING or an ON CONFLICT target names, and the columns an
-embed joins on. The knowledge is in tables (``WRITES``, ``RESERVED``, ``EMBEDDABLE``); this
-module reads the request only: what only the catalog knows (the primary key, the keys an
-embed joins on) is passed in or added by the checks.
+embed joins on. The knowledge is in tables (``WRITES`` here; the query grammar's
+``RESERVED``, ``EMBEDDABLE`` and ``OPERATORS`` in cache_only); this module reads the request
+only: what only the catalog knows (the primary key, the keys an embed joins on) is passed
+in or added by the checks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
-from tui.core.probes.cache_only import body_keys, content_type, has_operator
+from tui.core.probes.cache_only import (
+    RESERVED,
+    body_keys,
+    content_type,
+    has_operator,
+    is_filter_key,
+)
 
 if TYPE_CHECKING:
     from tui.core.request import FailingRequest
@@ -63,10 +70,6 @@ PLAIN_INSERT = WRITES[("POST", None)]
 RETURNING = frozenset({"representation", "headers-only"})
 COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE")  # the privileges a column can be granted
 
-# query keys that are no filter (QueryParams.hs parse): these three anywhere, and any key
-# whose last dotted word is one of EMBEDDABLE (``order``, ``child.order``, ``not.or``)
-RESERVED = frozenset({"select", "columns", "on_conflict"})
-EMBEDDABLE = frozenset({"order", "limit", "offset", "and", "or"})
 LOGIC = frozenset({"and", "or"})
 # an embed's head: [...][alias:]name[!hint...]; an aggregate: [alias:]column.func()
 _EMBED = re.compile(r"^(?:\.\.\.)?(?:(?P<alias>[\w-]+):)?(?P<name>[\w-]+)(?P<hints>(?:![\w-]+)*)$")
@@ -286,7 +289,7 @@ def request_columns(
     if write.conflict:
         if request.method.upper() == "PUT":  # the primary key its filters name
             target = list(primary_key) if primary_key is not None else [
-                k for k, _ in pairs if k.split(".")[-1] not in EMBEDDABLE | RESERVED]  # fmt: skip
+                k for k, _ in pairs if is_filter_key(k)]  # fmt: skip
         else:
             target = column_list(params.get("on_conflict", "")) or list(primary_key or ())
         if not target and primary_key is not None:

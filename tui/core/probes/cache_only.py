@@ -46,9 +46,10 @@ if TYPE_CHECKING:  # only a check with --request loads the request parser
 
 NO_SUCH_EMBED = "pgrst_doctor_no_such_embed"
 MADE_UP_SUFFIX = "~pgrst_doctor_no_such_column"
-RESERVED_PARAMS = frozenset(
-    {"select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"}
-)
+# query keys that are no filter (QueryParams.hs parse): RESERVED anywhere, and any key whose
+# last dotted word is one of EMBEDDABLE (``order``, ``child.order``, ``not.or``)
+RESERVED = frozenset({"select", "columns", "on_conflict"})
+EMBEDDABLE = frozenset({"order", "limit", "offset", "and", "or"})
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 # the operators a filter's value starts with (QueryParams.hs pOpExpr, the same in 11.2 and
 # 12.0), by what may follow the name before its ``.``: nothing, ``(any)``/``(all)``, or a
@@ -197,6 +198,12 @@ def is_rpc(request: FailingRequest) -> bool:
     return path.split("/")[-2:-1] == ["rpc"]
 
 
+def is_filter_key(key: str) -> bool:
+    """Is a query key a filter's (or, on a GET of /rpc/, an argument's)? (QueryParams.hs
+    isFilter)"""
+    return key not in RESERVED and key.split(".")[-1] not in EMBEDDABLE
+
+
 def has_operator(value: str) -> bool:
     """Does a query value start with an operator (``eq.``, ``not.in.``, ``fts(english).``)?
     Then its key is a filter; on a GET or HEAD of /rpc/ a value without one is an argument
@@ -214,7 +221,7 @@ def rpc_args(request: FailingRequest, function_name: str) -> tuple[str, ...]:
     if request.method.upper() == "POST":
         return tuple(dict.fromkeys(body_keys(request.body, content_type(request))))
     names = [k for k, v in parse_qsl(query, keep_blank_values=True)
-             if k.split(".")[-1] not in RESERVED_PARAMS and not has_operator(v)]  # fmt: skip
+             if is_filter_key(k) and not has_operator(v)]  # fmt: skip
     return tuple(dict.fromkeys(names))
 
 
