@@ -149,6 +149,36 @@ CREATE VIEW public.pv_bare_v AS SELECT id AS cid FROM public.pv_child;
 GRANT SELECT ON public.pv_parent, public.pv_child, public.pv_child_v, public.pv_child_vv,
                 public.pv_bare_v TO anon;
 """
+# Joins that read more than the two ends' key columns: a many-to-many embed reads its
+# junction's ({j}) two keys (SchemaCache.hs addM2MRels), a computed relationship ({n}) and a
+# computed field ({v}) take the whole row of {t}, for which PostgreSQL checks every column.
+JOINS_SCHEMA = """
+CREATE TABLE public.{t} (id int PRIMARY KEY, secret text);
+CREATE TABLE public.{c} (id int PRIMARY KEY, name text);
+CREATE TABLE public.{j} ({t}_id int REFERENCES public.{t}, {c}_id int REFERENCES public.{c},
+                         note text, PRIMARY KEY ({t}_id, {c}_id));
+CREATE FUNCTION public.{n}(public.{t}) RETURNS SETOF public.{c} LANGUAGE sql STABLE
+    AS 'SELECT * FROM public.{c}';
+CREATE FUNCTION public.{v}(public.{t}) RETURNS text LANGUAGE sql STABLE AS 'SELECT ''x''';
+INSERT INTO public.{t} VALUES (1, 's'); INSERT INTO public.{c} VALUES (1, 'n');
+INSERT INTO public.{j} VALUES (1, 1, 'x');
+REVOKE ALL ON public.{t}, public.{c}, public.{j} FROM anon, PUBLIC;
+{grants}
+"""
+JOIN_CASES = [
+    ("m2m", "GRANT SELECT ON {t}, {c} TO anon; GRANT SELECT ({t}_id) ON {j} TO anon;",
+     "GET", "/{t}?select=id,{c}(name)", None, {}, "GRANT SELECT ({c}_id) ON public.{j}"),
+    ("m2m-hint", "GRANT SELECT ON {t}, {c} TO anon; GRANT SELECT ({c}_id) ON {j} TO anon;",
+     "GET", "/{c}?select=id,{t}!{j}(id)", None, {}, "GRANT SELECT ({t}_id) ON public.{j}"),
+    ("m2m-granted", "GRANT SELECT ON {t}, {c} TO anon; GRANT SELECT ({t}_id, {c}_id) ON {j} TO anon;",
+     "GET", "/{t}?select=id,{c}(name)", None, {}, None),
+    ("computed-rel", "GRANT SELECT (id) ON {t} TO anon; GRANT SELECT ON {c} TO anon;",
+     "GET", "/{t}?select=id,{n}(name)", None, {}, "GRANT SELECT (secret) ON public.{t}"),
+    ("computed-field", "GRANT SELECT (id) ON {t} TO anon;",
+     "GET", "/{t}?select=id,{v}", None, {}, "GRANT SELECT (secret) ON public.{t}"),
+]  # fmt: skip
+CASES = [(COLUMNS_SCHEMA, c) for c in COLUMN_CASES] + [(JOINS_SCHEMA, c) for c in JOIN_CASES]
+
 # A GET of /rpc/ with filters on its SETOF result: a value with an operator is a filter, not
 # an argument (QueryParams.hs pRequestFilter), john.doe is an argument's value; on POST the
 # arguments are the body's. (method, path, body); PostgREST serves each, nothing fails.
@@ -171,7 +201,7 @@ VIEW_CASES = [
 
 def _names(case_id: str) -> dict[str, str]:
     stem = "pc_" + case_id.replace("-", "_")
-    return {"t": stem, "c": f"{stem}_c", "n": f"{stem}_n", "v": f"{stem}_v"}
+    return {"t": stem, "c": f"{stem}_c", "n": f"{stem}_n", "v": f"{stem}_v", "j": f"{stem}_j"}
 
 
 def _send(box: Sandbox, request: FailingRequest) -> httpx.Response:
@@ -194,17 +224,17 @@ async def test_each_column_a_request_reads_is_judged_as_postgresql_does(
     say blocked, our printed GRANTs are column-level, name what PostgreSQL needs, and make
     the request succeed."""
     box = make_sandbox(postgrest_version)
-    box.execute("".join(COLUMNS_SCHEMA.format(grants=g.format(**_names(i)), **_names(i))
-                        for i, g, *_ in COLUMN_CASES) + VIEWS_SCHEMA + RPC_SCHEMA
+    box.execute("".join(schema.format(grants=g.format(**_names(i)), **_names(i))
+                        for schema, (i, g, *_) in CASES) + VIEWS_SCHEMA + RPC_SCHEMA
                 + "NOTIFY pgrst, 'reload schema';")  # fmt: skip
     conn = box.connection()
     auth = {"Authorization": f"Bearer {conn.anon_key}"}
-    last = _names(COLUMN_CASES[-1][0])["t"]
+    last = _names(CASES[-1][1][0])["t"]
     deadline = time.monotonic() + 20
     while httpx.get(f"{conn.api_url}/{last}?select=id", headers=auth, timeout=5).status_code == 404:
         assert time.monotonic() < deadline, "the reload did not come"
         time.sleep(0.05)
-    for case_id, _grants, method, path, body, headers, wanted in COLUMN_CASES:
+    for _schema, (case_id, _grants, method, path, body, headers, wanted) in CASES:
         names = _names(case_id)
         path = path.format(**names)
         data = json.dumps(body).encode() if body is not None else None

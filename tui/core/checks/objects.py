@@ -143,6 +143,7 @@ def _column_gaps(ev: Evidence, ref: ObjectRef) -> Finding | None:
         return None
     assert ev.catalog is not None
     _join_keys(ev, ref.schema, found)
+    _computed_rows(ev, ref.schema, found)
     named = {(o.name, o.column) for o in ev.objects
              if o.kind is ObjectKind.COLUMN and o.schema == ref.schema}  # fmt: skip
     gaps: dict[tuple[str, str], dict[str, str]] = {}  # (relation, privilege) -> column -> why
@@ -162,7 +163,7 @@ def _column_gaps(ev: Evidence, ref: ObjectRef) -> Finding | None:
         f"of {qualified(ref.schema, relation)}"
         for (relation, privilege), cols in gaps.items()
     )
-    star = any(c == STAR for _r, c in found.uses)
+    star = any(w in ("select=*", "RETURNING *") for p in found.uses.values() for w in p.values())
     return _finding(
         ref, Status.FAIL, f"role {ev.role} {what}: PostgreSQL checks every column a request "
         "reads, in its WHERE, ORDER BY and RETURNING too" + (
@@ -177,6 +178,17 @@ def _column_gaps(ev: Evidence, ref: ObjectRef) -> Finding | None:
     )  # fmt: skip
 
 
+def _computed_rows(ev: Evidence, schema: str, found: RequestColumns) -> None:
+    """A computed field a request selects, filters or orders by is ``field(relation)``: a
+    whole-row reference, for which PostgreSQL checks SELECT on every column."""
+    assert ev.catalog is not None
+    path = [schema, *ev.extra_search_path]
+    for relation, column in list(found.uses):
+        fields = ev.catalog.computed_fields.get(f"{schema}.{relation}.{column}", [])
+        if any(f[0] in path for f in fields):
+            found.need(relation, STAR, "SELECT", f"the row {column}() takes")
+
+
 def _join_keys(ev: Evidence, schema: str, found: RequestColumns) -> None:
     """The columns each embed joins on (Plan.hs: the lateral subquery's WHERE names both
     ends' key columns), when one key relates the two (a foreign key, or one PostgREST infers
@@ -184,12 +196,19 @@ def _join_keys(ev: Evidence, schema: str, found: RequestColumns) -> None:
     if not found.reads_tree:
         return
 
+    assert ev.catalog is not None
+    computed = {(c.table, c.fn) for c in ev.catalog.computed_rels if c.schema == schema}
+
     def walk(parent: str, node: Embed) -> None:
         for embed in node.embeds:
+            if (parent, embed.name) in computed:  # function(parent): a whole-row reference
+                found.need(parent, STAR, "SELECT", f"the row {embed.name}() takes")
             pairs = _embed_columns(ev, schema, parent, embed.name, embed.hint)
             for here, there in pairs:
                 found.need(parent, here, "SELECT", "join key")
                 found.need(embed.name, there, "SELECT", "join key")
+            for relation, column in () if pairs else _junction_columns(ev, schema, parent, embed):
+                found.need(relation, column, "SELECT", "join key")
             walk(embed.name, embed)
 
     walk(found.table, found.tree)
@@ -214,6 +233,31 @@ def _embed_columns(
         if hint is None or hint == rel.constraint:
             found.append(rel.columns if rel.table == a else tuple((y, x) for x, y in rel.columns))
     return found[0] if len(set(found)) == 1 else ()
+
+
+def _junction_columns(
+    ev: Evidence, schema: str, parent: str, embed: Embed
+) -> tuple[tuple[str, str], ...]:
+    """(relation, column) a many-to-many embed joins on: the junction's two keys' columns
+    and the columns they reference (SchemaCache.hs addM2MRels: a table of ``schema`` with a
+    key to each end, both keys' columns in its primary key where the snapshot read it; the
+    hint, when given, names the junction). () unless exactly one junction qualifies."""
+    assert ev.catalog is not None
+    a, b = f"{schema}.{parent}", f"{schema}.{embed.name}"
+    found: set[tuple[tuple[str, str], ...]] = set()
+    for one in (fk for fk in ev.catalog.foreign_keys if fk.ref_key == a and fk.schema == schema):
+        for two in ev.catalog.foreign_keys:
+            if two.ref_key != b or two.table_key != one.table_key or two.name == one.name:
+                continue
+            key = ev.catalog.primary_keys.get(one.table_key)
+            if key is not None and not {*one.columns, *two.columns} <= set(key):
+                continue
+            if embed.hint is not None and embed.hint not in (one.table, one.name, two.name):
+                continue
+            found.add((*((parent, c) for c in one.ref_columns),
+                       *((one.table, c) for c in (*one.columns, *two.columns)),
+                       *((embed.name, c) for c in two.ref_columns)))  # fmt: skip
+    return found.pop() if len(found) == 1 else ()
 
 
 def _view_relationships(ev: Evidence, a: str, b: str) -> list[ViewRelationship]:
