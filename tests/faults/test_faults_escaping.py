@@ -30,6 +30,8 @@ HOSTILE = {
     "markup": "[bold red]mk[/]",
     "link": "[link=https://evil.example]lnk[/link]",
 }
+HOSTILE_LABEL = "lab\x1b]0;t\x07\u202eel"  # an enum label added after the load
+HOSTILE_KEY = "fk\x1b[31m\nkey"  # a second key between cached tables, added after the load
 BOOM = "boom\x1b[31m"  # a function whose error text is hostile in message, detail and hint
 BOOM_BODY = """BEGIN RAISE EXCEPTION USING
     MESSAGE = E'failed \\x1b[31m red \\x1b]0;title\\x07 [bold]b[/] \\u202e rev',
@@ -71,6 +73,12 @@ def hostile_box(cluster) -> Iterator[Sandbox]:
             "CREATE FUNCTION public.{f}(x int) RETURNS int LANGUAGE plpgsql AS {body}; "
             "GRANT EXECUTE ON FUNCTION public.{f}(int) TO anon"
         ).format(f=sql.Identifier(BOOM), body=sql.Literal(BOOM_BODY)))  # fmt: skip
+        # a label and a second key's name on cached objects: drift named by server text
+        box.cluster.execute(box.dbname, sql.SQL(
+            "ALTER TYPE public.order_status ADD VALUE {label}; "
+            "ALTER TABLE public.orders ADD CONSTRAINT {fk} FOREIGN KEY (customer_id) "
+            "REFERENCES public.customers (id)"
+        ).format(label=sql.Literal(HOSTILE_LABEL), fk=sql.Identifier(HOSTILE_KEY)))  # fmt: skip
         yield box
     finally:
         box.stop()
@@ -94,6 +102,9 @@ def test_every_command_shows_hostile_names_escaped(doctor, hostile_box):
     report = run.json()
     stale = {tuple(parse_qualified(o["name"])) for o in report["stale_objects"]}
     assert {("public", n) for n in HOSTILE.values()} | {("public", BOOM)} <= stale
+    kinds = {o["kind"]: o["name"] for o in report["stale_objects"]}
+    assert kinds["enum"] == f"public.order_status:{HOSTILE_LABEL}"  # JSON keeps it exact
+    assert kinds["relationship"].endswith("!" + qualified(HOSTILE_KEY)), kinds
     texts["check --json"] = run.stdout
     for args in (("sessions",), ("export", "--last", "--format", "md"),
                  ("export", "--last", "--format", "json"),

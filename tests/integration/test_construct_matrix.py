@@ -169,6 +169,15 @@ CASES = (
               "PRIMARY KEY (parent_id, other_id))",
          named=("--relationship", "cx.{p}jn:cx.parent", "--relationship", "cx.{p}jn:cx.other"),
          request='GET /{p}jn?select=parent(id),other(id)'),
+    # a second key on a keyed column to the same table: the note reads the same either way
+    Case("second-key-same-column-same-table",
+         "ALTER TABLE cx.{p}sk ADD CONSTRAINT {p}sk_a_fk FOREIGN KEY (parent_id) "
+         "REFERENCES cx.parent (id), ADD CONSTRAINT {p}sk_z_fk FOREIGN KEY (parent_id) "
+         "REFERENCES cx.parent (id)",
+         (rel("{p}sk", "parent", "{p}sk_a_fk"), rel("{p}sk", "parent", "{p}sk_z_fk")),
+         base="CREATE TABLE cx.{p}sk (id int PRIMARY KEY, parent_id int "
+              "CONSTRAINT {p}sk_m_fk REFERENCES cx.parent (id))",
+         named=("--relationship", "cx.{p}sk:cx.parent")),
     Case("fk-deferrable-restrict",
          "ALTER TABLE cx.{p}dfr ADD CONSTRAINT {p}dfr_fk FOREIGN KEY (parent_id) "
          "REFERENCES cx.parent (id) ON DELETE RESTRICT ON UPDATE CASCADE "

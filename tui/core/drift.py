@@ -163,7 +163,9 @@ def _predicted_notes(
     Per column PostgREST writes the first many-to-one relationship of exactly that column
     to a relation of the same schema: a foreign key's, or one it infers through a view over
     either end (``view_keys``), which is how a view's columns get notes, and how a key to
-    another schema or one a computed relationship replaces can leave a note to a view."""
+    another schema or one a computed relationship replaces can leave a note to a view. A key
+    whose column has another key to the same table shows by no note: either writes it, so
+    only an embed tells whether the cache holds both."""
     shown = set()
     for (schema, table, column), candidates in _note_candidates(
         catalog, keys, exposed, extra
@@ -171,7 +173,8 @@ def _predicted_notes(
         if len(candidates) > 1:
             candidates.sort(key=lambda c: c.order)
         first = candidates[0]
-        shown.add(first.oid)
+        if all(c.target != first.target for c in candidates[1:]):
+            shown.add(first.oid)  # else a second key to its table writes the same note
         note = (qualified(schema, table), column)
         inv.fk_notes[note] = first.target
         inv.note_candidates[note] = candidates
