@@ -196,6 +196,9 @@ VIEW_CASES = [
     ("/pv_child_vv?select=cid,pv_parent(id)", True),
     ("/pv_parent?select=id,pv_child_v(cid)", True),
     ("/pv_bare_v?select=cid,pv_parent(id)", False),
+    # the key's constraint name embeds from either end (Plan.hs findRel matchConstraint)
+    ("/pv_parent?select=id,pv_child_parent_id_fkey(id)", True),
+    ("/pv_child?select=id,pv_child_parent_id_fkey(id)", True),
 ]
 
 

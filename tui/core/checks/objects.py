@@ -186,7 +186,7 @@ def _computed_rows(ev: Evidence, schema: str, found: RequestColumns) -> None:
     for relation, column in list(found.uses):
         fields = ev.catalog.computed_fields.get(f"{schema}.{relation}.{column}", [])
         if any(f[0] in path for f in fields):
-            found.need(relation, STAR, "SELECT", f"the row {column}() takes")
+            found.need(relation, STAR, "SELECT", f"the row {quote_ident(column)}() takes")
 
 
 def _join_keys(ev: Evidence, schema: str, found: RequestColumns) -> None:
@@ -202,7 +202,7 @@ def _join_keys(ev: Evidence, schema: str, found: RequestColumns) -> None:
     def walk(parent: str, node: Embed) -> None:
         for embed in node.embeds:
             if (parent, embed.name) in computed:  # function(parent): a whole-row reference
-                found.need(parent, STAR, "SELECT", f"the row {embed.name}() takes")
+                found.need(parent, STAR, "SELECT", f"the row {quote_ident(embed.name)}() takes")
             pairs = _embed_columns(ev, schema, parent, embed.name, embed.hint)
             for here, there in pairs:
                 found.need(parent, here, "SELECT", "join key")
@@ -508,6 +508,14 @@ def embed_alias(cat: Catalog, schema: str, name: str, source: str | None = None)
     for fk in cat.foreign_keys:
         one = name in fk.columns[:1] and len(fk.columns) == 1
         if fk.schema == schema and source in (None, fk.table) and (name == fk.name or one):
+            return f"foreign key {quote_ident(fk.name)}"
+        # from the referenced table the key is one-to-many, named by its constraint or the
+        # referenced table's one column (matchConstraint, matchFKSingleCol on O2M)
+        if (
+            source is not None
+            and (fk.ref_schema, fk.ref_table) == (schema, source)
+            and (name == fk.name or fk.ref_columns == (name,))
+        ):
             return f"foreign key {quote_ident(fk.name)}"
     return None
 
