@@ -382,6 +382,8 @@ def _note_drift(db: Inventory, cache: Inventory, tables: set[str]) -> list[Stale
             continue
         theirs = cache.fk_notes.get(note)
         candidates = db.note_candidates.get(note, [])
+        if candidates and candidates[0].target == theirs:
+            continue  # the common case, decided without splitting the name
         schema = split_unquoted(table, ".")[0]
         ours = next((c for c in candidates if c.target == theirs  # the cache has it, then
                      or _known(f"{schema}.{quote_ident(c.target)}", db, cache)), None)  # fmt: skip
