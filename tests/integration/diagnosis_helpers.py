@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui.core.diagnosis import Diagnosis, DiagnosisRequest
 from tui.core.model import Report, Status
-from tui.core.request import FailingRequest
+from tui.core.request import FailingRequest, parse_request
 from tui.core.specs import ObjectRef
 from tui.core.target import Target
 from tui.sandbox import Sandbox
@@ -23,7 +23,10 @@ def target_for(box: Sandbox, *, key: str | None = None, timeout: float = 5.0, **
 
 
 def failing(spec: str) -> FailingRequest:
-    """'POST /t {"a": 1}' -> FailingRequest (the drift table's request form)."""
+    """'POST /t {"a": 1}' -> FailingRequest (the drift table's request form); a raw HTTP
+    request (``POST /t HTTP/1.1``, header lines, a blank line, the body) as --request reads it."""
+    if " HTTP/" in spec.partition("\n")[0]:
+        return parse_request(spec, "http://api.invalid")
     method, rest = spec.split(" ", 1)
     path, _, body = rest.partition(" ")
     return FailingRequest(method, path, body.encode() if body else None)

@@ -320,6 +320,12 @@ CASES = (
               "CREATE FUNCTION cx.{p}ovq(a character) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;"
               "CREATE FUNCTION cx.{p}ovq(a bit) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
          named=("--function", "cx.{p}ovq")),
+    # Prefer: params=single-object passes the body as the one json argument, whatever its keys
+    Case("fn-single-object-json",
+         "CREATE FUNCTION cx.{p}so(payload json) RETURNS json LANGUAGE sql AS $$ SELECT payload $$",
+         (fn("{p}so"),),
+         request='POST /rpc/{p}so HTTP/1.1\nPrefer: params=single-object\n'
+                 'Content-Type: application/json\n\n{"x": 1, "y": 2}'),
     # the cache still holds the dropped overload: a call by the names both take is ambiguous;
     # the full check finds it only when the sweep reaches the sibling (asked newest OID
     # first): the rows after this one must not create functions in their base

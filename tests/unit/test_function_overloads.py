@@ -55,6 +55,12 @@ def test_a_call_finds_an_overload_by_names_or_posted_as_its_one_body_argument():
     two = fn(("a", "b"), ("integer", "integer"), defaults=1)
     assert _call_finds(two, ("a",), FailingRequest("GET", "/rpc/f?a=1"))
     assert not _call_finds(two, ("b",), FailingRequest("GET", "/rpc/f?b=1"))  # a is required
+    single = {"Prefer": "return=minimal, params=single-object"}
+    payload = fn(("payload",), ("jsonb",))
+    assert _call_finds(payload, ("x", "y"), FailingRequest("POST", "/rpc/f", b"{}", single))
+    assert not _call_finds(payload, ("x",), FailingRequest("POST", "/rpc/f", b"{}"))
+    assert not _call_finds(fn(("a",), ("integer",)), ("a",),
+                           FailingRequest("GET", "/rpc/f?a=1", None, single))  # fmt: skip
 
 
 def test_pgrst203_names_each_cached_overload_by_its_arguments():

@@ -15,6 +15,7 @@ from tui.core.checks.request_columns import (
     Embed,
     RequestColumns,
     path_table,
+    prefer,
     request_columns,
 )
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
@@ -439,9 +440,10 @@ def _execute_fix(ref: ObjectRef, overloads: list[Function], role: str | None) ->
 
 def _call_finds(fn: Function, passed: tuple[str, ...], failing: FailingRequest) -> bool:
     """The call finds this overload (Plan.hs findProc, v11.2 and v12.0): by its argument
-    names (every required one, the rest optional ones), or, posted with the media type of its
-    one unnamed argument, whatever the body holds (the body is that argument)."""
-    if fn.matches(frozenset(passed)):
+    names (every required one, the rest optional ones; or its one json argument when
+    ``Prefer: params=single-object``), or, posted with the media type of its one unnamed
+    argument, whatever the body holds (the body is that argument)."""
+    if fn.matches(frozenset(passed), prefer(failing).get("params") == "single-object"):
         return True
     if failing.method.upper() != "POST" or fn.raw_body is None:
         return False

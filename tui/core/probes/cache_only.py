@@ -133,6 +133,9 @@ def relationship(schema: str, child: str, parent: str, hint: str | None = None) 
 
 # the media type PostgREST passes as the whole body to a function whose one argument has no
 # name and this type (Plan.hs findProc, v11.2 and v12.0): only a POST of it finds the function
+# the argument types Prefer: params=single-object passes the arguments to as one object
+# (Plan.hs findProc, v11.2 and v12.0)
+SINGLE_OBJECT_TYPES = frozenset({"json", "jsonb"})
 RAW_BODY_MEDIA = {
     "json": "application/json",
     "jsonb": "application/json",

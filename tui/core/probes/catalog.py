@@ -15,7 +15,7 @@ from psycopg.rows import BaseRowFactory, dict_row, tuple_row
 
 from tui.core.names import qualified, relationship_name, signature
 from tui.core.postgrest_config import choose_authenticator, in_database
-from tui.core.probes.cache_only import RAW_BODY_MEDIA
+from tui.core.probes.cache_only import RAW_BODY_MEDIA, SINGLE_OBJECT_TYPES
 from tui.core.view_keys import ViewSource, target_origins, view_primary_key
 
 R = TypeVar("R")
@@ -626,9 +626,13 @@ class Function:
         as a name for the cache but matches no request)."""
         return self.callable_by_name and all(self.args)
 
-    def matches(self, keys: frozenset[str]) -> bool:
+    def matches(self, keys: frozenset[str], single_object: bool = False) -> bool:
         """A GET naming ``keys`` finds this overload (Plan.hs findProc's matchesParams, v11.2
-        and v12.0): every required argument named, the rest optional ones."""
+        and v12.0): every required argument named, the rest optional ones; with ``Prefer:
+        params=single-object`` (``single_object``), whatever the keys, its one argument if
+        that is json or jsonb (the keys are one object, passed as it)."""
+        if single_object:
+            return len(self.arg_types) == 1 and self.arg_types[0] in SINGLE_OBJECT_TYPES
         if not self.args:
             return not keys
         cut = len(self.args) - self.defaults
