@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 
 from tui.core.checks.evidence import UNKNOWN_ROLE, Evidence
 from tui.core.checks.fixes import RELOAD, fix
-from tui.core.checks.request_columns import (
-    COLUMN_PRIVILEGES,
-    STAR,
-    Embed,
-    RequestColumns,
-    path_table,
-    prefer,
-    request_columns,
+from tui.core.checks.request_columns import COLUMN_PRIVILEGES, STAR, prefer
+from tui.core.checks.request_privileges import (
+    column_gaps,
+    holds,
+    needed_privileges,
+    request_columns_for,
+    view_relationships_between,
 )
 from tui.core.model import Cause, Finding, ObjectKind, StaleObject, Status
 from tui.core.names import qualified, quote_ident, relationship_name
@@ -103,68 +102,18 @@ def _elsewhere(catalog: Catalog, name: str) -> list[str]:
     return sorted(r.qualified for r in catalog.relations.values() if r.name == name)
 
 
-def _request_columns(ev: Evidence, ref: ObjectRef) -> RequestColumns | None:
-    """What the user's request makes PostgreSQL check, when it goes to ref's schema and
-    names ref (its path's table, or an embed of it); None without a request."""
-    if ev.failing is None:
-        return None
-    table = path_table(ev.failing)
-    assert ev.catalog is not None
-    found = request_columns(ev.failing, ev.catalog.primary_keys.get(f"{ref.schema}.{table}"))
-    if ref.name != table and not any(r == ref.name for r, _c in found.uses):
-        return None
-    return found
-
-
-def _needed_privileges(ev: Evidence, ref: ObjectRef) -> list[str]:
-    """What the user's request needs on the table it targets (SELECT for a read), at table
-    level or on some column (``Relation.may``); which columns is ``_column_gaps``'s."""
-    found = _request_columns(ev, ref)
-    if found is None or ref.name != found.table:
-        return ["SELECT"]
-    reads = found.write.conflict or found.returning
-    return list(dict.fromkeys([*found.write.privileges, *(["SELECT"] if reads else [])]))
-
-
-def _holds(catalog: Catalog, rel: Relation, column: str, privilege: str) -> bool:
-    """PostgreSQL's rule for one column: the table-level grant or one on the column."""
-    named = catalog.column_privileges.get(f"{rel.key}.{column}")
-    if named is not None and privilege in COLUMN_PRIVILEGES:
-        return named[COLUMN_PRIVILEGES.index(privilege)]
-    return rel.may(privilege, column)
-
-
 def _column_gaps(ev: Evidence, ref: ObjectRef) -> Finding | None:
-    """The request's columns (filters, order, ``*``, the conflict target, RETURNING, the
-    embeds' columns and join keys) the role may not use, on the path's table and on the
-    tables it embeds; columns with a finding of their own (named in ``select=`` or the body)
-    are judged there."""
-    found = _request_columns(ev, ref)
-    if found is None or ref.name != found.table:
+    """A failure naming each column the request reads or writes that the role may not use,
+    with the column-level GRANT that mends it (request_privileges.column_gaps)."""
+    judged = column_gaps(ev, ref)
+    if judged is None:
         return None
-    assert ev.catalog is not None
-    _join_keys(ev, ref.schema, found)
-    _computed_rows(ev, ref.schema, found)
-    named = {(o.name, o.column) for o in ev.objects
-             if o.kind is ObjectKind.COLUMN and o.schema == ref.schema}  # fmt: skip
-    gaps: dict[tuple[str, str], dict[str, str]] = {}  # (relation, privilege) -> column -> why
-    for (relation, column), privileges in found.uses.items():
-        rel = ev.catalog.relation(ref.schema, relation)
-        if rel is None or (relation, column) in named:
-            continue  # an embed through a key or function; a column judged on its own
-        columns = rel.columns if column == STAR else (column,) if column in rel.columns else ()
-        for privilege, why in privileges.items():
-            for name in columns:
-                if not _holds(ev.catalog, rel, name, privilege):
-                    gaps.setdefault((relation, privilege), {}).setdefault(name, why)
-    if not gaps:
-        return None
+    gaps, star = judged
     what = "; ".join(
         f"may not {privilege} {', '.join(f'{quote_ident(c)} ({w})' for c, w in cols.items())} "
         f"of {qualified(ref.schema, relation)}"
         for (relation, privilege), cols in gaps.items()
     )
-    star = any(w in ("select=*", "RETURNING *") for p in found.uses.values() for w in p.values())
     return _finding(
         ref, Status.FAIL, f"role {ev.role} {what}: PostgreSQL checks every column a request "
         "reads, in its WHERE, ORDER BY and RETURNING too" + (
@@ -177,103 +126,6 @@ def _column_gaps(ev: Evidence, ref: ObjectRef) -> Finding | None:
             for (relation, privilege), cols in gaps.items()),
         runbook_note=NOTE_PRIVILEGE,
     )  # fmt: skip
-
-
-def _computed_rows(ev: Evidence, schema: str, found: RequestColumns) -> None:
-    """A computed field a request selects, filters or orders by is ``field(relation)``: a
-    whole-row reference, for which PostgreSQL checks SELECT on every column."""
-    assert ev.catalog is not None
-    path = [schema, *ev.extra_search_path]
-    for relation, column in list(found.uses):
-        fields = ev.catalog.computed_fields.get(f"{schema}.{relation}.{column}", [])
-        if any(f[0] in path for f in fields):
-            found.need(relation, STAR, "SELECT", f"the row {quote_ident(column)}() takes")
-
-
-def _join_keys(ev: Evidence, schema: str, found: RequestColumns) -> None:
-    """The columns each embed joins on (Plan.hs: the lateral subquery's WHERE names both
-    ends' key columns), when one key relates the two (a foreign key, or one PostgREST infers
-    through a view); an ambiguous or unknown embed is left to PostgREST's own answer."""
-    if not found.reads_tree:
-        return
-
-    assert ev.catalog is not None
-    computed = {(c.table, c.fn) for c in ev.catalog.computed_rels if c.schema == schema}
-
-    def walk(parent: str, node: Embed) -> None:
-        for embed in node.embeds:
-            if (parent, embed.name) in computed:  # function(parent): a whole-row reference
-                found.need(parent, STAR, "SELECT", f"the row {quote_ident(embed.name)}() takes")
-            pairs = _embed_columns(ev, schema, parent, embed.name, embed.hint)
-            for here, there in pairs:
-                found.need(parent, here, "SELECT", "join key")
-                found.need(embed.name, there, "SELECT", "join key")
-            for relation, column in () if pairs else _junction_columns(ev, schema, parent, embed):
-                found.need(relation, column, "SELECT", "join key")
-            walk(embed.name, embed)
-
-    walk(found.table, found.tree)
-
-
-def _embed_columns(
-    ev: Evidence, schema: str, parent: str, child: str, hint: str | None
-) -> tuple[tuple[str, str], ...]:
-    """(parent column, child column) of the one key an embed of ``child`` under ``parent``
-    joins on; () when none or several (PGRST200/201 are PostgREST's to say)."""
-    assert ev.catalog is not None
-    a, b = f"{schema}.{parent}", f"{schema}.{child}"
-    found: list[tuple[tuple[str, str], ...]] = []
-    for fk in ev.catalog.foreign_keys:
-        if hint is not None and hint != fk.name and (hint,) != fk.columns:
-            continue
-        if (fk.table_key, fk.ref_key) == (a, b):
-            found.append(tuple(zip(fk.columns, fk.ref_columns, strict=False)))
-        elif (fk.table_key, fk.ref_key) == (b, a):
-            found.append(tuple(zip(fk.ref_columns, fk.columns, strict=False)))
-    for rel in _view_relationships(ev, a, b):
-        if hint is None or hint == rel.constraint:
-            found.append(rel.columns if rel.table == a else tuple((y, x) for x, y in rel.columns))
-    return found[0] if len(set(found)) == 1 else ()
-
-
-def _junction_columns(
-    ev: Evidence, schema: str, parent: str, embed: Embed
-) -> tuple[tuple[str, str], ...]:
-    """(relation, column) a many-to-many embed joins on: the junction's two keys' columns
-    and the columns they reference (SchemaCache.hs addM2MRels: a table of ``schema`` with a
-    key to each end, both keys' columns in its primary key where the snapshot read it; the
-    hint, when given, names the junction). () unless exactly one junction qualifies."""
-    assert ev.catalog is not None
-    a, b = f"{schema}.{parent}", f"{schema}.{embed.name}"
-    found: set[tuple[tuple[str, str], ...]] = set()
-    for one in (fk for fk in ev.catalog.foreign_keys if fk.ref_key == a and fk.schema == schema):
-        for two in ev.catalog.foreign_keys:
-            if two.ref_key != b or two.table_key != one.table_key or two.name == one.name:
-                continue
-            key = ev.catalog.primary_keys.get(one.table_key)
-            if key is not None and not {*one.columns, *two.columns} <= set(key):
-                continue
-            if embed.hint is not None and embed.hint not in (one.table, one.name, two.name):
-                continue
-            found.add((*((parent, c) for c in one.ref_columns),
-                       *((one.table, c) for c in (*one.columns, *two.columns)),
-                       *((embed.name, c) for c in two.ref_columns)))  # fmt: skip
-    return found.pop() if len(found) == 1 else ()
-
-
-def _view_relationships(ev: Evidence, a: str, b: str) -> list[ViewRelationship]:
-    """The relationships PostgREST infers between ``a`` and ``b`` through views (view_keys:
-    a view's columns traced to its base tables' foreign keys), when either is a view and the
-    snapshot read the views' sources (unscoped)."""
-    assert ev.catalog is not None
-    rels = [ev.catalog.relations.get(k) for k in (a, b)]
-    if not any(r is not None and r.is_view for r in rels) or not ev.catalog.view_sources:
-        return []
-    from tui.core.view_keys import view_relationships
-
-    derived = view_relationships(ev.catalog.foreign_keys, ev.catalog.view_sources, ev.exposed,
-                                 ev.extra_search_path)  # fmt: skip
-    return [r for r in derived if {r.table, r.foreign_table} == {a, b}]
 
 
 def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Finding:
@@ -305,7 +157,7 @@ def check_table(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Findi
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    needed = _needed_privileges(ev, ref)
+    needed = needed_privileges(ev, ref)
     missing = [p for p in needed if not rel.may(p)]
     if not rel.visible or missing:
         what = (f"role {ev.role} has no privilege on {rel.qualified} (PostgreSQL answers 42501; "
@@ -354,7 +206,7 @@ def check_column(ev: Evidence, ref: ObjectRef, stale: list[StaleObject]) -> Find
     early = _exposure(ev, ref, ref.schema) or _schema_usage(ev, ref, ref.schema)
     if early:
         return early
-    held = {p: _holds(ev.catalog, rel, ref.column, p) for p in COLUMN_PRIVILEGES}
+    held = {p: holds(ev.catalog, rel, ref.column, p) for p in COLUMN_PRIVILEGES}
     needed = _column_needs(ev, ref)
     missing = [p for p in needed if not held[p]]
     if not rel.visible or (missing if ev.failing is not None else not any(held.values())):
@@ -382,7 +234,7 @@ def _column_needs(ev: Evidence, ref: ObjectRef) -> list[str]:
     any one of them lets the role use the column."""
     if ev.failing is None:
         return list(COLUMN_PRIVILEGES)
-    found = _request_columns(ev, ref)
+    found = request_columns_for(ev, ref)
     if found is None:
         return ["SELECT"]
     uses = {
@@ -569,7 +421,7 @@ def _through_view(
             "PostgREST embeds through the keys of the tables its columns come from; name "
             "those tables to check them",
         )  # fmt: skip
-    through = [r for r in _view_relationships(ev, a, b)
+    through = [r for r in view_relationships_between(ev, a, b)
                if ref.hint is None or ref.hint in (r.constraint, *(c for c, _ in r.columns))]  # fmt: skip
     if not through:
         return _finding(
