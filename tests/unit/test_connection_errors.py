@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.knowledge.connection_errors import configuration_error
+from tui.core.knowledge.connection_errors import configuration_error, server_gave_up
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,20 @@ def test_login_rejections_are_configuration_errors(message: str, expected: str) 
 )
 def test_outages_are_not_configuration_errors(message: str) -> None:
     assert configuration_error(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [  # a session that starts behind a lock on pg_class (seen in CI), and a long statement
+        ('connection failed: connection to server at "127.0.0.1", port 40321 failed: '
+         "FATAL:  canceling statement due to lock timeout", "a lock another session holds"),
+        ("canceling statement due to statement timeout", "statement_timeout"),
+        ("connection refused", None),
+        ("canceling statement due to user request", None),
+    ],
+)  # fmt: skip
+def test_the_servers_own_time_bounds_are_told_from_outages(
+    message: str, expected: str | None
+) -> None:
+    why = server_gave_up(message)
+    assert why == expected if expected is None else why is not None and expected in why

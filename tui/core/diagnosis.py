@@ -22,7 +22,7 @@ from tui.core import budget, drift
 from tui.core.checks import request, staleness, verdict
 from tui.core.checks.evidence import Evidence, Found
 from tui.core.checks.verdict import decide, remedies
-from tui.core.knowledge.connection_errors import configuration_error
+from tui.core.knowledge.connection_errors import configuration_error, server_gave_up
 from tui.core.knowledge.symptoms import ALL_SYMPTOMS
 from tui.core.model import ObjectKind, Report, Status
 from tui.core.postgrest_config import choose_authenticator, extra_search_path_in_force
@@ -714,6 +714,8 @@ class Diagnosis:
             isinstance(exc, psycopg.OperationalError) and "connection timeout expired" in str(exc)
         ):
             return f"no answer within {self.target.timeout:g}s"
+        if isinstance(exc, psycopg.OperationalError) and (why := server_gave_up(str(exc))):
+            return f"no answer within {self.target.timeout:g}s ({why})"  # the server's bound
         if isinstance(exc, openapi.OpenApiUnavailable):
             return f"OpenAPI unavailable (HTTP {exc.status})"
         line = base.one_line(exc, self.target)

@@ -37,3 +37,17 @@ def configuration_error(message: str) -> str | None:
         if match := re.search(pattern, message):
             return text.format(*match.groups())
     return None
+
+
+# The server ending a wait at the bounds pg.connect sets to --timeout (lock_timeout,
+# statement_timeout): while a session starts too, when a lock on a catalog it must read
+# (its relcache init file invalidated) ends it with FATAL instead of an answer.
+SERVER_GAVE_UP: tuple[tuple[str, str], ...] = (
+    ("canceling statement due to lock timeout", "waiting for a lock another session holds"),
+    ("canceling statement due to statement timeout", "the statement ran past statement_timeout"),
+)
+
+
+def server_gave_up(message: str) -> str | None:
+    """Why the server itself stopped waiting at the doctor's time bound, if it did."""
+    return next((why for text, why in SERVER_GAVE_UP if text in message), None)
